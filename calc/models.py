@@ -1,0 +1,124 @@
+"""The engine's shared data: trades in, lots and dispositions out.
+
+Money is Decimal dollars, dates are trade dates. Every model is frozen so a
+result can be cached and compared; "why" travels with each number as Reason data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FilingStatus = Literal["single", "mfj", "mfs", "hoh", "qss"]
+FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "mfj", "mfs", "hoh", "qss")
+Side = Literal["buy", "sell"]
+Term = Literal["short", "long"]
+Method = Literal["fifo", "lifo", "hifo", "specific"]
+AccountType = Literal["taxable", "ira"]
+# How shares were acquired: equity compensation sets basis differently from a purchase.
+Source = Literal["purchase", "nso", "iso", "rsu", "espp"]
+
+ZERO = Decimal(0)
+Fact = Decimal | int | date | str
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(Frozen):
+    """One rule applied to one number, as data, so the chat can word it.
+
+    `rule` is a stable code (e.g. "holding.short", "netting.loss_limit");
+    `facts` are the numbers the rule used; `source` cites the law or form line.
+    """
+
+    rule: str
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    source: str = ""
+
+
+class LotPick(Frozen):
+    """Specific identification: sell `quantity` shares from the lot `lot_id`."""
+
+    lot_id: str
+    quantity: Decimal = Field(gt=0)
+
+
+class Trade(Frozen):
+    """A purchase or sale as the user or the broker reports it.
+
+    `price` is per share; `fees` add to basis on buys and reduce proceeds on sells.
+    `id` is stable across re-imports and duplicated deliveries; a buy's id is also its lot id.
+    Equity compensation is a buy with `source` set: `price` is the strike (zero for RSUs),
+    `fmv` the fair market value per share at exercise or vest, `grant_date` for ISOs.
+    """
+
+    date: date
+    symbol: str
+    side: Side
+    quantity: Decimal = Field(gt=0)
+    price: Decimal = Field(ge=0)
+    fees: Decimal = Field(default=ZERO, ge=0)
+    account: str | None = None
+    account_type: AccountType = "taxable"
+    id: str = ""
+    lots: tuple[LotPick, ...] = ()
+    source: Source = "purchase"
+    fmv: Decimal | None = Field(default=None, ge=0)
+    grant_date: date | None = None
+
+    @field_validator("symbol")
+    @classmethod
+    def _normalize_symbol(cls, value: str) -> str:
+        symbol = value.strip().upper()
+        if not symbol:
+            raise ValueError("symbol is empty")
+        return symbol
+
+
+class Lot(Frozen):
+    """Shares held: what is left of one acquisition after sales, splits and wash-sale adjustments."""
+
+    id: str
+    symbol: str
+    acquired: date  # the holding period's start; earlier than the purchase when a wash sale tacks on
+    purchased: date  # the trade date of the purchase itself
+    quantity: Decimal
+    basis: Decimal  # total basis of the remaining shares, fees and wash-sale adjustments included
+    long_term_from: date  # first sale date that is long-term
+    account: str | None = None
+    account_type: AccountType = "taxable"
+    source: Source = "purchase"
+    wash_sale_adjustment: Decimal = ZERO  # part of `basis` that came from disallowed losses
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def basis_per_share(self) -> Decimal:
+        return self.basis / self.quantity if self.quantity else ZERO
+
+
+class Disposition(Frozen):
+    """Shares of one lot sold in one sale: one Form 8949 row."""
+
+    symbol: str
+    quantity: Decimal
+    acquired: date
+    sold: date
+    proceeds: Decimal
+    basis: Decimal
+    gain: Decimal  # proceeds - basis + wash_sale_disallowed (the reportable gain or loss)
+    term: Term
+    wash_sale_disallowed: Decimal = ZERO  # Form 8949 column (g), code W
+    lot_id: str = ""
+    sale_id: str = ""
+    account: str | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def code(self) -> str:
+        """Form 8949 column (f) adjustment code."""
+        return "W" if self.wash_sale_disallowed else ""

@@ -1,0 +1,70 @@
+"""What goes into and comes out of a conversation, free of any transport.
+
+A front end (Telegram, the terminal, a test) turns what the user did into an
+Event, and shows each Reply as it can: buttons as an inline keyboard or as
+numbered options, files as documents or photos.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Telegram's hard limit on callback data; every Button must fit it.
+MAX_CALLBACK_BYTES = 64
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FileIn(_Model):
+    name: str
+    content: bytes
+
+
+class Event(_Model):
+    """One thing the user did.
+
+    `id` identifies the delivery (Telegram's update_id, a line counter in the
+    terminal): the same id seen twice is processed once.
+    """
+
+    kind: Literal["text", "button", "file"]
+    id: str
+    now: datetime
+    text: str = ""
+    data: str = ""  # a pressed button's data
+    file: FileIn | None = None
+    locale: str | None = None  # the language code the client reports, e.g. "en", "de"
+
+
+class Button(_Model):
+    label: str
+    data: str
+
+    @field_validator("data")
+    @classmethod
+    def _fits_telegram(cls, value: str) -> str:
+        if len(value.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"button data over {MAX_CALLBACK_BYTES} bytes: {value!r}")
+        return value
+
+
+class FileOut(_Model):
+    name: str
+    content: bytes
+    kind: Literal["document", "photo"] = "document"
+    caption: str = ""
+
+
+class Reply(_Model):
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    files: tuple[FileOut, ...] = ()
+    # True: replace the message whose button was pressed rather than sending a new one.
+    edit: bool = False
+    # Rendered as Telegram HTML where the front end supports it; plain text otherwise.
+    html: bool = Field(default=False)
