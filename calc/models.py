@@ -6,7 +6,7 @@ result can be cached and compared; "why" travels with each number as Reason data
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -22,7 +22,7 @@ AccountType = Literal["taxable", "ira"]
 Source = Literal["purchase", "nso", "iso", "rsu", "espp"]
 
 ZERO = Decimal(0)
-Fact = Decimal | int | date | str
+Fact = Decimal | int | dt.date | str
 
 
 class Frozen(BaseModel):
@@ -57,7 +57,7 @@ class Trade(Frozen):
     `fmv` the fair market value per share at exercise or vest, `grant_date` for ISOs.
     """
 
-    date: date
+    date: dt.date
     symbol: str
     side: Side
     quantity: Decimal = Field(gt=0)
@@ -69,7 +69,7 @@ class Trade(Frozen):
     lots: tuple[LotPick, ...] = ()
     source: Source = "purchase"
     fmv: Decimal | None = Field(default=None, ge=0)
-    grant_date: date | None = None
+    grant_date: dt.date | None = None
 
     @field_validator("symbol")
     @classmethod
@@ -85,11 +85,11 @@ class Lot(Frozen):
 
     id: str
     symbol: str
-    acquired: date  # the holding period's start; earlier than the purchase when a wash sale tacks on
-    purchased: date  # the trade date of the purchase itself
+    acquired: dt.date  # the holding period's start; earlier than the purchase when a wash sale tacks on
+    purchased: dt.date  # the trade date of the purchase itself
     quantity: Decimal
     basis: Decimal  # total basis of the remaining shares, fees and wash-sale adjustments included
-    long_term_from: date  # first sale date that is long-term
+    long_term_from: dt.date  # first sale date that is long-term
     account: str | None = None
     account_type: AccountType = "taxable"
     source: Source = "purchase"
@@ -106,8 +106,8 @@ class Disposition(Frozen):
 
     symbol: str
     quantity: Decimal
-    acquired: date
-    sold: date
+    acquired: dt.date
+    sold: dt.date
     proceeds: Decimal
     basis: Decimal
     gain: Decimal  # proceeds - basis + wash_sale_disallowed (the reportable gain or loss)

@@ -1,0 +1,133 @@
+"""Tax law as data: one JSON file per year in calc/params/, validated on load.
+
+Code reads these parameters and never hard-codes a threshold, so a new tax year
+is a new file (copy the last one, change the figures and the sources).
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from calc.errors import UnsupportedYear
+from calc.models import FILING_STATUSES, FilingStatus
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ByStatus(_Schema):
+    single: Decimal
+    mfj: Decimal
+    mfs: Decimal
+    hoh: Decimal
+    qss: Decimal
+
+    def __call__(self, status: FilingStatus) -> Decimal:
+        value: Decimal = getattr(self, status)
+        return value
+
+
+class Bracket(_Schema):
+    over: Decimal = Field(ge=0)  # the bracket applies to taxable income over this amount
+    rate: Decimal = Field(gt=0, lt=1)
+
+
+class Brackets(_Schema):
+    single: tuple[Bracket, ...]
+    mfj: tuple[Bracket, ...]
+    mfs: tuple[Bracket, ...]
+    hoh: tuple[Bracket, ...]
+    qss: tuple[Bracket, ...]
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Brackets:
+        for status in FILING_STATUSES:
+            rows = getattr(self, status)
+            if not rows or rows[0].over != 0:
+                raise ValueError(f"{status}: the first bracket must start at 0")
+            for lower, upper in itertools.pairwise(rows):
+                if not (upper.over > lower.over and upper.rate > lower.rate):
+                    raise ValueError(f"{status}: brackets must rise in threshold and rate")
+        return self
+
+    def __call__(self, status: FilingStatus) -> tuple[Bracket, ...]:
+        rows: tuple[Bracket, ...] = getattr(self, status)
+        return rows
+
+
+class TaxTable(_Schema):
+    """Form 1040 Tax Table: below `applies_below`, tax is figured at the midpoint of a row."""
+
+    applies_below: Decimal
+    first_rows: tuple[tuple[Decimal, Decimal], ...]
+    narrow_row_width: Decimal
+    wide_rows_from: Decimal
+    wide_row_width: Decimal
+
+
+class CapitalGains(_Schema):
+    rate_0_max: ByStatus
+    rate_15_max: ByStatus
+    rate_low: Decimal
+    rate_mid: Decimal
+    rate_high: Decimal
+
+
+class Niit(_Schema):
+    rate: Decimal
+    threshold: ByStatus
+
+
+class Amt(_Schema):
+    exemption: ByStatus
+    phaseout_start: ByStatus
+    phaseout_rate: Decimal
+    # IRC 55(d)(4)(C) [Form 6251 line 4 instructions]: a separate filer past the phase-out adds back
+    # this share of the excess, up to the exemption, so the brackets match half a joint return.
+    mfs_addback_rate: Decimal
+    rate_low: Decimal
+    rate_high: Decimal
+    high_rate_threshold: ByStatus
+
+
+class YearParams(_Schema):
+    year: int
+    sources: tuple[str, ...] = Field(min_length=1)
+    standard_deduction: ByStatus
+    ordinary_brackets: Brackets
+    tax_table: TaxTable
+    capital_gains: CapitalGains
+    capital_loss_limit: ByStatus
+    niit: Niit
+    amt: Amt
+
+    @model_validator(mode="after")
+    def _consistent(self) -> YearParams:
+        for status in FILING_STATUSES:
+            if self.capital_gains.rate_0_max(status) >= self.capital_gains.rate_15_max(status):
+                raise ValueError(f"{status}: the 0% band must end below the 15% band")
+        return self
+
+
+def available_years() -> tuple[int, ...]:
+    files = resources.files("calc").joinpath("params").iterdir()
+    return tuple(sorted(int(f.name[:-5]) for f in files if f.name.endswith(".json") and f.name[:4].isdigit()))
+
+
+@cache
+def params_for(year: int) -> YearParams:
+    """The law for `year`, validated; raises UnsupportedYear for a year without a file."""
+    source = resources.files("calc").joinpath("params", f"{year}.json")
+    if not source.is_file():
+        years = available_years()
+        raise UnsupportedYear(f"tax year {year} isn't supported; I know {years[0]} through {years[-1]}")
+    loaded = YearParams.model_validate_json(source.read_text())
+    if loaded.year != year:
+        raise ValueError(f"{source} says year {loaded.year}")
+    return loaded
