@@ -25,6 +25,13 @@ ZERO = Decimal(0)
 Fact = Decimal | int | dt.date | str
 
 
+def clean_symbol(value: str) -> str:
+    symbol = value.strip().upper()
+    if not symbol:
+        raise ValueError("symbol is empty")
+    return symbol
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -71,13 +78,32 @@ class Trade(Frozen):
     fmv: Decimal | None = Field(default=None, ge=0)
     grant_date: dt.date | None = None
 
-    @field_validator("symbol")
-    @classmethod
-    def _normalize_symbol(cls, value: str) -> str:
-        symbol = value.strip().upper()
-        if not symbol:
-            raise ValueError("symbol is empty")
-        return symbol
+    _symbol = field_validator("symbol")(clean_symbol)
+
+
+class Split(Frozen):
+    """A forward or reverse stock split: `ratio` new shares for each old one (2 for 2-for-1, 0.1 for 1-for-10).
+
+    `cash_in_lieu` is the total cash paid for a fractional share, which is a sale of that fraction.
+    """
+
+    date: dt.date
+    symbol: str
+    ratio: Decimal = Field(gt=0)
+    cash_in_lieu: Decimal = Field(default=ZERO, ge=0)
+    id: str = ""
+
+    _symbol = field_validator("symbol")(clean_symbol)
+
+
+class IncomeEvent(Frozen):
+    """Ordinary income or an AMT adjustment that equity compensation creates (not a capital gain)."""
+
+    date: dt.date
+    kind: Literal["wages", "amt_adjustment"]
+    amount: Decimal
+    symbol: str
+    reasons: tuple[Reason, ...] = ()
 
 
 class Lot(Frozen):

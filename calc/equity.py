@@ -1,0 +1,89 @@
+"""Equity compensation: what an option exercise or a vest does to basis and income.
+
+- NSO exercise: the bargain element (fair market value - strike) x shares is wages,
+  taxed at ordinary rates; basis is the fair market value (Publication 525).
+- ISO exercise: no regular tax; the bargain element is an AMT adjustment (Form 6251
+  line 2i); regular basis is the strike. A sale within 2 years of grant or 1 year of
+  exercise is disqualifying: the lesser of the bargain element and the actual gain
+  becomes wages in the year of sale (Publication 525, Form 3921).
+- RSU vest: the fair market value is wages and becomes the basis.
+Capital losses offset this income only through the $3,000 limit: it is wages, not gain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from calc.matching import OpenLot
+from calc.models import ZERO, IncomeEvent, Reason, Trade
+
+
+@dataclass
+class Acquisition:
+    basis: Decimal
+    amt_basis: Decimal | None = None
+    bargain_per_share: Decimal = ZERO
+    income: list[IncomeEvent] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def bargain_per_share(trade: Trade) -> Decimal:
+    return max(ZERO, (trade.fmv if trade.fmv is not None else trade.price) - trade.price)
+
+
+def acquisition(trade: Trade) -> Acquisition:
+    paid = trade.quantity * trade.price + trade.fees
+    if trade.source in ("purchase", "espp") or trade.fmv is None:
+        return Acquisition(basis=paid)
+    bargain = bargain_per_share(trade) * trade.quantity
+    facts: dict[str, Decimal | int | date | str] = {
+        "shares": trade.quantity,
+        "strike": trade.price,
+        "fmv": trade.fmv,
+        "bargain_element": bargain,
+    }
+    if trade.source == "iso":
+        reason = Reason(rule="equity.iso_exercise", facts=facts, source="Publication 525; Form 6251 line 2i")
+        return Acquisition(
+            basis=paid,
+            amt_basis=paid + bargain,
+            bargain_per_share=bargain_per_share(trade),
+            income=[
+                IncomeEvent(
+                    date=trade.date, kind="amt_adjustment", amount=bargain, symbol=trade.symbol, reasons=(reason,)
+                )
+            ],
+            reasons=[reason],
+        )
+    rule = "equity.rsu_vest" if trade.source == "rsu" else "equity.nso_exercise"
+    reason = Reason(rule=rule, facts=facts, source="Publication 525, Employee Compensation")
+    return Acquisition(
+        basis=paid + bargain,
+        income=[IncomeEvent(date=trade.date, kind="wages", amount=bargain, symbol=trade.symbol, reasons=(reason,))],
+        reasons=[reason],
+    )
+
+
+def is_qualifying(lot: OpenLot, sold: date) -> bool:
+    """ISO holding test: more than 2 years from grant and more than 1 year from exercise."""
+    grant = lot.grant_date or lot.purchased
+    return sold > grant + relativedelta(years=2) and sold > lot.purchased + relativedelta(years=1)
+
+
+def disposition(lot: OpenLot, quantity: Decimal, sold: date, gain: Decimal) -> tuple[Decimal, list[IncomeEvent]]:
+    """Ordinary income a sale of ISO shares creates (disqualifying disposition), with its reason."""
+    if lot.source != "iso" or is_qualifying(lot, sold):
+        return ZERO, []
+    ordinary = max(ZERO, min(lot.bargain_per_share * quantity, gain))
+    if not ordinary:
+        return ZERO, []
+    reason = Reason(
+        rule="equity.iso_disqualifying",
+        facts={"shares": quantity, "ordinary_income": ordinary, "exercised": lot.purchased, "sold": sold},
+        source="Publication 525, Incentive Stock Options",
+    )
+    return ordinary, [IncomeEvent(date=sold, kind="wages", amount=ordinary, symbol=lot.symbol, reasons=(reason,))]

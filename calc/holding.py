@@ -1,0 +1,40 @@
+"""Holding period: long-term only when held more than one year (IRC 1222).
+
+The count starts the day after acquisition and the sale day counts, by calendar
+months rather than 365 days (Rev. Rul. 66-7), so leap years and month ends fall
+out of the calendar: shares bought 2024-02-29 turn long-term on 2025-03-01.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from calc.models import Reason, Term
+
+ONE_YEAR = relativedelta(years=1)
+
+
+def long_term_from(acquired: date) -> date:
+    """The first sale date on which shares acquired on `acquired` are long-term."""
+    return acquired + ONE_YEAR + timedelta(days=1)
+
+
+def holding_term(acquired: date, sold: date) -> Term:
+    return "long" if sold >= long_term_from(acquired) else "short"
+
+
+def holding_reason(acquired: date, sold: date) -> Reason:
+    """Why a sale is short- or long-term, with the numbers the chat needs to say so."""
+    term = holding_term(acquired, sold)
+    return Reason(
+        rule=f"holding.{term}",
+        facts={
+            "days": (sold - acquired).days,
+            "acquired": acquired,
+            "sold": sold,
+            "long_term_from": long_term_from(acquired),
+        },
+        source="IRC 1222; Publication 550, Holding Period",
+    )

@@ -1,0 +1,94 @@
+"""Which open lots a sale takes shares from: one small function per method.
+
+Each method orders (or picks) the open lots of one symbol in one account and
+returns (lot, shares) pairs; booking does the arithmetic. Like beancount's
+booking methods, a new method is one function and one table entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from calc.errors import NotEnoughShares, UnknownLot
+from calc.models import ZERO, AccountType, LotPick, Method, Reason, Source
+
+
+@dataclass(eq=False)
+class OpenLot:
+    """A lot while booking runs (mutable); frozen into calc.models.Lot at the end."""
+
+    id: str
+    symbol: str
+    acquired: date
+    purchased: date
+    quantity: Decimal
+    basis: Decimal
+    sequence: int  # position of the purchase in booking order: FIFO order and the lot's origin
+    account: str | None = None
+    account_type: AccountType = "taxable"
+    source: Source = "purchase"
+    wash_sale_adjustment: Decimal = ZERO
+    amt_basis: Decimal | None = None  # ISO shares: basis for AMT (fair market value at exercise)
+    grant_date: date | None = None
+    bargain_per_share: Decimal = ZERO  # ISO: fmv - strike at exercise, for a disqualifying disposition
+    replaced: bool = False  # these shares already absorbed a wash-sale loss
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def basis_per_share(self) -> Decimal:
+        return self.basis / self.quantity
+
+
+Picks = list[tuple[OpenLot, Decimal]]
+
+
+def _take_in_order(lots: Sequence[OpenLot], quantity: Decimal) -> Picks:
+    picks: Picks = []
+    remaining = quantity
+    for lot in lots:
+        if remaining <= 0:
+            break
+        take = min(lot.quantity, remaining)
+        picks.append((lot, take))
+        remaining -= take
+    return picks
+
+
+def fifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+    """First in, first out: the default when no lots are named (Publication 550)."""
+    return _take_in_order(lots, quantity)
+
+
+def lifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+    return _take_in_order(list(reversed(lots)), quantity)
+
+
+def hifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+    """Highest cost first: the smallest gain (or largest loss) now."""
+    return _take_in_order(sorted(lots, key=lambda lot: (-lot.basis_per_share, lot.sequence)), quantity)
+
+
+def specific(lots: Sequence[OpenLot], quantity: Decimal, named: Sequence[LotPick]) -> Picks:
+    """Specific identification: exactly the lots (and shares) the seller named."""
+    by_id = {lot.id: lot for lot in lots}
+    picks: Picks = []
+    for pick in named:
+        lot = by_id.get(pick.lot_id)
+        if lot is None:
+            raise UnknownLot(f"there is no open lot {pick.lot_id!r} to sell from")
+        if pick.quantity > lot.quantity:
+            raise NotEnoughShares(
+                f"lot {lot.id} holds {lot.quantity:f} {lot.symbol}; can't sell {pick.quantity:f} from it"
+            )
+        picks.append((lot, pick.quantity))
+    named_total = sum((q for _, q in picks), ZERO)
+    if named_total != quantity:
+        raise UnknownLot(f"the lots named add up to {named_total:f} shares, not the {quantity:f} sold")
+    return picks
+
+
+MatchFn = Callable[[Sequence[OpenLot], Decimal, Sequence[LotPick]], Picks]
+METHODS: dict[Method, MatchFn] = {"fifo": fifo, "lifo": lifo, "hifo": hifo, "specific": specific}

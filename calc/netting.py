@@ -1,0 +1,146 @@
+"""Schedule D netting for one year, and the capital-loss carryover into the next.
+
+Short-term against short-term, long-term against long-term, then across. A net
+loss is deductible up to the limit ($3,000; $1,500 married filing separately),
+and what's left carries forward keeping its character, per the Capital Loss
+Carryover Worksheet in the Schedule D instructions (short-term loss used first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
+from calc.params import params_for
+
+
+class YearSummary(Frozen):
+    year: int
+    filing_status: FilingStatus
+    short_term_gains: Decimal  # the year's short-term gains (positive rows)
+    short_term_losses: Decimal  # the year's short-term losses, as a negative number
+    long_term_gains: Decimal
+    long_term_losses: Decimal
+    carryover_short: Decimal  # loss carried in from earlier years (positive)
+    carryover_long: Decimal
+    wash_sale_disallowed: Decimal
+    short_term_net: Decimal  # Schedule D line 7 (carryover included)
+    long_term_net: Decimal  # Schedule D line 15
+    net: Decimal  # line 16
+    deductible_loss: Decimal  # line 21 as a positive number: used against other income this year
+    carryforward_short: Decimal  # into next year
+    carryforward_long: Decimal
+    reasons: tuple[Reason, ...] = ()
+
+
+def summarize_year(
+    dispositions: Iterable[Disposition],
+    year: int,
+    carryover_short: Decimal = ZERO,
+    carryover_long: Decimal = ZERO,
+    filing_status: FilingStatus = "single",
+    taxable_income: Decimal | None = None,
+) -> YearSummary:
+    """Net one year's sales. `taxable_income` (Form 1040 line 15, may be negative) limits the
+    loss used when income is too small to absorb it; None assumes it is large enough."""
+    st_gains = st_losses = lt_gains = lt_losses = washed = ZERO
+    for d in dispositions:
+        if d.sold.year != year:
+            continue
+        washed += d.wash_sale_disallowed
+        if d.term == "short":
+            if d.gain >= 0:
+                st_gains += d.gain
+            else:
+                st_losses += d.gain
+        elif d.gain >= 0:
+            lt_gains += d.gain
+        else:
+            lt_losses += d.gain
+    short_net = st_gains + st_losses - carryover_short
+    long_net = lt_gains + lt_losses - carryover_long
+    net = short_net + long_net
+    limit = params_for(year).capital_loss_limit(filing_status)
+    deductible = min(limit, -net) if net < 0 else ZERO
+    reasons = [
+        Reason(
+            rule="netting.by_term",
+            facts={"short_term_net": short_net, "long_term_net": long_net, "net": net},
+            source="Schedule D lines 7, 15, 16",
+        )
+    ]
+    carry_short, carry_long = carryovers(short_net, long_net, deductible, taxable_income)
+    if net < 0:
+        reasons.append(
+            Reason(
+                rule="netting.loss_limit",
+                facts={
+                    "net_loss": -net,
+                    "limit": limit,
+                    "deducted": deductible,
+                    "carryforward_short": carry_short,
+                    "carryforward_long": carry_long,
+                    "filing_status": filing_status,
+                },
+                source="Schedule D line 21; Capital Loss Carryover Worksheet",
+            )
+        )
+    return YearSummary(
+        year=year,
+        filing_status=filing_status,
+        short_term_gains=st_gains,
+        short_term_losses=st_losses,
+        long_term_gains=lt_gains,
+        long_term_losses=lt_losses,
+        carryover_short=carryover_short,
+        carryover_long=carryover_long,
+        wash_sale_disallowed=washed,
+        short_term_net=short_net,
+        long_term_net=long_net,
+        net=net,
+        deductible_loss=deductible,
+        carryforward_short=carry_short,
+        carryforward_long=carry_long,
+        reasons=tuple(reasons),
+    )
+
+
+def carryovers(
+    short_net: Decimal, long_net: Decimal, deducted: Decimal, taxable_income: Decimal | None = None
+) -> tuple[Decimal, Decimal]:
+    """Capital Loss Carryover Worksheet, lines 1-13: (short-term, long-term) carried to next year."""
+    if short_net + long_net >= 0:
+        return ZERO, ZERO
+    line2 = deducted
+    line3 = line2 if taxable_income is None else max(ZERO, taxable_income + line2)
+    line4 = min(line2, line3)
+    short_carry = long_carry = ZERO
+    if short_net < 0:
+        line5 = -short_net
+        line7 = line4 + max(ZERO, long_net)
+        short_carry = max(ZERO, line5 - line7)
+    if long_net < 0:
+        line9 = -long_net
+        line11 = max(ZERO, line4 - max(ZERO, -short_net))
+        line12 = max(ZERO, short_net) + line11
+        long_carry = max(ZERO, line9 - line12)
+    return short_carry, long_carry
+
+
+def carry_forward(
+    dispositions: Iterable[Disposition],
+    first_year: int,
+    last_year: int,
+    carryover_short: Decimal = ZERO,
+    carryover_long: Decimal = ZERO,
+    filing_status: FilingStatus = "single",
+) -> list[YearSummary]:
+    """Summaries for each year in turn, each year's carryforward feeding the next."""
+    rows = list(dispositions)
+    summaries = []
+    for year in range(first_year, last_year + 1):
+        summary = summarize_year(rows, year, carryover_short, carryover_long, filing_status)
+        summaries.append(summary)
+        carryover_short, carryover_long = summary.carryforward_short, summary.carryforward_long
+    return summaries

@@ -1,0 +1,131 @@
+"""Schedule D netting, the loss limit and the carryover worksheet; equity compensation."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calc import TaxInput, book, carry_forward, compute_tax, realize, summarize_year
+from calc.netting import carryovers
+from tests.ledger import ledger
+
+D = Decimal
+
+
+def test_issue_api_example() -> None:
+    ds = realize(
+        ledger("""
+        2024-01-10 buy  100 XYZ 20
+        2024-03-01 sell 100 XYZ 15
+        2023-01-03 buy  10 ABC 100
+        2024-06-03 sell 10 ABC 300
+        """)
+    )
+    s = summarize_year(ds, 2024, carryover_short=D(0), carryover_long=D(0))
+    assert (s.short_term_net, s.long_term_net, s.deductible_loss) == (-500, 2000, 0)
+    assert (s.carryforward_short, s.carryforward_long) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "status", "deducted", "carry_short", "carry_long"),
+    [
+        (-10000, 2000, "single", 3000, 5000, 0),  # line 8: 10,000 - (3,000 + 2,000)
+        (1000, -10000, "single", 3000, 0, 6000),  # line 13: 10,000 - (1,000 + 3,000)
+        (-2000, -5000, "mfj", 3000, 0, 4000),  # short-term loss used first
+        (-2000, -5000, "mfs", 1500, 500, 5000),  # $1,500 separate
+        (-1000, 0, "single", 1000, 0, 0),
+    ],
+)
+def test_capital_loss_carryover_worksheet(
+    short: int, long: int, status: str, deducted: int, carry_short: int, carry_long: int
+) -> None:
+    ds = realize(
+        ledger(f"""
+        2024-01-02 buy 1 S 100000
+        2024-06-03 sell 1 S {100000 + short}
+        2022-01-03 buy 1 L 100000
+        2024-06-03 sell 1 L {100000 + long}
+        """)
+    )
+    s = summarize_year(ds, 2024, filing_status=status)  # type: ignore[arg-type]
+    assert (s.deductible_loss, s.carryforward_short, s.carryforward_long) == (deducted, carry_short, carry_long)
+
+
+def test_small_taxable_income_limits_the_loss_used() -> None:
+    # Worksheet line 1 negative: taxable income -1,000 with a 3,000 deduction uses only 2,000.
+    assert carryovers(D(-10000), D(0), D(3000), taxable_income=D(-1000)) == (D(8000), D(0))
+
+
+def test_carryforward_chains_years_and_keeps_character() -> None:
+    ds = realize(ledger("2023-01-02 buy 1 S 20000\n2023-06-03 sell 1 S 10000"))
+    years = carry_forward(ds, 2023, 2026, carryover_short=D(0), carryover_long=D(500))
+    assert [(y.deductible_loss, y.carryforward_short, y.carryforward_long) for y in years] == [
+        (3000, 7000, 500),
+        (3000, 4000, 500),
+        (3000, 1000, 500),
+        (1500, 0, 0),  # 1,000 short + 500 long left: both used
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(-50000, 50000), st.integers(-50000, 50000), st.sampled_from(["single", "mfs"]))
+def test_netting_identities(short: int, long: int, status: str) -> None:
+    """Carried forward + deducted = the net loss; nothing carries forward from a net gain."""
+    ds = realize(
+        ledger(f"""
+        2024-01-02 buy 1 S 100000
+        2024-06-03 sell 1 S {100000 + short}
+        2022-01-03 buy 1 L 100000
+        2024-06-03 sell 1 L {100000 + long}
+        """)
+    )
+    s = summarize_year(ds, 2024, filing_status=status)  # type: ignore[arg-type]
+    assert s.net == s.short_term_net + s.long_term_net == short + long
+    if s.net >= 0:
+        assert s.carryforward_short == s.carryforward_long == s.deductible_loss == 0
+    else:
+        assert s.carryforward_short + s.carryforward_long + s.deductible_loss == -s.net
+        # The same limit compute_tax applies.
+        r = compute_tax(
+            TaxInput(year=2024, filing_status=status, wages=D(200000), short_term=D(short), long_term=D(long))
+        )  # type: ignore[arg-type]
+        assert r.capital_loss_deduction == s.deductible_loss
+
+
+def test_nso_exercise_is_wages_with_fmv_basis() -> None:
+    # The issue's example: 1,000 NSO shares, strike $1,000, fair market value $9,000.
+    led = book(ledger("2025-03-03 buy 1000 XYZ 1000 source=nso fmv=9000"))
+    assert led.wages(2025) == D(8_000_000)
+    assert led.lots[0].basis == D(9_000_000)
+    r = compute_tax(TaxInput(year=2025, filing_status="single", wages=led.wages(2025), short_term=D(-500000)))
+    assert r.capital_loss_deduction == 3000  # harvested losses reach the option income only $3,000 a year
+
+
+def test_iso_exercise_is_an_amt_adjustment_with_strike_basis() -> None:
+    led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02"))
+    assert led.wages(2025) == 0 and led.amt_adjustments(2025) == 4000
+    assert led.lots[0].basis == 1000
+
+
+def test_iso_disqualifying_disposition_makes_wages() -> None:
+    led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-06-03\n2025-09-02 sell 100 XYZ 70"))
+    (d,) = led.dispositions
+    # Sold within a year of exercise: the bargain element (4,000) is wages; the rest (2,000) is short-term gain.
+    assert led.wages(2025) == 4000
+    assert d.gain == 2000 and d.term == "short"
+
+
+def test_iso_qualifying_disposition_is_all_long_term_gain() -> None:
+    led = book(ledger("2023-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2021-06-03\n2025-09-02 sell 100 XYZ 70"))
+    (d,) = led.dispositions
+    assert led.wages(2025) == 0 and d.gain == 6000 and d.term == "long"
+
+
+def test_rsu_vest_is_income_and_basis() -> None:
+    led = book(ledger("2025-03-03 buy 10 XYZ 0 source=rsu fmv=120"))
+    assert led.wages(2025) == 1200 and led.lots[0].basis == 1200
+    assert led.lots[0].acquired == date(2025, 3, 3)
