@@ -156,16 +156,17 @@ class _Book:
     def sell(self, position: int, trade: Trade) -> None:
         key = (trade.symbol, trade.account)
         lots = self.open_lots[key]
-        held = sum((lot.quantity for lot in lots), ZERO)
-        if trade.quantity > held:
+        method: Method = "specific" if trade.lots else self.method
+        picks = METHODS[method](lots, trade.quantity, trade.lots)
+        if sum((quantity for _, quantity in picks), ZERO) < trade.quantity:
+            held = sum((lot.quantity for lot in lots), ZERO)
             where = f" in {trade.account}" if trade.account else ""
             raise NotEnoughShares(
                 f"on {trade.date.isoformat()} you held {held:f} {trade.symbol}{where}, so you can't sell {trade.quantity:f}"
             )
-        method: Method = "specific" if trade.lots else self.method
-        picks = METHODS[method](lots, trade.quantity, trade.lots)
         self._dispose(position, trade, picks, trade.quantity * trade.price - trade.fees)
-        self.open_lots[key] = [lot for lot in lots if lot.quantity > 0]
+        if any(lot.quantity == 0 for lot, _ in picks):
+            self.open_lots[key] = [lot for lot in lots if lot.quantity > 0]
 
     def _dispose(self, position: int, trade: Trade, picks: Picks, net_proceeds: Decimal) -> None:
         # First take every picked share out of its lot, so that shares sold in this same
@@ -202,7 +203,7 @@ class _Book:
         if proceeds < basis:
             disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons)
         self.dispositions.append(
-            Disposition.model_construct(
+            Disposition.trusted(
                 symbol=trade.symbol,
                 quantity=quantity,
                 acquired=lot.acquired,
@@ -240,6 +241,8 @@ class _Book:
             if buy_position == sold.sequence:
                 continue
             free = self.capacity[buy_position]
+            if free <= 0:
+                continue
             if buy_position < position:  # bought before the sale: only shares still held and not yet used
                 free = min(free, sum((lot.quantity for lot in self._unreplaced(buy_position)), ZERO))
             take = min(free, remaining)
@@ -254,7 +257,7 @@ class _Book:
             reasons.append(self._sale_reason(replacement, buy_position, take, part, loss))
             if replacement.account_type == "ira":
                 continue
-            lot_reason = Reason(
+            lot_reason = Reason.trusted(
                 rule="wash.basis_added",
                 facts={
                     "amount": part,
@@ -289,7 +292,7 @@ class _Book:
 
     @staticmethod
     def _sale_reason(replacement: Trade, buy_position: int, shares: Decimal, part: Decimal, loss: Decimal) -> Reason:
-        return Reason(
+        return Reason.trusted(
             rule="wash.ira_permanent" if replacement.account_type == "ira" else "wash.disallowed",
             facts={
                 "shares": shares,
@@ -329,7 +332,7 @@ class _Book:
 
     def frozen_lots(self) -> tuple[Lot, ...]:
         return tuple(
-            Lot.model_construct(
+            Lot.trusted(
                 id=lot.id,
                 symbol=lot.symbol,
                 acquired=lot.acquired,
@@ -365,9 +368,7 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
             state.buy(position, event)
         else:
             state.sell(position, event)
-    return Ledger.model_construct(
-        lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income)
-    )
+    return Ledger.trusted(lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income))
 
 
 def realize(events: Iterable[Trade | Split], method: Method = "fifo") -> list[Disposition]:

@@ -8,6 +8,7 @@ out of the calendar: shares bought 2024-02-29 turn long-term on 2025-03-01.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -16,8 +17,10 @@ from calc.models import Reason, Term
 ONE_YEAR = relativedelta(years=1)
 
 
+@lru_cache(maxsize=8192)
 def long_term_from(acquired: date) -> date:
     """The first sale date on which shares acquired on `acquired` are long-term."""
+    # relativedelta keeps the calendar: Feb 29 + 1 year is Feb 28, so long-term from Mar 1.
     return acquired + ONE_YEAR + timedelta(days=1)
 
 
@@ -28,7 +31,7 @@ def holding_term(acquired: date, sold: date) -> Term:
 def holding_reason(acquired: date, sold: date) -> Reason:
     """Why a sale is short- or long-term, with the numbers the chat needs to say so."""
     term = holding_term(acquired, sold)
-    return Reason(
+    return Reason.trusted(
         rule=f"holding.{term}",
         facts={
             "days": (sold - acquired).days,
@@ -37,4 +40,4 @@ def holding_reason(acquired: date, sold: date) -> Reason:
             "long_term_from": long_term_from(acquired),
         },
         source="IRC 1222; Publication 550, Holding Period",
-    )
+    )  # model_construct: built once per disposition on the hot path, from trusted values
