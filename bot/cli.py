@@ -1,0 +1,50 @@
+"""`cgt-bot`: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the terminal chat."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cgt-bot", description="A capital-gains tax assistant (estimates, not advice).")
+    p.add_argument("--db", type=Path, help="SQLite file (default: $CGT_DB or ~/.local/share/cgt-bot/cgt.db)")
+    sub = p.add_subparsers(dest="command")
+    console = sub.add_parser("console", help="chat in this terminal")
+    console.add_argument("--db", type=Path, dest="sub_db")
+    console.add_argument("--user", type=int, default=1, help="which local user (default 1)")
+    sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from bot.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        print(f"cgt-bot: bad setting: {problems}", file=sys.stderr)
+        return 2
+    db = getattr(args, "sub_db", None) or args.db or settings.db
+    command = args.command or ("telegram" if settings.telegram_bot_token else "console")
+    if command == "telegram":
+        if settings.telegram_bot_token is None:
+            print("cgt-bot: set TELEGRAM_BOT_TOKEN (from @BotFather) to run on Telegram.", file=sys.stderr)
+            return 2
+        from bot.telegram import run as run_telegram
+
+        run_telegram(settings.model_copy(update={"db": Path(db)}))
+        return 0
+    from bot.console import run as run_console
+
+    run_console(Path(db), getattr(args, "user", 1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""The terminal chat: the same conversations as Telegram, one line in, replies out.
+
+Buttons show as numbered options; answer with the number or the label. Works
+with piped input too (one reply block per line, ends at end of input).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.service import ChatService
+from conversations.events import Button, Event, FileIn, Reply
+
+LOCAL_USER = 1
+
+
+def render(reply: Reply, out: TextIO, files_dir: Path) -> list[Button]:
+    """Print one reply; return its buttons in the order they were numbered."""
+    print(reply.text, file=out)
+    buttons = [button for row in reply.buttons for button in row]
+    for number, button in enumerate(buttons, start=1):
+        print(f"  [{number}] {button.label}", file=out)
+    for file in reply.files:
+        files_dir.mkdir(parents=True, exist_ok=True)
+        target = files_dir / file.name
+        target.write_bytes(file.content)
+        print(f"  (saved {target})", file=out)
+    return buttons
+
+
+def to_event(line: str, buttons: list[Button], number: int) -> Event:
+    now = datetime.now(UTC)
+    event_id = f"console-{time.time_ns()}-{number}"
+    text = line.strip()
+    choice = next(
+        (b for i, b in enumerate(buttons, start=1) if text == str(i) or text.lower() == b.label.lower()),
+        None,
+    )
+    if choice is not None:
+        return Event(kind="button", id=event_id, now=now, data=choice.data)
+    if text.lower().startswith("/import "):
+        path = Path(text[8:].strip()).expanduser()
+        if path.is_file():
+            return Event(kind="file", id=event_id, now=now, file=FileIn(name=path.name, content=path.read_bytes()))
+    return Event(kind="text", id=event_id, now=now, text=line.rstrip("\n"))
+
+
+def chat(service: ChatService, user_id: int, lines: Iterable[str], out: TextIO, files_dir: Path) -> None:
+    buttons: list[Button] = []
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        print(f"> {line.rstrip()}" if not sys.stdin.isatty() else "", file=out) if out is not sys.stdout else None
+        replies = service.process(user_id, to_event(line, buttons, number))
+        buttons = []
+        for reply in replies:
+            buttons = render(reply, out, files_dir) or buttons
+        print(file=out)
+        out.flush()
+
+
+def run(db: Path, user_id: int = LOCAL_USER, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    service = ChatService(db)
+    interactive = stdin.isatty()
+    if interactive:
+        print(f"cgt-bot in the terminal (data in {db}). Type /help, or /start to begin; Ctrl-D to quit.\n", file=out)
+        wizard = service.state(user_id).wizard
+        if wizard is not None:
+            print("(You were in the middle of a question; answer it, or /cancel.)\n", file=out)
+    try:
+        chat(service, user_id, _lines(stdin, interactive), out, Path.cwd() / "out")
+    except KeyboardInterrupt:
+        print(file=out)
+
+
+def _lines(stdin: TextIO, interactive: bool) -> Iterable[str]:
+    while True:
+        if interactive:
+            try:
+                line = input("you> ")
+            except EOFError:
+                return
+        else:
+            line = stdin.readline()
+            if not line:
+                return
+        yield line

@@ -1,0 +1,40 @@
+"""Settings from the environment or a .env file (pydantic-settings)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+
+
+def default_db_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "cgt-bot" / "cgt.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    db: Path = Field(default_factory=default_db_path, alias="CGT_DB")
+    webhook_url: str | None = Field(default=None, alias="CGT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="CGT_WEBHOOK_SECRET")
+    telegram_base_url: str | None = Field(default=None, alias="TELEGRAM_BASE_URL")
+    listen: str = Field(default="0.0.0.0", alias="CGT_LISTEN")
+    port: int = Field(default=8443, alias="CGT_PORT")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not TOKEN_SHAPE.match(text.strip()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("TELEGRAM_BOT_TOKEN doesn't look like a bot token (digits, a colon, then 30+ characters)")
+        return text.strip()

@@ -1,0 +1,88 @@
+"""/help, /cancel, /export, /forget, and what to say to text I don't understand."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conversations.events import Button, FileOut, Reply
+from conversations.machine import Ctx, Handler, Outcome, say
+from conversations.onboarding import DISCLAIMER
+from conversations.state import UserState
+
+HELP = f"""I estimate the US federal tax on your stock sales. {DISCLAIMER}
+
+Record trades
+/buy, /sell: step by step, or in one line: /buy 100 XYZ 20 2024-01-10
+  (also: "bought 10 AAPL at $150 on March 1", "/sell 5 VTI @ 210.50 yesterday fees 1")
+/trades: list them; /edit 3 price 21.50; /delete 3; /undo the last one
+/price XYZ 187.50: a current price, for unrealized gains
+
+See where you stand
+/portfolio: holdings by lot, when each turns long-term
+/gains [year]: realized gains, netting, the $3,000 loss limit, carryforward, the tax they add
+/whatif sell 50 XYZ 30: the tax a sale would add, and whether waiting would save
+
+/settings: tax year, filing status, income, carryover, time zone
+/export: all your data as CSV; /forget: delete it all
+/cancel: stop the current question"""
+
+
+def help_(ctx: Ctx, _: str) -> Outcome:
+    return say(ctx, HELP)
+
+
+def cancel(ctx: Ctx, _: str) -> Outcome:
+    if ctx.state.wizard is None:
+        return say(ctx, "Nothing to cancel. Send /help to see what I can do.")
+    return say(ctx, "Cancelled. Nothing was saved from that question.", wizard=None)
+
+
+def unknown(ctx: Ctx, text: str) -> Outcome:
+    return say(
+        ctx,
+        "I didn't understand that. To record a trade, send it like /buy 100 XYZ 20 2024-01-10; "
+        "to see your gains, /gains. /help lists everything.",
+    )
+
+
+def export_csv(state: UserState) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["number", "date", "side", "symbol", "quantity", "price", "fees", "account", "lots"])
+    for t in state.trades:
+        lots = ";".join(f"{p.lot_id}:{p.quantity}" for p in t.lots)
+        writer.writerow(
+            [t.id[1:], t.date.isoformat(), t.side, t.symbol, t.quantity, t.price, t.fees, t.account or "", lots]
+        )
+    writer.writerow([])
+    writer.writerow(["setting", "value"])
+    for key, value in state.profile.model_dump().items():
+        writer.writerow([key, value])
+    for ticker, price in sorted(state.prices.items()):
+        writer.writerow([f"price {ticker}", price])
+    return out.getvalue().encode()
+
+
+def export(ctx: Ctx, _: str) -> Outcome:
+    file = FileOut(name="cgt-trades.csv", content=export_csv(ctx.state), caption="All your trades and settings.")
+    return Outcome(
+        ctx.state, [Reply(text=f"Here are your {len(ctx.state.trades)} trades and settings.", files=(file,))]
+    )
+
+
+def forget(ctx: Ctx, _: str) -> Outcome:
+    return say(
+        ctx,
+        f"Delete all your data: {len(ctx.state.trades)} trades, prices and settings? This can't be undone.",
+        ((Button(label="Yes, delete everything", data="forget:yes"), Button(label="No", data="forget:no")),),
+    )
+
+
+def confirm_forget(ctx: Ctx, arg: str) -> Outcome:
+    if arg != "yes":
+        return say(ctx, "Kept everything.")
+    return Outcome(UserState(), [Reply(text="Done: everything about you is deleted. /start begins afresh.")])
+
+
+BUTTONS: dict[str, Handler] = {"forget": confirm_forget}

@@ -1,0 +1,69 @@
+"""Numbers, money and dates in the user's locale (Babel), and the words for each rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from calc.models import FilingStatus, Reason
+
+DEFAULT_LOCALE = "en_US"
+STATUS_NAMES: dict[FilingStatus, str] = {
+    "single": "Single",
+    "mfj": "Married filing jointly",
+    "mfs": "Married filing separately",
+    "hoh": "Head of household",
+    "qss": "Qualifying surviving spouse",
+}
+
+
+def locale_for(code: str | None) -> str:
+    """A Babel locale from Telegram's language code ("en", "de", "pt-br"), en_US when unknown."""
+    if not code:
+        return DEFAULT_LOCALE
+    try:
+        parsed = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return DEFAULT_LOCALE
+    if parsed.language == "en" and not parsed.territory:
+        return DEFAULT_LOCALE
+    return str(parsed)
+
+
+class Fmt:
+    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+        self.locale = locale
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, "USD", locale=self.locale)
+
+    def signed(self, amount: Decimal) -> str:
+        return ("+" if amount > 0 else "") + self.money(amount)
+
+    def number(self, amount: Decimal) -> str:
+        return format_decimal(amount.normalize() if amount == amount.to_integral() else amount, locale=self.locale)
+
+    def shares(self, amount: Decimal) -> str:
+        return format_decimal(amount, format="#,##0.######", locale=self.locale)
+
+    def day(self, when: date) -> str:
+        return format_date(when, format="medium", locale=self.locale)
+
+    def rate(self, rate: Decimal) -> str:
+        return format_percent(rate, format="#,##0.#%", locale=self.locale)
+
+
+def holding_words(reason: Reason, fmt: Fmt) -> str:
+    days = reason.facts.get("days")
+    if reason.rule == "holding.long":
+        return f"held {days} days, more than one year"
+    return f"held {days} days, one year or less"
+
+
+def gain_line(gain: Decimal, term: str, fmt: Fmt) -> str:
+    kind = "gain" if gain >= 0 else "loss"
+    return f"{fmt.money(abs(gain))} {term}-term {kind}"

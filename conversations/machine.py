@@ -1,0 +1,151 @@
+"""The conversation state machine: (state, event) in, (state, replies) out.
+
+This module is the one place that wires commands, wizard steps and buttons to
+their handlers; each handler lives in the module for its topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from conversations.events import Button, Event, Reply
+from conversations.formatting import Fmt, locale_for
+from conversations.parsing import MAX_INPUT, InputError
+from conversations.state import UserState, Wizard
+
+
+@dataclass
+class Ctx:
+    state: UserState
+    event: Event
+    fmt: Fmt = field(init=False)
+    today: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fmt = Fmt(self.state.profile.locale)
+        try:
+            zone = ZoneInfo(self.state.profile.timezone)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("America/New_York")
+        now = self.event.now if self.event.now.tzinfo else self.event.now.replace(tzinfo=ZoneInfo("UTC"))
+        self.today = now.astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: UserState
+    replies: list[Reply]
+
+
+def say(ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **changes: object) -> Outcome:
+    state = ctx.state.model_copy(update=changes) if changes else ctx.state
+    return Outcome(state, [Reply(text=text, buttons=buttons)])
+
+
+def ask(
+    ctx: Ctx,
+    flow: str,
+    step: str,
+    text: str,
+    draft: dict[str, str] | None = None,
+    buttons: tuple[tuple[Button, ...], ...] = (),
+    **changes: object,
+) -> Outcome:
+    wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
+    return say(ctx, text, buttons, wizard=wizard, **changes)
+
+
+Handler = Callable[[Ctx, str], Outcome]
+
+
+def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
+    from conversations import account, onboarding, reports, trading
+
+    commands: dict[str, Handler] = {
+        "start": onboarding.start,
+        "settings": onboarding.settings,
+        "buy": trading.buy,
+        "sell": trading.sell,
+        "undo": trading.undo,
+        "trades": trading.list_trades,
+        "delete": trading.delete,
+        "edit": trading.edit,
+        "price": trading.price,
+        "portfolio": reports.portfolio,
+        "gains": reports.gains,
+        "whatif": reports.whatif,
+        "help": account.help_,
+        "cancel": account.cancel,
+        "export": account.export,
+        "forget": account.forget,
+    }
+    steps: dict[tuple[str, str], Handler] = {
+        **onboarding.STEPS,
+        **trading.STEPS,
+    }
+    buttons: dict[str, Handler] = {
+        **onboarding.BUTTONS,
+        **trading.BUTTONS,
+        **account.BUTTONS,
+    }
+    return commands, steps, buttons
+
+
+COMMANDS, STEPS, BUTTONS = _registry()
+
+
+def handle(state: UserState, event: Event) -> Outcome:
+    """One step of the conversation. Never raises for bad input: it answers it."""
+    if event.locale and not state.profile.onboarded and state.profile.locale != locale_for(event.locale):
+        state = state.model_copy(
+            update={"profile": state.profile.model_copy(update={"locale": locale_for(event.locale)})}
+        )
+    ctx = Ctx(state, event)
+    try:
+        return _dispatch(ctx)
+    except InputError as error:
+        return Outcome(state, [Reply(text=str(error))])
+
+
+def _dispatch(ctx: Ctx) -> Outcome:
+    from conversations import account, reports, trading
+
+    event = ctx.event
+    if event.kind == "button":
+        prefix, _, arg = event.data.partition(":")
+        handler = BUTTONS.get(prefix)
+        if handler is None:
+            return say(ctx, "That button has expired. Send /help to see what I can do.")
+        return handler(ctx, arg)
+    if event.kind == "file":
+        return say(ctx, "I can't read files yet. Send trades one per message, like /buy 100 XYZ 20 2024-01-10.")
+    text = event.text.strip()
+    if len(text) > MAX_INPUT:
+        return say(ctx, f"That message is too long ({len(text):,} characters). Keep it under {MAX_INPUT:,}.")
+    if text.startswith("/"):
+        name, _, args = text[1:].partition(" ")
+        name = name.split("@")[0].lower()
+        handler = COMMANDS.get(name)
+        if handler is None:
+            return say(ctx, f"I don't know /{name[:30]}. Send /help to see the commands.")
+        if name != "cancel" and ctx.state.wizard and name not in ("help",):
+            ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
+        return handler(ctx, args.strip())
+    if ctx.state.wizard:
+        step = STEPS.get((ctx.state.wizard.flow, ctx.state.wizard.step))
+        if step is not None:
+            if not text:
+                return say(ctx, "I got an empty message. Answer the question above, or /cancel.")
+            return step(ctx, text)
+    if not text:
+        return say(ctx, "Send /help to see what I can do.")
+    lowered = text.lower()
+    if lowered.startswith(("what if", "whatif", "what happens if")):
+        return reports.whatif(ctx, text)
+    line = trading.from_plain_text(ctx, text)
+    if line is not None:
+        return line
+    return account.unknown(ctx, text)

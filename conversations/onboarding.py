@@ -1,0 +1,217 @@
+"""/start and /settings: tax year, filing status, other income, loss carryover, time zone."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from calc.params import available_years
+from conversations.events import Button
+from conversations.formatting import STATUS_NAMES
+from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.parsing import InputError, money, short
+
+DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."
+
+ASKING_TAX_YEAR = "ASKING_TAX_YEAR"
+ASKING_FILING_STATUS = "ASKING_FILING_STATUS"
+ASKING_OTHER_INCOME = "ASKING_OTHER_INCOME"
+ASKING_CARRYOVER = "ASKING_CARRYOVER"
+ASKING_TIMEZONE = "ASKING_TIMEZONE"
+
+STATUS_BUTTONS = tuple((Button(label=name, data=f"status:{code}"),) for code, name in STATUS_NAMES.items())
+
+
+def _year_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    years = [y for y in (ctx.today.year, ctx.today.year - 1) if y in available_years()]
+    return (tuple(Button(label=str(y), data=f"year:{y}") for y in years),)
+
+
+def start(ctx: Ctx, _: str) -> Outcome:
+    text = (
+        "Hi! I keep track of your stock trades and estimate the US federal tax on your capital gains.\n"
+        f"{DISCLAIMER}\n\nFirst, a few questions (you can change them later in /settings).\n"
+        f"Which tax year are we working on? Tap one or type a year ({available_years()[0]}–{available_years()[-1]})."
+    )
+    return ask(ctx, "onboarding", ASKING_TAX_YEAR, text, buttons=_year_buttons(ctx))
+
+
+def _profile(ctx: Ctx, **changes: object) -> dict[str, object]:
+    return {"profile": ctx.state.profile.model_copy(update=changes)}
+
+
+def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
+    """After an answer: the next onboarding question, or back to the settings summary."""
+    wizard = ctx.state.wizard
+    ctx.state = ctx.state.model_copy(update=_profile(ctx, **changes))
+    if wizard is None or wizard.flow == "settings":
+        ctx.state = ctx.state.model_copy(update={"wizard": None})
+        return settings(ctx, "", saved=True)
+    order = [ASKING_TAX_YEAR, ASKING_FILING_STATUS, ASKING_OTHER_INCOME, ASKING_CARRYOVER]
+    following = order[order.index(after) + 1] if after in order[:-1] else None
+    if following is None:
+        ctx.state = ctx.state.model_copy(update={"wizard": None, **_profile(ctx, onboarded=True)})
+        return say(ctx, "All set. " + summary(ctx) + "\n\n" + NEXT_STEPS)
+    return QUESTIONS[following](ctx, "onboarding")
+
+
+def ask_year(ctx: Ctx, flow: str) -> Outcome:
+    return ask(ctx, flow, ASKING_TAX_YEAR, "Which tax year?", buttons=_year_buttons(ctx))
+
+
+def ask_status(ctx: Ctx, flow: str) -> Outcome:
+    return ask(ctx, flow, ASKING_FILING_STATUS, "What is your filing status?", buttons=STATUS_BUTTONS)
+
+
+def ask_income(ctx: Ctx, flow: str) -> Outcome:
+    year = ctx.state.profile.tax_year or ctx.today.year
+    return ask(
+        ctx,
+        flow,
+        ASKING_OTHER_INCOME,
+        f"Roughly how much other income do you expect for {year}: wages, interest, everything but stock sales? "
+        "A round number is fine, like 85,000.",
+        buttons=((Button(label="None", data="income:0"),),),
+    )
+
+
+def ask_carryover(ctx: Ctx, flow: str) -> Outcome:
+    return ask(
+        ctx,
+        flow,
+        ASKING_CARRYOVER,
+        "Do you have a capital-loss carryover from earlier years (last year's Schedule D, or your tax software)? "
+        "Send the short-term and long-term amounts, like 1,200 3,500, or tap None.",
+        buttons=((Button(label="None", data="carry:none"),),),
+    )
+
+
+def ask_timezone(ctx: Ctx, flow: str) -> Outcome:
+    return ask(ctx, flow, ASKING_TIMEZONE, "Which time zone are you in? Send it like America/Chicago or Europe/London.")
+
+
+QUESTIONS = {
+    ASKING_TAX_YEAR: ask_year,
+    ASKING_FILING_STATUS: ask_status,
+    ASKING_OTHER_INCOME: ask_income,
+    ASKING_CARRYOVER: ask_carryover,
+    ASKING_TIMEZONE: ask_timezone,
+}
+
+
+def answer_year(ctx: Ctx, text: str) -> Outcome:
+    years = available_years()
+    try:
+        year = int(text.strip())
+    except ValueError:
+        raise InputError(f"Send the tax year as four digits, like {ctx.today.year}.") from None
+    if year not in years:
+        raise InputError(f"I know the tax law for {years[0]} through {years[-1]}. Send one of those years.")
+    return _next(ctx, ASKING_TAX_YEAR, tax_year=year)
+
+
+def answer_status(ctx: Ctx, text: str) -> Outcome:
+    wanted = text.strip().lower()
+    for code, name in STATUS_NAMES.items():
+        if wanted in (code, name.lower()):
+            return _next(ctx, ASKING_FILING_STATUS, filing_status=code)
+    raise InputError("Tap one of the filing statuses above (or type it, like Single or Married filing jointly).")
+
+
+def answer_income(ctx: Ctx, text: str) -> Outcome:
+    return _next(ctx, ASKING_OTHER_INCOME, other_income=money(text, "income"))
+
+
+def answer_carryover(ctx: Ctx, text: str) -> Outcome:
+    parts = text.replace(";", " ").split()
+    if text.strip().lower() in ("none", "no", "0"):
+        parts = ["0", "0"]
+    if len(parts) != 2:
+        raise InputError("Send two amounts, short-term then long-term, like 1,200 3,500 (or 0 0, or None).")
+    short_term = money(parts[0], "short-term carryover")
+    long_term = money(parts[1], "long-term carryover")
+    return _next(ctx, ASKING_CARRYOVER, carryover_short=short_term, carryover_long=long_term)
+
+
+def answer_timezone(ctx: Ctx, text: str) -> Outcome:
+    name = text.strip().replace(" ", "_")
+    match = next((z for z in available_timezones() if z.lower() == name.lower()), None)
+    if match is None:
+        raise InputError(f"I don't know the time zone “{short(text)}”. Send it like America/New_York or Europe/Berlin.")
+    ZoneInfo(match)
+    return _next(ctx, ASKING_TIMEZONE, timezone=match)
+
+
+STEPS: dict[tuple[str, str], Handler] = {
+    (flow, step): handler
+    for flow in ("onboarding", "settings")
+    for step, handler in (
+        (ASKING_TAX_YEAR, answer_year),
+        (ASKING_FILING_STATUS, answer_status),
+        (ASKING_OTHER_INCOME, answer_income),
+        (ASKING_CARRYOVER, answer_carryover),
+        (ASKING_TIMEZONE, answer_timezone),
+    )
+}
+
+
+def _in_step(step: str, handler: Handler) -> Handler:
+    """A button answer counts only while its question is open (a stale tap changes nothing)."""
+
+    def pressed(ctx: Ctx, arg: str) -> Outcome:
+        wizard = ctx.state.wizard
+        if wizard is None or wizard.step != step:
+            return say(ctx, "That question is closed. Send /settings to change your answers.")
+        return handler(ctx, arg)
+
+    return pressed
+
+
+def _carry_button(ctx: Ctx, _: str) -> Outcome:
+    return answer_carryover(ctx, "none")
+
+
+def _settings_button(ctx: Ctx, arg: str) -> Outcome:
+    question = {
+        "year": ASKING_TAX_YEAR,
+        "status": ASKING_FILING_STATUS,
+        "income": ASKING_OTHER_INCOME,
+        "carry": ASKING_CARRYOVER,
+        "tz": ASKING_TIMEZONE,
+    }.get(arg)
+    if question is None:
+        return settings(ctx, "")
+    return QUESTIONS[question](ctx, "settings")
+
+
+BUTTONS: dict[str, Handler] = {
+    "year": _in_step(ASKING_TAX_YEAR, answer_year),
+    "status": _in_step(ASKING_FILING_STATUS, answer_status),
+    "income": _in_step(ASKING_OTHER_INCOME, answer_income),
+    "carry": _in_step(ASKING_CARRYOVER, _carry_button),
+    "set": _settings_button,
+}
+
+
+def summary(ctx: Ctx) -> str:
+    p = ctx.state.profile
+    fmt = ctx.fmt
+    return (
+        f"Tax year {p.tax_year or ctx.today.year}, {STATUS_NAMES[p.filing_status].lower()}, "
+        f"other income {fmt.money(p.other_income)}, loss carryover {fmt.money(p.carryover_short)} short-term "
+        f"and {fmt.money(p.carryover_long)} long-term, time zone {p.timezone}."
+    )
+
+
+NEXT_STEPS = (
+    "Now tell me about trades: /buy or /sell walks you through one, or send it in one line, "
+    "like /buy 100 XYZ 20 2024-01-10. Then /portfolio and /gains show where you stand."
+)
+
+
+def settings(ctx: Ctx, _: str, saved: bool = False) -> Outcome:
+    buttons = (
+        (Button(label="Tax year", data="set:year"), Button(label="Filing status", data="set:status")),
+        (Button(label="Other income", data="set:income"), Button(label="Carryover", data="set:carry")),
+        (Button(label="Time zone", data="set:tz"),),
+    )
+    return say(ctx, ("Saved. " if saved else "Your settings: ") + summary(ctx) + "\nTap one to change it.", buttons)

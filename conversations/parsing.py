@@ -1,0 +1,187 @@
+"""Reading what people type: amounts, dates, symbols, and whole trades on one line.
+
+Every parser returns a value or raises InputError whose message says what was
+wrong and how to write it, in words fit to send as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from dateutil import parser as date_parser
+
+MAX_INPUT = 1000
+EARLIEST = date(1970, 1, 1)
+SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}([.\-][A-Z]{1,2})?$")
+
+
+class InputError(ValueError):
+    """Bad input; the message tells the user what to send instead."""
+
+
+def money(text: str, what: str = "price", allow_zero: bool = True) -> Decimal:
+    cleaned = text.strip().replace("$", "").replace(",", "").replace("_", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(f"I couldn't read “{short(text)}” as a {what}. Send a number like 20 or 1,250.50.") from None
+    if not value.is_finite():
+        raise InputError(f"The {what} must be a number like 20 or 1,250.50.")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise InputError(f"The {what} must be more than zero." if not allow_zero else f"The {what} can't be negative.")
+    if value > Decimal("1e12"):
+        raise InputError(f"That {what} looks too large. Send a number like 20 or 1,250.50.")
+    return value
+
+
+def quantity(text: str) -> Decimal:
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(
+            f"I couldn't read “{short(text)}” as a number of shares. Send something like 100 or 2.5."
+        ) from None
+    if not value.is_finite() or value <= 0:
+        raise InputError("The number of shares must be more than zero, like 100 or 2.5.")
+    if value > Decimal("1e10"):
+        raise InputError("That number of shares looks too large.")
+    return value
+
+
+def symbol(text: str) -> str:
+    cleaned = text.strip().upper().lstrip("$")
+    if not SYMBOL.match(cleaned):
+        raise InputError(f"“{short(text)}” doesn't look like a ticker symbol. Send one like AAPL, VTI or BRK.B.")
+    return cleaned
+
+
+def trade_date(text: str, today: date) -> date:
+    """A trade date: ISO, US style (1/10/2024), words (Jan 10 2024), today or yesterday; not in the future."""
+    cleaned = text.strip().lower().rstrip(".")
+    if cleaned in ("today", "now"):
+        return today
+    if cleaned == "yesterday":
+        return today - timedelta(days=1)
+    if not cleaned or (not re.search(r"\d", cleaned) and not MONTH.search(cleaned)):
+        raise InputError(DATE_HELP.format(text=short(text)))
+    try:
+        default = date(today.year, 1, 1)
+        parsed = date_parser.parse(cleaned, default=_as_datetime(default), dayfirst=False, yearfirst=False).date()
+    except (ValueError, OverflowError):
+        raise InputError(DATE_HELP.format(text=short(text))) from None
+    if not re.search(r"\d{4}", cleaned) and parsed > today:
+        parsed = parsed.replace(year=parsed.year - 1)  # "March 1" in January means last March
+    if parsed > today:
+        raise InputError(f"{parsed.isoformat()} is in the future. Send the date the trade happened.")
+    if parsed < EARLIEST:
+        raise InputError(f"{parsed.isoformat()} is too long ago for me. Send a date after 1970.")
+    return parsed
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+DATE_HELP = "I couldn't read “{text}” as a date. Send it like 2024-01-10, 1/10/2024, Jan 10 2024, or yesterday."
+MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
+DATE_PATTERNS = [
+    re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
+    re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    re.compile(MONTH.pattern + r"\s+\d{1,2}(st|nd|rd|th)?(,?\s+\d{4})?\b", re.I),
+    re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+" + MONTH.pattern + r"(,?\s+\d{4})?", re.I),
+    re.compile(r"\b(today|yesterday)\b", re.I),
+]
+NUMBER = re.compile(r"^\$?\d[\d,]*(\.\d+)?$|^\$?\.\d+$")
+FILLER = {"shares", "share", "sh", "of", "at", "@", "on", "for", "each", "per", "a", "i", "x", "stock", "stocks"}
+BUY_WORDS = {"buy", "bought", "purchase", "purchased", "/buy"}
+SELL_WORDS = {"sell", "sold", "/sell"}
+
+
+@dataclass(frozen=True)
+class TradeLine:
+    side: str
+    quantity: Decimal
+    symbol: str
+    price: Decimal
+    date: date
+    fees: Decimal
+
+
+def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | None:
+    """Parse "buy 100 XYZ 20 2024-01-10", "bought 10 AAPL at $150 on March 1", "/sell 5 VTI @ 210.5 fees 1".
+
+    Returns None when the text has no trade in it at all (so other readers can try);
+    raises InputError when it is a trade with something wrong or missing.
+    """
+    if len(text) > MAX_INPUT:
+        raise InputError(f"That message is too long ({len(text)} characters). Keep it under {MAX_INPUT}.")
+    words = text.strip().split()
+    if not words:
+        return None
+    head = words[0].lower().split("@")[0]
+    if side is None:
+        if head in BUY_WORDS:
+            side = "buy"
+        elif head in SELL_WORDS:
+            side = "sell"
+        else:
+            return None
+        rest = " ".join(words[1:])
+    else:
+        rest = " ".join(words[1:]) if head in BUY_WORDS | SELL_WORDS else text
+    when = today
+    for pattern in DATE_PATTERNS:
+        found = pattern.search(rest)
+        if found:
+            when = trade_date(found.group(0), today)
+            rest = rest[: found.start()] + " " + rest[found.end() :]
+            break
+    fees = Decimal(0)
+    fee_match = re.search(r"\b(fees?|commission)\s*[:=]?\s*(\$?[\d,]*\.?\d+)", rest, re.I)
+    if fee_match:
+        fees = money(fee_match.group(2), "fee")
+        rest = rest[: fee_match.start()] + " " + rest[fee_match.end() :]
+    numbers: list[str] = []
+    symbols: list[str] = []
+    for word in re.split(r"[\s]+", rest.replace("@", " @ ")):
+        token = word.strip(",;:!?()")
+        if not token or token.lower() in FILLER:
+            continue
+        if re.match(r"^-\$?\d", token):
+            raise InputError("Shares and prices are always positive numbers; a sale is /sell, not a negative buy.")
+        if NUMBER.match(token):
+            numbers.append(token)
+        elif re.match(r"^\$?[A-Za-z][A-Za-z0-9.\-]*$", token):
+            symbols.append(token)
+        else:
+            raise InputError(f"I didn't understand “{short(token)}”. {TRADE_HELP.format(side=side)}")
+    if len(symbols) != 1 or len(numbers) != 2:
+        missing = []
+        if not symbols:
+            missing.append("the symbol")
+        if len(numbers) < 2:
+            missing.append("the number of shares and the price" if not numbers else "the price")
+        problem = (
+            f"I'm missing {' and '.join(missing)}." if missing else "I found more than one trade's worth of words."
+        )
+        raise InputError(f"{problem} {TRADE_HELP.format(side=side)}")
+    return TradeLine(
+        side=side,
+        quantity=quantity(numbers[0]),
+        symbol=symbol(symbols[0]),
+        price=money(numbers[1], "price", allow_zero=False),
+        date=when,
+        fees=fees,
+    )
+
+
+TRADE_HELP = "Write it like: /{side} 100 XYZ 20 2024-01-10 (shares, symbol, price per share, date)."
+
+
+def short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

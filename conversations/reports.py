@@ -1,0 +1,242 @@
+"""Answers: /portfolio, /gains and /whatif, each number with a short why."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear
+from calc.holding import long_term_from
+from calc.models import ZERO
+from calc.params import params_for
+from calc.tax import TaxResult
+from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
+from conversations.machine import Ctx, Outcome, say
+from conversations.parsing import InputError, money, quantity, symbol
+from conversations.taxview import YearTax, ledger_of, tax_year, year_tax
+
+MAX_ROWS = 20
+
+
+def portfolio(ctx: Ctx, _: str) -> Outcome:
+    ledger = ledger_of(ctx.state.trades)
+    if not ledger.lots:
+        return say(ctx, "You don't hold anything yet. Record a purchase with /buy.")
+    fmt = ctx.fmt
+    lines = ["Your holdings:"]
+    by_symbol: dict[str, list[Lot]] = {}
+    for lot in ledger.lots:
+        by_symbol.setdefault(lot.symbol, []).append(lot)
+    shown = 0
+    for ticker, lots in sorted(by_symbol.items()):
+        total = sum((lot.quantity for lot in lots), ZERO)
+        basis = sum((lot.basis for lot in lots), ZERO)
+        price = ctx.state.prices.get(ticker)
+        head = f"\n{ticker}: {fmt.shares(total)} shares, basis {fmt.money(basis)}"
+        if price is not None:
+            value = total * price
+            head += f", worth {fmt.money(value)} at {fmt.money(price)} ({fmt.signed(value - basis)} unrealized)"
+        lines.append(head)
+        for lot in lots:
+            if shown >= MAX_ROWS * 2:
+                break
+            shown += 1
+            lines.append("• " + _lot_line(ctx, lot, price))
+    if shown >= MAX_ROWS * 2:
+        lines.append(f"(showing the first {MAX_ROWS * 2} lots; /export has them all)")
+    if not ctx.state.prices:
+        lines.append("\nTell me a current price with /price XYZ 187.50 to see unrealized gains.")
+    return say(ctx, "\n".join(lines))
+
+
+def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
+    fmt = ctx.fmt
+    if ctx.today >= lot.long_term_from:
+        term = f"long-term since {fmt.day(lot.long_term_from)}"
+    else:
+        days = (lot.long_term_from - ctx.today).days
+        term = f"short-term; turns long-term on {fmt.day(lot.long_term_from)} (in {days} days)"
+    text = f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)}, {term}"
+    if lot.wash_sale_adjustment:
+        text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss, holding period counted from {fmt.day(lot.acquired)}"
+    if price is not None:
+        text += f"; {fmt.signed(lot.quantity * price - lot.basis)} unrealized"
+    return text
+
+
+def _year_arg(ctx: Ctx, args: str) -> int:
+    if not args.strip():
+        return tax_year(ctx.state, ctx.today.year)
+    try:
+        year = int(args.strip())
+        params_for(year)
+    except ValueError:
+        raise InputError("Send the year as four digits, like /gains 2025.") from None
+    except UnsupportedYear as error:
+        raise InputError(f"I can't do that year: {error}.") from None
+    return year
+
+
+def gains(ctx: Ctx, args: str) -> Outcome:
+    year = _year_arg(ctx, args)
+    ledger = ledger_of(ctx.state.trades)
+    sold = [d for d in ledger.dispositions if d.sold.year == year]
+    view = year_tax(ctx.state, ledger, year)
+    s = view.summary
+    fmt = ctx.fmt
+    if not sold and not (s.carryover_short or s.carryover_long):
+        return say(ctx, f"You haven't sold anything in {year} yet. /whatif shows what a sale would do.")
+    lines = [f"Realized in {year}:"]
+    for d in sold[:MAX_ROWS]:
+        lines.append("• " + _disposition_line(d, fmt))
+    if len(sold) > MAX_ROWS:
+        lines.append(f"… and {len(sold) - MAX_ROWS} more sales (/export has every row).")
+    lines.append("")
+    lines.append(
+        f"Short-term net {fmt.money(s.short_term_net)}: gains {fmt.money(s.short_term_gains)}, losses "
+        f"{fmt.money(s.short_term_losses)}"
+        + (f", carryover {fmt.money(-s.carryover_short)}" if s.carryover_short else "")
+        + ". Short-term is held one year or less; it's taxed like wages."
+    )
+    lines.append(
+        f"Long-term net {fmt.money(s.long_term_net)}: gains {fmt.money(s.long_term_gains)}, losses "
+        f"{fmt.money(s.long_term_losses)}"
+        + (f", carryover {fmt.money(-s.carryover_long)}" if s.carryover_long else "")
+        + ". Long-term is held more than one year; it gets the 0/15/20% rates."
+    )
+    lines.append(f"Together: {fmt.money(s.net)} (short and long are netted against each other, as Schedule D does).")
+    if s.net < 0:
+        limit = params_for(year).capital_loss_limit(s.filing_status)
+        lines.append(
+            f"A net loss lowers your other income by at most {fmt.money(limit)} a year "
+            f"({STATUS_NAMES[s.filing_status].lower()}): {fmt.money(s.deductible_loss)} this year. "
+            + (
+                f"The rest carries forward, keeping its character: {fmt.money(s.carryforward_short)} short-term and "
+                f"{fmt.money(s.carryforward_long)} long-term into {year + 1}."
+                if s.carryforward_short or s.carryforward_long
+                else "Nothing is left to carry forward."
+            )
+        )
+    if s.wash_sale_disallowed:
+        lines.append(
+            f"Wash sales: {fmt.money(s.wash_sale_disallowed)} of losses can't be deducted now because you bought the same "
+            "stock within 30 days; they're added to the new shares' basis instead."
+        )
+    lines.append("")
+    lines.extend(tax_lines(view, fmt))
+    return say(ctx, "\n".join(lines))
+
+
+def _disposition_line(d: Disposition, fmt: Fmt) -> str:
+    holding = next(r for r in d.reasons if r.rule.startswith("holding."))
+    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.shares(d.quantity)} shares sold {fmt.day(d.sold)}, {holding_words(holding, fmt)}"
+    if d.wash_sale_disallowed:
+        text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
+    return text
+
+
+def tax_lines(view: YearTax, fmt: Fmt) -> list[str]:
+    r = view.with_gains
+    lines = [f"Estimated federal tax these sales add: {fmt.money(view.added)}."]
+    lines.extend("  " + line for line in why_tax(r, fmt))
+    return lines
+
+
+def why_tax(r: TaxResult, fmt: Fmt) -> list[str]:
+    """Plain words for the rates the gains met."""
+    out = []
+    if r.ordinary_taxable_income > 0:
+        out.append(f"Ordinary income (wages and short-term gains) is taxed at up to {fmt.rate(r.marginal_rate)}.")
+    p = params_for(r.year).capital_gains
+    if r.taxed_at_0:
+        out.append(
+            f"{fmt.money(r.taxed_at_0)} of long-term gain is taxed at 0%: taxable income up to {fmt.money(p.rate_0_max(r.filing_status))}."
+        )
+    if r.taxed_at_15:
+        out.append(f"{fmt.money(r.taxed_at_15)} of long-term gain is taxed at 15%.")
+    if r.taxed_at_20:
+        out.append(
+            f"{fmt.money(r.taxed_at_20)} is taxed at 20%: taxable income over {fmt.money(p.rate_15_max(r.filing_status))}."
+        )
+    if r.niit:
+        out.append(f"Net investment income tax {fmt.money(r.niit)}: 3.8% because your income is over the threshold.")
+    if r.amt:
+        out.append(f"Alternative minimum tax {fmt.money(r.amt)} applies too.")
+    return out
+
+
+WHATIF = re.compile(
+    r"(?:what\s*if\s*(?:i\s*)?)?(?:sell|sold)?\s*(?P<qty>[\d,.]+)\s*(?:shares?\s*(?:of)?\s*)?(?P<sym>\$?[A-Za-z][A-Za-z0-9.\-]*)"
+    r"\s*(?:at|@|for)?\s*(?P<price>\$?[\d,.]+)?",
+    re.I,
+)
+
+
+def whatif(ctx: Ctx, args: str) -> Outcome:
+    text = args.strip().rstrip("?")
+    text = re.sub(r"^(/whatif|what\s*if|what happens if)\s*", "", text, flags=re.I)
+    text = re.sub(r"^(i\s+)?(sell|sold)\s+", "", text, flags=re.I)
+    found = WHATIF.fullmatch(text.strip())
+    if not found:
+        raise InputError("Ask it like: /whatif sell 50 XYZ 30 (shares, symbol, price).")
+    shares = quantity(found.group("qty"))
+    ticker = symbol(found.group("sym"))
+    if found.group("price"):
+        at = money(found.group("price"), "price", allow_zero=False)
+    elif ticker in ctx.state.prices:
+        at = ctx.state.prices[ticker]
+    else:
+        raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
+    return say(ctx, what_if_sale(ctx, ticker, shares, at, ctx.today))
+
+
+def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date) -> str:
+    fmt = ctx.fmt
+    state = ctx.state
+    hypothetical = Trade(date=when, symbol=ticker, side="sell", quantity=shares, price=at, id="whatif")
+    try:
+        now = ledger_of((*state.trades, hypothetical))
+    except CalcError as error:
+        raise InputError(f"That sale couldn't happen: {error}.") from None
+    before = ledger_of(state.trades)
+    year = when.year
+    try:
+        with_sale = year_tax(state, now, year)
+        without = year_tax(state, before, year)
+    except UnsupportedYear as error:
+        raise InputError(f"I can't estimate {year}: {error}.") from None
+    parts = [d for d in now.dispositions if d.sale_id == "whatif"]
+    gain = sum((d.gain for d in parts), ZERO)
+    added = with_sale.with_gains.total - without.with_gains.total
+    lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
+    for d in parts:
+        lines.append("• " + _disposition_line(d, fmt))
+    lines.append(
+        f"Total {fmt.signed(gain)}; estimated federal tax for {year} {'+' if added >= 0 else ''}{fmt.money(added)}."
+    )
+    lines.extend("  " + line for line in why_tax(with_sale.with_gains, fmt))
+    waiting = _waiting(ctx, parts, with_sale)
+    if waiting:
+        lines.append(waiting)
+    return "\n".join(lines)
+
+
+def _waiting(ctx: Ctx, parts: list[Disposition], with_sale: YearTax) -> str:
+    """If short-term gains in the sale turn long-term within a year: the date, and the saving
+    figured on this year's numbers (same income, same price, the gain taxed as long-term)."""
+    short_gains = [d for d in parts if d.term == "short" and d.gain > 0]
+    if not short_gains:
+        return ""
+    wait_until = max(long_term_from(d.acquired) for d in short_gains)
+    if (wait_until - ctx.today).days > 366:
+        return ""
+    moved = sum((d.gain for d in short_gains), ZERO)
+    saving = with_sale.with_gains.total - with_sale.shifted_to_long(moved).total
+    if saving <= 0:
+        return ""
+    return (
+        f"Waiting until {ctx.fmt.day(wait_until)}, when these shares turn long-term, would save about "
+        f"{ctx.fmt.money(saving)} at the same price: {ctx.fmt.money(moved)} of gain would get long-term rates "
+        "instead of ordinary ones."
+    )

@@ -1,0 +1,46 @@
+"""What the bot remembers about one user: profile, trades, prices, and where a wizard stands."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from calc.models import ZERO, FilingStatus, Trade
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    onboarded: bool = False
+    tax_year: int | None = None
+    filing_status: FilingStatus = "single"
+    other_income: Decimal = ZERO  # wages and other ordinary income expected for the tax year
+    carryover_short: Decimal = ZERO  # capital-loss carryover into tax_year, as positive amounts
+    carryover_long: Decimal = ZERO
+    locale: str = "en_US"
+    timezone: str = "America/New_York"
+
+
+class Wizard(BaseModel):
+    """A guided flow in progress: which question is open and the answers so far."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    flow: str  # e.g. "buy", "sell", "onboarding", "settings"
+    step: str  # e.g. "ASKING_SYMBOL"
+    draft: dict[str, str] = Field(default_factory=dict)
+
+
+class UserState(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    profile: Profile = Field(default_factory=Profile)
+    trades: tuple[Trade, ...] = ()  # in the order entered; ids are unique per user
+    prices: dict[str, Decimal] = Field(default_factory=dict)
+    wizard: Wizard | None = None
+    last_added: tuple[str, ...] = ()  # trade ids the last entry added, for /undo
+    next_trade_number: int = 1
+
+    def trade(self, trade_id: str) -> Trade | None:
+        return next((t for t in self.trades if t.id == trade_id), None)

@@ -1,0 +1,70 @@
+"""The bridge from a user's state to the engine: their ledger, a year's netting, its tax."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from calc import Ledger, TaxInput, TaxResult, Trade, YearSummary, book, carry_forward, compute_tax, summarize_year
+from calc.models import ZERO
+from conversations.state import UserState
+
+
+def ledger_of(trades: Sequence[Trade]) -> Ledger:
+    return book(trades)
+
+
+def tax_year(state: UserState, today_year: int) -> int:
+    return state.profile.tax_year or today_year
+
+
+def summary_for(state: UserState, ledger: Ledger, year: int) -> YearSummary:
+    """The year's netting, with the user's carryover chained forward from their tax year."""
+    p = state.profile
+    start = p.tax_year or year
+    if year < start:
+        return summarize_year(ledger.dispositions, year, filing_status=p.filing_status)
+    return carry_forward(ledger.dispositions, start, year, p.carryover_short, p.carryover_long, p.filing_status)[-1]
+
+
+@dataclass(frozen=True)
+class YearTax:
+    summary: YearSummary
+    with_gains: TaxResult
+    without_gains: TaxResult
+
+    tax_input: TaxInput
+
+    @property
+    def added(self) -> Decimal:
+        return self.with_gains.total - self.without_gains.total
+
+    def shifted_to_long(self, amount: Decimal) -> TaxResult:
+        """The tax if `amount` of this year's short-term gain were long-term instead."""
+        i = self.tax_input
+        return compute_tax(
+            i.model_copy(update={"short_term": i.short_term - amount, "long_term": i.long_term + amount})
+        )
+
+
+def year_tax(state: UserState, ledger: Ledger, year: int) -> YearTax:
+    """Tax with the year's capital gains and losses, and without them (carryover still counted)."""
+    summary = summary_for(state, ledger, year)
+    p = state.profile
+    base = TaxInput(
+        year=year,
+        filing_status=p.filing_status,
+        wages=p.other_income + ledger.wages(year),
+        amt_adjustments=ledger.amt_adjustments(year),
+        short_term=-summary.carryover_short,
+        long_term=-summary.carryover_long,
+    )
+    with_gains = base.model_copy(update={"short_term": summary.short_term_net, "long_term": summary.long_term_net})
+    return YearTax(
+        summary=summary, with_gains=compute_tax(with_gains), without_gains=compute_tax(base), tax_input=with_gains
+    )
+
+
+def held(ledger: Ledger, symbol: str) -> Decimal:
+    return sum((lot.quantity for lot in ledger.lots if lot.symbol == symbol), ZERO)

@@ -1,0 +1,421 @@
+"""Recording trades: the /buy and /sell wizards, one-line trades, /undo, /trades, /edit, /delete, /price."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from calc import CalcError, Lot, LotPick, Trade
+from calc.models import ZERO
+from conversations.events import Button, Reply
+from conversations.formatting import Fmt, gain_line, holding_words
+from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
+from conversations.state import UserState
+from conversations.taxview import held, ledger_of
+
+ASKING_SYMBOL = "ASKING_SYMBOL"
+ASKING_TRADE_DATE = "ASKING_TRADE_DATE"
+ASKING_QUANTITY = "ASKING_QUANTITY"
+ASKING_PRICE = "ASKING_PRICE"
+ASKING_FEES = "ASKING_FEES"
+ASKING_LOTS = "ASKING_LOTS"
+MAX_LOT_BUTTONS = 8
+
+
+def buy(ctx: Ctx, args: str) -> Outcome:
+    return _start(ctx, "buy", args)
+
+
+def sell(ctx: Ctx, args: str) -> Outcome:
+    return _start(ctx, "sell", args)
+
+
+def _start(ctx: Ctx, side: str, args: str) -> Outcome:
+    if args:
+        line = trade_line(f"/{side} {args}", ctx.today)
+        assert line is not None
+        return record(ctx, line)
+    verb = "buy" if side == "buy" else "sell"
+    return ask(ctx, side, ASKING_SYMBOL, f"Which stock did you {verb}? Send the ticker symbol, like AAPL.")
+
+
+def from_plain_text(ctx: Ctx, text: str) -> Outcome | None:
+    line = trade_line(text, ctx.today)
+    return None if line is None else record(ctx, line)
+
+
+# --- the wizard, one question at a time --------------------------------------------------------
+def answer_symbol(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    ticker = symbol(text)
+    if wizard.flow == "sell":
+        owned = held(ledger_of(ctx.state.trades), ticker)
+        if not owned:
+            holdings = sorted({lot.symbol for lot in ledger_of(ctx.state.trades).lots})
+            hint = (
+                f" You hold {', '.join(holdings)}."
+                if holdings
+                else " You haven't recorded any purchases yet: /buy first."
+            )
+            raise InputError(f"You don't hold any {ticker}.{hint}")
+    draft = {**wizard.draft, "symbol": ticker}
+    return ask(
+        ctx,
+        wizard.flow,
+        ASKING_TRADE_DATE,
+        "On what date? (the trade date, like 2024-01-10 or Jan 10 2024)",
+        draft,
+        buttons=((Button(label="Today", data="date:today"), Button(label="Yesterday", data="date:yesterday")),),
+    )
+
+
+def answer_date(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    when = trade_date(text, ctx.today)
+    draft = {**wizard.draft, "date": when.isoformat()}
+    if wizard.flow == "sell":
+        owned = held(ledger_of([t for t in ctx.state.trades if t.date <= when]), draft["symbol"])
+        if not owned:
+            raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {draft['symbol']} yet. Send a later date.")
+        question = f"How many shares? (you held {ctx.fmt.shares(owned)} then)"
+    else:
+        question = "How many shares?"
+    return ask(ctx, wizard.flow, ASKING_QUANTITY, question, draft)
+
+
+def answer_quantity(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    shares = quantity(text)
+    draft = {**wizard.draft, "quantity": str(shares)}
+    return ask(ctx, wizard.flow, ASKING_PRICE, "At what price per share? (like 20 or 187.50)", draft)
+
+
+def answer_price(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    draft = {**wizard.draft, "price": str(money(text, "price", allow_zero=False))}
+    return ask(
+        ctx,
+        wizard.flow,
+        ASKING_FEES,
+        "Any fees or commission in total? (like 4.95)",
+        draft,
+        buttons=((Button(label="No fees", data="fees:0"),),),
+    )
+
+
+def answer_fees(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    draft = {**wizard.draft, "fees": str(money(text, "fee"))}
+    line = _line(wizard.flow, draft)
+    if wizard.flow == "sell":
+        lots = _open_lots(ctx, line)
+        if len(lots) > 1:
+            return ask(ctx, "sell", ASKING_LOTS, _lots_question(ctx, lots), draft, buttons=_lot_buttons(ctx, lots, []))
+    return record(ctx, line)
+
+
+def _line(side: str, draft: dict[str, str]) -> TradeLine:
+    return TradeLine(
+        side=side,
+        quantity=Decimal(draft["quantity"]),
+        symbol=draft["symbol"],
+        price=Decimal(draft["price"]),
+        date=date.fromisoformat(draft["date"]),
+        fees=Decimal(draft.get("fees", "0")),
+    )
+
+
+def _open_lots(ctx: Ctx, line: TradeLine) -> list[Lot]:
+    before = [t for t in ctx.state.trades if t.date <= line.date]
+    return [lot for lot in ledger_of(before).lots if lot.symbol == line.symbol]
+
+
+def _lots_question(ctx: Ctx, lots: Sequence[Lot]) -> str:
+    fmt = ctx.fmt
+    rows = []
+    for lot in lots[:MAX_LOT_BUTTONS]:
+        term = "long-term" if ctx.today >= lot.long_term_from else f"long-term from {fmt.day(lot.long_term_from)}"
+        rows.append(
+            f"• {fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)} "
+            f"({fmt.money(lot.basis_per_share)}/share), {term}"
+        )
+    return (
+        "Which shares are you selling? FIFO sells the oldest first; or tap lots in the order to sell them.\n"
+        + "\n".join(rows)
+    )
+
+
+def _lot_buttons(ctx: Ctx, lots: Sequence[Lot], chosen: list[str]) -> tuple[tuple[Button, ...], ...]:
+    rows = [(Button(label="FIFO (oldest first)", data="lots:fifo"),)]
+    for lot in lots[:MAX_LOT_BUTTONS]:
+        if lot.id not in chosen:
+            rows.append(
+                (
+                    Button(
+                        label=f"{ctx.fmt.shares(lot.quantity)} from {ctx.fmt.day(lot.purchased)}", data=f"lot:{lot.id}"
+                    ),
+                )
+            )
+    return tuple(rows)
+
+
+def choose_lots(ctx: Ctx, arg: str) -> Outcome:
+    wizard = ctx.state.wizard
+    if wizard is None or wizard.step != ASKING_LOTS:
+        return say(ctx, "That sale was already recorded or cancelled.")
+    return record(ctx, _line("sell", wizard.draft))
+
+
+def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
+    wizard = ctx.state.wizard
+    if wizard is None or wizard.step != ASKING_LOTS:
+        return say(ctx, "That sale was already recorded or cancelled.")
+    line = _line("sell", wizard.draft)
+    lots = {lot.id: lot for lot in _open_lots(ctx, line)}
+    if lot_id not in lots:
+        return say(ctx, "That lot isn't open any more. Tap another, or FIFO.")
+    chosen = [p for p in wizard.draft.get("picks", "").split(",") if p]
+    if lot_id in chosen:
+        return say(ctx, "You already picked that lot.")
+    chosen.append(lot_id)
+    picked = sum((lots[i].quantity for i in chosen), ZERO)
+    draft = {**wizard.draft, "picks": ",".join(chosen)}
+    if picked < line.quantity:
+        left = [lot for lot in lots.values()]
+        return ask(
+            ctx,
+            "sell",
+            ASKING_LOTS,
+            f"Picked {ctx.fmt.shares(picked)} of {ctx.fmt.shares(line.quantity)}. Tap another lot.",
+            draft,
+            buttons=_lot_buttons(ctx, left, chosen),
+        )
+    picks: list[LotPick] = []
+    remaining = line.quantity
+    for lot_id_ in chosen:
+        take = min(lots[lot_id_].quantity, remaining)
+        picks.append(LotPick(lot_id=lot_id_, quantity=take))
+        remaining -= take
+    return record(ctx, line, tuple(picks))
+
+
+# --- saving ------------------------------------------------------------------------------------
+def _validated(trades: Sequence[Trade]) -> None:
+    try:
+        ledger_of(trades)
+    except CalcError as error:
+        raise InputError(f"I can't record that: {error}. Nothing was saved.") from None
+
+
+def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
+    state = ctx.state
+    trade = Trade(
+        date=line.date,
+        symbol=line.symbol,
+        side=line.side,
+        quantity=line.quantity,
+        price=line.price,
+        fees=line.fees,
+        id=f"T{state.next_trade_number}",
+        lots=picks,
+    )
+    trades = (*state.trades, trade)
+    _validated(trades)
+    new_state = state.model_copy(
+        update={
+            "trades": trades,
+            "wizard": None,
+            "last_added": (trade.id,),
+            "next_trade_number": state.next_trade_number + 1,
+        }
+    )
+    text = describe_saved(ctx.fmt, new_state, trade)
+    return Outcome(new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{trade.id}"),),))])
+
+
+def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
+    verb = "Bought" if trade.side == "buy" else "Sold"
+    head = (
+        f"Saved #{trade.id[1:]}: {verb.lower()} {fmt.shares(trade.quantity)} {trade.symbol} at {fmt.money(trade.price)} "
+        f"on {fmt.day(trade.date)}" + (f", fees {fmt.money(trade.fees)}" if trade.fees else "") + "."
+    )
+    ledger = ledger_of(state.trades)
+    if trade.side == "buy":
+        lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
+        if lot is None:
+            return head
+        lines = [head, f"Basis {fmt.money(lot.basis)}; it turns long-term on {fmt.day(lot.long_term_from)}."]
+        if lot.wash_sale_adjustment:
+            lines.append(
+                f"It replaces shares you sold at a loss within 30 days, so {fmt.money(lot.wash_sale_adjustment)} of that "
+                "loss is added to its basis (a wash sale)."
+            )
+        return "\n".join(lines)
+    lines = [head]
+    for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
+        holding = next(r for r in d.reasons if r.rule.startswith("holding."))
+        lines.append(
+            f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt)}."
+        )
+        if d.wash_sale_disallowed:
+            lines.append(
+                f"  Wash sale: you bought {d.symbol} within 30 days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
+                "can't be deducted now; it's added to the new shares' basis."
+            )
+    return "\n".join(lines)
+
+
+# --- undo, list, edit, delete, price ------------------------------------------------------------
+def undo(ctx: Ctx, arg: str) -> Outcome:
+    target = arg or (ctx.state.last_added[-1] if ctx.state.last_added else "")
+    trade = ctx.state.trade(target) if target else None
+    if trade is None:
+        return say(ctx, "There's nothing to undo.")
+    return _remove(ctx, trade, "Undone")
+
+
+def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
+    trades = tuple(t for t in ctx.state.trades if t.id != trade.id)
+    try:
+        ledger_of(trades)
+    except CalcError as error:
+        raise InputError(f"I can't remove #{trade.id[1:]}: {error} without it. Remove the later sale first.") from None
+    last = tuple(i for i in ctx.state.last_added if i != trade.id)
+    return say(ctx, f"{verb}: #{trade.id[1:]} {_short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
+
+
+def _short_trade(fmt: Fmt, t: Trade) -> str:
+    return f"{t.side} {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)} on {fmt.day(t.date)}"
+
+
+def list_trades(ctx: Ctx, _: str) -> Outcome:
+    trades = ctx.state.trades
+    if not trades:
+        return say(ctx, "No trades yet. Record one with /buy or /sell.")
+    shown = trades[-15:]
+    lines = [f"#{t.id[1:]} {_short_trade(ctx.fmt, t)}" for t in shown]
+    more = f"\n(the last 15 of {len(trades)}; /export has them all)" if len(trades) > 15 else ""
+    return say(
+        ctx,
+        "Your trades:\n"
+        + "\n".join(lines)
+        + more
+        + "\n\nChange one: /edit 3 price 21.50 (or date, shares, fees, symbol). "
+        "Delete one: /delete 3.",
+    )
+
+
+def _numbered(ctx: Ctx, text: str) -> Trade:
+    number = text.strip().lstrip("#")
+    trade = ctx.state.trade(f"T{number}") if number.isdigit() else None
+    if trade is None:
+        raise InputError(f"There's no trade #{short(number) or '?'}. /trades lists them with their numbers.")
+    return trade
+
+
+def delete(ctx: Ctx, args: str) -> Outcome:
+    if not args:
+        raise InputError("Which one? Send /delete and the trade's number, like /delete 3 (/trades lists them).")
+    trade = _numbered(ctx, args)
+    return say(
+        ctx,
+        f"Delete #{trade.id[1:]} {_short_trade(ctx.fmt, trade)}?",
+        ((Button(label="Yes, delete", data=f"del:{trade.id}"), Button(label="Keep it", data="keep:")),),
+    )
+
+
+def confirm_delete(ctx: Ctx, trade_id: str) -> Outcome:
+    trade = ctx.state.trade(trade_id)
+    if trade is None:
+        return say(ctx, "That trade is already gone.")
+    return _remove(ctx, trade, "Deleted")
+
+
+EDITABLE = ("date", "shares", "price", "fees", "symbol")
+
+
+def edit(ctx: Ctx, args: str) -> Outcome:
+    parts = args.split(maxsplit=2)
+    if len(parts) < 3:
+        raise InputError("Send /edit, the trade's number, what to change and the new value, like /edit 3 price 21.50.")
+    trade = _numbered(ctx, parts[0])
+    field, value = parts[1].lower(), parts[2]
+    changes: dict[str, object]
+    if field in ("date", "day"):
+        changes = {"date": trade_date(value, ctx.today)}
+    elif field in ("shares", "quantity", "qty"):
+        changes = {"quantity": quantity(value)}
+    elif field == "price":
+        changes = {"price": money(value, "price", allow_zero=False)}
+    elif field in ("fees", "fee"):
+        changes = {"fees": money(value, "fee")}
+    elif field == "symbol":
+        changes = {"symbol": symbol(value)}
+    else:
+        raise InputError(f"I can change {', '.join(EDITABLE)}. Like /edit 3 price 21.50.")
+    updated = trade.model_copy(update=changes)
+    trades = tuple(updated if t.id == trade.id else t for t in ctx.state.trades)
+    _validated(trades)
+    return say(ctx, f"Changed #{trade.id[1:]}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
+
+
+def price(ctx: Ctx, args: str) -> Outcome:
+    parts = args.replace("@", " ").split()
+    if len(parts) != 2:
+        raise InputError("Send the symbol and today's price, like /price XYZ 187.50.")
+    ticker, value = symbol(parts[0]), money(parts[1], "price", allow_zero=False)
+    prices = {**ctx.state.prices, ticker: value}
+    return say(ctx, f"Noted: {ticker} at {ctx.fmt.money(value)}. /portfolio shows unrealized gains.", prices=prices)
+
+
+def _fees_button(ctx: Ctx, arg: str) -> Outcome:
+    return _button_step(ctx, ASKING_FEES, answer_fees, arg)
+
+
+def _date_button(ctx: Ctx, arg: str) -> Outcome:
+    return _button_step(ctx, ASKING_TRADE_DATE, answer_date, arg)
+
+
+def _button_step(ctx: Ctx, step: str, handler: Handler, arg: str) -> Outcome:
+    if ctx.state.wizard is None or ctx.state.wizard.step != step:
+        return say(ctx, "That question is closed. Start again with /buy or /sell.")
+    return handler(ctx, arg)
+
+
+def _keep(ctx: Ctx, _: str) -> Outcome:
+    return say(ctx, "Kept.")
+
+
+STEPS: dict[tuple[str, str], Handler] = {
+    (flow, step): handler
+    for flow in ("buy", "sell")
+    for step, handler in (
+        (ASKING_SYMBOL, answer_symbol),
+        (ASKING_TRADE_DATE, answer_date),
+        (ASKING_QUANTITY, answer_quantity),
+        (ASKING_PRICE, answer_price),
+        (ASKING_FEES, answer_fees),
+    )
+}
+STEPS[("sell", ASKING_LOTS)] = lambda ctx, text: (
+    choose_lots(ctx, "fifo")
+    if text.strip().lower() in ("fifo", "1")
+    else say(ctx, "Tap FIFO or a lot above, or /cancel.")
+)
+
+BUTTONS: dict[str, Handler] = {
+    "undo": undo,
+    "del": confirm_delete,
+    "keep": _keep,
+    "fees": _fees_button,
+    "date": _date_button,
+    "lots": choose_lots,
+    "lot": pick_lot,
+}
