@@ -37,15 +37,15 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 
 def _migrate(db: sqlite_utils.Database) -> None:
     if "users" not in db.table_names():
-        db["users"].create(
+        db.table("users").create(
             {"id": int, "profile": str, "prices": str, "wizard": str, "last_added": str, "next_trade_number": int},
             pk="id",
         )
     if "trades" not in db.table_names():
-        db["trades"].create({"user_id": int, "id": str, "seq": int, "data": str}, pk=("user_id", "id"))
-        db["trades"].create_index(["user_id", "seq"])
+        db.table("trades").create({"user_id": int, "id": str, "seq": int, "data": str}, pk=("user_id", "id"))
+        db.table("trades").create_index(["user_id", "seq"])
     if "processed" not in db.table_names():
-        db["processed"].create({"user_id": int, "event_id": str}, pk=("user_id", "event_id"))
+        db.table("processed").create({"user_id": int, "event_id": str}, pk=("user_id", "event_id"))
 
 
 class Store:

@@ -68,11 +68,11 @@ def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
 def _year_arg(ctx: Ctx, args: str) -> int:
     if not args.strip():
         return tax_year(ctx.state, ctx.today.year)
+    if not args.strip().isdigit():
+        raise InputError("Send the year as four digits, like /gains 2025.")
+    year = int(args.strip())
     try:
-        year = int(args.strip())
         params_for(year)
-    except ValueError:
-        raise InputError("Send the year as four digits, like /gains 2025.") from None
     except UnsupportedYear as error:
         raise InputError(f"I can't do that year: {error}.") from None
     return year

@@ -1,0 +1,48 @@
+"""A transcript driver for conversation tests: feed lines, read replies."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.service import ChatService
+from conversations.events import Event, Reply
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+_ids = itertools.count()
+
+
+class Chat:
+    def __init__(self, db: Path, user_id: int = 1, now: datetime = NOW) -> None:
+        self.db = db
+        self.service = ChatService(db)
+        self.user_id = user_id
+        self.now = now
+        self.last: list[Reply] = []
+
+    def send(self, text: str, event_id: str | None = None) -> str:
+        return self._run(Event(kind="text", id=event_id or f"e{next(_ids)}", now=self.now, text=text))
+
+    def tap(self, label: str) -> str:
+        buttons = [b for r in self.last for row in r.buttons for b in row]
+        match = [b for b in buttons if b.label.lower().startswith(label.lower())]
+        assert match, f"no button {label!r} in {[b.label for b in buttons]}"
+        return self.press(match[0].data)
+
+    def press(self, data: str, event_id: str | None = None) -> str:
+        return self._run(Event(kind="button", id=event_id or f"e{next(_ids)}", now=self.now, data=data))
+
+    def _run(self, event: Event) -> str:
+        self.last = self.service.process(self.user_id, event)
+        return "\n".join(r.text for r in self.last)
+
+    def restart(self) -> Chat:
+        return Chat(self.db, self.user_id, self.now)
+
+    def onboard(self, status: str = "Single", income: str = "85000") -> None:
+        self.send("/start")
+        self.tap("2026")
+        self.tap(status)
+        self.send(income)
+        self.tap("None")
