@@ -1,0 +1,279 @@
+"""The Telegram adapter: updates become conversation events, replies become Bot API calls.
+
+No conversation logic lives here. Handlers are registered in `build_application`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.service import ChatService
+from bot.settings import Settings
+from conversations.events import Event, FileIn, Reply
+
+log = logging.getLogger("cgt_bot.telegram")
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+GROUP_REPLY = "I only talk in private chats: your trades and taxes are private. Message me directly."
+ERROR_REPLY = "Sorry, something went wrong on my side. Nothing was saved from that message; please try again."
+
+# The command menu, in one place.
+COMMANDS = [
+    ("start", "set up: tax year, filing status, income"),
+    ("buy", "record a purchase"),
+    ("sell", "record a sale"),
+    ("portfolio", "holdings and when lots turn long-term"),
+    ("gains", "realized gains and the tax they add"),
+    ("whatif", "the tax a sale would add"),
+    ("trades", "list, edit and delete trades"),
+    ("undo", "undo the last entry"),
+    ("price", "record a current price"),
+    ("settings", "change your answers"),
+    ("export", "all your data as CSV"),
+    ("help", "what I can do"),
+    ("cancel", "stop the current question"),
+    ("forget", "delete all your data"),
+]
+
+
+class RedactingFilter(logging.Filter):
+    """Keeps the bot token out of every log line (httpx logs request URLs that contain it)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._pattern = re.compile("|".join(re.escape(s) for s in secrets if s)) if any(secrets) else None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is not None:
+            message = record.getMessage()
+            redacted = self._pattern.sub("[REDACTED]", message)
+            if redacted != message:
+                record.msg, record.args = redacted, None
+            if record.exc_text:
+                record.exc_text = self._pattern.sub("[REDACTED]", record.exc_text)
+        return True
+
+
+def install_redaction(token: str) -> None:
+    redactor = RedactingFilter([token])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+    for name in ("", "httpx", "telegram", "cgt_bot"):
+        logging.getLogger(name).addFilter(redactor)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class PerUserOrder(BaseUpdateProcessor):
+    """Different users' updates run concurrently; one user's run in arrival order."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        async with self._locks[user.id]:
+            await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+def _chunks(text: str) -> list[str]:
+    limit = MessageLimit.MAX_TEXT_LENGTH
+    if len(text) <= limit:
+        return [text]
+    chunks, current = [], ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            chunks.append(current) if current else None
+            current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            chunks.append(current)
+            current = ""
+        current += line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+class TelegramFrontEnd:
+    def __init__(self, service: ChatService) -> None:
+        self.service = service
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+            await message.reply_text(GROUP_REPLY)
+            return
+        event = await self._event_from_message(update, message, context)
+        if event is None:
+            return
+        await self._answer(update, context, event)
+
+    async def _event_from_message(
+        self, update: Update, message: Message, context: ContextTypes.DEFAULT_TYPE
+    ) -> Event | None:
+        now = (message.date or datetime.now(UTC)).astimezone(UTC)
+        locale = update.effective_user.language_code if update.effective_user else None
+        base = {"id": str(update.update_id), "now": now, "locale": locale}
+        if message.document is not None:
+            document = message.document
+            if document.file_size and document.file_size > MAX_FILE_BYTES:
+                await message.reply_text(f"That file is too large; send one under {MAX_FILE_BYTES // 1024 // 1024} MB.")
+                return None
+            file = await context.bot.get_file(document.file_id)
+            content = bytes(await file.download_as_bytearray())
+            if len(content) > MAX_FILE_BYTES:
+                await message.reply_text(f"That file is too large; send one under {MAX_FILE_BYTES // 1024 // 1024} MB.")
+                return None
+            return Event(kind="file", file=FileIn(name=document.file_name or "upload.csv", content=content), **base)
+        if message.text is None:
+            await message.reply_text("Send me text, like /buy 100 XYZ 20 2024-01-10, or /help.")
+            return None
+        return Event(kind="text", text=message.text, **base)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or user is None:
+            return
+        await query.answer()  # always, so the client stops its spinner
+        if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+            return
+        now = datetime.now(UTC)
+        event = Event(
+            kind="button", id=str(update.update_id), now=now, data=query.data or "", locale=user.language_code
+        )
+        await self._answer(update, context, event)
+
+    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None and chat is not None
+        replies = await asyncio.to_thread(self.service.process, user.id, event)
+        for reply in replies:
+            await self._send(update, context, chat.id, reply)
+
+    async def _send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+        parse_mode = ParseMode.HTML if reply.html else None
+        query = update.callback_query
+        if (
+            reply.edit
+            and query is not None
+            and query.message is not None
+            and len(reply.text) <= MessageLimit.MAX_TEXT_LENGTH
+        ):
+            try:
+                await query.edit_message_text(reply.text, reply_markup=_keyboard(reply), parse_mode=parse_mode)
+            except BadRequest as error:
+                if "not modified" not in str(error).lower():
+                    raise
+        else:
+            chunks = _chunks(reply.text)
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                await context.bot.send_message(
+                    chat_id, chunk, reply_markup=_keyboard(reply) if last else None, parse_mode=parse_mode
+                )
+        for file in reply.files:
+            if file.kind == "photo":
+                await context.bot.send_photo(chat_id, file.content, caption=file.caption or None, filename=file.name)
+            else:
+                await context.bot.send_document(chat_id, file.content, caption=file.caption or None, filename=file.name)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, ERROR_REPLY)
+            except Exception:  # the error may be the network itself
+                log.warning("could not tell the user about the error")
+
+
+async def _set_commands(app: Application) -> None:
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+def build_application(settings: Settings, service: ChatService, **builder_options: Any) -> Application:
+    """The Application with every handler registered; `builder_options` go to ApplicationBuilder (tests)."""
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value()
+    install_redaction(token)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerUserOrder())
+        .post_init(_set_commands)
+    )
+    if settings.telegram_base_url:
+        base = settings.telegram_base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    for name, value in builder_options.items():
+        builder = getattr(builder, name)(value)
+    app = builder.build()
+    front = TelegramFrontEnd(service)
+    app.add_handler(CallbackQueryHandler(front.on_button))
+    app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, front.on_message))
+    app.add_error_handler(front.on_error)
+    return app
+
+
+def run(settings: Settings) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    service = ChatService(settings.db)
+    app = build_application(settings, service)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        if secret is None:
+            raise SystemExit("cgt-bot: set CGT_WEBHOOK_SECRET with CGT_WEBHOOK_URL so updates can be verified.")
+        app.run_webhook(
+            listen=settings.listen,
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

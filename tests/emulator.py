@@ -1,0 +1,218 @@
+"""A local Telegram Bot API emulator for end-to-end tests, plugged in through httpx.MockTransport.
+
+python-telegram-bot's real request path (HTTPXRequest, its encoding and error
+handling) runs unchanged; only the socket is replaced. Every call is recorded
+per chat so tests read a transcript. Telegram's real errors are returned where
+a real bot would hit them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as email_policy
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+BOT_ID = 777000111
+TOKEN = f"{BOT_ID}:AAH-test-token-for-the-emulator-only-xyz"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Emulator:
+    calls: list[Call] = field(default_factory=list)
+    by_chat: dict[int, list[Call]] = field(default_factory=lambda: defaultdict(list))
+    files: dict[str, bytes] = field(default_factory=dict)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    messages: dict[tuple[int, int], str] = field(default_factory=dict)
+    flood_once: set[str] = field(default_factory=set)  # methods that answer 429 once
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))  # type: ignore[type-arg]
+
+    # --- building updates ---------------------------------------------------------------
+    def user(self, user_id: int, language: str = "en") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
+
+    def text_update(
+        self, user_id: int, text: str, chat_type: str = "private", update_id: int | None = None
+    ) -> dict[str, Any]:
+        chat_id = user_id if chat_type == "private" else -user_id
+        message = {
+            "message_id": next(self._message_ids),
+            "date": 1795446000,
+            "chat": {"id": chat_id, "type": chat_type},
+            "from": self.user(user_id),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return {"update_id": update_id if update_id is not None else next(self._update_ids), "message": message}
+
+    def button_update(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self.user(user_id),
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1795446000,
+                    "chat": {"id": user_id, "type": "private"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "cgt"},
+                    "text": self.messages.get((user_id, message_id), "…"),
+                },
+            },
+        }
+
+    def document_update(self, user_id: int, name: str, content: bytes) -> dict[str, Any]:
+        file_id = f"file{len(self.files)}"
+        self.files[file_id] = content
+        return {
+            "update_id": next(self._update_ids),
+            "message": {
+                "message_id": next(self._message_ids),
+                "date": 1795446000,
+                "chat": {"id": user_id, "type": "private"},
+                "from": self.user(user_id),
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_name": name,
+                    "file_size": len(content),
+                },
+            },
+        }
+
+    # --- reading what the bot did -------------------------------------------------------
+    def texts(self, chat_id: int) -> list[str]:
+        return [
+            c.params.get("text", "") for c in self.by_chat[chat_id] if c.method in ("sendMessage", "editMessageText")
+        ]
+
+    def buttons(self, chat_id: int) -> list[list[dict[str, str]]]:
+        for call in reversed(self.by_chat[chat_id]):
+            markup = call.params.get("reply_markup")
+            if markup:
+                return json.loads(markup)["inline_keyboard"] if isinstance(markup, str) else markup["inline_keyboard"]
+        return []
+
+    # --- the transport ------------------------------------------------------------------
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if "/file/bot" in path:
+            return httpx.Response(200, content=self.files[path.rsplit("/", 1)[-1]])
+        method = path.rsplit("/", 1)[-1]
+        params = self._params(request)
+        call = Call(method, params)
+        self.calls.append(call)
+        chat_id = params.get("chat_id")
+        if chat_id is not None:
+            self.by_chat[int(chat_id)].append(call)
+        if method in self.flood_once:
+            self.flood_once.discard(method)
+            return self._error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            return self._ok(True)
+        return handler(params)  # type: ignore[no-any-return]
+
+    def _params(self, request: httpx.Request) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "")
+        body = request.read()
+        if content_type.startswith("multipart/form-data"):
+            message = BytesParser(policy=email_policy).parsebytes(
+                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+            )
+            params: dict[str, Any] = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True)
+                params[str(name)] = payload if part.get_filename() else payload.decode()
+            return params
+        if content_type.startswith("application/json"):
+            return json.loads(body or b"{}")  # type: ignore[no-any-return]
+        return dict(parse_qsl(body.decode()))
+
+    @staticmethod
+    def _ok(result: Any) -> httpx.Response:
+        return httpx.Response(200, json={"ok": True, "result": result})
+
+    @staticmethod
+    def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> httpx.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return httpx.Response(code, json=body)
+
+    def _message(self, chat_id: int, text: str) -> dict[str, Any]:
+        message_id = next(self._message_ids)
+        self.messages[(chat_id, message_id)] = text
+        return {
+            "message_id": message_id,
+            "date": 1795446000,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "cgt"},
+            "text": text,
+        }
+
+    def api_getMe(self, _: dict[str, Any]) -> httpx.Response:
+        return self._ok({"id": BOT_ID, "is_bot": True, "first_name": "cgt", "username": "cgt_test_bot"})
+
+    def api_getUpdates(self, params: dict[str, Any]) -> httpx.Response:
+        offset = int(params.get("offset") or 0)
+        pending = [u for u in self.updates if u["update_id"] >= offset]
+        return self._ok(pending)
+
+    def api_sendMessage(self, params: dict[str, Any]) -> httpx.Response:
+        text = params.get("text", "")
+        if len(text) > 4096:
+            return self._error(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        if markup:
+            keyboard = json.loads(markup) if isinstance(markup, str) else markup
+            for row in keyboard.get("inline_keyboard", []):
+                for button in row:
+                    if len(button.get("callback_data", "").encode()) > 64:
+                        return self._error(400, "Bad Request: BUTTON_DATA_INVALID")
+        return self._ok(self._message(int(params["chat_id"]), text))
+
+    def api_editMessageText(self, params: dict[str, Any]) -> httpx.Response:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if self.messages.get(key) == params.get("text"):
+            return self._error(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
+            )
+        self.messages[key] = params.get("text", "")
+        return self._ok(self._message(key[0], params.get("text", "")))
+
+    def api_sendDocument(self, params: dict[str, Any]) -> httpx.Response:
+        return self._ok(
+            {**self._message(int(params["chat_id"]), ""), "document": {"file_id": "d", "file_unique_id": "d"}}
+        )
+
+    def api_sendPhoto(self, params: dict[str, Any]) -> httpx.Response:
+        photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        return self._ok({**self._message(int(params["chat_id"]), ""), "photo": photo})
+
+    def api_getFile(self, params: dict[str, Any]) -> httpx.Response:
+        file_id = params["file_id"]
+        return self._ok(
+            {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": file_id}
+        )

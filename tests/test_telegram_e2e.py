@@ -1,0 +1,164 @@
+"""End to end through python-telegram-bot's real Application, against the local Bot API emulator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+from bot.service import ChatService
+from bot.settings import Settings
+from bot.telegram import build_application
+from tests.emulator import TOKEN, Emulator
+
+
+def make_app(emulator: Emulator, db: Path) -> Application:  # type: ignore[type-arg]
+    settings = Settings(TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=db, TELEGRAM_BASE_URL="http://bot-api.local")
+    return build_application(
+        settings,
+        ChatService(db),
+        request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
+        get_updates_request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
+    )
+
+
+@pytest.fixture
+def emulator() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture
+async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    application = make_app(emulator, tmp_path / "cgt.db")
+    async with application:
+        await application.post_init(application)  # type: ignore[misc]
+        yield application
+
+
+async def feed(app: Application, payload: dict) -> None:  # type: ignore[type-arg]
+    await app.process_update(Update.de_json(payload, app.bot))
+
+
+async def test_command_menu_is_set(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    (call,) = [c for c in emulator.calls if c.method == "setMyCommands"]
+    assert '"command": "gains"' in call.params["commands"] or '"command":"gains"' in call.params["commands"]
+
+
+async def test_onboarding_and_trades_through_telegram(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.text_update(5, "/start"))
+    assert "not tax advice" in emulator.texts(5)[-1]
+    year = emulator.buttons(5)[0][0]
+    await feed(app, emulator.button_update(5, year["callback_data"]))
+    assert any(c.method == "answerCallbackQuery" for c in emulator.calls)
+    assert "filing status" in emulator.texts(5)[-1]
+    await feed(app, emulator.button_update(5, "status:single"))
+    await feed(app, emulator.text_update(5, "85000"))
+    await feed(app, emulator.button_update(5, "carry:none"))
+    assert "All set" in emulator.texts(5)[-1]
+    await feed(app, emulator.text_update(5, "/buy 100 XYZ 20 2024-01-10"))
+    assert "Saved #1" in emulator.texts(5)[-1]
+    await feed(app, emulator.text_update(5, "/sell 100 XYZ 15 2024-12-01"))
+    assert "short-term loss" in emulator.texts(5)[-1]
+    await feed(app, emulator.text_update(5, "/gains 2024"))
+    assert "Short-term net -$500.00" in emulator.texts(5)[-1]
+    await feed(app, emulator.text_update(5, "/portfolio"))
+    assert "don't hold anything" in emulator.texts(5)[-1]
+    await feed(app, emulator.text_update(5, "/export"))
+    assert any(c.method == "sendDocument" and c.params["chat_id"] == "5" for c in emulator.calls)
+
+
+async def test_duplicate_update_changes_nothing_twice(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    update = emulator.text_update(6, "/buy 5 ABC 7 2024-02-01", update_id=4242)
+    await feed(app, update)
+    await feed(app, update)
+    assert len([t for t in emulator.texts(6) if "Saved" in t]) == 1
+
+
+async def test_two_users_interleaved_are_isolated(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.text_update(7, "/buy 5 ABC 7 2024-02-01"))
+    await feed(app, emulator.text_update(8, "/trades"))
+    await feed(app, emulator.text_update(8, "/edit 1 price 1"))
+    await feed(app, emulator.button_update(8, "del:T1"))
+    await feed(app, emulator.text_update(7, "/trades"))
+    assert "No trades" in emulator.texts(8)[0]
+    assert "already gone" in emulator.texts(8)[-1]
+    assert "#1 buy 5 ABC at $7.00" in emulator.texts(7)[-1]
+    assert all("ABC" not in t for t in emulator.texts(8)[:2])
+
+
+async def test_restart_mid_flow_resumes(emulator: Emulator, tmp_path: Path) -> None:
+    db = tmp_path / "cgt.db"
+    first = make_app(emulator, db)
+    async with first:
+        await feed(first, emulator.text_update(9, "/buy"))
+        await feed(first, emulator.text_update(9, "XYZ"))
+    second = make_app(emulator, db)
+    async with second:
+        await feed(second, emulator.text_update(9, "2024-01-10"))
+    assert "How many shares" in emulator.texts(9)[-1]
+
+
+async def test_button_pressed_twice(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.text_update(10, "/buy 5 ABC 7 2024-02-01"))
+    undo = emulator.buttons(10)[0][0]["callback_data"]
+    await feed(app, emulator.button_update(10, undo))
+    await feed(app, emulator.button_update(10, undo))
+    assert "Undone" in emulator.texts(10)[-2] and "nothing to undo" in emulator.texts(10)[-1].lower()
+
+
+async def test_429_is_retried_after_retry_after(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    emulator.flood_once.add("sendMessage")
+    await feed(app, emulator.text_update(11, "/help"))
+    sends = [c for c in emulator.by_chat[11] if c.method == "sendMessage"]
+    assert len(sends) == 2  # the 429, then the retry
+    assert "/buy" in emulator.texts(11)[-1]
+
+
+async def test_group_chat_is_declined(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.text_update(12, "/buy 5 ABC 7 2024-02-01", chat_type="group"))
+    assert "only talk in private chats" in emulator.texts(-12)[-1]
+
+
+async def test_long_reply_is_split_under_4096(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    for day in range(1, 29):
+        await feed(app, emulator.text_update(13, f"/buy 1 S{day:02d}X 10 2024-02-{day:02d}"))
+    await feed(app, emulator.text_update(13, "/portfolio"))
+    assert all(len(t) <= 4096 for t in emulator.texts(13))
+
+
+async def test_csv_document_is_received(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.document_update(14, "trades.csv", b"date,side,symbol\n"))
+    assert any(c.method == "getFile" for c in emulator.calls)
+    assert emulator.texts(14)
+
+
+async def test_token_never_logged(app: Application, emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[type-arg]
+    caplog.set_level(logging.DEBUG)
+    await feed(app, emulator.text_update(15, "/help"))
+    logging.getLogger("httpx").warning("POST http://x/bot%s/sendMessage", TOKEN)
+    assert TOKEN not in caplog.text
+    assert TOKEN.split(":")[1] not in "".join(r.getMessage() for r in caplog.records)
+
+
+async def test_polling_loop_delivers_updates(emulator: Emulator, tmp_path: Path) -> None:
+    import asyncio
+
+    app = make_app(emulator, tmp_path / "cgt.db")
+    emulator.updates.append(emulator.text_update(16, "/help"))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.01, timeout=0)
+        for _ in range(200):
+            if emulator.texts(16):
+                break
+            await asyncio.sleep(0.01)
+        await app.updater.stop()
+        await app.stop()
+    assert "/buy" in emulator.texts(16)[-1]
