@@ -118,7 +118,8 @@ class Store:
         gone = [trade_id for trade_id in before if trade_id not in after]
         if gone:
             conn.executemany("delete from trades where user_id = ? and id = ?", [(user_id, i) for i in gone])
-        changed = [t for t in new.trades if before.get(t.id) != t]
+        # Identity first: unchanged trades are the same objects, and pydantic equality is slow.
+        changed = [t for t in new.trades if (old_t := before.get(t.id)) is not t and old_t != t]
         if changed:
             (top,) = conn.execute("select coalesce(max(seq), 0) from trades where user_id = ?", [user_id]).fetchone()
             rows = []

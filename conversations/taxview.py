@@ -11,8 +11,19 @@ from calc.models import ZERO
 from conversations.state import UserState
 
 
+_recent: list[tuple[Sequence[Trade], Ledger]] = []
+
+
 def ledger_of(trades: Sequence[Trade]) -> Ledger:
-    return book(trades)
+    """Book the trades; one step asks for the same trades' ledger several times, so the
+    last few are kept (by identity: states are immutable, so the same tuple means the same trades)."""
+    for seen, ledger in _recent:
+        if seen is trades:
+            return ledger
+    ledger = book(trades)
+    _recent.insert(0, (trades, ledger))
+    del _recent[4:]
+    return ledger
 
 
 def tax_year(state: UserState, today_year: int) -> int:
