@@ -20,7 +20,12 @@ from conversations.state import UserState
 LOTS = 10_000
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
 STEPS = [
-    "/buy", "ABC", "2026-01-05", "10", "12.5", "0",  # the guided wizard, step by step
+    "/buy",
+    "ABC",
+    "2026-01-05",
+    "10",
+    "12.5",
+    "0",  # the guided wizard, step by step
     "/buy 5 ABC 13 2026-02-03",  # one line
     "/sell 3 ABC 15 2026-03-03",
     "/portfolio",
@@ -33,8 +38,14 @@ STEPS = [
 def seeded_state() -> UserState:
     start = date(2022, 1, 3)
     trades = tuple(
-        Trade(date=start + timedelta(days=i % 1400), symbol=f"S{i % 50:03d}", side="buy", quantity=Decimal(10),
-              price=Decimal(20 + i % 30), id=f"T{i + 1}")
+        Trade(
+            date=start + timedelta(days=i % 1400),
+            symbol=f"S{i % 50:03d}",
+            side="buy",
+            quantity=Decimal(10),
+            price=Decimal(20 + i % 30),
+            id=f"T{i + 1}",
+        )
         for i in range(LOTS)
     )
     return UserState(trades=trades, next_trade_number=LOTS + 1)
@@ -70,8 +81,13 @@ def main() -> None:
     for _ in range(3):
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "bot.cli", "console", "--db", str(Path(tmp) / "s.db")],
-                           input="/help\n", capture_output=True, text=True, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "bot.cli", "console", "--db", str(Path(tmp) / "s.db")],
+                input="/help\n",
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             startups.append(time.perf_counter() - started)
     print(f"{'cgt-bot console start-up (/help, exit)':<34}{min(startups) * 1000:>9.1f} ms (best of 3)")
 

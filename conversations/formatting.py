@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -34,9 +35,15 @@ def locale_for(code: str | None) -> str:
     return str(parsed)
 
 
+@lru_cache(maxsize=64)
+def _parsed(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
 class Fmt:
     def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
-        self.locale = locale
+        # A parsed Locale, not a string: Babel would parse the string again on every call.
+        self.locale = _parsed(locale)
 
     def money(self, amount: Decimal) -> str:
         return format_currency(amount, "USD", locale=self.locale)

@@ -10,7 +10,6 @@ from calc import Ledger, TaxInput, TaxResult, Trade, YearSummary, book, carry_fo
 from calc.models import ZERO
 from conversations.state import UserState
 
-
 _recent: list[tuple[Sequence[Trade], Ledger]] = []
 
 
