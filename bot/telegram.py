@@ -264,12 +264,12 @@ def build_application(
 
 def run(settings: Settings) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    if settings.webhook_url and secret is None:
+        raise SystemExit("cgt-bot: set CGT_WEBHOOK_SECRET with CGT_WEBHOOK_URL so updates can be verified.")
     service = ChatService(settings.db)
     app = build_application(settings, service)
     if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        if secret is None:
-            raise SystemExit("cgt-bot: set CGT_WEBHOOK_SECRET with CGT_WEBHOOK_URL so updates can be verified.")
         app.run_webhook(
             listen=settings.listen,
             port=settings.port,

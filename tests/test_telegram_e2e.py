@@ -162,3 +162,19 @@ async def test_polling_loop_delivers_updates(emulator: Emulator, tmp_path: Path)
         await app.updater.stop()
         await app.stop()
     assert "/buy" in emulator.texts(16)[-1]
+
+
+async def test_oversized_file_is_refused(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+    await feed(app, emulator.document_update(17, "huge.csv", b"x" * (2 * 1024 * 1024 + 1)))
+    assert "too large" in emulator.texts(17)[-1]
+    assert not any(c.method == "getFile" for c in emulator.calls)
+
+
+async def test_webhook_requires_a_secret(tmp_path: Path) -> None:
+    from bot.telegram import run
+
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=tmp_path / "w.db", CGT_WEBHOOK_URL="https://example.org/telegram"
+    )
+    with pytest.raises(SystemExit, match="CGT_WEBHOOK_SECRET"):
+        run(settings)
