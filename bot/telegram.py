@@ -45,6 +45,7 @@ COMMANDS = [
     ("portfolio", "holdings and when lots turn long-term"),
     ("gains", "realized gains and the tax they add"),
     ("whatif", "the tax a sale would add"),
+    ("harvest", "losses worth taking, wash-sale safe"),
     ("trades", "list, edit and delete trades"),
     ("undo", "undo the last entry"),
     ("price", "record a current price"),

@@ -21,7 +21,8 @@ Record trades
 See where you stand
 /portfolio: holdings by lot, when each turns long-term
 /gains [year]: realized gains, netting, the $3,000 loss limit, carryforward, the tax they add
-/whatif sell 50 XYZ 30: the tax a sale would add, and whether waiting would save
+/whatif sell 50 XYZ 30: the tax a sale would add, the cheapest lots, and whether waiting would save
+/harvest: losses worth taking before year end, with wash-sale dates
 
 /settings: tax year, filing status, income, carryover, time zone
 /export: all your data as CSV; /forget: delete it all

@@ -62,7 +62,7 @@ Handler = Callable[[Ctx, str], Outcome]
 
 
 def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
-    from conversations import account, onboarding, reports, trading
+    from conversations import account, onboarding, planning, reports, trading
 
     commands: dict[str, Handler] = {
         "start": onboarding.start,
@@ -77,6 +77,7 @@ def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dic
         "portfolio": reports.portfolio,
         "gains": reports.gains,
         "whatif": reports.whatif,
+        "harvest": planning.harvest_command,
         "help": account.help_,
         "cancel": account.cancel,
         "export": account.export,
@@ -90,6 +91,7 @@ def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dic
         **onboarding.BUTTONS,
         **trading.BUTTONS,
         **account.BUTTONS,
+        **planning.BUTTONS,
     }
     return commands, steps, buttons
 

@@ -13,7 +13,8 @@ from calc.params import params_for
 from calc.tax import TaxResult
 from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
-from conversations.parsing import InputError, money, quantity, symbol
+from conversations.parsing import InputError, TradeLine, money, quantity, symbol
+from conversations.planning import best_lots, lot_advice, offer
 from conversations.taxview import YearTax, ledger_of, tax_year, year_tax
 
 MAX_ROWS = 20
@@ -188,7 +189,11 @@ def whatif(ctx: Ctx, args: str) -> Outcome:
         at = ctx.state.prices[ticker]
     else:
         raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
-    return say(ctx, what_if_sale(ctx, ticker, shares, at, ctx.today))
+    text = what_if_sale(ctx, ticker, shares, at, ctx.today)
+    plan = best_lots(ctx, ticker, shares, at, ctx.today)
+    advice, buttons = lot_advice(ctx, plan)
+    line = TradeLine(side="sell", quantity=shares, symbol=ticker, price=at, date=ctx.today, fees=ZERO)
+    return offer(ctx, "\n".join([text, *advice]), plan, line, buttons)
 
 
 def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from calc import Ledger, TaxInput, TaxResult, Trade, YearSummary, book, carry_forward, compute_tax, summarize_year
 from calc.models import ZERO
+from calc.planner import TaxContext
 from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Ledger]] = []
@@ -78,3 +79,15 @@ def year_tax(state: UserState, ledger: Ledger, year: int) -> YearTax:
 
 def held(ledger: Ledger, symbol: str) -> Decimal:
     return sum((lot.quantity for lot in ledger.lots if lot.symbol == symbol), ZERO)
+
+
+def planning_context(state: UserState, year: int) -> TaxContext:
+    p = state.profile
+    return TaxContext(
+        year=year,
+        filing_status=p.filing_status,
+        wages=p.other_income,
+        carryover_year=p.tax_year or year,
+        carryover_short=p.carryover_short,
+        carryover_long=p.carryover_long,
+    )

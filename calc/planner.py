@@ -1,0 +1,274 @@
+"""Planning: the tax a hypothetical sale adds, which lots to sell, and loss harvesting.
+
+Every plan is figured exactly: candidate choices are booked and taxed with the
+same engine as real trades, and the cheapest is kept. FIFO is always among the
+candidates, so the chosen lots are never worse than FIFO for this year's tax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from calc.booking import Ledger, book
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, Lot, LotPick, Trade
+from calc.netting import YearSummary, carry_forward, summarize_year
+from calc.tax import TaxInput, TaxResult, compute_tax
+
+WASH_WINDOW = timedelta(days=30)
+
+
+class TaxContext(Frozen):
+    """What the year looks like apart from stock sales."""
+
+    year: int
+    filing_status: FilingStatus = "single"
+    wages: Decimal = ZERO  # other ordinary income; equity-compensation wages are added from the ledger
+    qualified_dividends: Decimal = ZERO
+    carryover_year: int | None = None  # the year the carryover below comes into
+    carryover_short: Decimal = ZERO
+    carryover_long: Decimal = ZERO
+
+
+def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
+    """This year's netting, the carryover chained in from the year it was entered for."""
+    start = context.carryover_year or context.year
+    if context.year < start:
+        return summarize_year(ledger.dispositions, context.year, filing_status=context.filing_status)
+    return carry_forward(
+        ledger.dispositions,
+        start,
+        context.year,
+        context.carryover_short,
+        context.carryover_long,
+        context.filing_status,
+    )[-1]
+
+
+def year_tax(context: TaxContext, ledger: Ledger) -> TaxResult:
+    """This year's tax with every sale in the ledger."""
+    summary = year_summary(context, ledger)
+    return compute_tax(
+        TaxInput(
+            year=context.year,
+            filing_status=context.filing_status,
+            wages=context.wages + ledger.wages(context.year),
+            qualified_dividends=context.qualified_dividends,
+            amt_adjustments=ledger.amt_adjustments(context.year),
+            short_term=summary.short_term_net,
+            long_term=summary.long_term_net,
+        )
+    )
+
+
+class SaleOption(Frozen):
+    name: str  # "fifo", "losses first", ...
+    picks: tuple[LotPick, ...]
+    dispositions: tuple[Disposition, ...]
+    tax: TaxResult
+    tax_added: Decimal  # against not selling at all
+
+    @property
+    def gain(self) -> Decimal:
+        return sum((d.gain for d in self.dispositions), ZERO)
+
+
+class SalePlan(Frozen):
+    best: SaleOption
+    fifo: SaleOption
+
+    @property
+    def saving_vs_fifo(self) -> Decimal:
+        return self.fifo.tax.total - self.best.tax.total
+
+
+def _category(lot: Lot, price: Decimal, when: date, long_losses_first: bool) -> tuple[int, Decimal]:
+    gain_per_share = price - lot.basis_per_share
+    long_term = when >= lot.long_term_from
+    if gain_per_share < 0:
+        rank = (0 if long_term else 1) if long_losses_first else (1 if long_term else 0)
+    else:
+        rank = 2 if long_term else 3  # long-term gains meet lower rates than short-term ones
+    return rank, gain_per_share
+
+
+Ordering = Callable[[list[Lot], Decimal, date], list[Lot]]
+ORDERINGS: dict[str, Ordering] = {
+    "fifo": lambda lots, price, when: lots,
+    "lifo": lambda lots, price, when: list(reversed(lots)),
+    "highest cost first": lambda lots, price, when: sorted(lots, key=lambda lot: -lot.basis_per_share),
+    "short-term losses first": lambda lots, price, when: sorted(
+        lots, key=lambda lot: _category(lot, price, when, False)
+    ),
+    "long-term losses first": lambda lots, price, when: sorted(lots, key=lambda lot: _category(lot, price, when, True)),
+}
+
+
+def _picks(ordered: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
+    picks = []
+    remaining = quantity
+    for lot in ordered:
+        if remaining <= 0:
+            break
+        take = min(lot.quantity, remaining)
+        picks.append(LotPick(lot_id=lot.id, quantity=take))
+        remaining -= take
+    return tuple(picks)
+
+
+def plan_sale(
+    trades: Sequence[Trade],
+    symbol: str,
+    quantity: Decimal,
+    price: Decimal,
+    when: date,
+    context: TaxContext,
+    fees: Decimal = ZERO,
+) -> SalePlan:
+    """The lots to sell `quantity` shares of `symbol` that cost the least tax this year, and FIFO for comparison.
+
+    Raises calc.errors.NotEnoughShares when fewer shares are held.
+    """
+    before = [t for t in trades if t.date <= when]
+    lots = [lot for lot in book(before).lots if lot.symbol == symbol and lot.account_type == "taxable"]
+    baseline = year_tax(context, book(trades)).total
+    options: dict[tuple[LotPick, ...], SaleOption] = {}
+    for name, order in ORDERINGS.items():
+        picks = _picks(order(lots, price, when), quantity)
+        if picks in options:
+            continue
+        sale = Trade(
+            date=when, symbol=symbol, side="sell", quantity=quantity, price=price, fees=fees, id="plan", lots=picks
+        )
+        ledger = book([*trades, sale])
+        tax = year_tax(context, ledger)
+        options[picks] = SaleOption(
+            name=name,
+            picks=picks,
+            dispositions=tuple(d for d in ledger.dispositions if d.sale_id == "plan"),
+            tax=tax,
+            tax_added=tax.total - baseline,
+        )
+    fifo = next(o for o in options.values() if o.name == "fifo")
+    best = min(options.values(), key=lambda o: (o.tax.total, o.name != "fifo"))
+    return SalePlan(best=best, fifo=fifo)
+
+
+class HarvestCandidate(Frozen):
+    lot: Lot
+    price: Decimal
+    loss: Decimal  # positive
+    term: str
+    wash_risk: bool  # bought within the past 30 days: selling now would be a wash sale
+    recent_purchase: date | None
+    safe_to_sell_from: date  # first day a sale is clear of those purchases
+    safe_to_rebuy_from: date  # if sold on `when`: first day buying back is not a wash sale
+
+
+class HarvestPlan(Frozen):
+    candidates: tuple[HarvestCandidate, ...]  # every lot with an unrealized loss
+    chosen: tuple[HarvestCandidate, ...]  # the wash-safe losses needed to reach the target
+    target: Decimal  # realized net gain + the ordinary-income limit
+    harvested: Decimal
+    tax_before: TaxResult
+    tax_after_gains_offset: TaxResult  # only enough loss to cancel this year's gains
+    tax_after: TaxResult
+    carryforward: Decimal
+
+    @property
+    def saving(self) -> Decimal:
+        return self.tax_before.total - self.tax_after.total
+
+    @property
+    def saving_on_gains(self) -> Decimal:
+        return self.tax_before.total - self.tax_after_gains_offset.total
+
+    @property
+    def saving_on_income(self) -> Decimal:
+        return self.tax_after_gains_offset.total - self.tax_after.total
+
+
+def harvest(
+    trades: Sequence[Trade], prices: dict[str, Decimal], when: date, context: TaxContext, loss_limit: Decimal
+) -> HarvestPlan:
+    """Lots to sell at a loss on `when` to offset this year's realized gains and `loss_limit` of income.
+
+    A lot of a symbol bought in the past 30 days is a wash-sale risk (the purchase would replace it):
+    it is listed with that warning and never chosen.
+    """
+    ledger = book(trades)
+    candidates = []
+    for lot in ledger.lots:
+        price = prices.get(lot.symbol)
+        if price is None or lot.account_type != "taxable" or lot.quantity * price >= lot.basis:
+            continue
+        recent = [
+            t.date
+            for t in trades
+            if t.symbol == lot.symbol
+            and t.side == "buy"
+            and when - WASH_WINDOW <= t.date <= when
+            and t.id != lot.id.split(".")[0]
+        ]
+        last = max(recent) if recent else None
+        candidates.append(
+            HarvestCandidate(
+                lot=lot,
+                price=price,
+                loss=lot.basis - lot.quantity * price,
+                term="long" if when >= lot.long_term_from else "short",
+                wash_risk=bool(recent),
+                recent_purchase=last,
+                safe_to_sell_from=(last + WASH_WINDOW + timedelta(days=1)) if last else when,
+                safe_to_rebuy_from=when + WASH_WINDOW + timedelta(days=1),
+            )
+        )
+    candidates.sort(key=lambda c: -c.loss)
+    tax_before = year_tax(context, ledger)
+    realized = max(ZERO, tax_before.capital_gain)
+    target = realized + loss_limit
+    chosen: list[HarvestCandidate] = []
+    harvested = ZERO
+    for candidate in candidates:
+        if harvested >= target:
+            break
+        if not candidate.wash_risk:
+            chosen.append(candidate)
+            harvested += candidate.loss
+
+    def with_losses(amount: Decimal) -> tuple[TaxResult, Ledger]:
+        sales = []
+        left = amount
+        for c in chosen:
+            if left <= 0:
+                break
+            share = c.lot.quantity if c.loss <= left else (c.lot.quantity * left / c.loss)
+            left -= c.loss if c.loss <= left else left
+            sales.append(
+                Trade(
+                    date=when,
+                    symbol=c.lot.symbol,
+                    side="sell",
+                    quantity=share,
+                    price=c.price,
+                    id=f"harvest-{c.lot.id}",
+                    lots=(LotPick(lot_id=c.lot.id, quantity=share),),
+                )
+            )
+        harvested_ledger = book([*trades, *sales])
+        return year_tax(context, harvested_ledger), harvested_ledger
+
+    after_gains, _ = with_losses(min(harvested, realized))
+    after, after_ledger = with_losses(harvested)
+    summary = year_summary(context, after_ledger)
+    return HarvestPlan(
+        candidates=tuple(candidates),
+        chosen=tuple(chosen),
+        target=target,
+        harvested=harvested,
+        tax_before=tax_before,
+        tax_after_gains_offset=after_gains,
+        tax_after=after,
+        carryforward=summary.carryforward_short + summary.carryforward_long,
+    )
