@@ -12,6 +12,7 @@ from conversations.events import Button
 from conversations.formatting import Fmt
 from conversations.machine import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, TradeLine
+from conversations.prices import DEFAULT_SOURCE
 from conversations.taxview import planning_context
 
 OFFERING_SALE = "OFFERING_SALE"
@@ -88,11 +89,13 @@ def harvest_command(ctx: Ctx, _: str) -> Outcome:
         limit = params_for(year).capital_loss_limit(ctx.state.profile.filing_status)
     except CalcError as error:
         raise InputError(f"I can't plan for {year}: {error}.") from None
-    plan = harvest(ctx.state.trades, ctx.state.prices, ctx.today, planning_context(ctx.state, year), limit)
-    return say(ctx, describe_harvest(plan, ctx.fmt, ctx.state.prices.keys(), year, limit))
+    symbols = {t.symbol for t in ctx.state.trades}
+    prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
+    plan = harvest(ctx.state.trades, prices, ctx.today, planning_context(ctx.state, year), limit)
+    return say(ctx, describe_harvest(plan, ctx.fmt, year, limit))
 
 
-def describe_harvest(plan: HarvestPlan, fmt: Fmt, priced: object, year: int, limit: Decimal) -> str:
+def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> str:
     if not plan.candidates:
         return (
             "Nothing to harvest: no lot is below its cost at the prices I know. "
