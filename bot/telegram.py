@@ -50,6 +50,8 @@ COMMANDS = [
     ("undo", "undo the last entry"),
     ("price", "record a current price"),
     ("settings", "change your answers"),
+    ("import", "add trades from a broker CSV"),
+    ("form8949", "Form 8949 and Schedule D (CSV, PDF)"),
     ("export", "all your data as CSV"),
     ("help", "what I can do"),
     ("cancel", "stop the current question"),

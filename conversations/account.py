@@ -25,12 +25,26 @@ See where you stand
 /harvest: losses worth taking before year end, with wash-sale dates
 
 /settings: tax year, filing status, income, carryover, time zone
+/import: add trades from a broker CSV (send the file)
+/form8949 [year]: Form 8949 and Schedule D as CSV and PDF
 /export: all your data as CSV; /forget: delete it all
 /cancel: stop the current question"""
 
 
 def help_(ctx: Ctx, _: str) -> Outcome:
     return say(ctx, HELP)
+
+
+def import_help(ctx: Ctx, args: str) -> Outcome:
+    if args:
+        return say(ctx, f"I couldn't open the file “{args[:80]}”. Check the path, or send the file itself.")
+    return say(
+        ctx,
+        "Send me your broker's CSV export as a file (in the terminal: /import PATH). I read Charles Schwab "
+        "transaction history, Fidelity account history, Robinhood activity reports, Interactive Brokers trades "
+        "(activity statement or Flex query), or a simple CSV with the columns date, side, symbol, quantity, price, fees. "
+        "I show what I found before adding anything.",
+    )
 
 
 def cancel(ctx: Ctx, _: str) -> Outcome:

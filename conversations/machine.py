@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from conversations.events import Button, Event, Reply
@@ -61,8 +62,10 @@ def ask(
 Handler = Callable[[Ctx, str], Outcome]
 
 
-def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
-    from conversations import account, onboarding, planning, reports, trading
+@cache
+def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
+    """(commands, wizard steps, buttons): built on first use, as the handler modules import this one."""
+    from conversations import account, forms, importing, onboarding, planning, reports, trading
 
     commands: dict[str, Handler] = {
         "start": onboarding.start,
@@ -82,6 +85,8 @@ def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dic
         "cancel": account.cancel,
         "export": account.export,
         "forget": account.forget,
+        "import": account.import_help,
+        "form8949": forms.form8949,
     }
     steps: dict[tuple[str, str], Handler] = {
         **onboarding.STEPS,
@@ -92,11 +97,9 @@ def _registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dic
         **trading.BUTTONS,
         **account.BUTTONS,
         **planning.BUTTONS,
+        **importing.BUTTONS,
     }
     return commands, steps, buttons
-
-
-COMMANDS, STEPS, BUTTONS = _registry()
 
 
 def handle(state: UserState, event: Event) -> Outcome:
@@ -113,31 +116,32 @@ def handle(state: UserState, event: Event) -> Outcome:
 
 
 def _dispatch(ctx: Ctx) -> Outcome:
-    from conversations import account, reports, trading
+    from conversations import account, importing, reports, trading
 
+    commands, steps, buttons = registry()
     event = ctx.event
     if event.kind == "button":
         prefix, _, arg = event.data.partition(":")
-        handler = BUTTONS.get(prefix)
+        handler = buttons.get(prefix)
         if handler is None:
             return say(ctx, "That button has expired. Send /help to see what I can do.")
         return handler(ctx, arg)
     if event.kind == "file":
-        return say(ctx, "I can't read files yet. Send trades one per message, like /buy 100 XYZ 20 2024-01-10.")
+        return importing.receive_file(ctx, "")
     text = event.text.strip()
     if len(text) > MAX_INPUT:
         return say(ctx, f"That message is too long ({len(text):,} characters). Keep it under {MAX_INPUT:,}.")
     if text.startswith("/"):
         name, _, args = text[1:].partition(" ")
         name = name.split("@")[0].lower()
-        handler = COMMANDS.get(name)
+        handler = commands.get(name)
         if handler is None:
             return say(ctx, f"I don't know /{name[:30]}. Send /help to see the commands.")
         if name != "cancel" and ctx.state.wizard and name not in ("help",):
             ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
         return handler(ctx, args.strip())
     if ctx.state.wizard:
-        step = STEPS.get((ctx.state.wizard.flow, ctx.state.wizard.step))
+        step = steps.get((ctx.state.wizard.flow, ctx.state.wizard.step))
         if step is not None:
             if not text:
                 return say(ctx, "I got an empty message. Answer the question above, or /cancel.")

@@ -11,6 +11,8 @@ from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.params import params_for
 from calc.tax import TaxResult
+from conversations.charts import gains_by_month, lot_timeline
+from conversations.events import FileOut, Reply
 from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
@@ -48,7 +50,9 @@ def portfolio(ctx: Ctx, _: str) -> Outcome:
         lines.append(f"(showing the first {MAX_ROWS * 2} lots; /export has them all)")
     if not ctx.state.prices:
         lines.append("\nTell me a current price with /price XYZ 187.50 to see unrealized gains.")
-    return say(ctx, "\n".join(lines))
+    png, _rows = lot_timeline(ledger.lots, ctx.today)
+    chart = FileOut(name="lots.png", content=png, kind="photo", caption="When each lot turns long-term")
+    return Outcome(ctx.state, [Reply(text="\n".join(lines), files=(chart,))])
 
 
 def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
@@ -126,7 +130,9 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         )
     lines.append("")
     lines.extend(tax_lines(view, fmt))
-    return say(ctx, "\n".join(lines))
+    png, _month_data = gains_by_month(sold, year)
+    chart = FileOut(name=f"gains-{year}.png", content=png, kind="photo", caption=f"Realized gains by month, {year}")
+    return Outcome(ctx.state, [Reply(text="\n".join(lines), files=(chart,))])
 
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:
