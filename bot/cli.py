@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,6 +18,10 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, dest="sub_db")
     console.add_argument("--user", type=int, default=1, help="which local user (default 1)")
     sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    rem = sub.add_parser("reminders", help="what reminders would be sent on a date")
+    rem.add_argument("--dry-run", action="store_true", required=True, help="print, don't send")
+    rem.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    rem.add_argument("--db", type=Path, dest="sub_db")
     return p
 
 
@@ -31,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cgt-bot: bad setting: {problems}", file=sys.stderr)
         return 2
     db = getattr(args, "sub_db", None) or args.db or settings.db
+    if args.command == "reminders":
+        from bot.reminders import dry_run
+        from bot.service import ChatService
+
+        print(dry_run(ChatService(db), args.date))
+        return 0
     command = args.command or ("telegram" if settings.telegram_bot_token else "console")
     if command == "telegram":
         if settings.telegram_bot_token is None:

@@ -24,6 +24,11 @@ class ChatService:
         self._cache: dict[int, UserState] = {}
         self._lock = threading.Lock()
 
+    @property
+    def lock(self) -> threading.Lock:
+        """Held for every write: a conversation step, or marking a reminder sent."""
+        return self._lock
+
     def state(self, user_id: int) -> UserState:
         with self._lock:
             return self._state(user_id)

@@ -44,6 +44,8 @@ def _migrate(db: sqlite_utils.Database) -> None:
     if "trades" not in db.table_names():
         db.table("trades").create({"user_id": int, "id": str, "seq": int, "data": str}, pk=("user_id", "id"))
         db.table("trades").create_index(["user_id", "seq"])
+    if "reminders_sent" not in db.table_names():
+        db.table("reminders_sent").create({"user_id": int, "key": str, "sent_at": str}, pk=("user_id", "key"))
     if "processed" not in db.table_names():
         db.table("processed").create({"user_id": int, "event_id": str}, pk=("user_id", "event_id"))
 

@@ -27,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import reminders
 from bot.service import ChatService
 from bot.settings import Settings
 from conversations.events import Event, FileIn, Reply
@@ -50,6 +51,7 @@ COMMANDS = [
     ("undo", "undo the last entry"),
     ("price", "record a current price"),
     ("settings", "change your answers"),
+    ("reminders", "year-end and long-term reminders"),
     ("import", "add trades from a broker CSV"),
     ("form8949", "Form 8949 and Schedule D (CSV, PDF)"),
     ("export", "all your data as CSV"),
@@ -196,6 +198,8 @@ class TelegramFrontEnd:
         # In the event loop, not a thread: a step takes about half a millisecond, and thread hops
         # cost more than they free (bench/bench_telegram.py: 1,384 vs 919 updates/s).
         replies = self.service.process(user.id, event)
+        if replies:  # something may have changed: the user's reminders follow their data
+            reminders.schedule(context.application, self.service, [user.id], datetime.now(UTC))
         for reply in replies:
             await self._send(update, context, chat.id, reply)
 
@@ -235,8 +239,11 @@ class TelegramFrontEnd:
                 log.warning("could not tell the user about the error")
 
 
-async def _set_commands(app: Application) -> None:
+async def _start_up(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    service: ChatService = app.bot_data["service"]
+    scheduled = reminders.schedule(app, service, service.store.users(), datetime.now(UTC))
+    log.info("scheduled %d reminders", scheduled)
 
 
 def build_application(
@@ -249,7 +256,7 @@ def build_application(
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value()
     install_redaction(token)
-    builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder()).post_init(_set_commands)
+    builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder()).post_init(_start_up)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_base_url:
@@ -258,6 +265,7 @@ def build_application(
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
     app = builder.build()
+    app.bot_data["service"] = service
     front = TelegramFrontEnd(service)
     app.add_handler(CallbackQueryHandler(front.on_button))
     app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, front.on_message))

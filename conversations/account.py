@@ -25,6 +25,7 @@ See where you stand
 /harvest: losses worth taking before year end, with wash-sale dates
 
 /settings: tax year, filing status, income, carryover, time zone
+/reminders: year-end, long-term and wash-sale reminders (on, off, days)
 /import: add trades from a broker CSV (send the file)
 /form8949 [year]: Form 8949 and Schedule D as CSV and PDF
 /export: all your data as CSV; /forget: delete it all
@@ -45,6 +46,38 @@ def import_help(ctx: Ctx, args: str) -> Outcome:
         "(activity statement or Flex query), or a simple CSV with the columns date, side, symbol, quantity, price, fees. "
         "I show what I found before adding anything.",
     )
+
+
+def reminders_command(ctx: Ctx, args: str) -> Outcome:
+    p = ctx.state.profile
+    words = args.lower().split()
+    if words[:1] == ["off"]:
+        return _set_reminders(ctx, "Reminders are off. /reminders on turns them back on.", reminders=False)
+    if words[:1] == ["on"]:
+        return _set_reminders(ctx, "Reminders are on.", reminders=True)
+    if words[:1] == ["days"] and len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= 60:
+        return _set_reminders(
+            ctx, f"I'll warn you {words[1]} days before a lot turns long-term.", reminder_days=int(words[1])
+        )
+    if words:
+        return say(ctx, "Send /reminders on, /reminders off, or /reminders days 7 (1 to 60).")
+    state = "on" if p.reminders else "off"
+    return say(
+        ctx,
+        f"Reminders are {state} (at 10:00, {p.timezone}): December 1 and 15 year-end checks; "
+        f"{p.reminder_days} days before and on the day a lot with a gain turns long-term; and the day buying back "
+        "after a loss sale stops being a wash sale. Change with /reminders off, /reminders days 3; "
+        "the time zone is in /settings.",
+        ((Button(label="Turn off" if p.reminders else "Turn on", data=f"remind:{'off' if p.reminders else 'on'}"),),),
+    )
+
+
+def _set_reminders(ctx: Ctx, text: str, **changes: object) -> Outcome:
+    return say(ctx, text, profile=ctx.state.profile.model_copy(update=changes))
+
+
+def _remind_button(ctx: Ctx, arg: str) -> Outcome:
+    return reminders_command(ctx, arg)
 
 
 def cancel(ctx: Ctx, _: str) -> Outcome:
@@ -100,4 +133,4 @@ def confirm_forget(ctx: Ctx, arg: str) -> Outcome:
     return Outcome(UserState(), [Reply(text="Done: everything about you is deleted. /start begins afresh.")])
 
 
-BUTTONS: dict[str, Handler] = {"forget": confirm_forget}
+BUTTONS: dict[str, Handler] = {"forget": confirm_forget, "remind": _remind_button}

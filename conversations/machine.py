@@ -86,6 +86,7 @@ def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict
         "export": account.export,
         "forget": account.forget,
         "import": account.import_help,
+        "reminders": account.reminders_command,
         "form8949": forms.form8949,
     }
     steps: dict[tuple[str, str], Handler] = {

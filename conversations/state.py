@@ -20,6 +20,8 @@ class Profile(BaseModel):
     carryover_long: Decimal = ZERO
     locale: str = "en_US"
     timezone: str = "America/New_York"
+    reminders: bool = True  # year-end, long-term crossover and wash-sale window reminders
+    reminder_days: int = 7  # remind of a lot turning long-term this many days ahead
 
 
 class Wizard(BaseModel):

@@ -1,0 +1,135 @@
+"""Sending reminders: rows in SQLite, jobs in python-telegram-bot's JobQueue under stable names.
+
+Jobs are not persisted (PTB issues 974, 2436, 4080): at start-up and after every change
+each user's reminders are recomputed from their data and their jobs re-created under the
+name `rem:<user>:<key>`. A reminder is marked sent in SQLite before it goes out and unmarked
+if sending fails, so it is never sent twice, across restarts too.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, ContextTypes
+
+from bot.service import ChatService
+from conversations.reminders import Reminder, reminders
+
+log = logging.getLogger("cgt_bot.reminders")
+SEND_AT = time(10, 0)
+HORIZON = timedelta(days=40)
+# Telegram allows about 30 messages a second overall: spread a broadcast at 25 a second.
+SPACING = timedelta(seconds=1 / 25)
+PER_CHAT = timedelta(seconds=1)
+
+
+class ReminderLog:
+    def __init__(self, service: ChatService) -> None:
+        self.service = service
+
+    def was_sent(self, user_id: int, key: str) -> bool:
+        row = self.service.store.db.execute(
+            "select 1 from reminders_sent where user_id = ? and key = ?", [user_id, key]
+        ).fetchone()
+        return row is not None
+
+    def claim(self, user_id: int, key: str, now: datetime) -> bool:
+        """Mark as sent; False when it already was (another job, or before a restart)."""
+        conn = self.service.store.db.conn
+        cursor = conn.execute(
+            "insert or ignore into reminders_sent (user_id, key, sent_at) values (?, ?, ?)",
+            [user_id, key, now.isoformat()],
+        )
+        return cursor.rowcount == 1
+
+    def release(self, user_id: int, key: str) -> None:
+        self.service.store.db.conn.execute("delete from reminders_sent where user_id = ? and key = ?", [user_id, key])
+
+
+def due(service: ChatService, user_id: int, start: date, end: date) -> list[Reminder]:
+    log_ = ReminderLog(service)
+    return [r for r in reminders(service.state(user_id), start, end) if not log_.was_sent(user_id, r.key)]
+
+
+def send_time(reminder: Reminder, timezone: str) -> datetime:
+    return datetime.combine(reminder.on, SEND_AT, tzinfo=ZoneInfo(timezone))
+
+
+def plan(service: ChatService, user_ids: list[int], now: datetime) -> list[tuple[datetime, int, Reminder]]:
+    """(when, user, reminder) for every unsent reminder in the horizon, a broadcast spread out in time."""
+    jobs = []
+    for user_id in user_ids:
+        state = service.state(user_id)
+        zone = ZoneInfo(state.profile.timezone)
+        today = now.astimezone(zone).date()
+        for reminder in due(service, user_id, today, today + HORIZON):
+            jobs.append((max(send_time(reminder, state.profile.timezone), now), user_id, reminder))
+    jobs.sort(key=lambda job: (job[0], job[1], job[2].key))
+    spread = []
+    previous: datetime | None = None
+    last_to_user: dict[int, datetime] = {}
+    for when, user_id, reminder in jobs:
+        if previous is not None and when < previous + SPACING:
+            when = previous + SPACING
+        if user_id in last_to_user and when < last_to_user[user_id] + PER_CHAT:
+            when = last_to_user[user_id] + PER_CHAT  # and at most one a second to any one chat
+        spread.append((when, user_id, reminder))
+        previous = max(previous, when) if previous else when
+        last_to_user[user_id] = when
+    spread.sort(key=lambda job: job[0])
+    return spread
+
+
+def schedule(app: Application, service: ChatService, user_ids: list[int], now: datetime) -> int:
+    """Re-create the users' reminder jobs from their data; returns how many are scheduled."""
+    queue = app.job_queue
+    if queue is None:
+        return 0
+    for user_id in user_ids:
+        for job in queue.jobs():
+            if job.name and job.name.startswith(f"rem:{user_id}:"):
+                job.schedule_removal()
+    planned = plan(service, user_ids, now)
+    for when, user_id, reminder in planned:
+        queue.run_once(
+            send_reminder,
+            when=when,
+            name=f"rem:{user_id}:{reminder.key}",
+            data=(user_id, reminder.key, reminder.text),
+            chat_id=user_id,
+            user_id=user_id,
+        )
+    return len(planned)
+
+
+async def send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None
+    data: tuple[int, str, str] = job.data  # type: ignore[assignment]
+    user_id, key, text = data
+    service: ChatService = context.application.bot_data["service"]
+    sent = ReminderLog(service)
+    with service.lock:  # the same lock as a conversation step: one writer at a time
+        if not sent.claim(user_id, key, datetime.now(ZoneInfo("UTC"))):
+            return
+    try:
+        await context.bot.send_message(user_id, text)
+    except Exception:
+        with service.lock:
+            sent.release(user_id, key)  # try again at the next start
+        raise
+
+
+def dry_run(service: ChatService, on: date) -> str:
+    """What would be sent on `on`, per user (for operators)."""
+    lines = []
+    for user_id in service.store.users():
+        found = due(service, user_id, on, on)
+        if not found:
+            continue
+        lines.append(f"user {user_id}:")
+        for reminder in found:
+            lines.append(f"  [{reminder.kind}] " + reminder.text.replace("\n", "\n    "))
+    return "\n".join(lines) if lines else f"No reminders to send on {on.isoformat()}."

@@ -1,0 +1,165 @@
+"""Which reminders a user is due, computed from their data (pure: no clock, no sending).
+
+- Year end: December 1 and 15 — gains so far, losses available to harvest, the last trading day.
+- Long-term crossover: a lot with an unrealized gain turning long-term — `reminder_days` before (7 by default) and on the day.
+- Wash-sale window: after a loss sale, the first day buying back is no longer a wash sale.
+Each reminder has a stable key, so it is sent once however often it is recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from calc import CalcError, Ledger, UnsupportedYear
+from calc.models import ZERO
+from calc.params import params_for
+from conversations.formatting import Fmt
+from conversations.prices import DEFAULT_SOURCE
+from conversations.state import UserState
+from conversations.taxview import ledger_of, year_tax
+
+YEAR_END_DAYS = ((12, 1), (12, 15))
+WASH_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    key: str  # stable: kind, subject and date
+    kind: str  # "year_end" | "long_term" | "wash_window"
+    on: date
+    text: str
+
+
+def last_trading_day(year: int) -> date:
+    """December 31, or the weekday before it (the trade date decides the tax year)."""
+    day = date(year, 12, 31)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
+    """Every reminder with a date from `start` to `end` inclusive."""
+    if not state.profile.reminders or not state.trades:
+        return []
+    try:
+        ledger = ledger_of(state.trades)
+    except CalcError:
+        return []
+    fmt = Fmt(state.profile.locale)
+    found = [
+        *_year_end(state, ledger, fmt, start, end),
+        *_long_term(state, ledger, fmt, start, end),
+        *_wash_window(ledger, fmt, start, end),
+    ]
+    return sorted((r for r in found if start <= r.on <= end), key=lambda r: (r.on, r.key))
+
+
+def _year_end(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+    out = []
+    for year in range(start.year, end.year + 1):
+        for month, day in YEAR_END_DAYS:
+            on = date(year, month, day)
+            if start <= on <= end:
+                text = _year_end_text(state, ledger, fmt, on)
+                if text:
+                    out.append(Reminder(key=f"year_end:{on.isoformat()}", kind="year_end", on=on, text=text))
+    return out
+
+
+def _year_end_text(state: UserState, ledger: Ledger, fmt: Fmt, on: date) -> str:
+    year = on.year
+    try:
+        view = year_tax(state, ledger, year)
+        limit = params_for(year).capital_loss_limit(state.profile.filing_status)
+    except UnsupportedYear:
+        return ""
+    s = view.summary
+    lines = [f"Year-end check for {year}:"]
+    lines.append(
+        f"Realized so far: {fmt.money(s.short_term_net)} short-term and {fmt.money(s.long_term_net)} long-term "
+        f"(estimated tax they add: {fmt.money(view.added)})."
+    )
+    prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
+    losses = ZERO
+    for lot in ledger.lots:
+        price = prices.get(lot.symbol)
+        if price is not None and lot.quantity * price < lot.basis:
+            losses += lot.basis - lot.quantity * price
+    if losses:
+        lines.append(
+            f"Unrealized losses you could harvest: {fmt.money(losses)} at your last prices. Losses offset gains, then up to "
+            f"{fmt.money(limit)} of other income; the rest carries forward. Don't buy the same stock within 30 days "
+            "before or after a loss sale (wash sale). /harvest has details."
+        )
+    lines.append(
+        f"The last trading day of {year} is {fmt.day(last_trading_day(year))}: the trade date decides the tax year."
+    )
+    return "\n".join(lines)
+
+
+def _long_term(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+    ahead = state.profile.reminder_days
+    prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
+    out = []
+    for lot in ledger.lots:
+        price = prices.get(lot.symbol)
+        if price is None or lot.quantity * price <= lot.basis:
+            continue
+        crossing = lot.long_term_from
+        gain = lot.quantity * price - lot.basis
+        saving = _saving_by_waiting(state, ledger, crossing.year, gain)
+        for on, when in ((crossing - timedelta(days=ahead), "before"), (crossing, "on")):
+            if not start <= on <= end:
+                continue
+            head = (
+                f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term today."
+                if when == "on"
+                else f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term on "
+                f"{fmt.day(crossing)}. Selling before then is short-term."
+            )
+            tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax." if saving > 0 else ""
+            out.append(
+                Reminder(
+                    key=f"long_term:{lot.id}:{when}:{crossing.isoformat()}", kind="long_term", on=on, text=head + tail
+                )
+            )
+    return out
+
+
+def _saving_by_waiting(state: UserState, ledger: Ledger, year: int, gain: Decimal) -> Decimal:
+    try:
+        view = year_tax(state, ledger, year)
+    except UnsupportedYear:
+        return ZERO
+    short = view.tax_input.model_copy(update={"short_term": view.tax_input.short_term + gain})
+    long_ = view.tax_input.model_copy(update={"long_term": view.tax_input.long_term + gain})
+    from calc.tax import compute_tax
+
+    return compute_tax(short).total - compute_tax(long_).total
+
+
+def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+    out = []
+    seen: set[tuple[str, date]] = set()
+    for d in ledger.dispositions:
+        if d.proceeds >= d.basis:  # only a loss sale opens a wash-sale window
+            continue
+        safe = d.sold + WASH_WINDOW + timedelta(days=1)
+        if (d.symbol, d.sold) in seen or not start <= safe <= end:
+            continue
+        seen.add((d.symbol, d.sold))
+        out.append(
+            Reminder(
+                key=f"wash_window:{d.symbol}:{d.sold.isoformat()}",
+                kind="wash_window",
+                on=safe,
+                text=(
+                    f"From today you can buy {d.symbol} again without a wash sale: it's 31 days since you sold it at a loss "
+                    f"on {fmt.day(d.sold)}."
+                ),
+            )
+        )
+    return out
