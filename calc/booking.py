@@ -384,7 +384,9 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
                 state.buy(position, event)
             else:
                 state.sell(position, event)
-    return Ledger.trusted(lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income))
+        return Ledger.trusted(
+            lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income)
+        )
 
 
 def realize(events: Iterable[Trade | Split], method: Method = "fifo") -> list[Disposition]:

@@ -8,6 +8,7 @@ Each reminder has a stable key, so it is sent once however often it is recompute
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,10 +16,11 @@ from decimal import Decimal
 from calc import CalcError, Ledger, UnsupportedYear
 from calc.models import ZERO
 from calc.params import params_for
+from calc.tax import compute_tax
 from conversations.formatting import Fmt
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
-from conversations.taxview import ledger_of, year_tax
+from conversations.taxview import YearTax, ledger_of, year_tax
 
 YEAR_END_DAYS = ((12, 1), (12, 15))
 WASH_WINDOW = timedelta(days=30)
@@ -49,33 +51,46 @@ def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
     except CalcError:
         return []
     fmt = Fmt(state.profile.locale)
+    views: dict[int, YearTax | None] = {}
+
+    def view(year: int) -> YearTax | None:
+        """The year's tax picture, figured once per call however many reminders need it."""
+        if year not in views:
+            try:
+                views[year] = year_tax(state, ledger, year)
+            except UnsupportedYear:
+                views[year] = None
+        return views[year]
+
     found = [
-        *_year_end(state, ledger, fmt, start, end),
-        *_long_term(state, ledger, fmt, start, end),
+        *_year_end(state, ledger, view, fmt, start, end),
+        *_long_term(state, ledger, view, fmt, start, end),
         *_wash_window(ledger, fmt, start, end),
     ]
     return sorted((r for r in found if start <= r.on <= end), key=lambda r: (r.on, r.key))
 
 
-def _year_end(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+Views = Callable[[int], "YearTax | None"]
+
+
+def _year_end(state: UserState, ledger: Ledger, view: Views, fmt: Fmt, start: date, end: date) -> list[Reminder]:
     out = []
     for year in range(start.year, end.year + 1):
         for month, day in YEAR_END_DAYS:
             on = date(year, month, day)
             if start <= on <= end:
-                text = _year_end_text(state, ledger, fmt, on)
+                text = _year_end_text(state, ledger, view, fmt, on)
                 if text:
                     out.append(Reminder(key=f"year_end:{on.isoformat()}", kind="year_end", on=on, text=text))
     return out
 
 
-def _year_end_text(state: UserState, ledger: Ledger, fmt: Fmt, on: date) -> str:
+def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on: date) -> str:
     year = on.year
-    try:
-        view = year_tax(state, ledger, year)
-        limit = params_for(year).capital_loss_limit(state.profile.filing_status)
-    except UnsupportedYear:
+    view = views(year)
+    if view is None:
         return ""
+    limit = params_for(year).capital_loss_limit(state.profile.filing_status)
     s = view.summary
     lines = [f"Year-end check for {year}:"]
     lines.append(
@@ -100,7 +115,7 @@ def _year_end_text(state: UserState, ledger: Ledger, fmt: Fmt, on: date) -> str:
     return "\n".join(lines)
 
 
-def _long_term(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+def _long_term(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, start: date, end: date) -> list[Reminder]:
     ahead = state.profile.reminder_days
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
     out = []
@@ -109,8 +124,9 @@ def _long_term(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: dat
         if price is None or lot.quantity * price <= lot.basis:
             continue
         crossing = lot.long_term_from
-        gain = lot.quantity * price - lot.basis
-        saving = _saving_by_waiting(state, ledger, crossing.year, gain)
+        if not (start <= crossing - timedelta(days=ahead) <= end or start <= crossing <= end):
+            continue
+        saving = _saving_by_waiting(views(crossing.year), lot.quantity * price - lot.basis)
         for on, when in ((crossing - timedelta(days=ahead), "before"), (crossing, "on")):
             if not start <= on <= end:
                 continue
@@ -129,15 +145,11 @@ def _long_term(state: UserState, ledger: Ledger, fmt: Fmt, start: date, end: dat
     return out
 
 
-def _saving_by_waiting(state: UserState, ledger: Ledger, year: int, gain: Decimal) -> Decimal:
-    try:
-        view = year_tax(state, ledger, year)
-    except UnsupportedYear:
+def _saving_by_waiting(view: YearTax | None, gain: Decimal) -> Decimal:
+    if view is None:
         return ZERO
     short = view.tax_input.model_copy(update={"short_term": view.tax_input.short_term + gain})
     long_ = view.tax_input.model_copy(update={"long_term": view.tax_input.long_term + gain})
-    from calc.tax import compute_tax
-
     return compute_tax(short).total - compute_tax(long_).total
 
 
