@@ -30,46 +30,31 @@ def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[T
         symbol = rng.choice(SYMBOLS)
         price[symbol] = max(Decimal(1), price[symbol] + Decimal(rng.randint(-300, 300)) / 100)
         if held[symbol] and rng.random() < 0.45:
-            quantity = rng.randint(1, min(held[symbol], 100))
-            sale_price = price[symbol] * Decimal("0.8") if rng.random() < rebuy_share else price[symbol]
+            side, quantity = "sell", rng.randint(1, min(held[symbol], 100))
+            at = price[symbol] * Decimal("0.8") if rng.random() < rebuy_share else price[symbol]
+            fees = Decimal(0)
             held[symbol] -= quantity
-            trades.append(
-                Trade.model_construct(
-                    date=day,
-                    symbol=symbol,
-                    side="sell",
-                    quantity=Decimal(quantity),
-                    price=sale_price,
-                    fees=Decimal(0),
-                    account=None,
-                    account_type="taxable",
-                    id=f"t{i}",
-                    lots=(),
-                    source="purchase",
-                    fmv=None,
-                    grant_date=None,
-                )
-            )
         else:
-            quantity = rng.randint(1, 100)
+            side, quantity, at = "buy", rng.randint(1, 100), price[symbol]
+            fees = Decimal(rng.choice([0, 0, 1]))
             held[symbol] += quantity
-            trades.append(
-                Trade.model_construct(
-                    date=day,
-                    symbol=symbol,
-                    side="buy",
-                    quantity=Decimal(quantity),
-                    price=price[symbol],
-                    fees=Decimal(rng.choice([0, 0, 1])),
-                    account=None,
-                    account_type="taxable",
-                    id=f"t{i}",
-                    lots=(),
-                    source="purchase",
-                    fmv=None,
-                    grant_date=None,
-                )
+        trades.append(
+            Trade.trusted(
+                date=day,
+                symbol=symbol,
+                side=side,
+                quantity=Decimal(quantity),
+                price=at,
+                fees=fees,
+                account=None,
+                account_type="taxable",
+                id=f"t{i}",
+                lots=(),
+                source="purchase",
+                fmv=None,
+                grant_date=None,
             )
+        )
     return trades
 
 

@@ -41,30 +41,17 @@ def peer_input(trades: list[Trade], PeerTrade):  # type: ignore[no-untyped-def]
         by_sale[d.sale_id].append(d)
     rows = []
     for t in trades:
+        common = {"id": t.id, "account": "taxable", "date": t.date, "ticker": t.symbol, "quantity": float(t.quantity)}
         if t.side == "buy":
-            rows.append(
-                PeerTrade(
-                    id=t.id,
-                    account="taxable",
-                    date=t.date,
-                    ticker=t.symbol,
-                    action="Buy",
-                    quantity=float(t.quantity),
-                    cost_basis=float(t.quantity * t.price + t.fees),
-                )
-            )
+            rows.append(PeerTrade(action="Buy", cost_basis=float(t.quantity * t.price + t.fees), **common))
         else:
             parts = by_sale[t.id]
             rows.append(
                 PeerTrade(
-                    id=t.id,
-                    account="taxable",
-                    date=t.date,
-                    ticker=t.symbol,
                     action="Sell",
-                    quantity=float(t.quantity),
                     proceeds=float(sum(d.proceeds for d in parts)),
                     cost_basis=float(sum(d.basis for d in parts)),
+                    **common,
                 )
             )
     return rows, by_sale

@@ -16,6 +16,18 @@ from tests.ledger import ledger
 D = Decimal
 
 
+def short_and_long(short: int, long: int) -> list:  # type: ignore[type-arg]
+    """One short-term and one long-term sale in 2024 with the given gains (negative: losses)."""
+    return realize(
+        ledger(f"""
+        2024-01-02 buy 1 S 100000
+        2024-06-03 sell 1 S {100000 + short}
+        2022-01-03 buy 1 L 100000
+        2024-06-03 sell 1 L {100000 + long}
+        """)
+    )
+
+
 def test_issue_api_example() -> None:
     ds = realize(
         ledger("""
@@ -43,14 +55,7 @@ def test_issue_api_example() -> None:
 def test_capital_loss_carryover_worksheet(
     short: int, long: int, status: str, deducted: int, carry_short: int, carry_long: int
 ) -> None:
-    ds = realize(
-        ledger(f"""
-        2024-01-02 buy 1 S 100000
-        2024-06-03 sell 1 S {100000 + short}
-        2022-01-03 buy 1 L 100000
-        2024-06-03 sell 1 L {100000 + long}
-        """)
-    )
+    ds = short_and_long(short, long)
     s = summarize_year(ds, 2024, filing_status=status)  # type: ignore[arg-type]
     assert (s.deductible_loss, s.carryforward_short, s.carryforward_long) == (deducted, carry_short, carry_long)
 
@@ -75,14 +80,7 @@ def test_carryforward_chains_years_and_keeps_character() -> None:
 @given(st.integers(-50000, 50000), st.integers(-50000, 50000), st.sampled_from(["single", "mfs"]))
 def test_netting_identities(short: int, long: int, status: str) -> None:
     """Carried forward + deducted = the net loss; nothing carries forward from a net gain."""
-    ds = realize(
-        ledger(f"""
-        2024-01-02 buy 1 S 100000
-        2024-06-03 sell 1 S {100000 + short}
-        2022-01-03 buy 1 L 100000
-        2024-06-03 sell 1 L {100000 + long}
-        """)
-    )
+    ds = short_and_long(short, long)
     s = summarize_year(ds, 2024, filing_status=status)  # type: ignore[arg-type]
     assert s.net == s.short_term_net + s.long_term_net == short + long
     if s.net >= 0:
