@@ -117,6 +117,14 @@ def _picks(ordered: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
     return tuple(picks)
 
 
+def _with(others: Ledger, ledger: Ledger) -> Ledger:
+    return Ledger.trusted(
+        lots=others.lots + ledger.lots,
+        dispositions=others.dispositions + ledger.dispositions,
+        income=others.income + ledger.income,
+    )
+
+
 def plan_sale(
     trades: Sequence[Trade],
     symbol: str,
@@ -130,9 +138,12 @@ def plan_sale(
 
     Raises calc.errors.NotEnoughShares when fewer shares are held.
     """
-    before = [t for t in trades if t.date <= when]
-    lots = [lot for lot in book(before).lots if lot.symbol == symbol and lot.account_type == "taxable"]
-    baseline = year_tax(context, book(trades)).total
+    # Lots of one symbol never meet another's (wash sales are per symbol too), so the other
+    # symbols are booked once and only this symbol's trades are booked per candidate.
+    mine = [t for t in trades if t.symbol == symbol]
+    others = book([t for t in trades if t.symbol != symbol])
+    lots = [lot for lot in book([t for t in mine if t.date <= when]).lots if lot.account_type == "taxable"]
+    baseline = year_tax(context, _with(others, book(mine))).total
     options: dict[tuple[LotPick, ...], SaleOption] = {}
     for name, order in ORDERINGS.items():
         picks = _picks(order(lots, price, when), quantity)
@@ -141,7 +152,7 @@ def plan_sale(
         sale = Trade(
             date=when, symbol=symbol, side="sell", quantity=quantity, price=price, fees=fees, id="plan", lots=picks
         )
-        ledger = book([*trades, sale])
+        ledger = _with(others, book([*mine, sale]))
         tax = year_tax(context, ledger)
         options[picks] = SaleOption(
             name=name,
