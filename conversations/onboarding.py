@@ -29,7 +29,7 @@ def _year_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
 def start(ctx: Ctx, _: str) -> Outcome:
     text = (
         "Hi! I keep track of your stock trades and estimate the US federal tax on your capital gains.\n"
-        f"{DISCLAIMER}\n\nFirst, a few questions (you can change them later in /settings).\n"
+        f"{DISCLAIMER}\n\nFirst, five quick questions (you can change them later in /settings).\n"
         f"Which tax year are we working on? Tap one or type a year ({available_years()[0]}–{available_years()[-1]})."
     )
     return ask(ctx, "onboarding", ASKING_TAX_YEAR, text, buttons=_year_buttons(ctx))
@@ -46,7 +46,7 @@ def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
     if wizard is None or wizard.flow == "settings":
         ctx.state = ctx.state.model_copy(update={"wizard": None})
         return settings(ctx, "", saved=True)
-    order = [ASKING_TAX_YEAR, ASKING_FILING_STATUS, ASKING_OTHER_INCOME, ASKING_CARRYOVER]
+    order = [ASKING_TAX_YEAR, ASKING_FILING_STATUS, ASKING_OTHER_INCOME, ASKING_CARRYOVER, ASKING_TIMEZONE]
     following = order[order.index(after) + 1] if after in order[:-1] else None
     if following is None:
         ctx.state = ctx.state.model_copy(update={"wizard": None, **_profile(ctx, onboarded=True)})
@@ -86,7 +86,15 @@ def ask_carryover(ctx: Ctx, flow: str) -> Outcome:
 
 
 def ask_timezone(ctx: Ctx, flow: str) -> Outcome:
-    return ask(ctx, flow, ASKING_TIMEZONE, "Which time zone are you in? Send it like America/Chicago or Europe/London.")
+    current = ctx.state.profile.timezone
+    return ask(
+        ctx,
+        flow,
+        ASKING_TIMEZONE,
+        "Which time zone are you in? (It decides when reminders arrive.) Send it like America/Chicago or "
+        f"Europe/London, or keep {current}.",
+        buttons=((Button(label=f"Keep {current}", data="tz:keep"),),),
+    )
 
 
 QUESTIONS = {
@@ -133,6 +141,8 @@ def answer_carryover(ctx: Ctx, text: str) -> Outcome:
 
 
 def answer_timezone(ctx: Ctx, text: str) -> Outcome:
+    if text == "keep":
+        return _next(ctx, ASKING_TIMEZONE)
     name = text.strip().replace(" ", "_")
     match = next((z for z in available_timezones() if z.lower() == name.lower()), None)
     if match is None:
@@ -189,6 +199,7 @@ BUTTONS: dict[str, Handler] = {
     "income": _in_step(ASKING_OTHER_INCOME, answer_income),
     "carry": _in_step(ASKING_CARRYOVER, _carry_button),
     "set": _settings_button,
+    "tz": _in_step(ASKING_TIMEZONE, answer_timezone),
 }
 
 

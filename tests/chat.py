@@ -46,3 +46,4 @@ class Chat:
         self.tap(status)
         self.send(income)
         self.tap("None")
+        self.tap("Keep")

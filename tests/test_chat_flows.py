@@ -20,7 +20,9 @@ def test_onboarding(chat: Chat) -> None:
     assert "filing status" in chat.tap("2026")
     assert "other income" in chat.tap("Married filing jointly")
     assert "carryover" in chat.send("120,000")
-    done = chat.send("1,200 3,500")
+    assert "time zone" in chat.send("1,200 3,500")
+    done = chat.send("America/Chicago")
+    assert "America/Chicago" in done
     assert "All set" in done and "married filing jointly" in done and "$120,000.00" in done
     assert "$1,200.00 short-term and $3,500.00 long-term" in done
     p = chat.service.state(1).profile

@@ -60,6 +60,7 @@ async def test_onboarding_and_trades_through_telegram(app: Application, emulator
     await feed(app, emulator.button_update(5, "status:single"))
     await feed(app, emulator.text_update(5, "85000"))
     await feed(app, emulator.button_update(5, "carry:none"))
+    await feed(app, emulator.button_update(5, "tz:keep"))
     assert "All set" in emulator.texts(5)[-1]
     await feed(app, emulator.text_update(5, "/buy 100 XYZ 20 2024-01-10"))
     assert "Saved #1" in emulator.texts(5)[-1]
