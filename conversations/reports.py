@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -173,6 +174,11 @@ def why_tax(r: TaxResult, fmt: Fmt) -> list[str]:
     return out
 
 
+RAISE = re.compile(
+    r"raise\s+(?P<cash>\$?[\d,.]+)\s*(?:in\s+cash\s*)?(?:from|with|selling|by\s+selling)?\s*(?P<sym>\$?[A-Za-z][A-Za-z0-9.\-]*)"
+    r"\s*(?:at|@)?\s*(?P<price>\$?[\d,.]+)?",
+    re.I,
+)
 WHATIF = re.compile(
     r"(?:what\s*if\s*(?:i\s*)?)?(?:sell|sold)?\s*(?P<qty>[\d,.]+)\s*(?:shares?\s*(?:of)?\s*)?(?P<sym>\$?[A-Za-z][A-Za-z0-9.\-]*)"
     r"\s*(?:at|@|for)?\s*(?P<price>\$?[\d,.]+)?",
@@ -184,10 +190,12 @@ def whatif(ctx: Ctx, args: str) -> Outcome:
     text = args.strip().rstrip("?")
     text = re.sub(r"^(/whatif|what\s*if|what happens if)\s*", "", text, flags=re.I)
     text = re.sub(r"^(i\s+)?(sell|sold)\s+", "", text, flags=re.I)
-    found = WHATIF.fullmatch(text.strip())
+    raising = RAISE.fullmatch(text.strip())
+    found = raising or WHATIF.fullmatch(text.strip())
     if not found:
-        raise InputError("Ask it like: /whatif sell 50 XYZ 30 (shares, symbol, price).")
-    shares = quantity(found.group("qty"))
+        raise InputError(
+            "Ask it like: /whatif sell 50 XYZ 30 (shares, symbol, price), or /whatif raise 5,000 from XYZ at 30."
+        )
     ticker = symbol(found.group("sym"))
     if found.group("price"):
         at = money(found.group("price"), "price", allow_zero=False)
@@ -195,7 +203,16 @@ def whatif(ctx: Ctx, args: str) -> Outcome:
         at = ctx.state.prices[ticker]
     else:
         raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
-    text = what_if_sale(ctx, ticker, shares, at, ctx.today)
+    if raising:
+        cash = money(found.group("cash"), "amount to raise", allow_zero=False)
+        shares = Decimal(math.ceil(cash / at))  # whole shares, enough to raise at least that much
+        heading = (
+            f"To raise {ctx.fmt.money(cash)} at {ctx.fmt.money(at)} you'd sell {ctx.fmt.shares(shares)} {ticker}.\n"
+        )
+    else:
+        shares = quantity(found.group("qty"))
+        heading = ""
+    text = heading + what_if_sale(ctx, ticker, shares, at, ctx.today)
     plan = best_lots(ctx, ticker, shares, at, ctx.today)
     advice, buttons = lot_advice(ctx, plan)
     line = TradeLine(side="sell", quantity=shares, symbol=ticker, price=at, date=ctx.today, fees=ZERO)

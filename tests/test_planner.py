@@ -133,3 +133,14 @@ def test_whatif_offers_cheaper_lots_and_records_them(tmp_path: Path) -> None:
     saved = chat.tap("Record this sale")
     assert "$1,000.00 short-term loss" in saved
     assert chat.service.state(1).trades[-1].lots[0].lot_id == "T2"
+
+
+def test_raise_cash_picks_shares_and_cheapest_lots(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard(income="150000")
+    chat.send("/buy 100 XYZ 10 2024-01-02")
+    chat.send("/buy 100 XYZ 50 2026-06-01")
+    text = chat.send("/whatif raise $1,000 from XYZ at 40")
+    # 1,000 / 40 = 25 shares; the $50 lot makes a loss instead of FIFO's gain.
+    assert "To raise $1,000.00 at $40.00 you'd sell 25 XYZ" in text
+    assert "Cheaper: sell 25 shares bought Jun 1, 2026" in text
