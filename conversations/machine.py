@@ -99,6 +99,7 @@ def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict
         **account.BUTTONS,
         **planning.BUTTONS,
         **importing.BUTTONS,
+        "chart": reports.chart,
     }
     return commands, steps, buttons
 

@@ -13,7 +13,7 @@ from calc.models import ZERO
 from calc.params import params_for
 from calc.tax import TaxResult
 from conversations.charts import gains_by_month, lot_timeline
-from conversations.events import FileOut, Reply
+from conversations.events import Button, FileOut, Reply
 from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
@@ -51,9 +51,23 @@ def portfolio(ctx: Ctx, _: str) -> Outcome:
         lines.append(f"(showing the first {MAX_ROWS * 2} lots; /export has them all)")
     if not ctx.state.prices:
         lines.append("\nTell me a current price with /price XYZ 187.50 to see unrealized gains.")
-    png, _rows = lot_timeline(ledger.lots, ctx.today)
-    chart = FileOut(name="lots.png", content=png, kind="photo", caption="When each lot turns long-term")
-    return Outcome(ctx.state, [Reply(text="\n".join(lines), files=(chart,))])
+    return say(ctx, "\n".join(lines), ((Button(label="Chart: when lots turn long-term", data="chart:lots"),),))
+
+
+def chart(ctx: Ctx, arg: str) -> Outcome:
+    """The picture behind a report's chart button: gains by month, or the lot timeline."""
+    ledger = ledger_of(ctx.state.trades)
+    kind, _, year_text = arg.partition(":")
+    if kind == "gains" and year_text.isdigit():
+        year = int(year_text)
+        png, _month_data = gains_by_month(ledger.dispositions, year)
+        file = FileOut(name=f"gains-{year}.png", content=png, kind="photo", caption=f"Realized gains by month, {year}")
+    elif kind == "lots" and ledger.lots:
+        png, _rows = lot_timeline(ledger.lots, ctx.today)
+        file = FileOut(name="lots.png", content=png, kind="photo", caption="When each lot turns long-term")
+    else:
+        return say(ctx, "There's nothing to draw right now.")
+    return Outcome(ctx.state, [Reply(text=file.caption, files=(file,))])
 
 
 def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
@@ -131,9 +145,8 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         )
     lines.append("")
     lines.extend(tax_lines(view, fmt))
-    png, _month_data = gains_by_month(sold, year)
-    chart = FileOut(name=f"gains-{year}.png", content=png, kind="photo", caption=f"Realized gains by month, {year}")
-    return Outcome(ctx.state, [Reply(text="\n".join(lines), files=(chart,))])
+    # The picture is a tap away rather than attached: rendering it costs more than the whole answer.
+    return say(ctx, "\n".join(lines), ((Button(label="Chart by month", data=f"chart:gains:{year}"),),))
 
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:

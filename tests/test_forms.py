@@ -158,8 +158,10 @@ def test_gains_and_portfolio_send_pictures(tmp_path: Path) -> None:
     chat.send("/buy 10 XYZ 20 2024-01-10")
     chat.send("/sell 5 XYZ 25 2024-03-01")
     chat.send("/gains 2024")
-    assert [f.kind for f in chat.last[0].files] == ["photo"]
+    chat.tap("Chart by month")
+    assert [(f.kind, f.name) for f in chat.last[0].files] == [("photo", "gains-2024.png")]
     chat.send("/portfolio")
+    chat.tap("Chart: when lots")
     assert chat.last[0].files[0].name == "lots.png"
     chat.send("/form8949 2024")
     assert [f.name for f in chat.last[0].files] == ["form8949-2024.csv", "form8949-2024.pdf"]
