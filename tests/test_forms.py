@@ -8,74 +8,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from calc import book
 from calc.form8949 import form_8949, schedule_d_lines
 from calc.netting import summarize_year
 from conversations.charts import gains_by_month, lot_timeline
-from conversations.events import Event, FileIn
 from conversations.forms import form_csv, form_pdf
-from conversations.importers import MAX_ROWS, ImportError_, read_csv
-from tests.chat import NOW, Chat
+from tests.chat import Chat
 from tests.ledger import ledger
 
 FIXTURES = Path(__file__).parent / "fixtures" / "brokers"
 D = Decimal
-
-
-@pytest.mark.parametrize(
-    ("name", "fmt", "fees", "problems", "skipped"),
-    [
-        ("generic.csv", "generic CSV", [D(1), D(0)], [(4, "should be buy or sell"), (5, "isn't a number")], 0),
-        ("schwab.csv", "Charles Schwab transaction history", [D(1), D(0)], [(5, "isn't a number")], 1),
-        ("fidelity.csv", "Fidelity account history", [D(0), D("0.02")], [], 1),
-        ("robinhood.csv", "Robinhood activity report", [D(0), D(0)], [], 1),
-        ("ibkr_statement.csv", "Interactive Brokers trades", [D(1), D(1)], [], 1),
-        ("ibkr_flex.csv", "Interactive Brokers trades", [D(1), D(1)], [], 0),
-    ],
-)
-def test_each_broker_format(
-    name: str, fmt: str, fees: list[Decimal], problems: list[tuple[int, str]], skipped: int
-) -> None:
-    preview = read_csv(name, (FIXTURES / name).read_bytes())
-    assert preview.format == fmt
-    assert [(t.date, t.side, t.symbol, t.quantity, t.price) for t in preview.trades] == [
-        (date(2024, 1, 10), "buy", "XYZ", 100, 20),
-        (date(2024, 12, 1), "sell", "XYZ", 100, 15),
-    ]
-    assert [t.fees for t in preview.trades] == fees
-    for (line, reason), problem in zip(problems, preview.problems, strict=True):
-        assert problem.line == line and reason in problem.reason
-    assert preview.skipped == skipped
-
-
-def test_unknown_columns_and_limits() -> None:
-    with pytest.raises(ImportError_, match="don't recognise the columns"):
-        read_csv("x.csv", b"a,b,c\n1,2,3\n")
-    with pytest.raises(ImportError_, match="up to 2 MB"):
-        read_csv("big.csv", b"x" * (2 * 1024 * 1024 + 1))
-    with pytest.raises(ImportError_, match=f"up to {MAX_ROWS:,}"):
-        read_csv("rows.csv", b"date,side,symbol,quantity,price\n" + b"2024-01-01,buy,X,1,1\n" * MAX_ROWS)
-
-
-def file_event(name: str, content: bytes, n: int) -> Event:
-    return Event(kind="file", id=f"file-{n}", now=NOW, file=FileIn(name=name, content=content))
-
-
-def test_import_preview_confirm_and_reimport_adds_nothing_twice(tmp_path: Path) -> None:
-    chat = Chat(tmp_path / "cgt.db")
-    content = (FIXTURES / "schwab.csv").read_bytes()
-    preview = chat._run(file_event("schwab.csv", content, 1))
-    assert "Charles Schwab" in preview and "1 buys and 1 sells" in preview and "row 5" in preview
-    assert chat.service.state(1).trades == ()  # nothing saved before confirming
-    assert "Added 2 trades" in chat.tap("Add 2 trades")
-    again = chat._run(file_event("schwab.csv", content, 2))
-    assert "2 of them you already have" in again and "Nothing new" in again
-    assert len(chat.service.state(1).trades) == 2
-    chat._run(file_event("fidelity.csv", (FIXTURES / "fidelity.csv").read_bytes(), 3))
-    assert "Cancelled" in chat.tap("Cancel")
-    assert len(chat.restart().service.state(1).trades) == 2
 
 
 def test_form_8949_rows_totals_and_schedule_d() -> None:

@@ -1,7 +1,13 @@
-"""Shared reading helpers for the broker formats."""
+"""Shared reading helpers for the broker formats.
+
+A format's `read(row)` returns a Trade, a Problem (a row that should be a trade but can't be
+read: shown with its row number), a Skip (a row that is deliberately left out: dividends,
+transfers, options; counted by reason), or None (not data at all: notes, other sections).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,11 +21,25 @@ class Problem:
     reason: str
 
 
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+NOT_A_TRADE = Skip("not trades (dividends, interest, transfers, totals)")
+OPTION = Skip("options trades (not supported yet)")
+
+Result = Trade | Problem | Skip | None
+
+
 class Row:
+    """One CSV row, its cells named by the header (case-insensitive), and its 1-based line number."""
+
     def __init__(self, header: list[str], cells: list[str], line: int) -> None:
         self.cells = {
             name.strip().lower(): (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
         }
+        self.first = cells[0].strip() if cells else ""
         self.line = line
 
     def get(self, *names: str) -> str:
@@ -35,42 +55,101 @@ class BadRow(ValueError):
 
 
 def amount(text: str, what: str) -> Decimal:
-    cleaned = text.replace("$", "").replace(",", "").replace("(", "-").replace(")", "").strip()
-    if cleaned in ("", "--"):
+    """A number as brokers write it: "$1,234.50", "-$5.00", "($2,000.00)", "--" for none."""
+    cleaned = text.replace("$", "").replace(",", "").replace(" ", "")
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    if cleaned in ("", "-", "--", "N/A"):
         return Decimal(0)
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:
         raise BadRow(f"{what} “{text}” isn't a number") from None
+    if not value.is_finite():
+        raise BadRow(f"{what} “{text}” isn't a number")
+    return value
+
+
+_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%b %d %Y")
 
 
 def day(text: str) -> date:
-    first = text.split(" as of ")[0].split(",")[0].strip().split(" ")[0]
-    for pattern in ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%m/%d/%y", "%Y/%m/%d"):
+    """A trade date. Schwab's "12/01/2024 as of 11/29/2024" is effective (traded) on the "as of" date;
+    IBKR's "2024-01-10, 10:30:00" and "20240110;103000" carry a time after the date."""
+    effective = text.split(" as of ")[-1]
+    first = re.split(r"[,;T ]", effective.strip(), maxsplit=1)[0] if effective.strip() else ""
+    for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(first, pattern).date()
         except ValueError:
             continue
-    raise BadRow(f"date “{text}” isn't a date I can read")
+    raise BadRow(f"date “{text}” isn't a date I can read (use 2024-01-10 or 01/10/2024)")
 
 
-def trade(row: Row, when: str, side: str, symbol: str, quantity: str, price: str, fees: str = "") -> Trade | Problem:
+_TICKER = re.compile(r"^[A-Z][A-Z0-9]{0,9}([./-][A-Z0-9]{1,4})?$")
+
+
+def looks_like_option(symbol: str) -> bool:
+    """Option symbols as brokers print them: "AAPL 01/19/2024 150.00 C", Fidelity's "-AAPL240119C150"."""
+    return " " in symbol.strip() or symbol.strip().startswith("-")
+
+
+def ticker(text: str) -> str:
+    symbol = text.strip().upper()
+    if not symbol:
+        raise BadRow("the symbol is missing")
+    if not _TICKER.match(symbol):
+        raise BadRow(f"symbol “{text[:20]}” doesn't look like a stock ticker")
+    return symbol
+
+
+def trade(
+    row: Row,
+    when: str,
+    side: str,
+    symbol: str,
+    quantity: str,
+    price: str,
+    fees: str | tuple[str, ...] = "",
+    account: str = "",
+    cash: str = "",
+) -> Trade | Problem:
+    """Build a trade from a row's cells, or say what's wrong with the row.
+
+    `cash`, when the broker gives the net cash of the trade but no fees, decides the money:
+    what a sale brought in (or a purchase cost) is the figure Form 1099-B reports, so any
+    difference from quantity × price is counted as fees.
+    """
     try:
         shares = abs(amount(quantity, "quantity"))
-        per_share = abs(amount(price, "price"))
-        if not symbol:
-            raise BadRow("the symbol is missing")
         if shares == 0:
-            raise BadRow("the quantity is zero")
+            raise BadRow("the quantity is missing or zero")
+        per_share = abs(amount(price, "price"))
+        cost = sum((abs(amount(f, "fees")) for f in ((fees,) if isinstance(fees, str) else fees)), Decimal(0))
+        if cash:
+            per_share, cost = _from_cash(side, shares, per_share, abs(amount(cash, "amount")))
+        if per_share == 0:
+            raise BadRow("the price is missing or zero")
         return Trade(
             date=day(when),
-            symbol=symbol,
-            side=side,
+            symbol=ticker(symbol),
+            side="buy" if side == "buy" else "sell",
             quantity=shares,
             price=per_share,
-            fees=abs(amount(fees, "fees")),
+            fees=cost,
+            account=account or None,
         )
     except BadRow as error:
         return Problem(row.line, str(error))
-    except ValueError as error:
+    except ValueError as error:  # the model's own validation
         return Problem(row.line, str(error).splitlines()[0])
+
+
+def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tuple[Decimal, Decimal]:
+    if cash == 0:
+        return price, Decimal(0)
+    gross = shares * price
+    fees = gross - cash if side == "sell" else cash - gross
+    if fees >= 0:
+        return price, fees
+    return cash / shares, Decimal(0)  # the printed price was rounded: the cash is exact

@@ -1,27 +1,43 @@
-"""Fidelity account history: Run Date, Action, Symbol, ..., Quantity, Price ($), Commission ($), Fees ($), Amount ($)."""
+"""Fidelity account history (Activity & Orders > History > Download, CSV).
+
+Run Date,Action,Symbol,Security Description,Security Type,Quantity,Price ($),Commission ($),Fees ($),
+Accrued Interest ($),Amount ($),Settlement Date — some exports add an Account column, name the date
+column "Date", or call the description columns Description and Type. The file opens with blank lines
+and ends with disclaimer text; sold quantities are negative; option symbols start with "-".
+"""
 
 from __future__ import annotations
 
-from calc.models import Trade
-from conversations.importers.common import Problem, Row, amount, trade
+from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, looks_like_option, trade
 
 NAME = "Fidelity account history"
 
 
 def detect(header: list[str]) -> bool:
     names = {h.lower() for h in header}
-    return {"run date", "action", "symbol", "quantity", "price ($)"} <= names
+    return {"action", "symbol", "quantity", "price ($)", "amount ($)"} <= names and bool({"run date", "date"} & names)
 
 
-def read(row: Row) -> Trade | Problem | None:
+def read(row: Row) -> Result:
+    when = row.get("run date", "date")
+    if not when[:1].isdigit():
+        return None  # the disclaimer and "Date downloaded" notes around the table
     action = row.get("action").upper()
-    if action.startswith("YOU BOUGHT") or action.startswith("REINVESTMENT"):
+    if action.startswith(("YOU BOUGHT", "REINVESTMENT")):
         side = "buy"
     elif action.startswith("YOU SOLD"):
         side = "sell"
     else:
-        return None
-    fees = str(abs(amount(row.get("commission ($)"), "commission")) + abs(amount(row.get("fees ($)"), "fees")))
+        return NOT_A_TRADE
+    if looks_like_option(row.get("symbol")) or "OPENING TRANSACTION" in action or "CLOSING TRANSACTION" in action:
+        return OPTION
     return trade(
-        row, row.get("run date"), side, row.get("symbol").upper(), row.get("quantity"), row.get("price ($)"), fees
+        row,
+        when,
+        side,
+        row.get("symbol"),
+        row.get("quantity"),
+        row.get("price ($)"),
+        (row.get("commission ($)"), row.get("fees ($)")),
+        account=row.get("account"),
     )

@@ -1,22 +1,32 @@
-"""The documented generic CSV: date, side, symbol, quantity, price, fees (fees optional)."""
+"""The documented generic CSV: date, side, symbol, quantity, price, fees [, account].
+
+Fees and account are optional; side is buy or sell (bought/sold, b/s also read).
+"""
 
 from __future__ import annotations
 
-from calc.models import Trade
-from conversations.importers.common import Problem, Row, trade
+from conversations.importers.common import Problem, Result, Row, trade
 
 NAME = "generic CSV"
-COLUMNS = {"date", "side", "symbol", "quantity", "price"}
+COLUMNS = ("date", "side", "symbol", "quantity", "price")
+SIDES = {"buy": "buy", "bought": "buy", "b": "buy", "sell": "sell", "sold": "sell", "s": "sell"}
 
 
 def detect(header: list[str]) -> bool:
-    return {h.lower() for h in header} >= COLUMNS
+    return {h.lower() for h in header} >= set(COLUMNS)
 
 
-def read(row: Row) -> Trade | Problem | None:
-    side = row.get("side").lower()
-    if side not in ("buy", "sell"):
-        return Problem(row.line, f"side “{row.get('side')}” should be buy or sell")
+def read(row: Row) -> Result:
+    side = SIDES.get(row.get("side").lower())
+    if side is None:
+        return Problem(row.line, f"side “{row.get('side')[:20]}” should be buy or sell")
     return trade(
-        row, row.get("date"), side, row.get("symbol").upper(), row.get("quantity"), row.get("price"), row.get("fees")
+        row,
+        row.get("date"),
+        side,
+        row.get("symbol"),
+        row.get("quantity"),
+        row.get("price"),
+        row.get("fees"),
+        account=row.get("account"),
     )
