@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, Job
 
 from bot.service import ChatService
 from conversations.reminders import Reminder, reminders
@@ -87,13 +88,14 @@ def schedule(app: Application, service: ChatService, user_ids: list[int], now: d
     queue = app.job_queue
     if queue is None:
         return 0
+    # Each user's jobs, kept beside the queue so one user's change doesn't scan everyone's jobs.
+    jobs_of: dict[int, list[Job[Any]]] = app.bot_data.setdefault("reminder_jobs", {})
     for user_id in user_ids:
-        for job in queue.jobs():
-            if job.name and job.name.startswith(f"rem:{user_id}:"):
-                job.schedule_removal()
+        for job in jobs_of.pop(user_id, []):
+            job.schedule_removal()
     planned = plan(service, user_ids, now)
     for when, user_id, reminder in planned:
-        queue.run_once(
+        job = queue.run_once(
             send_reminder,
             when=when,
             name=f"rem:{user_id}:{reminder.key}",
@@ -101,6 +103,7 @@ def schedule(app: Application, service: ChatService, user_ids: list[int], now: d
             chat_id=user_id,
             user_id=user_id,
         )
+        jobs_of.setdefault(user_id, []).append(job)
     return len(planned)
 
 
