@@ -1,7 +1,11 @@
 """Form 8949 rows and the Schedule D lines they feed, for one tax year.
 
-Part I is short-term, Part II long-term; columns (a)-(h) as the form has them,
-with code W and the column (g) adjustment for wash sales.
+Part I is short-term, Part II long-term; columns (a)-(h) as the form has them, with code W
+and the column (g) adjustment for wash sales. Which box a part checks depends on the
+Form 1099-B: A/D basis reported to the IRS, B/E not reported, C/F no 1099-B. Schedule D
+takes each part's totals on the line for its box (1b, 2, 3; 8b, 9, 10), adds the carryover
+(lines 6 and 14), nets (7, 15, 16) and limits a net loss (21). Sources: the 2024
+Instructions for Form 8949 and for Schedule D (Form 1040).
 """
 
 from __future__ import annotations
@@ -9,13 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from calc.models import ZERO, Disposition, Frozen, Term
-from calc.netting import YearSummary
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, Term
+from calc.params import params_for
+
+ShortBox = Literal["A", "B", "C"]
+LONG_BOX = {"A": "D", "B": "E", "C": "F"}
+SCHEDULE_D_LINE = {"A": "1b", "B": "2", "C": "3", "D": "8b", "E": "9", "F": "10"}
+BOX_MEANING = {
+    "A": "basis reported to the IRS on Form 1099-B",
+    "B": "basis not reported to the IRS on Form 1099-B",
+    "C": "not reported on Form 1099-B",
+}
 
 
 class Row(Frozen):
-    description: str  # (a)
+    description: str  # (a) "100 sh. XYZ"
     acquired: date  # (b)
     sold: date  # (c)
     proceeds: Decimal  # (d)
@@ -25,18 +39,27 @@ class Row(Frozen):
     gain: Decimal  # (h) = (d) - (e) + (g)
 
 
+class Totals(Frozen):
+    """Line 2 of a part: the totals of columns (d), (e), (g) and (h)."""
+
+    proceeds: Decimal
+    basis: Decimal
+    adjustment: Decimal
+    gain: Decimal
+
+
 class Part(Frozen):
     term: Term
+    box: str  # A, B or C in Part I; D, E or F in Part II
     rows: tuple[Row, ...]
 
     @property
-    def totals(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-        """Line 2: totals of columns (d), (e), (g) and (h)."""
-        return (
-            sum((r.proceeds for r in self.rows), ZERO),
-            sum((r.basis for r in self.rows), ZERO),
-            sum((r.adjustment for r in self.rows), ZERO),
-            sum((r.gain for r in self.rows), ZERO),
+    def totals(self) -> Totals:
+        return Totals(
+            proceeds=sum((r.proceeds for r in self.rows), ZERO),
+            basis=sum((r.basis for r in self.rows), ZERO),
+            adjustment=sum((r.adjustment for r in self.rows), ZERO),
+            gain=sum((r.gain for r in self.rows), ZERO),
         )
 
 
@@ -45,42 +68,93 @@ class Form8949(Frozen):
     short: Part
     long: Part
 
+    @property
+    def parts(self) -> tuple[Part, Part]:
+        return (self.short, self.long)
 
-def form_8949(dispositions: Iterable[Disposition], year: int) -> Form8949:
-    rows: dict[Term, list[Row]] = {"short": [], "long": []}
-    for d in sorted(dispositions, key=lambda d: (d.sold, d.symbol, d.acquired)):
-        if d.sold.year != year:
-            continue
-        rows[d.term].append(
-            Row(
-                description=f"{d.quantity.normalize():f} sh. {d.symbol}",
-                acquired=d.acquired,
-                sold=d.sold,
-                proceeds=d.proceeds,
-                basis=d.basis,
-                code=d.code,
-                adjustment=d.wash_sale_disallowed,
-                gain=d.proceeds - d.basis + d.wash_sale_disallowed,
-            )
-        )
-    return Form8949(
-        year=year, short=Part(term="short", rows=tuple(rows["short"])), long=Part(term="long", rows=tuple(rows["long"]))
+
+def row_of(d: Disposition) -> Row:
+    return Row(
+        description=f"{d.quantity.normalize():f} sh. {d.symbol}",
+        acquired=d.acquired,
+        sold=d.sold,
+        proceeds=d.proceeds,
+        basis=d.basis,
+        code=d.code,
+        adjustment=d.wash_sale_disallowed,
+        gain=d.proceeds - d.basis + d.wash_sale_disallowed,
     )
 
 
-def schedule_d_lines(form: Form8949, summary: YearSummary) -> list[tuple[str, str, Decimal]]:
-    """(line, label, amount) for the Schedule D summary, carryovers included."""
-    short_total = form.short.totals[3]
-    long_total = form.long.totals[3]
+def form_8949(dispositions: Iterable[Disposition], year: int, box: ShortBox = "A") -> Form8949:
+    """The year's sales as Form 8949 rows, in order of sale date."""
+    rows: dict[Term, list[Row]] = {"short": [], "long": []}
+    for d in sorted(dispositions, key=lambda d: (d.sold, d.symbol, d.acquired)):
+        if d.sold.year == year:
+            rows[d.term].append(row_of(d))
+    return Form8949(
+        year=year,
+        short=Part(term="short", box=box, rows=tuple(rows["short"])),
+        long=Part(term="long", box=LONG_BOX[box], rows=tuple(rows["long"])),
+    )
+
+
+class ScheduleDLine(Frozen):
+    line: str
+    label: str
+    amount: Decimal  # column (h) for the lines from Form 8949
+    totals: Totals | None = None  # columns (d), (e), (g), (h) for lines 1b-3 and 8b-10
+
+
+class ScheduleD(Frozen):
+    year: int
+    filing_status: FilingStatus
+    lines: tuple[ScheduleDLine, ...]
+
+    def amount(self, line: str) -> Decimal:
+        return next(item.amount for item in self.lines if item.line == line)
+
+    def has(self, line: str) -> bool:
+        return any(item.line == line for item in self.lines)
+
+
+def schedule_d(
+    form: Form8949,
+    carryover_short: Decimal = ZERO,
+    carryover_long: Decimal = ZERO,
+    filing_status: FilingStatus = "single",
+) -> ScheduleD:
+    """Schedule D Parts I-III from the form's totals and the carryover (positive amounts) into the year."""
+    short, long_ = form.short.totals, form.long.totals
+    line_7 = short.gain - carryover_short
+    line_15 = long_.gain - carryover_long
+    line_16 = line_7 + line_15
     lines = [
-        ("3", "Short-term totals from Form 8949 Part I", short_total),
-        ("6", "Short-term capital loss carryover", -summary.carryover_short),
-        ("7", "Net short-term capital gain or (loss)", summary.short_term_net),
-        ("10", "Long-term totals from Form 8949 Part II", long_total),
-        ("14", "Long-term capital loss carryover", -summary.carryover_long),
-        ("15", "Net long-term capital gain or (loss)", summary.long_term_net),
-        ("16", "Combine lines 7 and 15", summary.net),
+        ScheduleDLine(
+            line=SCHEDULE_D_LINE[form.short.box],
+            label=f"Short-term totals from Form 8949 Part I, box {form.short.box}",
+            amount=short.gain,
+            totals=short,
+        ),
+        ScheduleDLine(line="6", label="Short-term capital loss carryover", amount=-carryover_short),
+        ScheduleDLine(line="7", label="Net short-term capital gain or (loss)", amount=line_7),
+        ScheduleDLine(
+            line=SCHEDULE_D_LINE[form.long.box],
+            label=f"Long-term totals from Form 8949 Part II, box {form.long.box}",
+            amount=long_.gain,
+            totals=long_,
+        ),
+        ScheduleDLine(line="14", label="Long-term capital loss carryover", amount=-carryover_long),
+        ScheduleDLine(line="15", label="Net long-term capital gain or (loss)", amount=line_15),
+        ScheduleDLine(line="16", label="Combine lines 7 and 15", amount=line_16),
     ]
-    if summary.net < 0:
-        lines.append(("21", "Loss allowed this year (enter as a loss)", -summary.deductible_loss))
-    return lines
+    if line_16 < 0:
+        limit = params_for(form.year).capital_loss_limit(filing_status)
+        lines.append(
+            ScheduleDLine(
+                line="21",
+                label=f"Loss allowed this year: the smaller of line 16 or {limit:,.0f} (enter as a loss)",
+                amount=-min(-line_16, limit),
+            )
+        )
+    return ScheduleD(year=form.year, filing_status=filing_status, lines=tuple(lines))

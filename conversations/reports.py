@@ -12,12 +12,12 @@ from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.params import params_for
 from calc.tax import TaxResult
-from conversations.charts import gains_by_month, lot_timeline
 from conversations.events import Button, FileOut, Reply
 from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
+from conversations.render.charts import gains_by_month, lot_timeline
 from conversations.taxview import YearTax, ledger_of, tax_year, year_tax
 
 MAX_ROWS = 20
