@@ -70,6 +70,7 @@ def amount(text: str, what: str) -> Decimal:
     return value
 
 
+_US_OR_ISO = re.compile(r"^(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-?(\d{2})-?(\d{2}))$")
 _DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%b %d %Y")
 
 
@@ -78,6 +79,13 @@ def day(text: str) -> date:
     IBKR's "2024-01-10, 10:30:00" and "20240110;103000" carry a time after the date."""
     effective = text.split(" as of ")[-1]
     first = re.split(r"[,;T ]", effective.strip(), maxsplit=1)[0] if effective.strip() else ""
+    common = _US_OR_ISO.match(first)
+    if common:  # the usual shapes, without strptime's cost (a third of a 20,000-row import)
+        month, day_, year = common.group(1, 2, 3) if common.group(3) else common.group(5, 6, 4)
+        try:
+            return date(int(year), int(month), int(day_))
+        except ValueError:
+            raise BadRow(f"date “{text}” isn't a date I can read (use 2024-01-10 or 01/10/2024)") from None
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(first, pattern).date()

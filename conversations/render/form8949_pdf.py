@@ -7,7 +7,7 @@ a last page summarises Schedule D. Letter portrait, as the form is printed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from calc.form8949 import BOX_MEANING, Form8949, Part, ScheduleD
 from conversations.formatting import STATUS_NAMES
@@ -78,6 +78,7 @@ def _document(year: int) -> FPDF:
             self.cell(150, 6, "Name(s) shown on return", border=1)
             self.cell(0, 6, "Social security number", border=1, new_x="LMARGIN", new_y="NEXT")
             _part_heading(self, self.part, continued=self.page_no() > self.part_first_page)
+            _column_headings(self)
 
         def footer(self) -> None:
             self.set_y(-12)
@@ -110,46 +111,51 @@ def _part_heading(pdf: FPDF, part: Part, continued: bool) -> None:
 
 
 def _part(pdf: FPDF, part: Part) -> None:
+    """The part's rows as single-line cells (a table of wrapping cells costs ten times more for
+    a heavy trader's thousands of rows); the page header redraws the headings on each new page."""
     pdf.part = part  # type: ignore[attr-defined]  # the header of each page of this part shows it
     pdf.part_first_page = pdf.page_no() + 1  # type: ignore[attr-defined]
     pdf.add_page()
-    pdf.set_font("Helvetica", size=8)
-    totals = part.totals
-    with pdf.table(
-        col_widths=WIDTHS,
-        width=sum(WIDTHS),
-        text_align=ALIGN,
-        line_height=4.2,
-        repeat_headings=1,
-        headings_style=_bold(),
-        first_row_as_headings=True,
-        v_align="MIDDLE",
-    ) as table:
-        heading = table.row()
-        for text in COLUMN_HEADINGS:
-            heading.cell(text, align="CENTER")
-        for r in part.rows:
-            table.row(
-                (
-                    r.description,
-                    form_day(r.acquired),
-                    form_day(r.sold),
-                    form_money(r.proceeds),
-                    form_money(r.basis),
-                    r.code,
-                    form_money(r.adjustment) if r.adjustment else "",
-                    form_money(r.gain),
-                )
-            )
-        if not part.rows:
-            table.row(("(no transactions)", "", "", "", "", "", "", ""))
-        total_row = table.row(style=_bold())
-        total_row.cell("2  Totals. Add the amounts in columns (d), (e), (g), and (h)", colspan=3, align="LEFT")
-        for value in (form_money(totals.proceeds), form_money(totals.basis)):
-            total_row.cell(value, align="RIGHT")
-        total_row.cell("")
-        total_row.cell(form_money(totals.adjustment) if totals.adjustment else "", align="RIGHT")
-        total_row.cell(form_money(totals.gain), align="RIGHT")
+    rows = [
+        (
+            r.description,
+            form_day(r.acquired),
+            form_day(r.sold),
+            form_money(r.proceeds),
+            form_money(r.basis),
+            r.code,
+            form_money(r.adjustment) if r.adjustment else "",
+            form_money(r.gain),
+        )
+        for r in part.rows
+    ] or [("(no transactions)", "", "", "", "", "", "", "")]
+    for cells in rows:
+        if pdf.will_page_break(ROW_HEIGHT * 2):  # keep room for the totals under the last row
+            pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        for width, text, align in zip(WIDTHS, cells, ALIGN, strict=True):
+            _fitted_cell(pdf, width, text, align)
+        pdf.ln(ROW_HEIGHT)
+    t = part.totals
+    pdf.set_font("Helvetica", style="B", size=8)
+    pdf.set_fill_color(235, 235, 235)
+    pdf.cell(
+        sum(WIDTHS[:3]),
+        ROW_HEIGHT + 1,
+        "2  Totals. Add the amounts in columns (d), (e), (g), and (h)",
+        border=1,
+        fill=True,
+    )
+    totals = (
+        form_money(t.proceeds),
+        form_money(t.basis),
+        "",
+        form_money(t.adjustment) if t.adjustment else "",
+        form_money(t.gain),
+    )
+    for width, text in zip(WIDTHS[3:], totals, strict=True):
+        pdf.cell(width, ROW_HEIGHT + 1, text, border=1, align="R", fill=True)
+    pdf.ln(ROW_HEIGHT + 1)
     pdf.set_font("Helvetica", size=7)
     pdf.ln(1)
     pdf.multi_cell(
@@ -159,6 +165,36 @@ def _part(pdf: FPDF, part: Part) -> None:
         f"Include the totals on Schedule D line {'1b, 2 or 3' if part.term == 'short' else '8b, 9 or 10'} "
         f"for the box checked (box {part.box}).",
     )
+
+
+ROW_HEIGHT = 5.0
+HEADING_LINE = 3.2
+
+
+def _column_headings(pdf: FPDF) -> None:
+    """The (a)-(h) heading boxes, each text wrapped inside its column, all the same height."""
+    pdf.set_font("Helvetica", style="B", size=7)
+    pdf.set_fill_color(235, 235, 235)
+    top, x = pdf.get_y(), pdf.l_margin
+    height = HEADING_LINE * 5
+    for width, text in zip(WIDTHS, COLUMN_HEADINGS, strict=True):
+        pdf.rect(x, top, width, height, style="DF")
+        lines = cast(list[str], pdf.multi_cell(width, HEADING_LINE, text, align="C", dry_run=True, output="LINES"))
+        pdf.set_xy(x, top + (height - HEADING_LINE * len(lines)) / 2)
+        pdf.multi_cell(width, HEADING_LINE, text, align="C")
+        x += width
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _fitted_cell(pdf: FPDF, width: float, text: str, align: str) -> None:
+    """One cell of a row; a description too long for column (a) is set smaller rather than cut."""
+    size = 8.0
+    while size > 5 and pdf.get_string_width(text) > width - 2:
+        size -= 0.5
+        pdf.set_font_size(size)
+    pdf.cell(width, ROW_HEIGHT, text, border=1, align=align[0])
+    if size != 8.0:
+        pdf.set_font_size(8)
 
 
 SCHEDULE_D_PARTS = (
