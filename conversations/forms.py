@@ -10,6 +10,7 @@ from conversations.machine import Ctx, Outcome, say
 from conversations.parsing import InputError
 from conversations.render.form8949_csv import form_csv
 from conversations.render.form8949_pdf import form_pdf
+from conversations.render.money import counted
 from conversations.reports import _year_arg
 from conversations.taxview import ledger_of, summary_for
 
@@ -36,13 +37,15 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     fmt = ctx.fmt
     washes = sum(1 for part in form.parts for r in part.rows if r.code == "W")
     lines = [
-        f"Form 8949 for {year}: {len(form.short.rows)} short-term rows (Part I, total "
-        f"{fmt.money(form.short.totals.gain)}) and {len(form.long.rows)} long-term rows (Part II, total "
+        f"Form 8949 for {year}: {counted(len(form.short.rows), 'short-term row')} (Part I, total "
+        f"{fmt.money(form.short.totals.gain)}) and {counted(len(form.long.rows), 'long-term row')} (Part II, total "
         f"{fmt.money(form.long.totals.gain)}), with the Schedule D summary: line 16 {fmt.money(schedule.amount('16'))}"
         + (f", line 21 {fmt.money(schedule.amount('21'))} allowed this year." if schedule.has("21") else "."),
     ]
     if washes:
-        lines.append(f"{washes} rows have code W: a wash sale, the disallowed loss added back in column (g).")
+        lines.append(
+            f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
+        )
     lines.append(
         f"Box {box}/{form.long.box} is checked: {BOX_MEANING[box]}. "
         + ("If your 1099-B says otherwise, send /form8949 {year} B (or C). " if box == "A" else "").format(year=year)

@@ -13,6 +13,7 @@ from calc import CalcError, Trade
 from conversations.events import Button
 from conversations.importers import ImportError_, ImportPreview, read_csv
 from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.render.money import counted
 from conversations.taxview import ledger_of
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"
@@ -46,7 +47,10 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
         )
     draft = {"trades": json.dumps([t.model_dump(mode="json") for t in new]), "name": file.name[:100]}
     buttons = (
-        (Button(label=f"Add {_count(len(new), 'trade')}", data="import:yes"), Button(label="Cancel", data="import:no")),
+        (
+            Button(label=f"Add {counted(len(new), 'trade')}", data="import:yes"),
+            Button(label="Cancel", data="import:no"),
+        ),
     )
     return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
 
@@ -58,28 +62,24 @@ def describe(ctx: Ctx, preview: ImportPreview, already: int) -> str:
         symbols = preview.symbols
         more = f" and {len(symbols) - MAX_SYMBOLS_SHOWN} more" if len(symbols) > MAX_SYMBOLS_SHOWN else ""
         lines.append(
-            f"{_count(preview.buys, 'buy')} and {_count(preview.sells, 'sell')} from {fmt.day(preview.first)} "
+            f"{counted(preview.buys, 'buy')} and {counted(preview.sells, 'sell')} from {fmt.day(preview.first)} "
             f"to {fmt.day(preview.last)}, in {', '.join(symbols[:MAX_SYMBOLS_SHOWN])}{more}."
         )
     else:
         lines.append("I found no stock trades in it.")
     if already:
         lines.append(
-            f"{_count(already, 'trade')} you already have (from an earlier import); they won't be added twice."
+            f"{counted(already, 'trade')} you already have (from an earlier import); they won't be added twice."
         )
     for reason, count in preview.left_out.most_common():
-        lines.append(f"Left out: {_count(count, 'row')} of {reason}.")
+        lines.append(f"Left out {counted(count, 'row')} {reason}.")
     if preview.problems:
-        lines.append(f"{_count(len(preview.problems), 'row')} I couldn't read:")
+        lines.append(f"{counted(len(preview.problems), 'row')} I couldn't read:")
         lines.extend(f"• row {p.line}: {p.reason}" for p in preview.problems[:MAX_PROBLEMS_SHOWN])
         if len(preview.problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"… and {len(preview.problems) - MAX_PROBLEMS_SHOWN} more.")
         lines.append("Fix those rows and send the file again to add them too; the rest won't be added twice.")
     return "\n".join(lines)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _merged(existing: Sequence[Trade], new: Sequence[Trade]) -> tuple[Trade, ...]:
@@ -112,7 +112,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     undo = ((Button(label="Undo this import", data="import:undo"),),)
     return say(
         ctx,
-        f"Added {_count(len(new), 'trade')} from {wizard.draft['name']}. /portfolio and /gains include them now; "
+        f"Added {counted(len(new), 'trade')} from {wizard.draft['name']}. /portfolio and /gains include them now; "
         "/form8949 makes the tax form.",
         buttons=undo,
         wizard=None,
@@ -132,7 +132,7 @@ def undo_import(ctx: Ctx) -> Outcome:
     except CalcError as error:
         return say(ctx, f"I can't undo that import: {error}.")
     removed = len(ctx.state.trades) - len(trades)
-    return say(ctx, f"Undone: removed the {_count(removed, 'imported trade')}.", trades=trades, last_added=())
+    return say(ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", trades=trades, last_added=())
 
 
 BUTTONS: dict[str, Handler] = {"import": confirm}

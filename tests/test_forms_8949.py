@@ -184,7 +184,7 @@ def test_form8949_command_sends_csv_and_pdf(tmp_path: Path) -> None:
     for line in ledger_lines():
         chat.send(line)
     text = chat.send("/form8949 2024")
-    assert "2 short-term rows" in text and "1 long-term rows" in text and "code W" in text
+    assert "2 short-term rows" in text and "1 long-term row (" in text and "1 row with code W" in text
     assert "Box A/D" in text and "/form8949 2024 B" in text
     files = chat.last[0].files
     assert [(f.name, f.kind) for f in files] == [("form8949-2024.csv", "document"), ("form8949-2024.pdf", "document")]

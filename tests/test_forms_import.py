@@ -22,8 +22,8 @@ from tests.chat import NOW, Chat
 FIXTURES = Path(__file__).parent / "fixtures" / "brokers"
 TODAY = date(2026, 11, 23)
 D = Decimal
-OPTIONS = "options trades (not supported yet)"
-NOT_TRADES = "not trades (dividends, interest, transfers, totals)"
+OPTIONS = "of options trades (not supported yet)"
+NOT_TRADES = "that aren't trades (dividends, interest, transfers, totals)"
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ NOT_TRADES = "not trades (dividends, interest, transfers, totals)"
             (D(1), D("0.05")),
             None,
             [(3, "price “$1O.00” isn't a number")],
-            {OPTIONS: 1, "stock splits (add them by hand)": 1, NOT_TRADES: 3},
+            {OPTIONS: 1, "of stock splits (add them by hand)": 1, NOT_TRADES: 3},
         ),
         (
             "fidelity.csv",
@@ -205,7 +205,10 @@ def test_preview_confirm_and_reimport_adds_nothing_twice(tmp_path: Path) -> None
     content = (FIXTURES / "schwab.csv").read_bytes()
     preview = chat._run(file_event("schwab.csv", content, 1))
     assert "Charles Schwab" in preview and "1 buy and 1 sell from Jan 10, 2024 to Dec 1, 2024, in XYZ" in preview
-    assert "row 3: price “$1O.00” isn't a number" in preview and "Left out: 1 row of options trades" in preview
+    assert (
+        "row 3: price “$1O.00” isn't a number" in preview
+        and "Left out 1 row of options trades (not supported yet)." in preview
+    )
     assert chat.service.state(1).trades == ()  # nothing saved before confirming
     assert "Added 2 trades" in chat.tap("Add 2 trades")
     assert "Added" not in chat._run(file_event("schwab.csv", content, 1))  # the same delivery again: ignored

@@ -26,8 +26,8 @@ class Skip:
     reason: str
 
 
-NOT_A_TRADE = Skip("not trades (dividends, interest, transfers, totals)")
-OPTION = Skip("options trades (not supported yet)")
+NOT_A_TRADE = Skip("that aren't trades (dividends, interest, transfers, totals)")
+OPTION = Skip("of options trades (not supported yet)")
 
 Result = Trade | Problem | Skip | None
 

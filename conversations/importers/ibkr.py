@@ -52,7 +52,7 @@ def read(row: Row) -> Result:
     if category.lower() in OPTION_CLASSES:
         return OPTION
     if category and category.lower() not in ("stocks", "stk"):
-        return Skip(f"{category} trades (only stocks are read)")
+        return Skip(f"of {category} trades (only stocks are read)")
     currency = row.get("currency", "currencyprimary")
     if currency and currency.upper() != "USD":
         return Problem(row.line, f"the trade is in {currency}; I read US-dollar trades only")

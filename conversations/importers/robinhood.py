@@ -12,7 +12,7 @@ from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, Ski
 
 NAME = "Robinhood activity report"
 OPTION_CODES = {"bto", "stc", "sto", "btc", "oexp", "oasgn", "oexcs"}
-SPLIT = Skip("stock splits (add them by hand)")
+SPLIT = Skip("of stock splits (add them by hand)")
 
 
 def detect(header: list[str]) -> bool:

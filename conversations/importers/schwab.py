@@ -12,7 +12,7 @@ from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, Ski
 NAME = "Charles Schwab transaction history"
 SIDES = {"buy": "buy", "sell": "sell", "reinvest shares": "buy"}
 OPTION_ACTIONS = {"buy to open", "sell to close", "sell to open", "buy to close", "expired", "assigned"}
-SPLIT = Skip("stock splits (add them by hand)")
+SPLIT = Skip("of stock splits (add them by hand)")
 
 
 def detect(header: list[str]) -> bool:

@@ -1,4 +1,4 @@
-"""How amounts and dates are written on the form: 1,234.50, (125.00) for a loss, 01/10/2024."""
+"""How amounts, dates and counts are written: 1,234.50, (125.00) for a loss, 01/10/2024, "1 row", "2 rows"."""
 
 from __future__ import annotations
 
@@ -12,3 +12,7 @@ def form_money(amount: Decimal) -> str:
 
 def form_day(value: date) -> str:
     return value.strftime("%m/%d/%Y")
+
+
+def counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
