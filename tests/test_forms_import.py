@@ -8,12 +8,16 @@ Every fixture holds the same two stock trades plus the broker's own oddities.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conversations.events import Event, FileIn
 from conversations.importers import MAX_BYTES, MAX_ROWS, ImportError_, read_csv
@@ -256,3 +260,33 @@ def test_terminal_import_path_reads_the_file(tmp_path: Path) -> None:
     path = FIXTURES / "robinhood.csv"
     event = to_event(f"/import {path}", [], 1)
     assert event.kind == "file" and event.file is not None and event.file.content == path.read_bytes()
+
+
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["buy", "sell", "XYZ", "2024-01-10", "01/10/2024", "$1,000.50", "(5.00)", "-3", "0", "--"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    header=st.sampled_from(
+        [
+            "date,side,symbol,quantity,price,fees",
+            '"Date","Action","Symbol","Description","Quantity","Price","Fees & Comm","Amount"',
+            "Run Date,Action,Symbol,Quantity,Price ($),Commission ($),Fees ($),Amount ($)",
+            "Activity Date,Instrument,Trans Code,Quantity,Price,Amount",
+            "Symbol,TradeDate,Quantity,TradePrice,IBCommission,Buy/Sell",
+        ]
+    ),
+    rows=st.lists(st.lists(CELL, max_size=9), max_size=8),
+)
+def test_any_rows_give_a_preview_never_a_crash(header: str, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    content = (header + "\n" + out.getvalue()).encode()
+    preview = read_csv("fuzz.csv", content, today=TODAY)
+    lines = len(rows) + 1
+    assert all(2 <= p.line <= lines and p.reason for p in preview.problems)
+    assert len(preview.trades) + len(preview.problems) + preview.skipped <= len(rows)
+    assert all(t.quantity > 0 and t.price > 0 and t.fees >= 0 and t.id.startswith("I") for t in preview.trades)
