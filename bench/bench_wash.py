@@ -57,15 +57,31 @@ def peer_input(trades: list[Trade], PeerTrade):  # type: ignore[no-untyped-def]
     return rows, by_sale
 
 
-def classify(sale_id: str, trades_by_id: dict[str, Trade], parts: list, peer_replacements: list[str]) -> str:  # type: ignore[type-arg]
+def classify(
+    sale_id: str,
+    trades_by_id: dict[str, Trade],
+    parts: list,  # type: ignore[type-arg]
+    peer_replacements: list[str],
+    our_replacements: list[str],
+    users: dict[str, tuple[set[str], set[str]]],
+) -> str:
+    """Why wash-alpha's disallowed amount for one sale differs from ours, by the rule involved."""
     sold_lots = {d.lot_id.split(".")[0] for d in parts}
     if any(r in sold_lots for r in peer_replacements):
         return "peer's replacement is the sold lot itself (Pub 550: replacement shares must be other shares)"
     sale = trades_by_id[sale_id]
-    earlier = [trades_by_id[r] for r in peer_replacements if trades_by_id[r].date <= sale.date]
-    if earlier:
-        return "peer matched a purchase made on or before the sale (which earlier shares still count differs)"
-    return "peer matched different or fewer later purchases (not classified further)"
+    if any(trades_by_id[r].date <= sale.date for r in peer_replacements if r not in our_replacements):
+        return "peer matched a purchase made on or before the sale whose shares we had already sold or used"
+    per_share = {(d.proceeds - d.basis) / d.quantity for d in parts}
+    if len(per_share) > 1:
+        # Pub 550 applies the rule to the shares sold, lot by lot; wash-alpha sees one sale-wide loss.
+        return "peer averages a sale across lots with different costs into one loss per share"
+    involved = set(peer_replacements) | set(our_replacements)
+    if any(users[r][0] != users[r][1] for r in involved):
+        # Each replacement share absorbs one loss only: once the two engines give a purchase's shares
+        # to different sales (after one of the differences above), later sales find different shares left.
+        return "knock-on: the same replacement shares went to a different loss sale in each engine"
+    return "not classified"
 
 
 def main() -> None:
@@ -96,13 +112,24 @@ def main() -> None:
     for v in theirs.violations:
         peer_by_sale[v.loss_trade_id] += v.disallowed_loss
         peer_repl[v.loss_trade_id].append(v.replacement_trade_id)
+    our_repl: dict[str, list[str]] = defaultdict(list)
+    users: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for d in ours.dispositions:
+        for reason in d.reasons:
+            if reason.rule == "wash.disallowed":
+                our_repl[d.sale_id].append(str(reason.facts["replacement_lot"]))
+                users[str(reason.facts["replacement_lot"])][0].add(d.sale_id)
+    for v in theirs.violations:
+        users[v.replacement_trade_id][1].add(v.loss_trade_id)
     trades_by_id = {t.id: t for t in trades}
     differences: Counter[str] = Counter()
     amount: dict[str, float] = defaultdict(float)
     for sale_id in set(our_by_sale) | set(peer_by_sale):
         delta = peer_by_sale.get(sale_id, 0.0) - float(our_by_sale.get(sale_id, 0))
         if abs(delta) > 0.01:
-            reason = classify(sale_id, trades_by_id, by_sale[sale_id], peer_repl.get(sale_id, []))
+            reason = classify(
+                sale_id, trades_by_id, by_sale[sale_id], peer_repl.get(sale_id, []), our_repl.get(sale_id, []), users
+            )
             differences[reason] += 1
             amount[reason] += delta
 
