@@ -62,6 +62,18 @@ def ask(
 Handler = Callable[[Ctx, str], Outcome]
 
 
+def while_asking(step: str, handler: Handler, closed: str) -> Handler:
+    """A button that answers a question counts only while that question is open: a stale or
+    repeated tap changes nothing and gets `closed` as its answer."""
+
+    def pressed(ctx: Ctx, arg: str) -> Outcome:
+        if ctx.state.wizard is None or ctx.state.wizard.step != step:
+            return say(ctx, closed)
+        return handler(ctx, arg)
+
+    return pressed
+
+
 @cache
 def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
     """(commands, wizard steps, buttons): built on first use, as the handler modules import this one."""

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from calc.params import available_years
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES
-from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, money, short
 
 DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."
@@ -18,6 +18,7 @@ ASKING_OTHER_INCOME = "ASKING_OTHER_INCOME"
 ASKING_CARRYOVER = "ASKING_CARRYOVER"
 ASKING_TIMEZONE = "ASKING_TIMEZONE"
 
+CLOSED = "That question is closed. Send /settings to change your answers."
 STATUS_BUTTONS = tuple((Button(label=name, data=f"status:{code}"),) for code, name in STATUS_NAMES.items())
 
 
@@ -164,18 +165,6 @@ STEPS: dict[tuple[str, str], Handler] = {
 }
 
 
-def _in_step(step: str, handler: Handler) -> Handler:
-    """A button answer counts only while its question is open (a stale tap changes nothing)."""
-
-    def pressed(ctx: Ctx, arg: str) -> Outcome:
-        wizard = ctx.state.wizard
-        if wizard is None or wizard.step != step:
-            return say(ctx, "That question is closed. Send /settings to change your answers.")
-        return handler(ctx, arg)
-
-    return pressed
-
-
 def _carry_button(ctx: Ctx, _: str) -> Outcome:
     return answer_carryover(ctx, "none")
 
@@ -194,12 +183,12 @@ def _settings_button(ctx: Ctx, arg: str) -> Outcome:
 
 
 BUTTONS: dict[str, Handler] = {
-    "year": _in_step(ASKING_TAX_YEAR, answer_year),
-    "status": _in_step(ASKING_FILING_STATUS, answer_status),
-    "income": _in_step(ASKING_OTHER_INCOME, answer_income),
-    "carry": _in_step(ASKING_CARRYOVER, _carry_button),
+    "year": while_asking(ASKING_TAX_YEAR, answer_year, CLOSED),
+    "status": while_asking(ASKING_FILING_STATUS, answer_status, CLOSED),
+    "income": while_asking(ASKING_OTHER_INCOME, answer_income, CLOSED),
+    "carry": while_asking(ASKING_CARRYOVER, _carry_button, CLOSED),
     "set": _settings_button,
-    "tz": _in_step(ASKING_TIMEZONE, answer_timezone),
+    "tz": while_asking(ASKING_TIMEZONE, answer_timezone, CLOSED),
 }
 
 

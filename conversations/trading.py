@@ -10,7 +10,7 @@ from calc import CalcError, Lot, LotPick, Trade
 from calc.models import ZERO
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, gain_line, holding_words
-from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
 from conversations.state import UserState
 from conversations.taxview import held, ledger_of
@@ -22,6 +22,7 @@ ASKING_PRICE = "ASKING_PRICE"
 ASKING_FEES = "ASKING_FEES"
 ASKING_LOTS = "ASKING_LOTS"
 MAX_LOT_BUTTONS = 8
+CLOSED = "That question is closed. Start again with /buy or /sell."
 
 
 def buy(ctx: Ctx, args: str) -> Outcome:
@@ -375,20 +376,6 @@ def price(ctx: Ctx, args: str) -> Outcome:
     return say(ctx, f"Noted: {ticker} at {ctx.fmt.money(value)}. /portfolio shows unrealized gains.", prices=prices)
 
 
-def _fees_button(ctx: Ctx, arg: str) -> Outcome:
-    return _button_step(ctx, ASKING_FEES, answer_fees, arg)
-
-
-def _date_button(ctx: Ctx, arg: str) -> Outcome:
-    return _button_step(ctx, ASKING_TRADE_DATE, answer_date, arg)
-
-
-def _button_step(ctx: Ctx, step: str, handler: Handler, arg: str) -> Outcome:
-    if ctx.state.wizard is None or ctx.state.wizard.step != step:
-        return say(ctx, "That question is closed. Start again with /buy or /sell.")
-    return handler(ctx, arg)
-
-
 def _keep(ctx: Ctx, _: str) -> Outcome:
     return say(ctx, "Kept.")
 
@@ -414,8 +401,8 @@ BUTTONS: dict[str, Handler] = {
     "undo": undo,
     "del": confirm_delete,
     "keep": _keep,
-    "fees": _fees_button,
-    "date": _date_button,
+    "fees": while_asking(ASKING_FEES, answer_fees, CLOSED),
+    "date": while_asking(ASKING_TRADE_DATE, answer_date, CLOSED),
     "lots": choose_lots,
     "lot": pick_lot,
 }

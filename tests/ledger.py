@@ -37,3 +37,31 @@ def ledger(text: str) -> list[Trade | Split]:
             Trade(date=day, side=side, quantity=Decimal(quantity), symbol=symbol, price=Decimal(price), **options)  # type: ignore[arg-type]
         )
     return events
+
+
+def never_oversold(
+    rows: list[tuple[int, bool, int, int, int]], start: date = date(2023, 1, 1)
+) -> tuple[list[Trade], int]:
+    """Random (day offset, buy?, shares, price, fees) rows as XYZ trades, sales capped at what is held.
+
+    Returns the trades and the shares still held at the end.
+    """
+    events: list[Trade] = []
+    held = 0
+    for offset, is_buy, quantity, price, fees in sorted(rows):
+        if not is_buy:
+            quantity = min(quantity, held)
+            if not quantity:
+                continue
+        held += quantity if is_buy else -quantity
+        events.append(
+            Trade(
+                date=date.fromordinal(start.toordinal() + offset),
+                symbol="XYZ",
+                side="buy" if is_buy else "sell",
+                quantity=Decimal(quantity),
+                price=Decimal(price),
+                fees=Decimal(fees),
+            )
+        )
+    return events, held

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc import NotEnoughShares, Trade, book, holding_term, long_term_from, realize
+from calc import NotEnoughShares, book, holding_term, long_term_from, realize
 from calc.errors import UnknownLot
-from tests.ledger import ledger
+from tests.ledger import ledger, never_oversold
 
 D = Decimal
 
@@ -151,25 +151,7 @@ trade_strategy = st.tuples(
 @given(st.lists(trade_strategy, min_size=1, max_size=30), st.sampled_from(["fifo", "lifo", "hifo"]))
 def test_basis_conservation(rows: list[tuple[int, bool, int, int, int]], method: str) -> None:
     """Basis sold + basis held = basis bought (wash-sale adjustments moved, not created)."""
-    events = []
-    held = 0
-    for offset, is_buy, quantity, price, fees in sorted(rows):
-        day = date.fromordinal(date(2023, 1, 1).toordinal() + offset)
-        if not is_buy:
-            quantity = min(quantity, held)
-            if not quantity:
-                continue
-        held += quantity if is_buy else -quantity
-        events.append(
-            Trade(
-                date=day,
-                symbol="XYZ",
-                side="buy" if is_buy else "sell",
-                quantity=D(quantity),
-                price=D(price),
-                fees=D(fees),
-            )
-        )
+    events, held = never_oversold(rows)
     led = book(events, method=method)  # type: ignore[arg-type]
     bought = sum((t.quantity * t.price + t.fees for t in events if t.side == "buy"), D(0))
     washed = sum((d.wash_sale_disallowed for d in led.dispositions), D(0))

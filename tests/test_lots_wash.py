@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import Trade, book, realize
-from tests.ledger import ledger
+from tests.ledger import ledger, never_oversold
 
 D = Decimal
 
@@ -153,18 +153,8 @@ def test_ira_purchase_disallows_for_good() -> None:
 
 
 def economic_trades(draw_rows: list[tuple[int, bool, int, int]]) -> list[Trade]:
-    events, held, last = [], 0, date(2023, 1, 1)
-    for offset, is_buy, quantity, price in sorted(draw_rows):
-        day = date(2023, 1, 1) + timedelta(days=offset)
-        if not is_buy:
-            quantity = min(quantity, held)
-            if not quantity:
-                continue
-        held += quantity if is_buy else -quantity
-        events.append(
-            Trade(date=day, symbol="XYZ", side="buy" if is_buy else "sell", quantity=D(quantity), price=D(price))
-        )
-        last = day
+    events, held = never_oversold([(offset, is_buy, qty, price, 0) for offset, is_buy, qty, price in draw_rows])
+    last = events[-1].date if events else date(2023, 1, 1)
     if held:  # close the position well after the last purchase so no later buy exists
         events.append(Trade(date=last + timedelta(days=40), symbol="XYZ", side="sell", quantity=D(held), price=D(7)))
     return events
