@@ -206,3 +206,15 @@ def ledger_lines() -> list[str]:
         "/sell 100 XYZ 15 2024-12-01",
         "/buy 75 XYZ 14 2024-12-15",
     ]
+
+
+def test_pdf_sets_a_long_description_smaller_rather_than_cutting_it() -> None:
+    form = form_8949(
+        book(
+            ledger("2024-01-10 buy 12345.678901 ABCDEFGHIJ 20\n2024-03-01 sell 12345.678901 ABCDEFGHIJ 30")
+        ).dispositions,
+        2024,
+    )
+    text = pdf_text(form_pdf(form, schedule_d(form)))
+    # Set in a size under the rows' 8 points, whole.
+    assert re.search(r"/F\d [5-7]\.\d0 Tf ET\nBT [\d.]+ [\d.]+ Td \(12345\.678901 sh\. ABCDEFGHIJ\)", text)

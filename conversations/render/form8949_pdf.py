@@ -132,10 +132,7 @@ def _part(pdf: FPDF, part: Part) -> None:
     for cells in rows:
         if pdf.will_page_break(ROW_HEIGHT * 2):  # keep room for the totals under the last row
             pdf.add_page()
-        pdf.set_font("Helvetica", size=8)
-        for width, text, align in zip(WIDTHS, cells, ALIGN, strict=True):
-            _fitted_cell(pdf, width, text, align)
-        pdf.ln(ROW_HEIGHT)
+        _row(pdf, cells)
     t = part.totals
     pdf.set_font("Helvetica", style="B", size=8)
     pdf.set_fill_color(235, 235, 235)
@@ -186,15 +183,26 @@ def _column_headings(pdf: FPDF) -> None:
     pdf.set_xy(pdf.l_margin, top + height)
 
 
-def _fitted_cell(pdf: FPDF, width: float, text: str, align: str) -> None:
-    """One cell of a row; a description too long for column (a) is set smaller rather than cut."""
-    size = 8.0
-    while size > 5 and pdf.get_string_width(text) > width - 2:
-        size -= 0.5
-        pdf.set_font_size(size)
-    pdf.cell(width, ROW_HEIGHT, text, border=1, align=align[0])
-    if size != 8.0:
-        pdf.set_font_size(8)
+def _row(pdf: FPDF, cells: tuple[str, ...]) -> None:
+    """One row of boxes and text, drawn directly: fpdf2's cell() costs about ten times more, and a
+    heavy trader's form has thousands of rows. A description too long for column (a) is set smaller."""
+    pdf.set_font("Helvetica", size=8)
+    top, x = pdf.get_y(), pdf.l_margin
+    baseline = top + ROW_HEIGHT / 2 + 1.0
+    for width, text, align in zip(WIDTHS, cells, ALIGN, strict=True):
+        pdf.rect(x, top, width, ROW_HEIGHT)
+        if text:
+            size = 8.0
+            while size > 5 and pdf.get_string_width(text) > width - 2:
+                size -= 0.5
+                pdf.set_font_size(size)
+            text_width = pdf.get_string_width(text)
+            left = {"L": x + 1, "C": x + (width - text_width) / 2, "R": x + width - 1 - text_width}[align[0]]
+            pdf.text(left, baseline, text)
+            if size != 8.0:
+                pdf.set_font_size(8)
+        x += width
+    pdf.set_xy(pdf.l_margin, top + ROW_HEIGHT)
 
 
 SCHEDULE_D_PARTS = (
