@@ -56,10 +56,13 @@ def chat(service: ChatService, user_id: int, lines: Iterable[str], out: TextIO, 
         if not line.strip():
             continue
         print(f"> {line.rstrip()}" if not sys.stdin.isatty() else "", file=out) if out is not sys.stdout else None
+        asked = service.state(user_id).wizard
         replies = service.process(user_id, to_event(line, buttons, number))
-        buttons = []
+        shown: list[Button] = []
         for reply in replies:
-            buttons = render(reply, out, files_dir) or buttons
+            shown = render(reply, out, files_dir) or shown
+        # A rejected answer leaves its question open: its numbered options still count.
+        buttons = shown or (buttons if asked is not None and service.state(user_id).wizard == asked else [])
         print(file=out)
         out.flush()
 

@@ -66,6 +66,8 @@ def trade_date(text: str, today: date) -> date:
         return today
     if cleaned == "yesterday":
         return today - timedelta(days=1)
+    if cleaned == "tomorrow":
+        raise InputError("Tomorrow is in the future. Send the date the trade happened.")
     if not cleaned or (not re.search(r"\d", cleaned) and not MONTH.search(cleaned)):
         raise InputError(DATE_HELP.format(text=short(text)))
     try:
@@ -93,7 +95,7 @@ DATE_PATTERNS = [
     re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
     re.compile(MONTH.pattern + r"\s+\d{1,2}(st|nd|rd|th)?(,?\s+\d{4})?\b", re.I),
     re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+" + MONTH.pattern + r"(,?\s+\d{4})?", re.I),
-    re.compile(r"\b(today|yesterday)\b", re.I),
+    re.compile(r"\b(today|yesterday|tomorrow)\b", re.I),
 ]
 NUMBER = re.compile(r"^\$?\d[\d,]*(\.\d+)?$|^\$?\.\d+$")
 FILLER = {"shares", "share", "sh", "of", "at", "@", "on", "for", "each", "per", "a", "i", "x", "stock", "stocks"}

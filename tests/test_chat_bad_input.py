@@ -24,6 +24,7 @@ def chat(tmp_path: Path) -> Chat:
         ("/buy 0 XYZ 20 2024-01-10", "more than zero"),
         ("/buy -5 XYZ 20 2024-01-10", "always positive"),
         ("/buy 5 XYZ 20 2031-01-10", "in the future"),
+        ("/buy 5 XYZ 20 tomorrow", "in the future"),
         ("/buy 5 XYZ 20 2024-13-45", "couldn't read"),
         ("/sell 5 XYZ 20 2023-01-10", "held 0 XYZ"),  # a sale before the purchase
         ("/sell 50 XYZ 20 2024-05-10", "you held 10 XYZ, so you can't sell 50"),
@@ -54,6 +55,7 @@ def test_bad_line_gets_a_clear_message_and_changes_nothing(chat: Chat, line: str
         (["/sell", "XYZ"], "2023-01-01", "didn't hold any XYZ yet"),
         (["/buy", "XYZ"], "someday", "couldn't read"),
         (["/buy", "XYZ"], "2099-01-01", "in the future"),
+        (["/buy", "XYZ"], "tomorrow", "in the future"),
         (["/buy", "XYZ", "2024-02-01"], "-3", "more than zero"),
         (["/buy", "XYZ", "2024-02-01"], "lots", "couldn't read"),
         (["/buy", "XYZ", "2024-02-01", "5"], "free", "couldn't read"),
