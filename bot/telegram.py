@@ -37,6 +37,8 @@ log = logging.getLogger("cgt_bot.telegram")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 GROUP_REPLY = "I only talk in private chats: your trades and taxes are private. Message me directly."
 ERROR_REPLY = "Sorry, something went wrong on my side. Nothing was saved from that message; please try again."
+# When the step was saved but its answer could not be sent, "try again" would record a trade twice.
+ERROR_AFTER_SAVE_REPLY = "Sorry, I saved that but couldn't show you the whole answer. /trades shows what is recorded; no need to send it again."
 
 # The command menu, in one place.
 COMMANDS = [
@@ -216,28 +218,48 @@ class TelegramFrontEnd:
             try:
                 await query.edit_message_text(reply.text, reply_markup=_keyboard(reply), parse_mode=parse_mode)
             except BadRequest as error:
-                if "not modified" not in str(error).lower():
+                reason = str(error).lower()
+                if "not modified" in reason:
+                    pass  # the same button pressed again: the message already says this
+                elif "can't be edited" in reason or "message to edit not found" in reason:
+                    # Too old (48 h) or deleted: the answer still belongs in the chat, as a new message.
+                    await self._send_text(context, chat_id, reply, parse_mode)
+                else:
                     raise
         else:
-            chunks = _chunks(reply.text)
-            for i, chunk in enumerate(chunks):
-                last = i == len(chunks) - 1
-                await context.bot.send_message(
-                    chat_id, chunk, reply_markup=_keyboard(reply) if last else None, parse_mode=parse_mode
-                )
+            await self._send_text(context, chat_id, reply, parse_mode)
         for file in reply.files:
             if file.kind == "photo":
                 await context.bot.send_photo(chat_id, file.content, caption=file.caption or None, filename=file.name)
             else:
                 await context.bot.send_document(chat_id, file.content, caption=file.caption or None, filename=file.name)
 
+    @staticmethod
+    async def _send_text(
+        context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, parse_mode: ParseMode | None
+    ) -> None:
+        chunks = _chunks(reply.text)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await context.bot.send_message(
+                chat_id, chunk, reply_markup=_keyboard(reply) if last else None, parse_mode=parse_mode
+            )
+
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
-                await context.bot.send_message(update.effective_chat.id, ERROR_REPLY)
+                await context.bot.send_message(update.effective_chat.id, self._error_reply(update))
             except Exception:  # the error may be the network itself
                 log.warning("could not tell the user about the error")
+
+    def _error_reply(self, update: Update) -> str:
+        user = update.effective_user
+        if user is None:
+            return ERROR_REPLY
+        with self.service.lock:
+            saved = self.service.store.seen(user.id, str(update.update_id))
+        return ERROR_AFTER_SAVE_REPLY if saved else ERROR_REPLY
 
 
 async def _start_up(app: Application) -> None:

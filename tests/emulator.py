@@ -37,6 +37,7 @@ class Emulator:
     updates: list[dict[str, Any]] = field(default_factory=list)
     messages: dict[tuple[int, int], str] = field(default_factory=dict)
     flood_once: set[str] = field(default_factory=set)  # methods that answer 429 once
+    fail_once: dict[str, str] = field(default_factory=dict)  # method -> a 400 description, answered once
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))  # type: ignore[type-arg]
 
@@ -127,6 +128,8 @@ class Emulator:
         if method in self.flood_once:
             self.flood_once.discard(method)
             return self._error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        if method in self.fail_once:
+            return self._error(400, f"Bad Request: {self.fail_once.pop(method)}")
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             return self._ok(True)

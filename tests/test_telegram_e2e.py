@@ -18,7 +18,7 @@ from bot.telegram import build_application
 from tests.emulator import TOKEN, Emulator
 
 
-def make_app(emulator: Emulator, db: Path) -> Application:  # type: ignore[type-arg]
+def make_app(emulator: Emulator, db: Path) -> Application:
     settings = Settings(TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=db, TELEGRAM_BASE_URL="http://bot-api.local")
     return build_application(
         settings,
@@ -34,23 +34,23 @@ def emulator() -> Emulator:
 
 
 @pytest.fixture
-async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
     application = make_app(emulator, tmp_path / "cgt.db")
     async with application:
         await application.post_init(application)  # type: ignore[misc]
         yield application
 
 
-async def feed(app: Application, payload: dict) -> None:  # type: ignore[type-arg]
+async def feed(app: Application, payload: dict) -> None:
     await app.process_update(Update.de_json(payload, app.bot))
 
 
-async def test_command_menu_is_set(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_command_menu_is_set(app: Application, emulator: Emulator) -> None:
     (call,) = [c for c in emulator.calls if c.method == "setMyCommands"]
     assert '"command": "gains"' in call.params["commands"] or '"command":"gains"' in call.params["commands"]
 
 
-async def test_onboarding_and_trades_through_telegram(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_onboarding_and_trades_through_telegram(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.text_update(5, "/start"))
     assert "not tax advice" in emulator.texts(5)[-1]
     year = emulator.buttons(5)[0][0]
@@ -74,14 +74,14 @@ async def test_onboarding_and_trades_through_telegram(app: Application, emulator
     assert any(c.method == "sendDocument" and c.params["chat_id"] == "5" for c in emulator.calls)
 
 
-async def test_duplicate_update_changes_nothing_twice(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_duplicate_update_changes_nothing_twice(app: Application, emulator: Emulator) -> None:
     update = emulator.text_update(6, "/buy 5 ABC 7 2024-02-01", update_id=4242)
     await feed(app, update)
     await feed(app, update)
     assert len([t for t in emulator.texts(6) if "Saved" in t]) == 1
 
 
-async def test_two_users_interleaved_are_isolated(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_two_users_interleaved_are_isolated(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.text_update(7, "/buy 5 ABC 7 2024-02-01"))
     await feed(app, emulator.text_update(8, "/trades"))
     await feed(app, emulator.text_update(8, "/edit 1 price 1"))
@@ -105,7 +105,7 @@ async def test_restart_mid_flow_resumes(emulator: Emulator, tmp_path: Path) -> N
     assert "How many shares" in emulator.texts(9)[-1]
 
 
-async def test_button_pressed_twice(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_button_pressed_twice(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.text_update(10, "/buy 5 ABC 7 2024-02-01"))
     undo = emulator.buttons(10)[0][0]["callback_data"]
     await feed(app, emulator.button_update(10, undo))
@@ -113,7 +113,7 @@ async def test_button_pressed_twice(app: Application, emulator: Emulator) -> Non
     assert "Undone" in emulator.texts(10)[-2] and "nothing to undo" in emulator.texts(10)[-1].lower()
 
 
-async def test_429_is_retried_after_retry_after(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_429_is_retried_after_retry_after(app: Application, emulator: Emulator) -> None:
     emulator.flood_once.add("sendMessage")
     await feed(app, emulator.text_update(11, "/help"))
     sends = [c for c in emulator.by_chat[11] if c.method == "sendMessage"]
@@ -121,25 +121,25 @@ async def test_429_is_retried_after_retry_after(app: Application, emulator: Emul
     assert "/buy" in emulator.texts(11)[-1]
 
 
-async def test_group_chat_is_declined(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_group_chat_is_declined(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.text_update(12, "/buy 5 ABC 7 2024-02-01", chat_type="group"))
     assert "only talk in private chats" in emulator.texts(-12)[-1]
 
 
-async def test_long_reply_is_split_under_4096(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_long_reply_is_split_under_4096(app: Application, emulator: Emulator) -> None:
     for day in range(1, 29):
         await feed(app, emulator.text_update(13, f"/buy 1 S{day:02d}X 10 2024-02-{day:02d}"))
     await feed(app, emulator.text_update(13, "/portfolio"))
     assert all(len(t) <= 4096 for t in emulator.texts(13))
 
 
-async def test_csv_document_is_received(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_csv_document_is_received(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.document_update(14, "trades.csv", b"date,side,symbol\n"))
     assert any(c.method == "getFile" for c in emulator.calls)
     assert emulator.texts(14)
 
 
-async def test_token_never_logged(app: Application, emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[type-arg]
+async def test_token_never_logged(app: Application, emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     await feed(app, emulator.text_update(15, "/help"))
     logging.getLogger("httpx").warning("POST http://x/bot%s/sendMessage", TOKEN)
@@ -165,7 +165,7 @@ async def test_polling_loop_delivers_updates(emulator: Emulator, tmp_path: Path)
     assert "/buy" in emulator.texts(16)[-1]
 
 
-async def test_oversized_file_is_refused(app: Application, emulator: Emulator) -> None:  # type: ignore[type-arg]
+async def test_oversized_file_is_refused(app: Application, emulator: Emulator) -> None:
     await feed(app, emulator.document_update(17, "huge.csv", b"x" * (2 * 1024 * 1024 + 1)))
     assert "too large" in emulator.texts(17)[-1]
     assert not any(c.method == "getFile" for c in emulator.calls)
@@ -179,3 +179,27 @@ async def test_webhook_requires_a_secret(tmp_path: Path) -> None:
     )
     with pytest.raises(SystemExit, match="CGT_WEBHOOK_SECRET"):
         run(settings)
+
+
+async def test_answer_to_an_old_message_arrives_as_a_new_one(app: Application, emulator: Emulator) -> None:
+    await feed(app, emulator.text_update(18, "/start"))
+    year = emulator.buttons(18)[0][0]["callback_data"]
+    emulator.fail_once["editMessageText"] = "message can't be edited"
+    await feed(app, emulator.button_update(18, year))
+    assert "filing status" in emulator.texts(18)[-1]
+    assert emulator.by_chat[18][-1].method == "sendMessage"
+
+
+async def test_error_after_saving_does_not_invite_a_duplicate(app: Application, emulator: Emulator) -> None:
+    await feed(app, emulator.text_update(19, "/help"))
+    emulator.fail_once["sendMessage"] = "chat not found"
+    await feed(app, emulator.text_update(19, "/buy 5 ABC 7 2024-02-01"))
+    assert "saved that" in emulator.texts(19)[-1] and "try again" not in emulator.texts(19)[-1]
+    await feed(app, emulator.text_update(19, "/trades"))
+    assert emulator.texts(19)[-1].count("ABC") == 1
+
+
+async def test_error_before_saving_invites_a_retry(app: Application, emulator: Emulator) -> None:
+    emulator.fail_once["getFile"] = "wrong file_id or the file is temporarily unavailable"
+    await feed(app, emulator.document_update(20, "trades.csv", b"date,side,symbol\n"))
+    assert "Nothing was saved" in emulator.texts(20)[-1]
