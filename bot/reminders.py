@@ -3,7 +3,8 @@
 Jobs are not persisted (PTB issues 974, 2436, 4080): at start-up and after every change
 each user's reminders are recomputed from their data and their jobs re-created under the
 name `rem:<user>:<key>`. A reminder is marked sent in SQLite before it goes out and unmarked
-if sending fails, so it is never sent twice, across restarts too.
+if sending fails, so it is never sent twice, across restarts too. A flood wait (429) sends it
+again after `retry_after`; a chat closed to the bot (403) is not retried.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from telegram.error import Forbidden, RetryAfter
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.service import ChatService
@@ -119,6 +121,18 @@ async def send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
             return
     try:
         await context.bot.send_message(user_id, text)
+    except Forbidden:
+        # The user blocked the bot or deleted their account: retrying at every start would fail the same way.
+        log.info("reminder %s not sent: chat %s is closed to the bot", key, user_id)
+    except RetryAfter as flood:
+        with service.lock:
+            sent.release(user_id, key)
+        # AIORateLimiter doesn't retry by default: come back when Telegram says, under the same name.
+        if context.job_queue is not None:
+            again = context.job_queue.run_once(
+                send_reminder, when=flood.retry_after, name=job.name, data=job.data, chat_id=user_id, user_id=user_id
+            )
+            context.application.bot_data.setdefault("reminder_jobs", {}).setdefault(user_id, []).append(again)
     except Exception:
         with service.lock:
             sent.release(user_id, key)  # try again at the next start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot import reminders as sender
@@ -150,3 +151,59 @@ def test_reminders_command(tmp_path: Path, command: str, expected: str) -> None:
     chat = Chat(tmp_path / "c.db")
     assert "Reminders are on" in chat.send("/reminders")
     assert expected in chat.send(command)
+
+
+class FailingBot:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls = 0
+
+    async def send_message(self, chat_id: int, text: str) -> None:
+        self.calls += 1
+        raise self.error
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.jobs: list[dict[str, Any]] = []
+
+    def run_once(self, callback: Any, **kwargs: Any) -> SimpleNamespace:
+        self.jobs.append(kwargs)
+        return SimpleNamespace(**kwargs)
+
+
+def failing_send(tmp_path: Path, error: Exception) -> tuple[ChatService, RecordingQueue, Any]:
+    service = ChatService(tmp_path / "r.db")
+    queue = RecordingQueue()
+    job = SimpleNamespace(data=(42, "year_end:2026-12-01", "hi"), name="rem:42:year_end:2026-12-01")
+    context = SimpleNamespace(
+        job=job,
+        job_queue=queue,
+        bot=FailingBot(error),
+        application=SimpleNamespace(bot_data={"service": service}),
+    )
+    return service, queue, context
+
+
+async def test_flood_wait_sends_again_after_retry_after_under_the_same_name(tmp_path: Path) -> None:
+    service, queue, context = failing_send(tmp_path, RetryAfter(3))
+    await sender.send_reminder(context)
+    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")  # free to be sent again
+    [again] = queue.jobs
+    wait = again["when"] if isinstance(again["when"], timedelta) else timedelta(seconds=again["when"])
+    assert (again["name"], wait) == ("rem:42:year_end:2026-12-01", timedelta(seconds=3))
+    assert context.application.bot_data["reminder_jobs"][42][0].name == "rem:42:year_end:2026-12-01"
+
+
+async def test_a_chat_that_blocked_the_bot_is_not_retried(tmp_path: Path) -> None:
+    service, queue, context = failing_send(tmp_path, Forbidden("Forbidden: bot was blocked by the user"))
+    await sender.send_reminder(context)
+    assert context.bot.calls == 1 and queue.jobs == []
+    assert sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")  # not tried again at every start
+
+
+async def test_other_errors_leave_the_reminder_for_the_next_start(tmp_path: Path) -> None:
+    service, queue, context = failing_send(tmp_path, NetworkError("connection reset"))
+    with pytest.raises(NetworkError):
+        await sender.send_reminder(context)
+    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01") and queue.jobs == []
