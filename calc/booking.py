@@ -80,6 +80,9 @@ class _Book:
     buys: dict[str, list[tuple[date, int]]] = field(default_factory=lambda: defaultdict(list))
     # Shares of each purchase still free to absorb a wash-sale loss (each absorbs one loss only).
     capacity: dict[int, Decimal] = field(default_factory=dict)
+    # Splits by symbol as (position, ratio): a sale and a purchase on either side of a split
+    # count shares in different units (100 old shares are 200 new ones after 2-for-1).
+    splits: dict[str, list[tuple[int, Decimal]]] = field(default_factory=lambda: defaultdict(list))
     lots_of_buy: dict[int, list[OpenLot]] = field(default_factory=lambda: defaultdict(list))
     pending: dict[int, list[_Pending]] = field(default_factory=lambda: defaultdict(list))
     dispositions: list[Disposition] = field(default_factory=list)
@@ -90,6 +93,8 @@ class _Book:
             if isinstance(event, Trade) and event.side == "buy":
                 self.buys[event.symbol].append((event.date, position))
                 self.capacity[position] = event.quantity
+            elif isinstance(event, Split):
+                self.splits[event.symbol].append((position, event.ratio))
 
     # --- purchases -------------------------------------------------------------------------
     def buy(self, position: int, trade: Trade) -> None:
@@ -247,23 +252,26 @@ class _Book:
                 continue
             if buy_position < position:  # bought before the sale: only shares still held and not yet used
                 free = min(free, sum((lot.quantity for lot in self._unreplaced(buy_position)), ZERO))
-            take = min(free, remaining)
-            if take <= 0:
+            # In the purchase's own share units (differs only when a split falls between the two).
+            ratio = self._split_ratio(sale.symbol, position, buy_position)
+            take_there = min(free, remaining * ratio)
+            if take_there <= 0:
                 continue
+            take = remaining if take_there == remaining * ratio else take_there / ratio
             part = loss - disallowed if take == remaining else cents(loss * take / quantity)
-            self.capacity[buy_position] -= take
+            self.capacity[buy_position] -= take_there
             remaining -= take
             disallowed += part
             replacement = self.ordered[buy_position]
             assert isinstance(replacement, Trade)
-            reasons.append(self._sale_reason(replacement, buy_position, take, part, loss))
+            reasons.append(self._sale_reason(replacement, buy_position, take_there, part, loss))
             if replacement.account_type == "ira":
                 continue
             lot_reason = Reason.trusted(
                 rule="wash.basis_added",
                 facts={
                     "amount": part,
-                    "shares": take,
+                    "shares": take_there,
                     "sale_date": sale.date,
                     "sold_lot": sold.id,
                     "tacked_days": tacked_days,
@@ -271,10 +279,21 @@ class _Book:
                 source="IRC 1091(d); Publication 550, Wash Sales",
             )
             if buy_position < position:
-                self._adjust_past(buy_position, take, part, tacked_days, lot_reason)
+                self._adjust_past(buy_position, take_there, part, tacked_days, lot_reason)
             else:
-                self.pending[buy_position].append(_Pending(take, part, tacked_days, lot_reason))
+                self.pending[buy_position].append(_Pending(take_there, part, tacked_days, lot_reason))
         return disallowed
+
+    def _split_ratio(self, symbol: str, sale_position: int, buy_position: int) -> Decimal:
+        """New shares per old for splits after the sale and before a later purchase.
+
+        Purchases before the sale need none: split() rescales their lots and capacity in place.
+        """
+        ratio = Decimal(1)
+        for split_position, split_ratio in self.splits.get(symbol, ()):
+            if sale_position < split_position < buy_position:
+                ratio *= split_ratio
+        return ratio
 
     def _unreplaced(self, buy_position: int) -> list[OpenLot]:
         return [lot for lot in self.lots_of_buy[buy_position] if lot.quantity > 0 and not lot.replaced]
@@ -309,6 +328,10 @@ class _Book:
     # --- corporate actions -----------------------------------------------------------------
     def split(self, position: int, split: Split) -> None:
         """Scale every lot of the symbol; basis and holding period stay. Cash in lieu sells the fraction."""
+        for _, buy_position in self.buys.get(split.symbol, ()):
+            if buy_position > position:
+                break
+            self.capacity[buy_position] *= split.ratio  # shares free to replace a loss, now in new shares
         for (symbol, account), lots in self.open_lots.items():
             if symbol != split.symbol:
                 continue

@@ -152,6 +152,38 @@ def test_ira_purchase_disallows_for_good() -> None:
     assert led.lots[0].basis == 1400  # nothing added in the IRA
 
 
+def test_split_between_replacement_and_sale_counts_new_shares() -> None:
+    # 100 shares bought before a 2-for-1 split are 200 after it: they replace all 200 sold.
+    led = book(
+        ledger("""
+        2024-12-01 buy  100 XYZ 50 id=a
+        2025-01-02 buy  100 XYZ 40 id=b
+        2025-01-05 split XYZ 2
+        2025-01-10 sell 200 XYZ 15
+        """)
+    )
+    (sale,) = led.dispositions
+    assert sale.wash_sale_disallowed == 2000 and sale.gain == 0
+    (lot,) = led.lots
+    assert (lot.id, lot.quantity, lot.basis) == ("b", 200, 6000)
+
+
+def test_split_between_sale_and_replacement_spreads_over_new_shares() -> None:
+    # 100 old shares sold at a loss; after a 2-for-1 split 200 new shares replace them, all 200 take the loss.
+    led = book(
+        ledger("""
+        2024-12-01 buy  100 XYZ 50 id=a
+        2025-01-10 sell 100 XYZ 30
+        2025-01-15 split XYZ 2
+        2025-01-20 buy  200 XYZ 14 id=b
+        """)
+    )
+    (sale,) = led.dispositions
+    assert sale.wash_sale_disallowed == 2000
+    (lot,) = led.lots
+    assert (lot.id, lot.quantity, lot.basis, lot.wash_sale_adjustment) == ("b", 200, 4800, 2000)
+
+
 def economic_trades(draw_rows: list[tuple[int, bool, int, int]]) -> list[Trade]:
     events, held = never_oversold([(offset, is_buy, qty, price, 0) for offset, is_buy, qty, price in draw_rows])
     last = events[-1].date if events else date(2023, 1, 1)
