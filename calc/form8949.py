@@ -17,6 +17,7 @@ from typing import Literal
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Term
 from calc.params import params_for
+from calc.tax import allowed_capital_gain
 
 ShortBox = Literal["A", "B", "C"]
 LONG_BOX = {"A": "D", "B": "E", "C": "F"}
@@ -149,12 +150,13 @@ def schedule_d(
         ScheduleDLine(line="16", label="Combine lines 7 and 15", amount=line_16),
     ]
     if line_16 < 0:
-        limit = params_for(form.year).capital_loss_limit(filing_status)
+        p = params_for(form.year)
+        limit = p.capital_loss_limit(filing_status)
         lines.append(
             ScheduleDLine(
                 line="21",
                 label=f"Loss allowed this year: the smaller of line 16 or {limit:,.0f} (enter as a loss)",
-                amount=-min(-line_16, limit),
+                amount=allowed_capital_gain(line_16, filing_status, p),
             )
         )
     return ScheduleD(year=form.year, filing_status=filing_status, lines=tuple(lines))

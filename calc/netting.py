@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
 from calc.params import params_for
+from calc.tax import allowed_capital_gain
 
 
 class YearSummary(Frozen):
@@ -61,8 +62,9 @@ def summarize_year(
     short_net = st_gains + st_losses - carryover_short
     long_net = lt_gains + lt_losses - carryover_long
     net = short_net + long_net
-    limit = params_for(year).capital_loss_limit(filing_status)
-    deductible = min(limit, -net) if net < 0 else ZERO
+    p = params_for(year)
+    limit = p.capital_loss_limit(filing_status)
+    deductible = -min(ZERO, allowed_capital_gain(net, filing_status, p))
     reasons = [
         Reason(
             rule="netting.by_term",
