@@ -2,23 +2,25 @@
 
 Jobs are not persisted (PTB issues 974, 2436, 4080): at start-up and after every change
 each user's reminders are recomputed from their data and their jobs re-created under the
-name `rem:<user>:<key>`. A reminder is marked sent in SQLite before it goes out and unmarked
-if sending fails, so it is never sent twice, across restarts too. A flood wait (429) sends it
-again after `retry_after`; a chat closed to the bot (403) is not retried.
+name `rem:<user>:<key>`. Planning says only which reminders and when; the text, which
+figures tax, is written from the user's data when the job fires (nothing is sent if the
+data no longer calls for it). A reminder is marked sent in SQLite before it goes out and
+unmarked if sending fails, so it is never sent twice, across restarts too. A flood wait
+(429) sends it again after `retry_after`; a chat closed to the bot (403) is not retried.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram.error import Forbidden, RetryAfter
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.service import ChatService
-from conversations.reminders import Reminder, reminders
+from conversations.reminders import Due, Reminder, reminders, upcoming
 
 log = logging.getLogger("cgt_bot.reminders")
 SEND_AT = time(10, 0)
@@ -51,23 +53,30 @@ class ReminderLog:
         self.service.store.db.conn.execute("delete from reminders_sent where user_id = ? and key = ?", [user_id, key])
 
 
-def due(service: ChatService, user_id: int, start: date, end: date) -> list[Reminder]:
+R = TypeVar("R", bound=Due)
+
+
+def _unsent(service: ChatService, user_id: int, found: list[R]) -> list[R]:
     log_ = ReminderLog(service)
-    return [r for r in reminders(service.state(user_id), start, end) if not log_.was_sent(user_id, r.key)]
+    return [r for r in found if not log_.was_sent(user_id, r.key)]
 
 
-def send_time(reminder: Reminder, timezone: str) -> datetime:
+def due(service: ChatService, user_id: int, start: date, end: date) -> list[Reminder]:
+    return _unsent(service, user_id, reminders(service.state(user_id), start, end))
+
+
+def send_time(reminder: Due, timezone: str) -> datetime:
     return datetime.combine(reminder.on, SEND_AT, tzinfo=ZoneInfo(timezone))
 
 
-def plan(service: ChatService, user_ids: list[int], now: datetime) -> list[tuple[datetime, int, Reminder]]:
+def plan(service: ChatService, user_ids: list[int], now: datetime) -> list[tuple[datetime, int, Due]]:
     """(when, user, reminder) for every unsent reminder in the horizon, a broadcast spread out in time."""
     jobs = []
     for user_id in user_ids:
         state = service.state(user_id)
         zone = ZoneInfo(state.profile.timezone)
         today = now.astimezone(zone).date()
-        for reminder in due(service, user_id, today, today + HORIZON):
+        for reminder in _unsent(service, user_id, upcoming(state, today, today + HORIZON)):
             jobs.append((max(send_time(reminder, state.profile.timezone), now), user_id, reminder))
     jobs.sort(key=lambda job: (job[0], job[1], job[2].key))
     spread = []
@@ -101,7 +110,7 @@ def schedule(app: Application, service: ChatService, user_ids: list[int], now: d
             send_reminder,
             when=when,
             name=f"rem:{user_id}:{reminder.key}",
-            data=(user_id, reminder.key, reminder.text),
+            data=(user_id, reminder.key, reminder.on),
             chat_id=user_id,
             user_id=user_id,
         )
@@ -112,9 +121,12 @@ def schedule(app: Application, service: ChatService, user_ids: list[int], now: d
 async def send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None
-    data: tuple[int, str, str] = job.data  # type: ignore[assignment]
-    user_id, key, text = data
+    data: tuple[int, str, date] = job.data  # type: ignore[assignment]
+    user_id, key, on = data
     service: ChatService = context.application.bot_data["service"]
+    text = next((r.text for r in reminders(service.state(user_id), on, on) if r.key == key), None)
+    if text is None:  # the user's data changed since it was planned (a sale, reminders off): nothing to say
+        return
     sent = ReminderLog(service)
     with service.lock:  # the same lock as a conversation step: one writer at a time
         if not sent.claim(user_id, key, datetime.now(ZoneInfo("UTC"))):

@@ -4,6 +4,8 @@
 - Long-term crossover: a lot with an unrealized gain turning long-term — `reminder_days` before (7 by default) and on the day.
 - Wash-sale window: after a loss sale, the first day buying back is no longer a wash sale.
 Each reminder has a stable key, so it is sent once however often it is recomputed.
+Which reminders and when (`upcoming`) is cheap; the text (`reminders`) figures tax, so a
+sender plans with the first and writes the text when the reminder goes out.
 """
 
 from __future__ import annotations
@@ -12,25 +14,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from calc import CalcError, Ledger, UnsupportedYear
-from calc.models import ZERO
+from calc.models import ZERO, Lot
 from calc.params import params_for
 from calc.tax import compute_tax
 from conversations.formatting import Fmt
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
-from conversations.taxview import YearTax, ledger_of, year_tax
+from conversations.taxview import YearTax, ledger_of, tax_known, year_tax
 
 YEAR_END_DAYS = ((12, 1), (12, 15))
 WASH_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class Reminder:
+class Due:
+    """A reminder's identity and day, without its text."""
+
     key: str  # stable: kind, subject and date
     kind: str  # "year_end" | "long_term" | "wash_window"
     on: date
+
+
+@dataclass(frozen=True)
+class Reminder(Due):
     text: str
 
 
@@ -42,8 +51,22 @@ def last_trading_day(year: int) -> date:
     return day
 
 
+def upcoming(state: UserState, start: date, end: date) -> list[Due]:
+    """Every reminder with a date from `start` to `end` inclusive, without figuring its text."""
+    return [due for due, _ in _found(state, start, end)]
+
+
 def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
-    """Every reminder with a date from `start` to `end` inclusive."""
+    """Every reminder with a date from `start` to `end` inclusive, with its text."""
+    return [Reminder(due.key, due.kind, due.on, text()) for due, text in _found(state, start, end)]
+
+
+Views = Callable[[int], "YearTax | None"]
+Text = Callable[[], str]
+
+
+def _found(state: UserState, start: date, end: date) -> list[tuple[Due, Text]]:
+    """Each reminder in the range with what writes its text, in date order; nothing is written yet."""
     if not state.profile.reminders or not state.trades:
         return []
     try:
@@ -54,7 +77,7 @@ def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
     views: dict[int, YearTax | None] = {}
 
     def view(year: int) -> YearTax | None:
-        """The year's tax picture, figured once per call however many reminders need it."""
+        """The year's tax picture, figured once per call however many texts need it."""
         if year not in views:
             try:
                 views[year] = year_tax(state, ledger, year)
@@ -67,29 +90,27 @@ def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
         *_long_term(state, ledger, view, fmt, start, end),
         *_wash_window(ledger, fmt, start, end),
     ]
-    return sorted((r for r in found if start <= r.on <= end), key=lambda r: (r.on, r.key))
+    return sorted((r for r in found if start <= r[0].on <= end), key=lambda r: (r[0].on, r[0].key))
 
 
-Views = Callable[[int], "YearTax | None"]
-
-
-def _year_end(state: UserState, ledger: Ledger, view: Views, fmt: Fmt, start: date, end: date) -> list[Reminder]:
-    out = []
+def _year_end(
+    state: UserState, ledger: Ledger, view: Views, fmt: Fmt, start: date, end: date
+) -> list[tuple[Due, Text]]:
+    out: list[tuple[Due, Text]] = []
     for year in range(start.year, end.year + 1):
         for month, day in YEAR_END_DAYS:
             on = date(year, month, day)
-            if start <= on <= end:
-                text = _year_end_text(state, ledger, view, fmt, on)
-                if text:
-                    out.append(Reminder(key=f"year_end:{on.isoformat()}", kind="year_end", on=on, text=text))
+            # Only for a year the engine can figure: the text is about that year's tax.
+            if start <= on <= end and tax_known(state, year):
+                due = Due(key=f"year_end:{on.isoformat()}", kind="year_end", on=on)
+                out.append((due, partial(_year_end_text, state, ledger, view, fmt, on)))
     return out
 
 
 def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on: date) -> str:
     year = on.year
     view = views(year)
-    if view is None:
-        return ""
+    assert view is not None, "a year-end reminder is only planned for a year the engine knows"
     limit = params_for(year).capital_loss_limit(state.profile.filing_status)
     s = view.summary
     lines = [f"Year-end check for {year}:"]
@@ -115,34 +136,35 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     return "\n".join(lines)
 
 
-def _long_term(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, start: date, end: date) -> list[Reminder]:
+def _long_term(
+    state: UserState, ledger: Ledger, views: Views, fmt: Fmt, start: date, end: date
+) -> list[tuple[Due, Text]]:
     ahead = state.profile.reminder_days
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
-    out = []
+    out: list[tuple[Due, Text]] = []
     for lot in ledger.lots:
         price = prices.get(lot.symbol)
         if price is None or lot.quantity * price <= lot.basis:
             continue
         crossing = lot.long_term_from
-        if not (start <= crossing - timedelta(days=ahead) <= end or start <= crossing <= end):
-            continue
-        saving = _saving_by_waiting(views(crossing.year), lot.quantity * price - lot.basis)
         for on, when in ((crossing - timedelta(days=ahead), "before"), (crossing, "on")):
-            if not start <= on <= end:
-                continue
-            head = (
-                f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term today."
-                if when == "on"
-                else f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term on "
-                f"{fmt.day(crossing)}. Selling before then is short-term."
-            )
-            tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax." if saving > 0 else ""
-            out.append(
-                Reminder(
-                    key=f"long_term:{lot.id}:{when}:{crossing.isoformat()}", kind="long_term", on=on, text=head + tail
-                )
-            )
+            if start <= on <= end:
+                due = Due(key=f"long_term:{lot.id}:{when}:{crossing.isoformat()}", kind="long_term", on=on)
+                out.append((due, partial(_long_term_text, lot, price, when, views, fmt)))
     return out
+
+
+def _long_term_text(lot: Lot, price: Decimal, when: str, views: Views, fmt: Fmt) -> str:
+    crossing = lot.long_term_from
+    saving = _saving_by_waiting(views(crossing.year), lot.quantity * price - lot.basis)
+    head = (
+        f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term today."
+        if when == "on"
+        else f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term on "
+        f"{fmt.day(crossing)}. Selling before then is short-term."
+    )
+    tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax." if saving > 0 else ""
+    return head + tail
 
 
 def _saving_by_waiting(view: YearTax | None, gain: Decimal) -> Decimal:
@@ -153,8 +175,8 @@ def _saving_by_waiting(view: YearTax | None, gain: Decimal) -> Decimal:
     return compute_tax(short).total - compute_tax(long_).total
 
 
-def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Reminder]:
-    out = []
+def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple[Due, Text]]:
+    out: list[tuple[Due, Text]] = []
     seen: set[tuple[str, date]] = set()
     for d in ledger.dispositions:
         if d.proceeds >= d.basis:  # only a loss sale opens a wash-sale window
@@ -163,15 +185,13 @@ def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[Remin
         if (d.symbol, d.sold) in seen or not start <= safe <= end:
             continue
         seen.add((d.symbol, d.sold))
-        out.append(
-            Reminder(
-                key=f"wash_window:{d.symbol}:{d.sold.isoformat()}",
-                kind="wash_window",
-                on=safe,
-                text=(
-                    f"From today you can buy {d.symbol} again without a wash sale: it's 31 days since you sold it at a loss "
-                    f"on {fmt.day(d.sold)}."
-                ),
-            )
-        )
+        due = Due(key=f"wash_window:{d.symbol}:{d.sold.isoformat()}", kind="wash_window", on=safe)
+        out.append((due, partial(_wash_window_text, d.symbol, d.sold, fmt)))
     return out
+
+
+def _wash_window_text(symbol: str, sold: date, fmt: Fmt) -> str:
+    return (
+        f"From today you can buy {symbol} again without a wash sale: it's 31 days since you sold it at a loss "
+        f"on {fmt.day(sold)}."
+    )

@@ -6,8 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calc import Ledger, TaxInput, TaxResult, Trade, YearSummary, book, carry_forward, compute_tax, summarize_year
+from calc import (
+    Ledger,
+    TaxInput,
+    TaxResult,
+    Trade,
+    UnsupportedYear,
+    YearSummary,
+    book,
+    carry_forward,
+    compute_tax,
+    summarize_year,
+)
 from calc.models import ZERO
+from calc.params import params_for
 from calc.planner import TaxContext
 from conversations.state import UserState
 
@@ -37,6 +49,17 @@ def summary_for(state: UserState, ledger: Ledger, year: int) -> YearSummary:
     if year < start:
         return summarize_year(ledger.dispositions, year, filing_status=p.filing_status)
     return carry_forward(ledger.dispositions, start, year, p.carryover_short, p.carryover_long, p.filing_status)[-1]
+
+
+def tax_known(state: UserState, year: int) -> bool:
+    """Whether the engine has the law for every year `year_tax(state, _, year)` reads (no tax figured)."""
+    first = min(state.profile.tax_year or year, year)  # the carryover is chained from the tax year
+    try:
+        for each in range(first, year + 1):
+            params_for(each)
+    except UnsupportedYear:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from pydantic import SecretStr
 from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
+import conversations.reminders as pure
 from bot import reminders as sender
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.telegram import build_application
-from conversations.reminders import last_trading_day, reminders
+from conversations.events import Event
+from conversations.reminders import last_trading_day, reminders, upcoming
 from conversations.state import Profile, UserState
 from tests.emulator import TOKEN, Emulator
 from tests.ledger import ledger
@@ -79,6 +81,24 @@ def test_reminders_off_means_none() -> None:
     assert reminders(off, date(2026, 1, 1), date(2026, 12, 31)) == []
 
 
+def test_planning_finds_the_reminders_that_are_written() -> None:
+    s = state()
+    for start, end in [(date(2026, 11, 23), date(2026, 12, 31)), (date(2026, 1, 1), date(2040, 12, 31))]:
+        written = [(r.key, r.kind, r.on) for r in reminders(s, start, end)]
+        assert [(d.key, d.kind, d.on) for d in upcoming(s, start, end)] == written
+    # A year without its law: no year-end reminder, planned or written.
+    assert not [d for d in upcoming(s, date(2040, 11, 1), date(2040, 12, 31)) if d.kind == "year_end"]
+
+
+def test_planning_figures_no_tax(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_tax(*_: object) -> None:
+        raise AssertionError("planning figured tax")
+
+    monkeypatch.setattr(pure, "year_tax", no_tax)
+    monkeypatch.setattr(pure, "compute_tax", no_tax)
+    assert len(upcoming(state(), date(2026, 11, 23), date(2026, 12, 31))) == 5
+
+
 def test_plan_spreads_a_broadcast_within_telegram_limits(tmp_path: Path) -> None:
     service = ChatService(tmp_path / "r.db")
     for user in range(1, 101):
@@ -126,10 +146,36 @@ async def test_scheduled_under_stable_names_sent_once_across_restart(tmp_path: P
         again = sorted(job.name for job in second.job_queue.jobs())
         assert "rem:42:year_end:2026-12-15" in again
         assert "rem:42:year_end:2026-12-01" not in again  # ...except the one already sent
-        stale = SimpleNamespace(data=(42, "year_end:2026-12-01", "again"), name="rem:42:year_end:2026-12-01")
+        stale = SimpleNamespace(data=(42, "year_end:2026-12-01", date(2026, 12, 1)), name="rem:42:year_end:2026-12-01")
         await sender.send_reminder(SimpleNamespace(job=stale, application=second, bot=second.bot))  # type: ignore[arg-type]
     sent = [c for c in emulator.by_chat[42] if c.method == "sendMessage"]
     assert len(sent) == 1 and "Year-end check for 2026" in sent[0].params["text"]
+
+
+async def test_the_text_is_written_from_the_data_when_the_reminder_goes_out(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    ChatService(db).store.save(42, UserState(), state(), None)
+    emulator = Emulator()
+    app = make_app(emulator, db)
+    service: ChatService = app.bot_data["service"]
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+
+    async def fire(name_end: str) -> None:
+        job = next(j for j in app.job_queue.jobs() if j.name.startswith("rem:42:") and j.name.endswith(name_end))
+        await sender.send_reminder(SimpleNamespace(job=job, application=app, bot=app.bot))  # type: ignore[arg-type]
+
+    def say(text: str) -> None:
+        service.process(42, Event(kind="text", id=text, now=now, text=text))
+
+    async with app:
+        sender.schedule(app, service, [42], now)
+        say("/price XYZ 200")  # after planning: the reminder tells today's figures
+        await fire(":on:2026-12-02")
+        say("/reminders off")  # nothing is sent once the data no longer calls for it
+        await fire("year_end:2026-12-01")
+    [sent] = [c.params["text"] for c in emulator.by_chat[42] if c.method == "sendMessage"]
+    assert "turn long-term today" in sent and "At $200.00" in sent
+    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")
 
 
 def test_dry_run_cli(tmp_path: Path) -> None:
@@ -174,8 +220,9 @@ class RecordingQueue:
 
 def failing_send(tmp_path: Path, error: Exception) -> tuple[ChatService, RecordingQueue, Any]:
     service = ChatService(tmp_path / "r.db")
+    service.store.save(42, UserState(), state(), None)
     queue = RecordingQueue()
-    job = SimpleNamespace(data=(42, "year_end:2026-12-01", "hi"), name="rem:42:year_end:2026-12-01")
+    job = SimpleNamespace(data=(42, "year_end:2026-12-01", date(2026, 12, 1)), name="rem:42:year_end:2026-12-01")
     context = SimpleNamespace(
         job=job,
         job_queue=queue,
