@@ -71,19 +71,57 @@ class _Pending:
     reason: Reason
 
 
+class _Holding:
+    """The open lots of one symbol in one account, grouped by purchase in purchase order.
+
+    A group is one purchase's lot followed by the parts wash sales split off it, newest
+    part first. Groups make a split-off part's place O(1) to find and let FIFO read from
+    the front without walking (or rebuilding) every open lot on each sale.
+    """
+
+    __slots__ = ("groups",)
+
+    def __init__(self) -> None:
+        self.groups: dict[int, list[OpenLot]] = {}
+
+    def __iter__(self) -> Iterator[OpenLot]:
+        for group in self.groups.values():
+            yield from group
+
+    def add(self, lot: OpenLot) -> None:
+        self.groups[lot.sequence] = [lot]
+
+    def insert_part(self, part: OpenLot) -> None:
+        self.groups[part.sequence].insert(1, part)
+
+    def drop_empty(self, lots: Iterable[OpenLot]) -> None:
+        for lot in lots:
+            group = self.groups.get(lot.sequence)
+            if lot.quantity == 0 and group is not None and lot in group:  # a lot named twice goes once
+                group.remove(lot)
+                if not group:
+                    del self.groups[lot.sequence]
+
+    def last(self) -> OpenLot | None:
+        return self.groups[next(reversed(self.groups))][-1] if self.groups else None
+
+
 @dataclass
 class _Book:
     method: Method
     ordered: Sequence[Trade | Split]
-    open_lots: dict[tuple[str, str | None], list[OpenLot]] = field(default_factory=lambda: defaultdict(list))
-    # Every purchase by symbol as (date, position), known before the pass so a sale can look ahead.
+    holdings: dict[tuple[str, str | None], _Holding] = field(default_factory=lambda: defaultdict(_Holding))
+    # Purchases by symbol as (date, position) that may still absorb a wash-sale loss, known
+    # before the pass so a sale can look ahead; a purchase that no longer can is dropped.
     buys: dict[str, list[tuple[date, int]]] = field(default_factory=lambda: defaultdict(list))
     # Shares of each purchase still free to absorb a wash-sale loss (each absorbs one loss only).
     capacity: dict[int, Decimal] = field(default_factory=dict)
     # Splits by symbol as (position, ratio): a sale and a purchase on either side of a split
     # count shares in different units (100 old shares are 200 new ones after 2-for-1).
     splits: dict[str, list[tuple[int, Decimal]]] = field(default_factory=lambda: defaultdict(list))
-    lots_of_buy: dict[int, list[OpenLot]] = field(default_factory=lambda: defaultdict(list))
+    # Each purchase's own lot: the one part of it that has not absorbed a loss, while it holds shares.
+    lot_of_buy: dict[int, OpenLot] = field(default_factory=dict)
+    parts_of_buy: dict[int, int] = field(default_factory=dict)
     pending: dict[int, list[_Pending]] = field(default_factory=lambda: defaultdict(list))
     dispositions: list[Disposition] = field(default_factory=list)
     income: list[IncomeEvent] = field(default_factory=list)
@@ -116,8 +154,8 @@ class _Book:
             bargain_per_share=acquisition.bargain_per_share,
             reasons=list(acquisition.reasons),
         )
-        self.open_lots[(trade.symbol, trade.account)].append(lot)
-        self.lots_of_buy[position].append(lot)
+        self.holdings[(trade.symbol, trade.account)].add(lot)
+        self.lot_of_buy[position] = lot
         for pending in self.pending.pop(position, []):
             self._adjust(lot, pending.quantity, pending.amount, pending.tacked_days, pending.reason)
 
@@ -131,9 +169,10 @@ class _Book:
         target.reasons.append(reason)
 
     def _split_off(self, lot: OpenLot, quantity: Decimal) -> OpenLot:
-        siblings = self.lots_of_buy[lot.sequence]
+        parts = self.parts_of_buy.get(lot.sequence, 0) + 1
+        self.parts_of_buy[lot.sequence] = parts
         part = OpenLot(
-            id=f"{siblings[0].id}.{len(siblings)}",
+            id=f"{lot.id}.{parts}",
             symbol=lot.symbol,
             acquired=lot.acquired,
             purchased=lot.purchased,
@@ -154,26 +193,22 @@ class _Book:
         lot.wash_sale_adjustment -= part.wash_sale_adjustment
         if lot.amt_basis is not None and part.amt_basis is not None:
             lot.amt_basis -= part.amt_basis
-        siblings.append(part)
-        lots = self.open_lots[(lot.symbol, lot.account)]
-        lots.insert(lots.index(lot) + 1, part)
+        self.holdings[(lot.symbol, lot.account)].insert_part(part)
         return part
 
     # --- sales -----------------------------------------------------------------------------
     def sell(self, position: int, trade: Trade) -> None:
-        key = (trade.symbol, trade.account)
-        lots = self.open_lots[key]
+        holding = self.holdings[(trade.symbol, trade.account)]
         method: Method = "specific" if trade.lots else self.method
-        picks = METHODS[method](lots, trade.quantity, trade.lots)
+        picks = METHODS[method](holding, trade.quantity, trade.lots)
         if sum((quantity for _, quantity in picks), ZERO) < trade.quantity:
-            held = sum((lot.quantity for lot in lots), ZERO)
+            held = sum((lot.quantity for lot in holding), ZERO)
             where = f" in {trade.account}" if trade.account else ""
             raise NotEnoughShares(
                 f"on {trade.date.isoformat()} you held {held:f} {trade.symbol}{where}, so you can't sell {trade.quantity:f}"
             )
         self._dispose(position, trade, picks, trade.quantity * trade.price - trade.fees)
-        if any(lot.quantity == 0 for lot, _ in picks):
-            self.open_lots[key] = [lot for lot in lots if lot.quantity > 0]
+        holding.drop_empty(lot for lot, _ in picks)
 
     def _dispose(self, position: int, trade: Trade, picks: Picks, net_proceeds: Decimal) -> None:
         # First take every picked share out of its lot, so that shares sold in this same
@@ -242,16 +277,21 @@ class _Book:
         tacked_days = (sale.date - sold.acquired).days
         remaining = quantity
         disallowed = ZERO
-        for _, buy_position in buys[start:end]:
+        spent: list[int] = []  # indexes into `buys` of purchases that can never replace again
+        for index in range(start, end):
             if remaining <= 0:
                 break
+            buy_position = buys[index][1]
             if buy_position == sold.sequence:
                 continue
             free = self.capacity[buy_position]
-            if free <= 0:
-                continue
             if buy_position < position:  # bought before the sale: only shares still held and not yet used
-                free = min(free, sum((lot.quantity for lot in self._unreplaced(buy_position)), ZERO))
+                free = min(free, self._free_shares(buy_position))
+            if free <= 0:
+                # Capacity only shrinks and a past purchase's unreplaced shares never come back,
+                # so later sales (always later in booking order) needn't look at it again.
+                spent.append(index)
+                continue
             # In the purchase's own share units (differs only when a split falls between the two).
             ratio = self._split_ratio(sale.symbol, position, buy_position)
             take_there = min(free, remaining * ratio)
@@ -282,6 +322,8 @@ class _Book:
                 self._adjust_past(buy_position, take_there, part, tacked_days, lot_reason)
             else:
                 self.pending[buy_position].append(_Pending(take_there, part, tacked_days, lot_reason))
+        for index in reversed(spent):
+            del buys[index]
         return disallowed
 
     def _split_ratio(self, symbol: str, sale_position: int, buy_position: int) -> Decimal:
@@ -295,21 +337,23 @@ class _Book:
                 ratio *= split_ratio
         return ratio
 
-    def _unreplaced(self, buy_position: int) -> list[OpenLot]:
-        return [lot for lot in self.lots_of_buy[buy_position] if lot.quantity > 0 and not lot.replaced]
+    def _unreplaced(self, buy_position: int) -> OpenLot | None:
+        """The purchase's shares still held that have not absorbed a loss: its own lot, if any.
+
+        A wash sale splits the replaced shares off as a new part, so the rest stay in one lot."""
+        lot = self.lot_of_buy.get(buy_position)
+        return lot if lot is not None and lot.quantity > 0 and not lot.replaced else None
+
+    def _free_shares(self, buy_position: int) -> Decimal:
+        lot = self._unreplaced(buy_position)
+        return ZERO if lot is None else lot.quantity
 
     def _adjust_past(
         self, buy_position: int, shares: Decimal, amount: Decimal, tacked_days: int, reason: Reason
     ) -> None:
-        left_shares, left_amount = shares, amount
-        for lot in self._unreplaced(buy_position):
-            if left_shares <= 0:
-                break
-            take = min(lot.quantity, left_shares)
-            part = left_amount if take == left_shares else cents(amount * take / shares)
-            self._adjust(lot, take, part, tacked_days, reason)
-            left_shares -= take
-            left_amount -= part
+        lot = self._unreplaced(buy_position)
+        assert lot is not None and shares <= lot.quantity  # the walk took no more than _free_shares
+        self._adjust(lot, shares, amount, tacked_days, reason)
 
     @staticmethod
     def _sale_reason(replacement: Trade, buy_position: int, shares: Decimal, part: Decimal, loss: Decimal) -> Reason:
@@ -332,17 +376,18 @@ class _Book:
             if buy_position > position:
                 break
             self.capacity[buy_position] *= split.ratio  # shares free to replace a loss, now in new shares
-        for (symbol, account), lots in self.open_lots.items():
+        for (symbol, account), holding in self.holdings.items():
             if symbol != split.symbol:
                 continue
-            for lot in lots:
+            for lot in holding:
                 lot.quantity *= split.ratio
                 lot.reasons.append(
                     Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550")
                 )
-            held = sum((lot.quantity for lot in lots), ZERO)
+            held = sum((lot.quantity for lot in holding), ZERO)
             fraction = held - int(held)
-            if split.cash_in_lieu and fraction and lots:
+            last = holding.last()
+            if split.cash_in_lieu and fraction and last is not None:
                 sale = Trade(
                     date=split.date,
                     symbol=symbol,
@@ -352,8 +397,8 @@ class _Book:
                     account=account,
                     id=split.id or f"t{position}",
                 )
-                self._dispose(position, sale, [(lots[-1], min(fraction, lots[-1].quantity))], split.cash_in_lieu)
-                self.open_lots[(symbol, account)] = [lot for lot in lots if lot.quantity > 0]
+                self._dispose(position, sale, [(last, min(fraction, last.quantity))], split.cash_in_lieu)
+                holding.drop_empty([last])
 
     def frozen_lots(self) -> tuple[Lot, ...]:
         return tuple(
@@ -371,8 +416,8 @@ class _Book:
                 wash_sale_adjustment=lot.wash_sale_adjustment,
                 reasons=tuple(lot.reasons),
             )
-            for (_, _), lots in sorted(self.open_lots.items(), key=lambda item: (item[0][0], item[0][1] or ""))
-            for lot in sorted(lots, key=lambda lot: lot.sequence)
+            for (_, _), holding in sorted(self.holdings.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+            for lot in holding
             if lot.quantity > 0
         )
 

@@ -28,8 +28,11 @@ def holding_term(acquired: date, sold: date) -> Term:
     return "long" if sold >= long_term_from(acquired) else "short"
 
 
+@lru_cache(maxsize=65536)
 def holding_reason(acquired: date, sold: date) -> Reason:
-    """Why a sale is short- or long-term, with the numbers the chat needs to say so."""
+    """Why a sale is short- or long-term, with the numbers the chat needs to say so.
+
+    Cached: a frozen Reason can be shared, and a sale's parts often share both dates."""
     term = holding_term(acquired, sold)
     return Reason.trusted(
         rule=f"holding.{term}",
@@ -40,4 +43,4 @@ def holding_reason(acquired: date, sold: date) -> Reason:
             "long_term_from": long_term_from(acquired),
         },
         source="IRC 1222; Publication 550, Holding Period",
-    )  # model_construct: built once per disposition on the hot path, from trusted values
+    )

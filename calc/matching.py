@@ -1,13 +1,14 @@
 """Which open lots a sale takes shares from: one small function per method.
 
-Each method orders (or picks) the open lots of one symbol in one account and
-returns (lot, shares) pairs; booking does the arithmetic. Like beancount's
-booking methods, a new method is one function and one table entry.
+Each method orders (or picks) the open lots of one symbol in one account, given
+oldest first, and returns (lot, shares) pairs; booking does the arithmetic. FIFO
+stops reading once the sale is covered. Like beancount's booking methods, a new
+method is one function and one table entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from calc.errors import NotEnoughShares, UnknownLot
 from calc.models import ZERO, AccountType, LotPick, Method, Reason, Source
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # slots: no per-lot dict, fewer objects for the collector
 class OpenLot:
     """A lot while booking runs (mutable); frozen into calc.models.Lot at the end."""
 
@@ -45,7 +46,7 @@ class OpenLot:
 Picks = list[tuple[OpenLot, Decimal]]
 
 
-def _take_in_order(lots: Sequence[OpenLot], quantity: Decimal) -> Picks:
+def _take_in_order(lots: Iterable[OpenLot], quantity: Decimal) -> Picks:
     picks: Picks = []
     remaining = quantity
     for lot in lots:
@@ -57,21 +58,21 @@ def _take_in_order(lots: Sequence[OpenLot], quantity: Decimal) -> Picks:
     return picks
 
 
-def fifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+def fifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
     """First in, first out: the default when no lots are named (Publication 550)."""
     return _take_in_order(lots, quantity)
 
 
-def lifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
-    return _take_in_order(list(reversed(lots)), quantity)
+def lifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+    return _take_in_order(reversed(list(lots)), quantity)
 
 
-def hifo(lots: Sequence[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
+def hifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
     """Highest cost first: the smallest gain (or largest loss) now."""
     return _take_in_order(sorted(lots, key=lambda lot: (-lot.basis_per_share, lot.sequence)), quantity)
 
 
-def specific(lots: Sequence[OpenLot], quantity: Decimal, named: Sequence[LotPick]) -> Picks:
+def specific(lots: Iterable[OpenLot], quantity: Decimal, named: Sequence[LotPick]) -> Picks:
     """Specific identification: exactly the lots (and shares) the seller named."""
     by_id = {lot.id: lot for lot in lots}
     picks: Picks = []
@@ -90,5 +91,5 @@ def specific(lots: Sequence[OpenLot], quantity: Decimal, named: Sequence[LotPick
     return picks
 
 
-MatchFn = Callable[[Sequence[OpenLot], Decimal, Sequence[LotPick]], Picks]
+MatchFn = Callable[[Iterable[OpenLot], Decimal, Sequence[LotPick]], Picks]
 METHODS: dict[Method, MatchFn] = {"fifo": fifo, "lifo": lifo, "hifo": hifo, "specific": specific}

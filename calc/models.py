@@ -44,10 +44,20 @@ class Frozen(BaseModel):
         """
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", values)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        # One set per class, shared: every field is set, frozen models never add to it (copies
+        # get their own), and a set per object would be millions more for the collector to scan.
+        object.__setattr__(obj, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
         object.__setattr__(obj, "__pydantic_extra__", None)
         object.__setattr__(obj, "__pydantic_private__", None)
         return obj
+
+
+_ALL_FIELDS: dict[type[Frozen], set[str]] = {}
+
+
+def _all_fields(cls: type[Frozen]) -> set[str]:
+    fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return fields
 
 
 class Reason(Frozen):
