@@ -73,10 +73,14 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     washed = sum(1 for d in book(trades[: TRADES // 10]).dispositions if d.wash_sale_disallowed)
     print(f"{'trades':<40}{TRADES:>12,}")
+    sales = sum(1 for t in trades if t.side == "sell")
+    print(f"{'sales':<40}{sales:>12,}")
     print(f"{'dispositions (lot parts sold)':<40}{dispositions:>12,}")
+    print(f"{'  per sale (wash sales split lots)':<40}{dispositions / sales:>12.1f}")
     print(f"{'wash-sale rows in the first 10%':<40}{washed:>12,}")
     print(f"{'book + 3 year summaries':<40}{seconds:>10.2f} s   (target < 1 s)")
     print(f"{'trades per second':<40}{TRADES / seconds:>12,.0f}")
+    print(f"{'time per disposition':<40}{seconds / dispositions * 1e6:>10.1f} µs")
     print(f"{'peak RSS (process, after run)':<40}{rss / 1024:>10.1f} MiB (+{(rss - before) / 1024:.1f})")
 
 
