@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram.error import Forbidden, RetryAfter
-from telegram.ext import Application, ContextTypes, Job
+from telegram.ext import Application, ContextTypes, Job, JobQueue
 
 from bot.service import ChatService
 from conversations.reminders import Due, Reminder, reminders, upcoming
@@ -95,27 +95,43 @@ def plan(service: ChatService, user_ids: list[int], now: datetime) -> list[tuple
 
 
 def schedule(app: Application, service: ChatService, user_ids: list[int], now: datetime) -> int:
-    """Re-create the users' reminder jobs from their data; returns how many are scheduled."""
+    """Bring the users' reminder jobs in line with their data; returns how many are scheduled.
+
+    A job already queued for the same reminder at the same time stays (its text is written when
+    it fires), so a change that moves no reminder costs the queue nothing.
+    """
     queue = app.job_queue
     if queue is None:
         return 0
     # Each user's jobs, kept beside the queue so one user's change doesn't scan everyone's jobs.
     jobs_of: dict[int, list[Job[Any]]] = app.bot_data.setdefault("reminder_jobs", {})
+    queued: dict[str, Job[Any]] = {}
     for user_id in user_ids:
         for job in jobs_of.pop(user_id, []):
-            job.schedule_removal()
+            if _queued(queue, job):
+                _remove(queue, queued.get(str(job.name)))  # a name queued twice keeps the newer job
+                queued[str(job.name)] = job
     planned = plan(service, user_ids, now)
     for when, user_id, reminder in planned:
-        job = queue.run_once(
-            send_reminder,
-            when=when,
-            name=f"rem:{user_id}:{reminder.key}",
-            data=(user_id, reminder.key, reminder.on),
-            chat_id=user_id,
-            user_id=user_id,
-        )
-        jobs_of.setdefault(user_id, []).append(job)
+        name, data = f"rem:{user_id}:{reminder.key}", (user_id, reminder.key, reminder.on)
+        kept = queued.pop(name) if name in queued else None
+        if kept is None or kept.data != data or kept.job.trigger.run_date != when:
+            _remove(queue, kept)
+            kept = queue.run_once(send_reminder, when=when, name=name, data=data, chat_id=user_id, user_id=user_id)
+        jobs_of.setdefault(user_id, []).append(kept)
+    for job in queued.values():
+        _remove(queue, job)
     return len(planned)
+
+
+def _queued(queue: JobQueue[Any], job: Job[Any]) -> bool:
+    """Still waiting to run: the queue drops a one-shot job once it has run."""
+    return not job.removed and queue.scheduler.get_job(job.job.id) is not None
+
+
+def _remove(queue: JobQueue[Any], job: Job[Any] | None) -> None:
+    if job is not None and _queued(queue, job):
+        job.schedule_removal()
 
 
 async def send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -178,6 +178,37 @@ async def test_the_text_is_written_from_the_data_when_the_reminder_goes_out(tmp_
     assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")
 
 
+async def test_replanning_keeps_jobs_that_did_not_move_and_forgets_ones_that_ran(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    ChatService(db).store.save(42, UserState(), state(), None)
+    app = make_app(Emulator(), db)
+    service: ChatService = app.bot_data["service"]
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+    def jobs() -> dict[str, Any]:
+        return {job.name: job for job in app.job_queue.jobs()}
+
+    async with app:
+        await app.start()  # a running queue, as in production
+        try:
+            sender.schedule(app, service, [42], now)
+            first = jobs()
+            sender.schedule(app, service, [42], now)
+            assert jobs() == first and all(jobs()[name] is job for name, job in first.items())
+            # The queue drops a one-shot job once it has run; the next change must not trip over it.
+            first["rem:42:year_end:2026-12-01"].job.remove()
+            sender.schedule(app, service, [42], now)
+            assert set(jobs()) == set(first)
+            # A reminder whose day moves gets a new job at the new time, under the same name.
+            service.process(42, Event(kind="text", id="days", now=now, text="/reminders days 3"))
+            sender.schedule(app, service, [42], now)
+            [(name, before)] = [(n, j) for n, j in jobs().items() if ":before:" in n]
+            assert before is not first[name] and before.next_t.date() == date(2026, 11, 29)
+            assert first[name].removed and len(jobs()) == len(first)
+        finally:
+            await app.stop()
+
+
 def test_dry_run_cli(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     ChatService(db).store.save(7, UserState(), state(), None)
