@@ -160,3 +160,23 @@ def test_basis_conservation(rows: list[tuple[int, bool, int, int, int]], method:
     # Each disallowed loss is added once to a replacement lot's basis.
     assert sold_basis + held_basis == bought + washed
     assert sum((lot.quantity for lot in led.lots), D(0)) == held
+
+
+def test_wash_sale_part_is_its_own_lot_in_purchase_order() -> None:
+    # 40 of b's 100 shares replace a's loss and split off as b.1, with a's holding period.
+    events = ledger("""
+    2024-01-02 buy 40 XYZ 10 id=a
+    2024-02-01 buy 100 XYZ 8 id=b
+    2024-02-05 sell 40 XYZ 7 lots=a:40
+    2024-03-01 buy 10 XYZ 9 id=c
+    """)
+    lots = book(events).lots
+    assert [(lot.id, lot.quantity, lot.basis, lot.acquired) for lot in lots] == [
+        ("b", 60, 480, date(2024, 2, 1)),
+        ("b.1", 40, 320 + 120, date(2024, 2, 1) - (date(2024, 2, 5) - date(2024, 1, 2))),
+        ("c", 10, 90, date(2024, 3, 1)),
+    ]
+    # The part sells by name, and once empty it is no longer an open lot; FIFO then takes b before c.
+    later = book([*events, *ledger("2024-06-03 sell 40 XYZ 12 lots=b.1:40\n2024-06-04 sell 65 XYZ 12")])
+    assert [(d.lot_id, d.quantity) for d in later.dispositions[1:]] == [("b.1", 40), ("b", 60), ("c", 5)]
+    assert [(lot.id, lot.quantity) for lot in later.lots] == [("c", 5)]
