@@ -8,7 +8,13 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    NumberPattern,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    parse_pattern,
+)
 
 from calc.models import FilingStatus, Reason
 
@@ -40,13 +46,33 @@ def _parsed(locale: str) -> Locale:
     return Locale.parse(locale)
 
 
+@lru_cache(maxsize=64)
+def _dollars(locale: str) -> tuple[NumberPattern, str]:
+    """The locale's standard currency pattern and its dollar sign, looked up once.
+
+    Babel's format_currency(amount, "USD") applies the pattern with the currency, and then
+    looks up the currency's plural name on every call for a "¤¤¤" that no standard pattern
+    has: that doubled the cost. Applied without it, the pattern keeps its "¤" for the sign.
+    tests/test_formatting.py checks the result equals format_currency in every Babel locale.
+    """
+    parsed = _parsed(locale)
+    return parsed.currency_formats["standard"], get_currency_symbol("USD", parsed)
+
+
+# Parsed once: Babel parses a pattern given as a string on every call.
+_SHARES = parse_pattern("#,##0.######")
+_RATE = parse_pattern("#,##0.#%")
+
+
 class Fmt:
     def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
         # A parsed Locale, not a string: Babel would parse the string again on every call.
         self.locale = _parsed(locale)
+        self._dollars = _dollars(locale)
 
     def money(self, amount: Decimal) -> str:
-        return format_currency(amount, "USD", locale=self.locale)
+        pattern, symbol = self._dollars
+        return pattern.apply(amount, self.locale).replace("¤", symbol)
 
     def signed(self, amount: Decimal) -> str:
         return ("+" if amount > 0 else "") + self.money(amount)
@@ -55,13 +81,13 @@ class Fmt:
         return format_decimal(amount.normalize() if amount == amount.to_integral() else amount, locale=self.locale)
 
     def shares(self, amount: Decimal) -> str:
-        return format_decimal(amount, format="#,##0.######", locale=self.locale)
+        return format_decimal(amount, format=_SHARES, locale=self.locale)
 
     def day(self, when: date) -> str:
         return format_date(when, format="medium", locale=self.locale)
 
     def rate(self, rate: Decimal) -> str:
-        return format_percent(rate, format="#,##0.#%", locale=self.locale)
+        return format_percent(rate, format=_RATE, locale=self.locale)
 
 
 def holding_words(reason: Reason, fmt: Fmt) -> str:
