@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from calc import equity
 from calc.errors import NotEnoughShares
@@ -32,14 +32,10 @@ from calc.models import (
     Reason,
     Split,
     Trade,
+    cents,
 )
 
-CENT = Decimal("0.01")
 WASH_WINDOW = timedelta(days=30)
-
-
-def cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def share_of(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
@@ -381,6 +377,7 @@ class _Book:
                 continue
             for lot in holding:
                 lot.quantity *= split.ratio
+                lot.bargain_per_share /= split.ratio  # ISO: the same bargain element over more (or fewer) shares
                 lot.reasons.append(
                     Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550")
                 )

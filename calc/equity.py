@@ -5,7 +5,8 @@
 - ISO exercise: no regular tax; the bargain element is an AMT adjustment (Form 6251
   line 2i); regular basis is the strike. A sale within 2 years of grant or 1 year of
   exercise is disqualifying: the lesser of the bargain element and the actual gain
-  becomes wages in the year of sale (Publication 525, Form 3921).
+  becomes wages in the year of sale (Publication 525, Form 3921); sold in the year of
+  exercise, the exercise's AMT adjustment for those shares goes away (Form 6251 line 2i).
 - RSU vest: the fair market value is wages and becomes the basis.
 Capital losses offset this income only through the $3,000 limit: it is wages, not gain.
 """
@@ -19,7 +20,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from calc.matching import OpenLot
-from calc.models import ZERO, IncomeEvent, Reason, Trade
+from calc.models import ZERO, IncomeEvent, Reason, Trade, cents
 
 
 @dataclass
@@ -75,15 +76,30 @@ def is_qualifying(lot: OpenLot, sold: date) -> bool:
 
 
 def disposition(lot: OpenLot, quantity: Decimal, sold: date, gain: Decimal) -> tuple[Decimal, list[IncomeEvent]]:
-    """Ordinary income a sale of ISO shares creates (disqualifying disposition), with its reason."""
+    """What a sale of ISO shares does beyond its capital gain: the ordinary income of a
+    disqualifying disposition, and, for shares sold in the year they were exercised, taking
+    back the exercise's AMT adjustment (regular tax and AMT then treat the sale alike)."""
     if lot.source != "iso" or is_qualifying(lot, sold):
         return ZERO, []
-    ordinary = max(ZERO, min(lot.bargain_per_share * quantity, gain))
-    if not ordinary:
-        return ZERO, []
-    reason = Reason(
-        rule="equity.iso_disqualifying",
-        facts={"shares": quantity, "ordinary_income": ordinary, "exercised": lot.purchased, "sold": sold},
-        source="Publication 525, Incentive Stock Options",
-    )
-    return ordinary, [IncomeEvent(date=sold, kind="wages", amount=ordinary, symbol=lot.symbol, reasons=(reason,))]
+    events = []
+    if sold.year == lot.purchased.year and lot.bargain_per_share:
+        reversed_adjustment = cents(lot.bargain_per_share * quantity)
+        reason = Reason(
+            rule="equity.iso_same_year_sale",
+            facts={"shares": quantity, "amt_adjustment_removed": reversed_adjustment, "exercised": lot.purchased},
+            source="Instructions for Form 6251, line 2i: no adjustment for stock disposed of in the year of exercise",
+        )
+        events.append(
+            IncomeEvent(
+                date=sold, kind="amt_adjustment", amount=-reversed_adjustment, symbol=lot.symbol, reasons=(reason,)
+            )
+        )
+    ordinary = max(ZERO, min(cents(lot.bargain_per_share * quantity), gain))
+    if ordinary:
+        reason = Reason(
+            rule="equity.iso_disqualifying",
+            facts={"shares": quantity, "ordinary_income": ordinary, "exercised": lot.purchased, "sold": sold},
+            source="Publication 525, Incentive Stock Options",
+        )
+        events.append(IncomeEvent(date=sold, kind="wages", amount=ordinary, symbol=lot.symbol, reasons=(reason,)))
+    return ordinary, events

@@ -7,7 +7,7 @@ result can be cached and compared; "why" travels with each number as Reason data
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -22,6 +22,14 @@ AccountType = Literal["taxable", "ira"]
 Source = Literal["purchase", "nso", "iso", "rsu", "espp"]
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Money to the cent, half up, as the forms round."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 Fact = Decimal | int | dt.date | str
 
 

@@ -12,15 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calc.models import ZERO, FilingStatus, Reason
+from calc.models import ZERO, FilingStatus, Reason, cents
 from calc.params import Bracket, YearParams, params_for
 
-CENT = Decimal("0.01")
 DOLLAR = Decimal(1)
-
-
-def cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def whole_dollars(amount: Decimal) -> Decimal:

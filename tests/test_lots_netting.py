@@ -127,3 +127,29 @@ def test_rsu_vest_is_income_and_basis() -> None:
     led = book(ledger("2025-03-03 buy 10 XYZ 0 source=rsu fmv=120"))
     assert led.wages(2025) == 1200 and led.lots[0].basis == 1200
     assert led.lots[0].acquired == date(2025, 3, 3)
+
+
+def test_iso_sold_in_the_year_of_exercise_has_no_amt_adjustment() -> None:
+    # Exercise-and-sell: the bargain element is wages, and Form 6251's instructions for line 2i say
+    # no AMT adjustment is required for stock disposed of in the year of exercise.
+    led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-01-02\n2025-03-03 sell 100 XYZ 50"))
+    assert led.wages(2025) == 4000 and led.amt_adjustments(2025) == 0
+    # Sold in part, and at a loss: the adjustment leaves for the shares sold only, whatever the price.
+    led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-01-02\n2025-05-01 sell 25 XYZ 8"))
+    assert led.wages(2025) == 0 and led.amt_adjustments(2025) == 3000
+    # Exercised in December, sold in January: the adjustment stays in the year of exercise.
+    led = book(ledger("2024-12-02 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2025-01-06 sell 100 XYZ 60"))
+    assert led.amt_adjustments(2024) == 4000 and led.amt_adjustments(2025) == 0 and led.wages(2025) == 4000
+
+
+def test_iso_bargain_element_follows_a_split() -> None:
+    # 100 shares at strike 10, worth 50: a 4,000 bargain element, the same over 300 shares after 3-for-1.
+    led = book(
+        ledger("""
+        2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-01-02
+        2025-06-02 split XYZ 3
+        2025-07-01 sell 300 XYZ 20
+        """)
+    )
+    assert led.wages(2025) == 4000 and led.amt_adjustments(2025) == 0
+    assert led.dispositions[0].gain == 300 * 20 - 1000 - 4000
