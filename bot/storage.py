@@ -86,10 +86,12 @@ class Store:
     def save(self, user_id: int, old: UserState, new: UserState, event_id: str | None) -> None:
         """Write what changed, and the event id, in one transaction."""
         conn = self.db.conn
+        if new is old:  # states are immutable: nothing changed, and one statement is a transaction of its own
+            self._processed(user_id, event_id)
+            return
         conn.execute("begin immediate")
         try:
-            if event_id is not None:
-                conn.execute("insert into processed (user_id, event_id) values (?, ?)", [user_id, event_id])
+            self._processed(user_id, event_id)
             if new == UserState() and old != new:
                 self._delete_user(user_id)
             else:
@@ -98,6 +100,10 @@ class Store:
         except BaseException:
             conn.execute("rollback")
             raise
+
+    def _processed(self, user_id: int, event_id: str | None) -> None:
+        if event_id is not None:
+            self.db.conn.execute("insert into processed (user_id, event_id) values (?, ?)", [user_id, event_id])
 
     def _write_user(self, user_id: int, old: UserState, new: UserState) -> None:
         conn = self.db.conn

@@ -98,6 +98,15 @@ def test_duplicate_event_is_handled_once(chat: Chat) -> None:
     assert len(chat.restart().service.state(1).trades) == 2
 
 
+def test_an_event_that_changes_nothing_is_recorded_alone_and_handled_once(chat: Chat) -> None:
+    conn = chat.service.store.db.conn
+    changes = conn.total_changes
+    assert "/portfolio" in chat.send("/help", event_id="update-43")
+    assert conn.total_changes == changes + 1  # the event id; the user's row isn't written again
+    assert chat.send("/help", event_id="update-43") == ""
+    assert chat.restart().send("/help", event_id="update-43") == ""
+
+
 def test_button_pressed_twice_undoes_once(chat: Chat) -> None:
     chat.send("/buy 5 ABC 7 2024-02-01")
     data = chat.last[0].buttons[0][0].data
