@@ -28,6 +28,7 @@ STATUS_NAMES: dict[FilingStatus, str] = {
 }
 
 
+@lru_cache(maxsize=256)
 def locale_for(code: str | None) -> str:
     """A Babel locale from Telegram's language code ("en", "de", "pt-br"), en_US when unknown."""
     if not code:

@@ -119,6 +119,25 @@ def test_malformed_token_is_a_one_line_error(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-02-29", date(2024, 2, 29)),
+        ("2024-2-9", date(2024, 2, 9)),  # not the ISO shape: the general parser reads it
+        ("2023-02-29", "as a date"),
+        ("2024-13-01", "as a date"),
+        ("1969-12-31", "after 1970"),
+        (f"{TODAY.year + 1}-01-01", "in the future"),
+    ],
+)
+def test_iso_dates_read_as_the_general_parser_reads_them(text: str, expected: date | str) -> None:
+    if isinstance(expected, date):
+        assert trade_date(text, TODAY) == expected
+    else:
+        with pytest.raises(InputError, match=expected):
+            trade_date(text, TODAY)
+
+
 PARSERS = [
     lambda text: trade_line(text, TODAY),
     lambda text: trade_line(text, TODAY, side="buy"),
