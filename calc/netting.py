@@ -8,7 +8,7 @@ Carryover Worksheet in the Schedule D instructions (short-term loss used first).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
@@ -42,9 +42,12 @@ def summarize_year(
     carryover_long: Decimal = ZERO,
     filing_status: FilingStatus = "single",
     taxable_income: Decimal | None = None,
+    income_before_gains: Decimal | None = None,
 ) -> YearSummary:
     """Net one year's sales. `taxable_income` (Form 1040 line 15, may be negative) limits the
-    loss used when income is too small to absorb it; None assumes it is large enough."""
+    loss used when income is too small to absorb it; None assumes it is large enough.
+    `income_before_gains` gives it another way: line 15 without the capital gain or loss
+    (other income minus the deduction, may be negative); the year's line 7 is added here."""
     st_gains = st_losses = lt_gains = lt_losses = washed = ZERO
     for d in dispositions:
         if d.sold.year != year:
@@ -64,7 +67,10 @@ def summarize_year(
     net = short_net + long_net
     p = params_for(year)
     limit = p.capital_loss_limit(filing_status)
-    deductible = -min(ZERO, allowed_capital_gain(net, filing_status, p))
+    allowed = allowed_capital_gain(net, filing_status, p)  # Schedule D line 16 or 21: Form 1040 line 7
+    deductible = -min(ZERO, allowed)
+    if taxable_income is None and income_before_gains is not None:
+        taxable_income = income_before_gains + allowed
     reasons = [
         Reason(
             rule="netting.by_term",
@@ -137,12 +143,17 @@ def carry_forward(
     carryover_short: Decimal = ZERO,
     carryover_long: Decimal = ZERO,
     filing_status: FilingStatus = "single",
+    income_before_gains: Callable[[int], Decimal] | None = None,
 ) -> list[YearSummary]:
-    """Summaries for each year in turn, each year's carryforward feeding the next."""
+    """Summaries for each year in turn, each year's carryforward feeding the next.
+
+    `income_before_gains(year)`: that year's taxable income without capital gains or losses, so a
+    year with too little income to absorb the loss deduction carries more forward (see summarize_year)."""
     rows = list(dispositions)
     summaries = []
     for year in range(first_year, last_year + 1):
-        summary = summarize_year(rows, year, carryover_short, carryover_long, filing_status)
+        before = None if income_before_gains is None else income_before_gains(year)
+        summary = summarize_year(rows, year, carryover_short, carryover_long, filing_status, income_before_gains=before)
         summaries.append(summary)
         carryover_short, carryover_long = summary.carryforward_short, summary.carryforward_long
     return summaries

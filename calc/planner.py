@@ -14,6 +14,7 @@ from decimal import Decimal
 from calc.booking import Ledger, book
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Lot, LotPick, Trade
 from calc.netting import YearSummary, carry_forward, summarize_year
+from calc.params import params_for
 from calc.tax import TaxInput, TaxResult, compute_tax
 
 WASH_WINDOW = timedelta(days=30)
@@ -32,17 +33,29 @@ class TaxContext(Frozen):
 
 
 def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
-    """This year's netting, the carryover chained in from the year it was entered for."""
-    start = context.carryover_year or context.year
-    if context.year < start:
-        return summarize_year(ledger.dispositions, context.year, filing_status=context.filing_status)
+    """This year's netting, the carryover chained in from the year it was entered for.
+
+    Each year in the chain is taken to have this year's other income: the Capital Loss
+    Carryover Worksheet uses up carryover only against income there was (line 15)."""
+    p = context
+
+    def income_before_gains(year: int) -> Decimal:
+        other = p.wages + ledger.wages(year) + p.qualified_dividends
+        return other - params_for(year).standard_deduction(p.filing_status)
+
+    start = p.carryover_year or p.year
+    if p.year < start:
+        return summarize_year(
+            ledger.dispositions, p.year, filing_status=p.filing_status, income_before_gains=income_before_gains(p.year)
+        )
     return carry_forward(
         ledger.dispositions,
         start,
-        context.year,
-        context.carryover_short,
-        context.carryover_long,
-        context.filing_status,
+        p.year,
+        p.carryover_short,
+        p.carryover_long,
+        p.filing_status,
+        income_before_gains=income_before_gains,
     )[-1]
 
 

@@ -14,13 +14,11 @@ from calc import (
     UnsupportedYear,
     YearSummary,
     book,
-    carry_forward,
     compute_tax,
-    summarize_year,
 )
 from calc.models import ZERO
 from calc.params import params_for
-from calc.planner import TaxContext
+from calc.planner import TaxContext, year_summary
 from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Ledger]] = []
@@ -44,11 +42,7 @@ def tax_year(state: UserState, today_year: int) -> int:
 
 def summary_for(state: UserState, ledger: Ledger, year: int) -> YearSummary:
     """The year's netting, with the user's carryover chained forward from their tax year."""
-    p = state.profile
-    start = p.tax_year or year
-    if year < start:
-        return summarize_year(ledger.dispositions, year, filing_status=p.filing_status)
-    return carry_forward(ledger.dispositions, start, year, p.carryover_short, p.carryover_long, p.filing_status)[-1]
+    return year_summary(planning_context(state, year), ledger)
 
 
 def tax_known(state: UserState, year: int) -> bool:

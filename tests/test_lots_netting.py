@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from calc import TaxInput, book, carry_forward, compute_tax, realize, summarize_year
 from calc.netting import carryovers
+from calc.planner import TaxContext, year_summary
 from tests.ledger import ledger
 
 D = Decimal
@@ -153,3 +154,26 @@ def test_iso_bargain_element_follows_a_split() -> None:
     )
     assert led.wages(2025) == 4000 and led.amt_adjustments(2025) == 0
     assert led.dispositions[0].gain == 300 * 20 - 1000 - 4000
+
+
+def test_carryover_uses_up_only_income_there_was() -> None:
+    # A $10,000 short-term loss in 2025; $17,000 of wages less the $15,000 standard deduction leaves
+    # $2,000 of income before the loss. $3,000 is deducted (line 21), but the Capital Loss Carryover
+    # Worksheet counts only the $2,000 it absorbed (lines 1-4), so $8,000 carries forward, not $7,000.
+    events = ledger("2025-01-02 buy 100 XYZ 150\n2025-03-03 sell 100 XYZ 50")
+    before = {2025: D(17000) - D(15000), 2026: D(-5000)}
+    first, second = carry_forward(realize(events), 2025, 2026, income_before_gains=before.__getitem__)
+    assert first.deductible_loss == 3000 and first.carryforward_short == 8000
+    # A year with no income at all uses none of it: the whole $8,000 goes on.
+    assert second.carryover_short == 8000 and second.deductible_loss == 3000 and second.carryforward_short == 8000
+    # Without the income, the worksheet assumes enough to absorb the deduction.
+    assert carry_forward(realize(events), 2025, 2025)[0].carryforward_short == 7000
+
+
+def test_planner_chains_carryover_with_the_users_income() -> None:
+    events = ledger("2024-01-02 buy 100 XYZ 150\n2024-03-04 sell 100 XYZ 50")
+    led = book(events)
+    # 2025 with nothing sold: the 2024 loss of $10,000 carried in, from a year the income can't absorb.
+    low = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(5000)), led)
+    high = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(90000)), led)
+    assert high.carryover_short == 7000 and low.carryover_short == 10000
