@@ -3,11 +3,15 @@
 python-telegram-bot's real request path (HTTPXRequest, its encoding and error
 handling) runs unchanged; only the socket is replaced. Every call is recorded
 per chat so tests read a transcript. Telegram's real errors are returned where
-a real bot would hit them.
+a real bot would hit them. getUpdates behaves as Telegram's: at most `limit`
+(100) updates a call, confirmed ones forgotten, and a call with a `timeout` waits
+until an update is queued (long polling).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 from collections import defaultdict
@@ -38,10 +42,17 @@ class Emulator:
     messages: dict[tuple[int, int], str] = field(default_factory=dict)
     flood_once: set[str] = field(default_factory=set)  # methods that answer 429 once
     fail_once: dict[str, str] = field(default_factory=dict)  # method -> a 400 description, answered once
+    waiting_polls: int = 0  # getUpdates calls waiting for an update
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))  # type: ignore[type-arg]
 
     # --- building updates ---------------------------------------------------------------
+    def queue(self, *updates: dict[str, Any]) -> None:
+        """Updates for the bot to fetch with getUpdates; a long poll waiting for one returns."""
+        self.updates.extend(updates)
+        self._arrived.set()
+
     def user(self, user_id: int, language: str = "en") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
 
@@ -112,7 +123,21 @@ class Emulator:
 
     # --- the transport ------------------------------------------------------------------
     def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
+        return httpx.MockTransport(self._serve)
+
+    async def _serve(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/getUpdates"):
+            params = self._params(request)
+            timeout = float(params.get("timeout") or 0)
+            if timeout > 0 and not self._pending(int(params.get("offset") or 0)):
+                self._arrived.clear()
+                self.waiting_polls += 1
+                try:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._arrived.wait(), timeout)
+                finally:
+                    self.waiting_polls -= 1
+        return self.handle(request)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -177,10 +202,15 @@ class Emulator:
     def api_getMe(self, _: dict[str, Any]) -> httpx.Response:
         return self._ok({"id": BOT_ID, "is_bot": True, "first_name": "cgt", "username": "cgt_test_bot"})
 
+    def _pending(self, offset: int) -> list[dict[str, Any]]:
+        return [u for u in self.updates if u["update_id"] >= offset]
+
     def api_getUpdates(self, params: dict[str, Any]) -> httpx.Response:
         offset = int(params.get("offset") or 0)
-        pending = [u for u in self.updates if u["update_id"] >= offset]
-        return self._ok(pending)
+        if offset:
+            self.updates[:] = self._pending(offset)  # confirmed: Telegram forgets them
+        limit = min(int(params.get("limit") or 100), 100)
+        return self._ok(self._pending(offset)[:limit])
 
     def api_sendMessage(self, params: dict[str, Any]) -> httpx.Response:
         text = params.get("text", "")

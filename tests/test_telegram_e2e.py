@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,12 @@ from bot.telegram import build_application
 from tests.emulator import TOKEN, Emulator
 
 
-def make_app(emulator: Emulator, db: Path) -> Application:
+def make_app(emulator: Emulator, db: Path, rate_limit: bool = True) -> Application:
     settings = Settings(TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=db, TELEGRAM_BASE_URL="http://bot-api.local")
     return build_application(
         settings,
         ChatService(db),
+        rate_limit=rate_limit,
         request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
         get_updates_request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()}),
     )
@@ -163,6 +165,41 @@ async def test_polling_loop_delivers_updates(emulator: Emulator, tmp_path: Path)
         await app.updater.stop()
         await app.stop()
     assert "/buy" in emulator.texts(16)[-1]
+
+
+async def test_long_polling_answers_a_burst_at_most_100_updates_a_call(emulator: Emulator, tmp_path: Path) -> None:
+    import asyncio
+
+    app = make_app(emulator, tmp_path / "cgt.db", rate_limit=False)  # 154 answers at 30 a second would take 5 s
+
+    def offsets() -> list[int]:
+        return [int(c.params.get("offset") or 0) for c in emulator.calls if c.method == "getUpdates"]
+
+    async def until(done: Callable[[], bool]) -> None:
+        for _ in range(500):
+            if done():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("timed out")
+
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=10)  # long polling, as in production
+        buys = [emulator.text_update(user, "/buy 1 XYZ 20 2024-01-10") for user in (30, 31)]
+        try:
+            await until(lambda: emulator.waiting_polls == 1)  # the first poll waits: nothing is queued yet
+            helps = [emulator.text_update(200 + i, "/help") for i in range(150)]
+            emulator.queue(*buys, *helps, *[emulator.text_update(user, "/portfolio") for user in (30, 31)])
+            await until(lambda: all(emulator.texts(user) for user in range(200, 350)))
+            await until(lambda: all(len(emulator.texts(user)) == 2 for user in (30, 31)))
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    # Each poll asks from the update after the last one it got: what each call returned.
+    fetched = [b - a for a, b in itertools.pairwise([buys[0]["update_id"], *sorted(set(offsets()) - {0})])]
+    assert fetched == [100, 54]  # Telegram's limit: 100 a call
+    assert all("Your holdings" in emulator.texts(user)[1] for user in (30, 31))  # one user's updates in order
 
 
 async def test_oversized_file_is_refused(app: Application, emulator: Emulator) -> None:
