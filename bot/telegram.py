@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Awaitable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -30,7 +31,7 @@ from telegram.ext import (
 from bot import reminders
 from bot.service import ChatService
 from bot.settings import Settings
-from conversations.events import Event, FileIn, Reply
+from conversations.events import Button, Event, FileIn, Reply
 
 log = logging.getLogger("cgt_bot.telegram")
 
@@ -113,11 +114,13 @@ class PerUserOrder(BaseUpdateProcessor):
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
-    )
+    return _markup(reply.buttons) if reply.buttons else None
+
+
+@lru_cache(maxsize=1024)
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Built once per keyboard (Undo, Chart by month... recur across users): PTB objects are frozen."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons])
 
 
 def _chunks(text: str) -> list[str]:
