@@ -7,7 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear
+from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
 from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.params import params_for
@@ -98,6 +98,22 @@ def _year_arg(ctx: Ctx, args: str) -> int:
     return year
 
 
+def _unabsorbed_words(s: YearSummary, fmt: Fmt) -> str:
+    """Why less carryover is used up than deducted: income too small to absorb the deduction."""
+    used = -s.net - s.carryforward_short - s.carryforward_long
+    if used >= s.deductible_loss:
+        return ""
+    if used <= 0:
+        return (
+            "But your other income is below the standard deduction, so there is nothing for it to offset "
+            "and none of the loss is used up (Capital Loss Carryover Worksheet). "
+        )
+    return (
+        f"But your other income after the standard deduction is only {fmt.money(used)}, "
+        "so only that much of the loss is used up (Capital Loss Carryover Worksheet). "
+    )
+
+
 def gains(ctx: Ctx, args: str) -> Outcome:
     year = _year_arg(ctx, args)
     ledger = ledger_of(ctx.state.trades)
@@ -131,6 +147,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         lines.append(
             f"A net loss lowers your other income by at most {fmt.money(limit)} a year "
             f"({STATUS_NAMES[s.filing_status].lower()}): {fmt.money(s.deductible_loss)} this year. "
+            + _unabsorbed_words(s, fmt)
             + (
                 f"The rest carries forward, keeping its character: {fmt.money(s.carryforward_short)} short-term and "
                 f"{fmt.money(s.carryforward_long)} long-term into {year + 1}."

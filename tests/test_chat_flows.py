@@ -152,3 +152,21 @@ def test_settings_change_one_answer(chat: Chat) -> None:
 def test_help_has_the_disclaimer_once(chat: Chat) -> None:
     assert chat.send("/help").count("not tax advice") == 1
     assert "not tax advice" not in chat.send("/buy 10 XYZ 20 2024-01-10")
+
+
+@pytest.mark.parametrize(
+    ("income", "carried", "why"),
+    [
+        ("90000", "$7,000.00 short-term", ""),
+        ("17000", "$9,100.00 short-term", "other income after the standard deduction is only $900.00"),
+        ("5000", "$10,000.00 short-term", "below the standard deduction"),
+    ],
+)
+def test_gains_carryover_follows_the_users_income(chat: Chat, income: str, carried: str, why: str) -> None:
+    # A $10,000 loss; 2026's standard deduction (single) is $16,100: a small income uses up less carryover.
+    chat.onboard(income=income)
+    chat.send("/buy 100 XYZ 150 2026-01-05")
+    chat.send("/sell 100 XYZ 50 2026-03-03")
+    text = chat.send("/gains 2026")
+    assert f"{carried} and $0.00 long-term into 2027" in text
+    assert (why in text) if why else ("standard deduction" not in text)
