@@ -14,7 +14,7 @@ Capital losses offset this income only through the $3,000 limit: it is wages, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -69,10 +69,15 @@ def acquisition(trade: Trade) -> Acquisition:
     )
 
 
+def qualifying_from(exercised: date, granted: date | None) -> date:
+    """The first sale date of ISO shares that is a qualifying disposition: more than 2 years
+    from grant and more than 1 year from exercise (without a grant date, exercise stands in)."""
+    grant = granted or exercised
+    return max(grant + relativedelta(years=2), exercised + relativedelta(years=1)) + timedelta(days=1)
+
+
 def is_qualifying(lot: OpenLot, sold: date) -> bool:
-    """ISO holding test: more than 2 years from grant and more than 1 year from exercise."""
-    grant = lot.grant_date or lot.purchased
-    return sold > grant + relativedelta(years=2) and sold > lot.purchased + relativedelta(years=1)
+    return sold >= qualifying_from(lot.purchased, lot.grant_date)
 
 
 def disposition(lot: OpenLot, quantity: Decimal, sold: date, gain: Decimal) -> tuple[Decimal, list[IncomeEvent]]:

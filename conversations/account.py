@@ -15,6 +15,8 @@ HELP = f"""I estimate the US federal tax on your stock sales. {DISCLAIMER}
 Record trades
 /buy, /sell: step by step, or in one line: /buy 100 XYZ 20 2024-01-10
   (also: "bought 10 AAPL at $150 on March 1", "/sell 5 VTI @ 210.50 yesterday fees 1")
+/exercise: stock options, like /exercise 1000 XYZ nso strike 10 fmv 50 2026-02-02 (ISOs add: granted 2024-01-15)
+/vest: RSUs, like /vest 10 XYZ fmv 120 2026-03-03
 /trades: list them; /edit 3 price 21.50; /delete 3; /undo the last one
 /price XYZ 187.50: a current price, for unrealized gains
 
@@ -97,11 +99,27 @@ def unknown(ctx: Ctx, text: str) -> Outcome:
 def export_csv(state: UserState) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["number", "date", "side", "symbol", "quantity", "price", "fees", "account", "lots"])
+    writer.writerow(
+        [
+            "number",
+            "date",
+            "side",
+            "symbol",
+            "quantity",
+            "price",
+            "fees",
+            "account",
+            "lots",
+            "source",
+            "fmv",
+            "grant_date",
+        ]
+    )
     for t in state.trades:
         lots = ";".join(f"{p.lot_id}:{p.quantity}" for p in t.lots)
+        grant = ["", "", ""] if t.source == "purchase" else [t.source, t.fmv, t.grant_date or ""]
         writer.writerow(
-            [t.id[1:], t.date.isoformat(), t.side, t.symbol, t.quantity, t.price, t.fees, t.account or "", lots]
+            [t.id[1:], t.date.isoformat(), t.side, t.symbol, t.quantity, t.price, t.fees, t.account or "", lots, *grant]
         )
     writer.writerow([])
     writer.writerow(["setting", "value"])

@@ -77,13 +77,15 @@ def while_asking(step: str, handler: Handler, closed: str) -> Handler:
 @cache
 def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
     """(commands, wizard steps, buttons): built on first use, as the handler modules import this one."""
-    from conversations import account, forms, importing, onboarding, planning, reports, trading
+    from conversations import account, forms, importing, onboarding, options, planning, reports, trading
 
     commands: dict[str, Handler] = {
         "start": onboarding.start,
         "settings": onboarding.settings,
         "buy": trading.buy,
         "sell": trading.sell,
+        "exercise": options.exercise,
+        "vest": options.vest,
         "undo": trading.undo,
         "trades": trading.list_trades,
         "delete": trading.delete,
@@ -104,10 +106,12 @@ def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict
     steps: dict[tuple[str, str], Handler] = {
         **onboarding.STEPS,
         **trading.STEPS,
+        **options.STEPS,
     }
     buttons: dict[str, Handler] = {
         **onboarding.BUTTONS,
         **trading.BUTTONS,
+        **options.BUTTONS,
         **account.BUTTONS,
         **planning.BUTTONS,
         **importing.BUTTONS,
@@ -130,7 +134,7 @@ def handle(state: UserState, event: Event) -> Outcome:
 
 
 def _dispatch(ctx: Ctx) -> Outcome:
-    from conversations import account, importing, reports, trading
+    from conversations import account, importing, options, reports, trading
 
     commands, steps, buttons = registry()
     event = ctx.event
@@ -168,4 +172,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
     line = trading.from_plain_text(ctx, text)
     if line is not None:
         return line
+    answer = options.answer_question(ctx, text)
+    if answer is not None:
+        return answer
     return account.unknown(ctx, text)

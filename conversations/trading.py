@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -216,7 +216,6 @@ def _validated(trades: Sequence[Trade]) -> None:
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
-    state = ctx.state
     trade = Trade(
         date=line.date,
         symbol=line.symbol,
@@ -224,9 +223,22 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
         quantity=line.quantity,
         price=line.price,
         fees=line.fees,
-        id=f"T{state.next_trade_number}",
+        id=next_trade_id(ctx.state),
         lots=picks,
     )
+    return save(ctx, trade, describe_saved)
+
+
+def next_trade_id(state: UserState) -> str:
+    return f"T{state.next_trade_number}"
+
+
+Describe = Callable[[Fmt, UserState, Trade], str]
+
+
+def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
+    """Add the trade (refused with the engine's reason if the ledger can't take it), say what it did."""
+    state = ctx.state
     trades = (*state.trades, trade)
     _validated(trades)
     new_state = state.model_copy(
@@ -237,7 +249,7 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
             "next_trade_number": state.next_trade_number + 1,
         }
     )
-    text = describe_saved(ctx.fmt, new_state, trade)
+    text = describe(ctx.fmt, new_state, trade)
     return Outcome(new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{trade.id}"),),))])
 
 
@@ -293,6 +305,13 @@ def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
 
 
 def _short_trade(fmt: Fmt, t: Trade) -> str:
+    if t.source == "rsu":
+        return f"vest {fmt.shares(t.quantity)} {t.symbol} worth {fmt.money(t.fmv or ZERO)} on {fmt.day(t.date)}"
+    if t.source in ("nso", "iso"):
+        return (
+            f"exercise {fmt.shares(t.quantity)} {t.symbol} {t.source.upper()} at {fmt.money(t.price)} "
+            f"(worth {fmt.money(t.fmv or ZERO)}) on {fmt.day(t.date)}"
+        )
     return f"{t.side} {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)} on {fmt.day(t.date)}"
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from calc.models import Trade
+from calc.models import Source, Trade
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,11 @@ def trade(
     fees: str | tuple[str, ...] = "",
     account: str = "",
     cash: str = "",
+    grant: tuple[str, str, str] = ("", "", ""),
 ) -> Trade | Problem:
     """Build a trade from a row's cells, or say what's wrong with the row.
+
+    `grant` is (source, fmv, grant date) for an option exercise or RSU vest, as /export writes them.
 
     `cash`, when the broker gives the net cash of the trade but no fees, decides the money:
     what a sale brought in (or a purchase cost) is the figure Form 1099-B reports, so any
@@ -136,7 +139,8 @@ def trade(
         cost = sum((abs(amount(f, "fees")) for f in ((fees,) if isinstance(fees, str) else fees)), Decimal(0))
         if cash:
             per_share, cost = _from_cash(side, shares, per_share, abs(amount(cash, "amount")))
-        if per_share == 0:
+        source, fmv, granted = _grant(grant)
+        if per_share == 0 and source != "rsu":  # an RSU costs nothing: its value is in fmv
             raise BadRow("the price is missing or zero")
         return Trade(
             date=day(when),
@@ -146,11 +150,30 @@ def trade(
             price=per_share,
             fees=cost,
             account=account or None,
+            source=source,
+            fmv=fmv,
+            grant_date=granted,
         )
     except BadRow as error:
         return Problem(row.line, str(error))
     except ValueError as error:  # the model's own validation
         return Problem(row.line, str(error).splitlines()[0])
+
+
+GRANT_SOURCES: dict[str, Source] = {"": "purchase", "purchase": "purchase", "nso": "nso", "iso": "iso", "rsu": "rsu"}
+
+
+def _grant(cells: tuple[str, str, str]) -> tuple[Source, Decimal | None, date | None]:
+    source_cell, fmv_cell, granted_cell = (cell.strip() for cell in cells)
+    source = GRANT_SOURCES.get(source_cell.lower())
+    if source is None:
+        raise BadRow(f"source “{source_cell[:20]}” should be nso, iso, rsu or empty")
+    if source == "purchase":
+        return source, None, None
+    fmv = abs(amount(fmv_cell, "fmv"))
+    if fmv == 0:
+        raise BadRow(f"an {source.upper()} needs its market value per share (fmv)")
+    return source, fmv, day(granted_cell) if granted_cell else None
 
 
 def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tuple[Decimal, Decimal]:

@@ -1,6 +1,8 @@
 """The documented generic CSV: date, side, symbol, quantity, price, fees [, account].
 
 Fees and account are optional; side is buy or sell (bought/sold, b/s also read).
+Optional source (nso, iso, rsu), fmv and grant_date columns carry option exercises
+and RSU vests, as /export writes them.
 """
 
 from __future__ import annotations
@@ -29,4 +31,5 @@ def read(row: Row) -> Result:
         row.get("price"),
         row.get("fees"),
         account=row.get("account"),
+        grant=(row.get("source"), row.get("fmv"), row.get("grant_date")),
     )

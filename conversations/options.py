@@ -1,0 +1,406 @@
+"""Stock options and RSUs: /exercise and /vest (one line or step by step), what each does to
+this year's tax, and a gentle answer to the common beliefs about them.
+
+The engine (calc.equity) does the law: an NSO's bargain element and an RSU's value are
+wages; an ISO exercise is an AMT adjustment. This module asks, records and explains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from calc import CalcError, Trade
+from calc.equity import qualifying_from
+from calc.models import ZERO, Source
+from calc.params import params_for
+from calc.tax import compute_tax
+from conversations.events import Button
+from conversations.formatting import STATUS_NAMES, Fmt
+from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.parsing import InputError, money, quantity, symbol, trade_date
+from conversations.state import UserState
+from conversations.taxview import ledger_of, tax_known, year_tax
+from conversations.trading import (
+    ASKING_QUANTITY,
+    ASKING_SYMBOL,
+    ASKING_TRADE_DATE,
+    answer_date,
+    answer_symbol,
+    next_trade_id,
+    save,
+)
+
+ASKING_OPTION_KIND = "ASKING_OPTION_KIND"
+ASKING_STRIKE = "ASKING_STRIKE"
+ASKING_FMV = "ASKING_FMV"
+ASKING_GRANT_DATE = "ASKING_GRANT_DATE"
+CLOSED = "That question is closed. Start again with /exercise or /vest."
+KINDS = {"nso": "nso", "nqso": "nso", "nq": "nso", "nqo": "nso", "iso": "iso", "isos": "iso", "nsos": "nso"}
+SOURCES: dict[str, Source] = {"nso": "nso", "iso": "iso", "rsu": "rsu"}
+KIND_NAMES = {"nso": "non-qualified stock options (NSO)", "iso": "incentive stock options (ISO)"}
+EXERCISE_HELP = (
+    "Write it like: /exercise 1000 XYZ nso strike 10 fmv 50 2026-02-02 "
+    "(shares, symbol, NSO or ISO, strike price, market value per share that day, date; "
+    "for an ISO add: granted 2024-01-15). Or send /exercise alone and I'll ask step by step."
+)
+VEST_HELP = (
+    "Write it like: /vest 10 XYZ fmv 120 2026-03-03 (shares, symbol, market value per share at vesting, date). "
+    "Or send /vest alone and I'll ask step by step."
+)
+# Words that introduce each field in a one-line exercise; numbers and dates follow them.
+FIELD_WORDS = {
+    "strike": "strike",
+    "at": "strike",
+    "@": "strike",
+    "price": "strike",
+    "fmv": "fmv",
+    "worth": "fmv",
+    "value": "fmv",
+    "market": "fmv",
+    "granted": "granted",
+    "grant": "granted",
+    "on": "date",
+}
+FILLER = {"shares", "share", "of", "options", "option", "per", "a", "value", "each"}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An exercise or vest as the user described it."""
+
+    kind: str  # "nso" | "iso" | "rsu"
+    quantity: Decimal
+    symbol: str
+    strike: Decimal
+    fmv: Decimal
+    date: dt.date
+    granted: dt.date | None = None
+
+
+# --- commands ------------------------------------------------------------------------------------
+def exercise(ctx: Ctx, args: str) -> Outcome:
+    if args:
+        return record(ctx, grant_line(args, "exercise", ctx.today))
+    return ask(
+        ctx,
+        "exercise",
+        ASKING_OPTION_KIND,
+        "Which kind of options did you exercise? (Your grant papers say; ISOs come with a Form 3921.)",
+        buttons=((Button(label="NSO (non-qualified)", data="optkind:nso"), Button(label="ISO", data="optkind:iso")),),
+    )
+
+
+def vest(ctx: Ctx, args: str) -> Outcome:
+    if args:
+        return record(ctx, grant_line(args, "vest", ctx.today))
+    return ask(ctx, "vest", ASKING_SYMBOL, "Which stock vested? Send the ticker symbol, like AAPL.", {"kind": "rsu"})
+
+
+def grant_line(args: str, command: str, today: dt.date) -> Grant:
+    """Read '1000 XYZ nso strike 10 fmv 50 2026-02-02 granted 2024-01-15' (or '/vest 10 XYZ fmv 120 2026-03-03')."""
+    help_ = EXERCISE_HELP if command == "exercise" else VEST_HELP
+    fields: dict[str, list[str]] = {"head": []}
+    current = "head"
+    for word in args.replace("$", " ").split():
+        lowered = word.lower()
+        if lowered in FIELD_WORDS and not (command == "vest" and FIELD_WORDS[lowered] == "strike"):
+            current = FIELD_WORDS[lowered]
+            fields.setdefault(current, [])
+        elif lowered in ("at", "@", "price") and command == "vest":
+            current = "fmv"  # a vest has no strike: "at 120" is the value
+            fields.setdefault(current, [])
+        elif lowered not in FILLER:
+            fields.setdefault(current, []).append(word)
+    kind = "rsu" if command == "vest" else ""
+    numbers: list[str] = []
+    ticker = ""
+    rest: list[str] = []
+    for word in fields["head"]:
+        if word.lower() in KINDS and command == "exercise":
+            kind = KINDS[word.lower()]
+        elif not numbers and re.fullmatch(r"[\d,]*\.?\d+", word):
+            numbers.append(word)
+        elif not ticker and re.fullmatch(r"[A-Za-z][A-Za-z0-9.\-]{0,7}", word):
+            ticker = word
+        else:
+            rest.append(word)
+    if not kind:
+        raise InputError(f"Were these NSOs or ISOs? Say which. {help_}")
+    if not numbers or not ticker:
+        raise InputError(f"I need the number of shares and the symbol. {help_}")
+    strike_words = fields.get("strike", [])
+    fmv_words = fields.get("fmv", [])
+    if command == "exercise" and not strike_words:
+        raise InputError(f"What was the strike price? {help_}")
+    if not fmv_words:
+        raise InputError(f"What was a share worth that day (its fair market value)? {help_}")
+    date_words = [*rest, *strike_words[1:], *fmv_words[1:], *fields.get("date", [])]
+    if not date_words:
+        raise InputError(f"On what date? {help_}")
+    granted_words = fields.get("granted", [])
+    if kind == "iso" and not granted_words:
+        raise InputError(
+            "For ISOs I need the grant date too (Form 3921 box 1): it decides when a sale is a qualifying "
+            f"disposition. {help_}"
+        )
+    when = trade_date(" ".join(date_words), today)
+    granted = trade_date(" ".join(granted_words), today) if granted_words else None
+    return _checked(
+        Grant(
+            kind=kind,
+            quantity=quantity(numbers[0]),
+            symbol=symbol(ticker),
+            strike=money(strike_words[0], "strike price") if strike_words else ZERO,
+            fmv=money(fmv_words[0], "market value", allow_zero=False),
+            date=when,
+            granted=granted,
+        )
+    )
+
+
+def _checked(grant: Grant) -> Grant:
+    if grant.granted is not None and grant.granted > grant.date:
+        raise InputError("The grant date is after the exercise date. Options are granted first, then exercised.")
+    return grant
+
+
+# --- the wizard: kind, then trading's symbol/date/shares questions, then these --------------------
+def choose_kind(ctx: Ctx, kind: str) -> Outcome:
+    if kind not in ("nso", "iso"):
+        raise InputError("Tap NSO or ISO, or type one of them.")
+    return ask(ctx, "exercise", ASKING_SYMBOL, "Which stock? Send the ticker symbol, like AAPL.", {"kind": kind})
+
+
+def answer_kind(ctx: Ctx, text: str) -> Outcome:
+    kind = KINDS.get(text.strip().lower().split(" ")[0].rstrip(".,"), "")
+    if not kind:
+        raise InputError("Tap NSO or ISO above, or type NSO or ISO.")
+    return choose_kind(ctx, kind)
+
+
+def answer_shares(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    draft = {**wizard.draft, "quantity": str(quantity(text))}
+    if wizard.flow == "vest":
+        return _ask_fmv(ctx, wizard.flow, draft)
+    return ask(ctx, wizard.flow, ASKING_STRIKE, "What was the strike (exercise) price per share? (like 12.50)", draft)
+
+
+def answer_strike(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    return _ask_fmv(ctx, wizard.flow, {**wizard.draft, "strike": str(money(text, "strike price"))})
+
+
+def _ask_fmv(ctx: Ctx, flow: str, draft: dict[str, str]) -> Outcome:
+    where = {
+        "vest": "your vesting statement or pay stub shows it",
+        "exercise": "Form 3921 box 4 for ISOs; your exercise confirmation or W-2 for NSOs",
+    }[flow]
+    return ask(ctx, flow, ASKING_FMV, f"What was a share worth that day, its fair market value? ({where})", draft)
+
+
+def answer_fmv(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    draft = {**wizard.draft, "fmv": str(money(text, "market value", allow_zero=False))}
+    if draft["kind"] == "iso":
+        return ask(
+            ctx,
+            wizard.flow,
+            ASKING_GRANT_DATE,
+            "When were the options granted? (Form 3921 box 1) It decides when a sale becomes a qualifying disposition.",
+            draft,
+        )
+    return record(ctx, _from_draft(draft, None))
+
+
+def answer_grant_date(ctx: Ctx, text: str) -> Outcome:
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    return record(ctx, _checked(_from_draft(wizard.draft, trade_date(text, ctx.today))))
+
+
+def _from_draft(draft: dict[str, str], granted: dt.date | None) -> Grant:
+    return Grant(
+        kind=draft["kind"],
+        quantity=Decimal(draft["quantity"]),
+        symbol=draft["symbol"],
+        strike=Decimal(draft.get("strike", "0")),
+        fmv=Decimal(draft["fmv"]),
+        date=dt.date.fromisoformat(draft["date"]),
+        granted=granted,
+    )
+
+
+# --- saving and explaining -----------------------------------------------------------------------
+def record(ctx: Ctx, grant: Grant) -> Outcome:
+    trade = Trade(
+        date=grant.date,
+        symbol=grant.symbol,
+        side="buy",
+        quantity=grant.quantity,
+        price=grant.strike,
+        id=next_trade_id(ctx.state),
+        source=SOURCES[grant.kind],
+        fmv=grant.fmv,
+        grant_date=grant.granted,
+    )
+    return save(ctx, trade, describe_grant)
+
+
+def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
+    """What the exercise or vest does to this year's tax, in plain words."""
+    fmv = trade.fmv or ZERO
+    bargain = max(ZERO, fmv - trade.price) * trade.quantity
+    year = trade.date.year
+    number = trade.id[1:]
+    if trade.source == "rsu":
+        return "\n".join(
+            [
+                f"Saved #{number}: {fmt.shares(trade.quantity)} {trade.symbol} vested on {fmt.day(trade.date)}, "
+                f"worth {fmt.money(fmv)} a share.",
+                f"• {fmt.money(bargain)} is wages for {year}, taxed like your salary, not a capital gain. "
+                + _wages_note(fmt, state),
+                f"• It is also your basis, so it isn't taxed again when you sell; the shares turn long-term on "
+                f"{fmt.day(_long_term_from(state, trade))}.",
+            ]
+        )
+    head = (
+        f"Saved #{number}: exercised {fmt.shares(trade.quantity)} {trade.symbol} {KIND_NAMES[trade.source]} at a "
+        f"{fmt.money(trade.price)} strike on {fmt.day(trade.date)}, when a share was worth {fmt.money(fmv)}."
+    )
+    spread = f"({fmt.money(fmv)} − {fmt.money(trade.price)}) × {fmt.shares(trade.quantity)} shares"
+    if trade.source == "nso":
+        limit = params_for(year).capital_loss_limit(state.profile.filing_status) if tax_known(state, year) else None
+        lines = [
+            head,
+            f"• {fmt.money(bargain)} is wages for {year}, not a capital gain: the bargain element, {spread}. "
+            + _wages_note(fmt, state),
+            f"• Your basis is {fmt.money(trade.price * trade.quantity + bargain)}, what the shares were worth, so "
+            f"that income isn't taxed again when you sell; they turn long-term on "
+            f"{fmt.day(_long_term_from(state, trade))}.",
+        ]
+        if limit is not None:
+            lines.append(
+                f"• Capital losses reduce wages by at most {fmt.money(limit)} a year, so harvesting losses "
+                "won't cancel this income; they first offset capital gains."
+            )
+        return "\n".join(lines)
+    qualifying = qualifying_from(trade.date, trade.grant_date)
+    return "\n".join(
+        [
+            head,
+            f"• No regular tax now. The bargain element, {spread} = {fmt.money(bargain)}, counts for the "
+            f"alternative minimum tax for {year} (Form 6251 line 2i). {_amt_words(fmt, state, trade, bargain)}",
+            f"• Your regular basis is the {fmt.money(trade.price * trade.quantity)} you paid. Sell on or after "
+            f"{fmt.day(qualifying)} (more than 2 years from the grant, more than 1 year from exercise) and the "
+            f"whole gain is long-term; sell sooner and up to {fmt.money(bargain)} of it is wages instead. "
+            f"Sold within {year}, there's no AMT adjustment for those shares at all.",
+        ]
+    )
+
+
+def _wages_note(fmt: Fmt, state: UserState) -> str:
+    # The user's income figure may already hold it (it's on the W-2): counting it twice would overstate the tax.
+    return (
+        f"It's usually on your W-2; I add it to the {fmt.money(state.profile.other_income)} of other income you "
+        "gave me, so if that figure already includes it, lower it in /settings."
+    )
+
+
+def _long_term_from(state: UserState, trade: Trade) -> dt.date:
+    ledger = ledger_of(state.trades)
+    lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
+    return lot.long_term_from if lot else trade.date
+
+
+def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> str:
+    year = trade.date.year
+    if not tax_known(state, year):
+        return ""
+    try:
+        view = year_tax(state, ledger_of(state.trades), year)
+    except CalcError:
+        return ""
+    with_it = view.with_gains
+    without = compute_tax(
+        view.tax_input.model_copy(update={"amt_adjustments": view.tax_input.amt_adjustments - bargain})
+    )
+    added = with_it.total - without.total
+    status = STATUS_NAMES[state.profile.filing_status].lower()
+    if added <= 0:
+        return f"At your income ({status}) it adds no AMT: the AMT exemption covers it."
+    return f"At your income ({status}) it adds about {fmt.money(added)} of AMT to your {year} tax."
+
+
+# --- common beliefs, answered gently --------------------------------------------------------------
+LOSSES = re.compile(r"\b(loss|losses|harvest\w*|write[- ]?off)\b", re.I)
+OPTIONS = re.compile(r"\b(options?|nsos?|nqsos?|isos?|rsus?|bargain|exercis\w*|vest\w*|equity|w-?2|comp\w*)\b", re.I)
+ISO_TAX = re.compile(r"\bisos?\b.*\b(tax|taxes|owe|amt|exercis\w*)\b|\b(tax|taxes|owe|amt)\b.*\bisos?\b", re.I)
+
+
+def answer_question(ctx: Ctx, text: str) -> Outcome | None:
+    """Questions about losses and option income, or about ISO tax; None for anything else."""
+    if LOSSES.search(text) and OPTIONS.search(text):
+        return say(ctx, _losses_and_options(ctx))
+    if ISO_TAX.search(text):
+        return say(ctx, _iso_tax(ctx))
+    return None
+
+
+def _losses_and_options(ctx: Ctx) -> str:
+    fmt = ctx.fmt
+    year = ctx.state.profile.tax_year or ctx.today.year
+    lines = [
+        "It's a common belief that harvested losses cancel the income from exercising options. "
+        "They don't, not in full: an NSO's bargain element and an RSU's value are wages, not capital gains. "
+        "Capital losses first cancel capital gains; what's left reduces wages and other income by at most "
+        "$3,000 a year ($1,500 married filing separately), and the rest carries forward to later years.",
+    ]
+    if not tax_known(ctx.state, year):
+        return lines[0]
+    try:
+        ledger = ledger_of(ctx.state.trades)
+        view = year_tax(ctx.state, ledger, year)
+    except CalcError:
+        return lines[0]
+    wages = ledger.wages(year)
+    s = view.summary
+    if wages:
+        lines.append(f"For you in {year}: {fmt.money(wages)} of option income counts as wages.")
+        if s.net < 0:
+            lines.append(
+                f"Your net capital loss of {fmt.money(-s.net)} offsets {fmt.money(s.deductible_loss)} of it this year; "
+                f"{fmt.money(s.carryforward_short + s.carryforward_long)} carries forward."
+            )
+        else:
+            lines.append(
+                "You have no net capital loss this year, so none of it is offset. /harvest shows what could be."
+            )
+    return "\n".join(lines)
+
+
+def _iso_tax(ctx: Ctx) -> str:
+    return (
+        "Exercising ISOs isn't taxed by the regular income tax, and holding the shares long enough makes the whole "
+        "gain long-term. But the bargain element (market value minus strike, times shares) counts for the "
+        "alternative minimum tax in the year you exercise, unless you sell the shares that same year; a large "
+        "exercise can mean AMT to pay. Record it with /exercise and I'll estimate the AMT it adds."
+    )
+
+
+STEPS: dict[tuple[str, str], Handler] = {
+    ("exercise", ASKING_OPTION_KIND): answer_kind,
+    **{(flow, ASKING_SYMBOL): answer_symbol for flow in ("exercise", "vest")},
+    **{(flow, ASKING_TRADE_DATE): answer_date for flow in ("exercise", "vest")},
+    **{(flow, ASKING_QUANTITY): answer_shares for flow in ("exercise", "vest")},
+    ("exercise", ASKING_STRIKE): answer_strike,
+    **{(flow, ASKING_FMV): answer_fmv for flow in ("exercise", "vest")},
+    ("exercise", ASKING_GRANT_DATE): answer_grant_date,
+}
+BUTTONS: dict[str, Handler] = {"optkind": while_asking(ASKING_OPTION_KIND, choose_kind, CLOSED)}
