@@ -46,6 +46,8 @@ COMMANDS = [
     ("start", "set up: tax year, filing status, income"),
     ("buy", "record a purchase"),
     ("sell", "record a sale"),
+    ("exercise", "record a stock option exercise (NSO, ISO)"),
+    ("vest", "record an RSU vest"),
     ("portfolio", "holdings and when lots turn long-term"),
     ("gains", "realized gains and the tax they add"),
     ("whatif", "the tax a sale would add"),

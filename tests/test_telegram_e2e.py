@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from telegram.request import HTTPXRequest
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.telegram import build_application
+from conversations.machine import registry
 from tests.emulator import TOKEN, Emulator
 
 
@@ -49,7 +51,10 @@ async def feed(app: Application, payload: dict) -> None:
 
 async def test_command_menu_is_set(app: Application, emulator: Emulator) -> None:
     (call,) = [c for c in emulator.calls if c.method == "setMyCommands"]
-    assert '"command": "gains"' in call.params["commands"] or '"command":"gains"' in call.params["commands"]
+    menu = {entry["command"] for entry in json.loads(call.params["commands"])}
+    commands, _, _ = registry()
+    assert "gains" in menu and "exercise" in menu
+    assert menu <= set(commands)  # the menu offers only commands the conversation knows
 
 
 async def test_onboarding_and_trades_through_telegram(app: Application, emulator: Emulator) -> None:
