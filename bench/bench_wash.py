@@ -13,16 +13,17 @@ import time
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from bench.bench_realize import random_trades
 from calc import book
-from calc.models import Trade
+from calc.models import Disposition, Trade
 
 SIDE_BY_SIDE = 10_000
 FULL = 100_000
 
 
-def peer_detector():  # type: ignore[no-untyped-def]
+def peer_detector() -> tuple[Any, Any]:
     """wash-alpha imports yfinance without declaring it; a stub module is enough for the detector."""
     stub = Path(tempfile.mkdtemp()) / "yfinance.py"
     stub.write_text("# stub for wash-alpha's undeclared import\n")
@@ -33,10 +34,10 @@ def peer_detector():  # type: ignore[no-untyped-def]
     return detect_wash_sales, PeerTrade
 
 
-def peer_input(trades: list[Trade], PeerTrade):  # type: ignore[no-untyped-def]
+def peer_input(trades: list[Trade], PeerTrade: Any) -> tuple[list[Any], dict[str, list[Disposition]]]:
     """The same trades; each sale carries the proceeds and basis our booking gives it (wash-alpha wants them)."""
     ledger = book(trades)
-    by_sale: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    by_sale: dict[str, list[Disposition]] = defaultdict(list)
     for d in ledger.dispositions:
         by_sale[d.sale_id].append(d)
     rows = []
@@ -60,7 +61,7 @@ def peer_input(trades: list[Trade], PeerTrade):  # type: ignore[no-untyped-def]
 def classify(
     sale_id: str,
     trades_by_id: dict[str, Trade],
-    parts: list,  # type: ignore[type-arg]
+    parts: list[Disposition],
     peer_replacements: list[str],
     our_replacements: list[str],
     users: dict[str, tuple[set[str], set[str]]],
@@ -127,11 +128,11 @@ def main() -> None:
     for sale_id in set(our_by_sale) | set(peer_by_sale):
         delta = peer_by_sale.get(sale_id, 0.0) - float(our_by_sale.get(sale_id, 0))
         if abs(delta) > 0.01:
-            reason = classify(
+            why = classify(
                 sale_id, trades_by_id, by_sale[sale_id], peer_repl.get(sale_id, []), our_repl.get(sale_id, []), users
             )
-            differences[reason] += 1
-            amount[reason] += delta
+            differences[why] += 1
+            amount[why] += delta
 
     started = time.perf_counter()
     full = book(random_trades(FULL, seed=11, rebuy_share=0.5))
@@ -144,8 +145,8 @@ def main() -> None:
     print(f"{'disallowed, ours':<44}{float(sum(our_by_sale.values())):>14,.2f}")
     print(f"{'disallowed, wash-alpha':<44}{sum(peer_by_sale.values()):>14,.2f}")
     print(f"sales whose disallowed amount differs: {sum(differences.values()):,}")
-    for reason, count in differences.most_common():
-        print(f"  {count:>6,}  {amount[reason]:>+14,.2f}  {reason}")
+    for why, count in differences.most_common():
+        print(f"  {count:>6,}  {amount[why]:>+14,.2f}  {why}")
     print(
         f"ours alone on {FULL:,} trades: {full_seconds:.2f} s, {len(full.dispositions):,} rows, "
         f"{sum(1 for d in full.dispositions if d.wash_sale_disallowed):,} with code W"

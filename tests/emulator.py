@@ -44,8 +44,8 @@ class Emulator:
     fail_once: dict[str, str] = field(default_factory=dict)  # method -> a 400 description, answered once
     waiting_polls: int = 0  # getUpdates calls waiting for an update
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
-    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
-    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))  # type: ignore[type-arg]
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     # --- building updates ---------------------------------------------------------------
     def queue(self, *updates: dict[str, Any]) -> None:
@@ -158,7 +158,7 @@ class Emulator:
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             return self._ok(True)
-        return handler(params)  # type: ignore[no-any-return]
+        return handler(params)
 
     def _params(self, request: httpx.Request) -> dict[str, Any]:
         content_type = request.headers.get("content-type", "")
@@ -171,10 +171,11 @@ class Emulator:
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True)
+                assert isinstance(payload, bytes)
                 params[str(name)] = payload if part.get_filename() else payload.decode()
             return params
         if content_type.startswith("application/json"):
-            return json.loads(body or b"{}")  # type: ignore[no-any-return]
+            return json.loads(body or b"{}")
         return dict(parse_qsl(body.decode()))
 
     @staticmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from calc.models import LotPick, Split, Trade
 
@@ -24,7 +25,7 @@ def ledger(text: str) -> list[Trade | Split]:
             events.append(Split(date=day, symbol=words[2], ratio=Decimal(words[3]), **extra))
             continue
         side, quantity, symbol, price = words[1:5]
-        options: dict[str, object] = dict(w.split("=", 1) for w in words[5:])
+        options: dict[str, Any] = dict(w.split("=", 1) for w in words[5:])
         if "lots" in options:
             options["lots"] = tuple(
                 LotPick(lot_id=pick.split(":")[0], quantity=Decimal(pick.split(":")[1]))
@@ -34,9 +35,17 @@ def ledger(text: str) -> list[Trade | Split]:
             options["account_type"] = "ira"
             options["account"] = None
         events.append(
-            Trade(date=day, side=side, quantity=Decimal(quantity), symbol=symbol, price=Decimal(price), **options)  # type: ignore[arg-type]
+            Trade(date=day, side=side, quantity=Decimal(quantity), symbol=symbol, price=Decimal(price), **options)
         )
     return events
+
+
+def trades(text: str) -> list[Trade]:
+    """A ledger of trades only (no splits), for what takes trades alone."""
+    events = ledger(text)
+    only = [event for event in events if isinstance(event, Trade)]
+    assert len(only) == len(events), "this ledger is for trades only"
+    return only
 
 
 def never_oversold(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc import TaxInput, book, carry_forward, compute_tax, realize, summarize_year
+from calc import Disposition, TaxInput, book, carry_forward, compute_tax, realize, summarize_year
 from calc.netting import carryovers
 from calc.planner import TaxContext, year_summary
 from tests.ledger import ledger
@@ -17,7 +17,7 @@ from tests.ledger import ledger
 D = Decimal
 
 
-def short_and_long(short: int, long: int) -> list:  # type: ignore[type-arg]
+def short_and_long(short: int, long: int) -> list[Disposition]:
     """One short-term and one long-term sale in 2024 with the given gains (negative: losses)."""
     return realize(
         ledger(f"""
@@ -91,7 +91,7 @@ def test_netting_identities(short: int, long: int, status: str) -> None:
         # The same limit compute_tax applies.
         r = compute_tax(
             TaxInput(year=2024, filing_status=status, wages=D(200000), short_term=D(short), long_term=D(long))
-        )  # type: ignore[arg-type]
+        )
         assert r.capital_loss_deduction == s.deductible_loss
 
 

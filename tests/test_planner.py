@@ -10,16 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import Trade
+from calc.models import FilingStatus
 from calc.planner import TaxContext, harvest, plan_sale
 from tests.chat import Chat
-from tests.ledger import ledger
+from tests.ledger import trades as trades_of
 
 D = Decimal
 WHEN = date(2026, 11, 23)
 
 
 def test_losses_first_beats_fifo_with_worked_numbers() -> None:
-    trades = ledger("""
+    trades = trades_of("""
     2024-01-02 buy 100 XYZ 10 id=old
     2026-06-01 buy 100 XYZ 50 id=new
     """)
@@ -40,7 +41,7 @@ position = st.lists(st.tuples(st.integers(0, 1000), st.integers(1, 50), st.integ
 @settings(max_examples=40, deadline=None)
 @given(position, st.integers(1, 120), st.sampled_from(["single", "mfj", "mfs"]), st.integers(0, 600000))
 def test_optimized_choice_never_worse_than_fifo(
-    buys: list[tuple[int, int, int]], price: int, status: str, wages: int
+    buys: list[tuple[int, int, int]], price: int, status: FilingStatus, wages: int
 ) -> None:
     trades = [
         Trade(
@@ -54,13 +55,13 @@ def test_optimized_choice_never_worse_than_fifo(
         for i, (day, qty, cost) in enumerate(buys)
     ]
     held = sum(q for _, q, _ in buys)
-    context = TaxContext(year=2026, filing_status=status, wages=D(wages))  # type: ignore[arg-type]
+    context = TaxContext(year=2026, filing_status=status, wages=D(wages))
     plan = plan_sale(trades, "XYZ", D(max(1, held // 2)), D(price), WHEN, context)
     assert plan.best.tax.total <= plan.fifo.tax.total
 
 
 def test_harvest_never_suggests_a_wash_sale() -> None:
-    trades = ledger("""
+    trades = trades_of("""
     2025-01-02 buy 100 AAA 50 id=a
     2026-11-10 buy 10 AAA 20 id=a2
     2025-03-02 buy 100 BBB 40 id=b
@@ -75,7 +76,7 @@ def test_harvest_never_suggests_a_wash_sale() -> None:
 def test_seed_scenario_nso_gains_and_harvestable_losses() -> None:
     # $8,000,000 NSO bargain element (1,000 shares, strike $1,000, worth $9,000), $300,000 of
     # long-term gains, and $400,000 of harvestable losses, single, 2026.
-    trades = ledger("""
+    trades = trades_of("""
     2026-02-02 buy 1000 OPT 1000 source=nso fmv=9000 id=nso
     2023-01-03 buy 1000 GAIN 100 id=g
     2026-03-02 sell 1000 GAIN 400

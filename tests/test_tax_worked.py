@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calc.models import FILING_STATUSES, FilingStatus
 from calc.params import available_years, params_for
 from calc.tax import TaxInput, compute_tax, ordinary_tax
 
@@ -65,7 +66,7 @@ def test_gain_straddles_zero_band_2025_mfj() -> None:
 
 
 @pytest.mark.parametrize(("status", "limit"), [("single", 3000), ("mfj", 3000), ("mfs", 1500), ("hoh", 3000)])
-def test_loss_limit_schedule_d_line_21(status: str, limit: int) -> None:
+def test_loss_limit_schedule_d_line_21(status: FilingStatus, limit: int) -> None:
     # Schedule D line 21: a net loss of 10,000 deducts only the limit this year.
     r = compute_tax(TaxInput(year=2024, filing_status=status, wages=D(90000), short_term=D(-4000), long_term=D(-6000)))
     assert r.capital_gain == -limit
@@ -129,13 +130,15 @@ def test_iso_adjustment_raises_amt() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     year=st.sampled_from(available_years()),
-    status=st.sampled_from(["single", "mfj", "mfs", "hoh", "qss"]),
+    status=st.sampled_from(FILING_STATUSES),
     wages=st.integers(0, 2_000_000),
     extra=st.integers(1, 200_000),
     long_term=st.integers(-100_000, 1_000_000),
     short_term=st.integers(-100_000, 100_000),
 )
-def test_total_tax_monotone(year: int, status: str, wages: int, extra: int, long_term: int, short_term: int) -> None:
+def test_total_tax_monotone(
+    year: int, status: FilingStatus, wages: int, extra: int, long_term: int, short_term: int
+) -> None:
     def total(w: int, lt: int) -> Decimal:
         return compute_tax(
             TaxInput(year=year, filing_status=status, wages=D(w), long_term=D(lt), short_term=D(short_term))
@@ -147,11 +150,11 @@ def test_total_tax_monotone(year: int, status: str, wages: int, extra: int, long
 
 @settings(max_examples=60, deadline=None)
 @given(
-    status=st.sampled_from(["single", "mfj", "mfs", "hoh", "qss"]),
+    status=st.sampled_from(FILING_STATUSES),
     short_term=st.integers(-500_000, 500_000),
     long_term=st.integers(-500_000, 500_000),
 )
-def test_loss_deduction_never_exceeds_limit(status: str, short_term: int, long_term: int) -> None:
+def test_loss_deduction_never_exceeds_limit(status: FilingStatus, short_term: int, long_term: int) -> None:
     r = compute_tax(
         TaxInput(year=2026, filing_status=status, wages=D(100000), short_term=D(short_term), long_term=D(long_term))
     )
