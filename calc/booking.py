@@ -201,7 +201,12 @@ class _Book:
             held = sum((lot.quantity for lot in holding), ZERO)
             where = f" in {trade.account}" if trade.account else ""
             raise NotEnoughShares(
-                f"on {trade.date.isoformat()} you held {held:f} {trade.symbol}{where}, so you can't sell {trade.quantity:f}"
+                f"on {trade.date.isoformat()} you held {held:f} {trade.symbol}{where}, so you can't sell {trade.quantity:f}",
+                sold_on=trade.date,
+                symbol=trade.symbol,
+                held=held,
+                wanted=trade.quantity,
+                account=trade.account,
             )
         self._dispose(position, trade, picks, trade.quantity * trade.price - trade.fees)
         holding.drop_empty(lot for lot, _ in picks)

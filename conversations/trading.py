@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, Lot, LotPick, Trade
+from calc import CalcError, Lot, LotPick, NotEnoughShares, Trade
 from calc.models import ZERO
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, gain_line, holding_words
@@ -208,11 +208,23 @@ def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
 
 
 # --- saving ------------------------------------------------------------------------------------
-def _validated(trades: Sequence[Trade]) -> None:
+def _validated(ctx: Ctx, trades: Sequence[Trade]) -> None:
     try:
         ledger_of(trades)
+    except NotEnoughShares as error:
+        raise InputError(f"I can't record that: {_oversold_words(ctx.fmt, error)}. Nothing was saved.") from None
     except CalcError as error:
         raise InputError(f"I can't record that: {error}. Nothing was saved.") from None
+
+
+def _oversold_words(fmt: Fmt, error: NotEnoughShares) -> str:
+    if error.sold_on is None or error.held is None or error.wanted is None:
+        return str(error)
+    where = f" in {error.account}" if error.account else ""
+    return (
+        f"on {fmt.day(error.sold_on)} you held {fmt.shares(error.held)} {error.symbol}{where}, "
+        f"so you can't sell {fmt.shares(error.wanted)}"
+    )
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
@@ -240,7 +252,7 @@ def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
     """Add the trade (refused with the engine's reason if the ledger can't take it), say what it did."""
     state = ctx.state
     trades = (*state.trades, trade)
-    _validated(trades)
+    _validated(ctx, trades)
     new_state = state.model_copy(
         update={
             "trades": trades,
@@ -382,7 +394,7 @@ def edit(ctx: Ctx, args: str) -> Outcome:
         raise InputError(f"I can change {', '.join(EDITABLE)}. Like /edit 3 price 21.50.")
     updated = trade.model_copy(update=changes)
     trades = tuple(updated if t.id == trade.id else t for t in ctx.state.trades)
-    _validated(trades)
+    _validated(ctx, trades)
     return say(ctx, f"Changed #{trade.id[1:]}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
 
 
