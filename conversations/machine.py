@@ -134,7 +134,7 @@ def handle(state: UserState, event: Event) -> Outcome:
 
 
 def _dispatch(ctx: Ctx) -> Outcome:
-    from conversations import account, importing, options, reports, trading
+    from conversations import account, importing, questions, reports, trading
 
     commands, steps, buttons = registry()
     event = ctx.event
@@ -172,7 +172,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
     line = trading.from_plain_text(ctx, text)
     if line is not None:
         return line
-    answer = options.answer_question(ctx, text)
+    answer = questions.answer(ctx, text)
     if answer is not None:
         return answer
     return account.unknown(ctx, text)

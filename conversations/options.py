@@ -19,7 +19,7 @@ from calc.params import params_for
 from calc.tax import compute_tax
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt
-from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.machine import Ctx, Handler, Outcome, ask, while_asking
 from conversations.parsing import InputError, money, quantity, symbol, trade_date
 from conversations.state import UserState
 from conversations.taxview import ledger_of, tax_known, year_tax
@@ -338,22 +338,8 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
     return f"At your income ({status}) it adds about {fmt.money(added)} of AMT to your {year} tax."
 
 
-# --- common beliefs, answered gently --------------------------------------------------------------
-LOSSES = re.compile(r"\b(loss|losses|harvest\w*|write[- ]?off)\b", re.I)
-OPTIONS = re.compile(r"\b(options?|nsos?|nqsos?|isos?|rsus?|bargain|exercis\w*|vest\w*|equity|w-?2|comp\w*)\b", re.I)
-ISO_TAX = re.compile(r"\bisos?\b.*\b(tax|taxes|owe|amt|exercis\w*)\b|\b(tax|taxes|owe|amt)\b.*\bisos?\b", re.I)
-
-
-def answer_question(ctx: Ctx, text: str) -> Outcome | None:
-    """Questions about losses and option income, or about ISO tax; None for anything else."""
-    if LOSSES.search(text) and OPTIONS.search(text):
-        return say(ctx, _losses_and_options(ctx))
-    if ISO_TAX.search(text):
-        return say(ctx, _iso_tax(ctx))
-    return None
-
-
-def _losses_and_options(ctx: Ctx) -> str:
+# --- common beliefs, answered gently (conversations.questions routes the questions here) -----------
+def losses_and_options_words(ctx: Ctx) -> str:
     fmt = ctx.fmt
     year = ctx.state.profile.tax_year or ctx.today.year
     lines = [
@@ -385,7 +371,7 @@ def _losses_and_options(ctx: Ctx) -> str:
     return "\n".join(lines)
 
 
-def _iso_tax(ctx: Ctx) -> str:
+def iso_tax_words(_: Ctx) -> str:
     return (
         "Exercising ISOs isn't taxed by the regular income tax, and holding the shares long enough makes the whole "
         "gain long-term. But the bargain element (market value minus strike, times shares) counts for the "
