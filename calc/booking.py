@@ -161,6 +161,8 @@ class _Book:
         target.replaced = True
         target.basis += amount
         target.wash_sale_adjustment += amount
+        if target.amt_basis is not None:  # the disallowed loss is basis for the AMT too
+            target.amt_basis += amount
         target.acquired = target.purchased - timedelta(days=tacked_days)
         target.reasons.append(reason)
 
@@ -223,25 +225,33 @@ class _Book:
             shares_left -= quantity
             basis = share_of(lot.basis, quantity, lot.quantity)
             adjustment = share_of(lot.wash_sale_adjustment, quantity, lot.quantity)
+            amt_basis = None
             if lot.amt_basis is not None:
-                lot.amt_basis -= share_of(lot.amt_basis, quantity, lot.quantity)
+                amt_basis = share_of(lot.amt_basis, quantity, lot.quantity)
+                lot.amt_basis -= amt_basis
             lot.quantity -= quantity
             lot.basis -= basis
             lot.wash_sale_adjustment -= adjustment
             if lot.account_type != "ira":  # a sale inside an IRA is not a taxable disposition
-                parts.append((lot, quantity, proceeds, basis))
-        for lot, quantity, proceeds, basis in parts:
-            self._book_disposition(position, trade, lot, quantity, proceeds, basis)
+                parts.append((lot, quantity, proceeds, basis, amt_basis))
+        for lot, quantity, proceeds, basis, amt_basis in parts:
+            self._book_disposition(position, trade, lot, quantity, proceeds, basis, amt_basis)
 
     def _book_disposition(
-        self, position: int, trade: Trade, lot: OpenLot, quantity: Decimal, proceeds: Decimal, basis: Decimal
+        self,
+        position: int,
+        trade: Trade,
+        lot: OpenLot,
+        quantity: Decimal,
+        proceeds: Decimal,
+        basis: Decimal,
+        amt_basis: Decimal | None,
     ) -> None:
         reasons = [holding_reason(lot.acquired, trade.date), *lot.reasons]
-        ordinary, iso_income = equity.disposition(lot, quantity, trade.date, proceeds - basis)
-        basis += ordinary  # income taxed as wages isn't taxed again as gain
-        self.income.extend(iso_income)
-        for event in iso_income:
-            reasons.extend(event.reasons)
+        iso = equity.disposition(lot, quantity, trade.date, proceeds, basis, amt_basis)
+        basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
+        self.income.extend(iso.income)
+        reasons.extend(iso.reasons)
         disallowed = ZERO
         if proceeds < basis:
             disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons)
@@ -256,6 +266,7 @@ class _Book:
                 gain=proceeds - basis + disallowed,
                 term="long" if trade.date >= long_term_from(lot.acquired) else "short",
                 wash_sale_disallowed=disallowed,
+                amt_gain=proceeds - basis + disallowed + iso.amt_gain_difference if iso.amt_gain_difference else None,
                 lot_id=lot.id,
                 sale_id=trade.id or f"t{position}",
                 account=trade.account,

@@ -80,31 +80,75 @@ def is_qualifying(lot: OpenLot, sold: date) -> bool:
     return sold >= qualifying_from(lot.purchased, lot.grant_date)
 
 
-def disposition(lot: OpenLot, quantity: Decimal, sold: date, gain: Decimal) -> tuple[Decimal, list[IncomeEvent]]:
-    """What a sale of ISO shares does beyond its capital gain: the ordinary income of a
-    disqualifying disposition, and, for shares sold in the year they were exercised, taking
-    back the exercise's AMT adjustment (regular tax and AMT then treat the sale alike)."""
-    if lot.source != "iso" or is_qualifying(lot, sold):
-        return ZERO, []
-    events = []
-    if sold.year == lot.purchased.year and lot.bargain_per_share:
-        reversed_adjustment = cents(lot.bargain_per_share * quantity)
-        reason = Reason(
-            rule="equity.iso_same_year_sale",
-            facts={"shares": quantity, "amt_adjustment_removed": reversed_adjustment, "exercised": lot.purchased},
-            source="Instructions for Form 6251, line 2i: no adjustment for stock disposed of in the year of exercise",
-        )
-        events.append(
-            IncomeEvent(
-                date=sold, kind="amt_adjustment", amount=-reversed_adjustment, symbol=lot.symbol, reasons=(reason,)
-            )
-        )
-    ordinary = max(ZERO, min(cents(lot.bargain_per_share * quantity), gain))
-    if ordinary:
+@dataclass
+class IsoSale:
+    """What a sale of ISO shares does beyond its capital gain."""
+
+    ordinary: Decimal = ZERO  # wages from a disqualifying disposition (added to the regular basis)
+    income: list[IncomeEvent] = field(default_factory=list)
+    amt_gain_difference: Decimal = ZERO  # AMT gain minus regular gain (Form 6251 line 2k), later-year sales
+    reasons: list[Reason] = field(default_factory=list)
+
+    def add(self, event: IncomeEvent) -> None:
+        self.income.append(event)
+        self.reasons.extend(event.reasons)
+
+
+NOT_ISO = IsoSale()  # shared by every other sale (read, never changed): no allocation per row
+
+
+def disposition(
+    lot: OpenLot, quantity: Decimal, sold: date, proceeds: Decimal, basis: Decimal, amt_basis: Decimal | None
+) -> IsoSale:
+    """What a sale of ISO shares does beyond its capital gain.
+
+    - Disqualifying (within 2 years of grant or 1 of exercise): the lesser of the bargain element
+      and the gain is wages (Publication 525).
+    - Sold in the year of exercise: the exercise's AMT adjustment for these shares goes away
+      (Form 6251 line 2i instructions): regular tax and AMT treat the sale alike.
+    - Sold in a later year: for the AMT the shares' basis is their value at exercise, which was
+      AMT income then; so the AMT gain differs from the regular one (line 2k), and wages from a
+      disqualifying sale, AMT income at exercise already, come out of AMT income.
+    """
+    if lot.source != "iso":
+        return NOT_ISO
+    sale = IsoSale()
+    if not is_qualifying(lot, sold):
+        sale.ordinary = max(ZERO, min(cents(lot.bargain_per_share * quantity), proceeds - basis))
+    if sale.ordinary:
         reason = Reason(
             rule="equity.iso_disqualifying",
-            facts={"shares": quantity, "ordinary_income": ordinary, "exercised": lot.purchased, "sold": sold},
+            facts={"shares": quantity, "ordinary_income": sale.ordinary, "exercised": lot.purchased, "sold": sold},
             source="Publication 525, Incentive Stock Options",
         )
-        events.append(IncomeEvent(date=sold, kind="wages", amount=ordinary, symbol=lot.symbol, reasons=(reason,)))
-    return ordinary, events
+        sale.add(IncomeEvent(date=sold, kind="wages", amount=sale.ordinary, symbol=lot.symbol, reasons=(reason,)))
+    if sold.year == lot.purchased.year and lot.bargain_per_share:
+        removed = cents(lot.bargain_per_share * quantity)
+        reason = Reason(
+            rule="equity.iso_same_year_sale",
+            facts={"shares": quantity, "amt_adjustment_removed": removed, "exercised": lot.purchased},
+            source="Instructions for Form 6251, line 2i: no adjustment for stock disposed of in the year of exercise",
+        )
+        sale.add(IncomeEvent(date=sold, kind="amt_adjustment", amount=-removed, symbol=lot.symbol, reasons=(reason,)))
+    elif sold.year > lot.purchased.year and amt_basis is not None:
+        # AMT gain (proceeds - AMT basis) less the regular gain (proceeds - basis - wages).
+        sale.amt_gain_difference = basis + sale.ordinary - amt_basis
+        reason = Reason(
+            rule="equity.iso_amt_basis",
+            facts={
+                "shares": quantity,
+                "amt_basis": amt_basis,
+                "amt_gain_difference": sale.amt_gain_difference,
+                "wages_already_amt_income": sale.ordinary,
+                "exercised": lot.purchased,
+            },
+            source="Instructions for Form 6251, lines 2k and 2i",
+        )
+        sale.reasons.append(reason)
+        if sale.ordinary:
+            sale.add(
+                IncomeEvent(
+                    date=sold, kind="amt_adjustment", amount=-sale.ordinary, symbol=lot.symbol, reasons=(reason,)
+                )
+            )
+    return sale

@@ -171,6 +171,9 @@ class Disposition(Frozen):
     gain: Decimal  # proceeds - basis + wash_sale_disallowed (the reportable gain or loss)
     term: Term
     wash_sale_disallowed: Decimal = ZERO  # Form 8949 column (g), code W
+    # ISO shares sold after the year of exercise: the gain figured with their AMT basis (Form 6251
+    # line 2k); None when it is the same as `gain`.
+    amt_gain: Decimal | None = None
     lot_id: str = ""
     sale_id: str = ""
     account: str | None = None

@@ -114,6 +114,19 @@ def summarize_year(
     )
 
 
+def amt_gain_differences(dispositions: Iterable[Disposition], year: int) -> tuple[Decimal, Decimal]:
+    """(short-term, long-term): how much the year's gains are larger (or smaller) for the AMT,
+    from ISO shares whose AMT basis differs (Form 6251 line 2k). Zeros for everyone else."""
+    short = long = ZERO
+    for d in dispositions:
+        if d.amt_gain is not None and d.sold.year == year:
+            if d.term == "short":
+                short += d.amt_gain - d.gain
+            else:
+                long += d.amt_gain - d.gain
+    return short, long
+
+
 def carryovers(
     short_net: Decimal, long_net: Decimal, deducted: Decimal, taxable_income: Decimal | None = None
 ) -> tuple[Decimal, Decimal]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from calc.booking import Ledger, book
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Lot, LotPick, Trade
-from calc.netting import YearSummary, carry_forward, summarize_year
+from calc.netting import YearSummary, amt_gain_differences, carry_forward, summarize_year
 from calc.params import params_for
 from calc.tax import TaxInput, TaxResult, compute_tax
 
@@ -61,17 +61,31 @@ def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
 
 def year_tax(context: TaxContext, ledger: Ledger) -> TaxResult:
     """This year's tax with every sale in the ledger."""
-    summary = year_summary(context, ledger)
     return compute_tax(
-        TaxInput(
-            year=context.year,
-            filing_status=context.filing_status,
-            wages=context.wages + ledger.wages(context.year),
+        tax_input(
+            ledger,
+            year_summary(context, ledger),
+            wages=context.wages,
             qualified_dividends=context.qualified_dividends,
-            amt_adjustments=ledger.amt_adjustments(context.year),
-            short_term=summary.short_term_net,
-            long_term=summary.long_term_net,
         )
+    )
+
+
+def tax_input(ledger: Ledger, summary: YearSummary, wages: Decimal, qualified_dividends: Decimal = ZERO) -> TaxInput:
+    """The return for the summary's year: its netted gains, the ledger's option income and AMT items."""
+    year = summary.year
+    amt_short, amt_long = amt_gain_differences(ledger.dispositions, year)
+    refigured = bool(amt_short or amt_long)
+    return TaxInput(
+        year=year,
+        filing_status=summary.filing_status,
+        wages=wages + ledger.wages(year),
+        qualified_dividends=qualified_dividends,
+        amt_adjustments=ledger.amt_adjustments(year),
+        short_term=summary.short_term_net,
+        long_term=summary.long_term_net,
+        amt_short_term=summary.short_term_net + amt_short if refigured else None,
+        amt_long_term=summary.long_term_net + amt_long if refigured else None,
     )
 
 

@@ -32,6 +32,10 @@ class TaxInput(BaseModel):
     long_term: Decimal = ZERO  # net long-term gain or loss before the loss limit
     qualified_dividends: Decimal = Field(default=ZERO, ge=0)
     amt_adjustments: Decimal = ZERO  # Form 6251 line 2i: ISO bargain element
+    # The year's net short- and long-term gains figured with AMT basis (ISO shares sold after the
+    # year of exercise, Form 6251 line 2k); None: the same as short_term and long_term.
+    amt_short_term: Decimal | None = None
+    amt_long_term: Decimal | None = None
 
 
 class TaxResult(BaseModel):
@@ -282,9 +286,14 @@ def _amt(
     p: YearParams,
     reasons: list[Reason],
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """Form 6251 for a standard-deduction return: AMTI is AGI plus the ISO adjustment."""
+    """Form 6251 for a standard-deduction return: AMTI is AGI plus the ISO adjustments."""
     status = data.filing_status
-    amti = agi + data.amt_adjustments  # lines 1 + 2a (the standard deduction added back) + 2i
+    # Line 2k: capital gains refigured with AMT basis, the loss limit applied to them separately.
+    amt_short = data.short_term if data.amt_short_term is None else data.amt_short_term
+    amt_long = data.long_term if data.amt_long_term is None else data.amt_long_term
+    regular_allowed = allowed_capital_gain(data.short_term + data.long_term, status, p)
+    line_2k = allowed_capital_gain(amt_short + amt_long, status, p) - regular_allowed
+    amti = agi + data.amt_adjustments + line_2k  # lines 1 + 2a (the standard deduction added back) + 2i + 2k
     if status == "mfs":
         zero_exemption_at = p.amt.phaseout_start(status) + p.amt.exemption(status) / p.amt.phaseout_rate
         amti += min(p.amt.mfs_addback_rate * max(ZERO, amti - zero_exemption_at), p.amt.exemption(status))
@@ -295,10 +304,12 @@ def _amt(
     base = max(ZERO, amti - exemption)  # line 6
     if base == 0:
         return amti, exemption, ZERO, ZERO
-    if stack.preferential > 0:
+    # Part III line 12: qualified dividends and net capital gain, as refigured for the AMT.
+    preferential = data.qualified_dividends + max(ZERO, min(amt_long, amt_short + amt_long))
+    if preferential > 0:
         # Part III: the capital-gain rates apply inside AMT too.
         cg = p.capital_gains
-        line13 = stack.preferential
+        line13 = preferential
         line16 = min(base, line13)
         line17 = base - line16
         line18 = _amt_on(line17, status, p)
@@ -319,7 +330,7 @@ def _amt(
         tentative = _amt_on(base, status, p)
     tentative = cents(tentative)
     amt = max(ZERO, tentative - regular_tax)
-    if amt or data.amt_adjustments:
+    if amt or data.amt_adjustments or line_2k:
         reasons.append(
             Reason(
                 rule="amt",
@@ -330,6 +341,7 @@ def _amt(
                     "regular_tax": regular_tax,
                     "amt": amt,
                     "iso_adjustment": data.amt_adjustments,
+                    "capital_gain_adjustment": line_2k,
                 },
                 source="Form 6251 lines 1-11",
             )

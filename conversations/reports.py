@@ -155,6 +155,13 @@ def gains(ctx: Ctx, args: str) -> Outcome:
                 else "Nothing is left to carry forward."
             )
         )
+    amt_difference = sum((d.amt_gain - d.gain for d in sold if d.amt_gain is not None), ZERO)
+    if amt_difference:
+        lines.append(
+            f"For the alternative minimum tax your ISO shares' gains are {fmt.money(abs(amt_difference))} "
+            + ("smaller" if amt_difference < 0 else "larger")
+            + ": their AMT basis is what they were worth at exercise, counted as AMT income back then (Form 6251 line 2k)."
+        )
     if s.wash_sale_disallowed:
         lines.append(
             f"Wash sales: {fmt.money(s.wash_sale_disallowed)} of losses can't be deducted now because you bought the same "

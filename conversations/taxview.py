@@ -18,7 +18,7 @@ from calc import (
 )
 from calc.models import ZERO
 from calc.params import params_for
-from calc.planner import TaxContext, year_summary
+from calc.planner import TaxContext, tax_input, year_summary
 from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Ledger]] = []
@@ -71,24 +71,24 @@ class YearTax:
     def shifted_to_long(self, amount: Decimal) -> TaxResult:
         """The tax if `amount` of this year's short-term gain were long-term instead."""
         i = self.tax_input
-        return compute_tax(
-            i.model_copy(update={"short_term": i.short_term - amount, "long_term": i.long_term + amount})
-        )
+        update = {"short_term": i.short_term - amount, "long_term": i.long_term + amount}
+        if i.amt_short_term is not None and i.amt_long_term is not None:
+            update |= {"amt_short_term": i.amt_short_term - amount, "amt_long_term": i.amt_long_term + amount}
+        return compute_tax(i.model_copy(update=update))
 
 
 def year_tax(state: UserState, ledger: Ledger, year: int) -> YearTax:
     """Tax with the year's capital gains and losses, and without them (carryover still counted)."""
     summary = summary_for(state, ledger, year)
-    p = state.profile
-    base = TaxInput(
-        year=year,
-        filing_status=p.filing_status,
-        wages=p.other_income + ledger.wages(year),
-        amt_adjustments=ledger.amt_adjustments(year),
-        short_term=-summary.carryover_short,
-        long_term=-summary.carryover_long,
+    with_gains = tax_input(ledger, summary, wages=state.profile.other_income)
+    base = with_gains.model_copy(
+        update={
+            "short_term": -summary.carryover_short,
+            "long_term": -summary.carryover_long,
+            "amt_short_term": None,
+            "amt_long_term": None,
+        }
     )
-    with_gains = base.model_copy(update={"short_term": summary.short_term_net, "long_term": summary.long_term_net})
     return YearTax(
         summary=summary, with_gains=compute_tax(with_gains), without_gains=compute_tax(base), tax_input=with_gains
     )

@@ -130,3 +130,11 @@ def test_trades_list_and_export_round_trip_keep_the_option_details(chat: Chat, t
     assert [(t.source, t.price, t.fmv, t.grant_date) for t in imported] == [
         (t.source, t.price, t.fmv, t.grant_date) for t in chat.service.state(1).trades
     ]
+
+
+def test_gains_explains_the_amt_gain_of_iso_shares_sold_later(chat: Chat) -> None:
+    chat.send("/exercise 100 ABC iso strike 10 fmv 50 2024-03-04 granted 2023-01-02")
+    chat.send("/sell 100 ABC 70 2026-03-05")
+    text = chat.send("/gains 2026")
+    assert "$6,000.00 long-term gain" in text
+    assert "ISO shares' gains are $4,000.00 smaller" in text and "line 2k" in text

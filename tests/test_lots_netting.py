@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from calc import Disposition, TaxInput, book, carry_forward, compute_tax, realize, summarize_year
 from calc.netting import carryovers
-from calc.planner import TaxContext, year_summary
+from calc.planner import TaxContext, tax_input, year_summary
 from tests.ledger import ledger
 
 D = Decimal
@@ -138,9 +138,12 @@ def test_iso_sold_in_the_year_of_exercise_has_no_amt_adjustment() -> None:
     # Sold in part, and at a loss: the adjustment leaves for the shares sold only, whatever the price.
     led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-01-02\n2025-05-01 sell 25 XYZ 8"))
     assert led.wages(2025) == 0 and led.amt_adjustments(2025) == 3000
-    # Exercised in December, sold in January: the adjustment stays in the year of exercise.
+    # Exercised in December, sold in January: the adjustment stays in the year of exercise, and the
+    # $4,000 of wages the sale makes were AMT income in 2024 already, so they leave 2025's AMT income.
     led = book(ledger("2024-12-02 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2025-01-06 sell 100 XYZ 60"))
-    assert led.amt_adjustments(2024) == 4000 and led.amt_adjustments(2025) == 0 and led.wages(2025) == 4000
+    assert led.amt_adjustments(2024) == 4000 and led.wages(2025) == 4000 and led.amt_adjustments(2025) == -4000
+    # The $1,000 capital gain is the same either way: $6,000 less the $5,000 AMT basis.
+    assert led.dispositions[0].gain == 1000 and led.dispositions[0].amt_gain is None
 
 
 def test_iso_bargain_element_follows_a_split() -> None:
@@ -177,3 +180,27 @@ def test_planner_chains_carryover_with_the_users_income() -> None:
     low = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(5000)), led)
     high = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(90000)), led)
     assert high.carryover_short == 7000 and low.carryover_short == 10000
+
+
+def test_iso_sold_in_a_later_year_has_its_amt_gain_figured_from_amt_basis() -> None:
+    # 100 ISO shares exercised in 2024 at $10 when worth $50 ($4,000 of AMT income then), sold in
+    # 2026 (qualifying) at $70: $6,000 of long-term gain for regular tax, $2,000 for the AMT.
+    led = book(ledger("2024-03-04 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2026-03-05 sell 100 XYZ 70"))
+    (d,) = led.dispositions
+    assert d.gain == 6000 and d.term == "long" and d.amt_gain == 2000
+    summary = summarize_year(led.dispositions, 2026)
+    r = compute_tax(tax_input(led, summary, wages=D(300000)))
+    regular_only = compute_tax(TaxInput(year=2026, filing_status="single", wages=D(300000), long_term=D(6000)))
+    # Form 6251 line 2k: AMT income is $4,000 less than it would be with the regular gain.
+    assert r.amti == regular_only.amti - 4000
+    assert r.income_tax == regular_only.income_tax  # regular tax doesn't change
+
+
+def test_amt_loss_on_iso_shares_is_limited_separately() -> None:
+    # Sold at $5: a $500 regular loss, a $4,500 AMT loss; the AMT loss counts only $3,000 (Form 6251
+    # instructions: apply the capital loss limit separately), so line 2k is -$2,500, not -$4,000.
+    led = book(ledger("2024-03-04 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2026-03-05 sell 100 XYZ 5"))
+    assert led.dispositions[0].amt_gain == -4500
+    r = compute_tax(tax_input(led, summarize_year(led.dispositions, 2026), wages=D(300000)))
+    regular_only = compute_tax(TaxInput(year=2026, filing_status="single", wages=D(300000), long_term=D(-500)))
+    assert r.amti == regular_only.amti - 2500
