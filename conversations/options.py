@@ -64,7 +64,7 @@ FIELD_WORDS = {
     "grant": "granted",
     "on": "date",
 }
-FILLER = {"shares", "share", "of", "options", "option", "per", "a", "value", "each"}
+FILLER = {"shares", "share", "of", "options", "option", "per", "a", "each"}
 
 
 @dataclass(frozen=True)
