@@ -8,10 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
+from calc.equity import qualifying_from
 from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.params import params_for
-from calc.tax import TaxResult
+from calc.tax import TaxResult, compute_tax
 from conversations.events import Button, FileOut, Reply
 from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
@@ -273,18 +274,57 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
         raise InputError(f"I can't estimate {year}: {error}.") from None
     parts = [d for d in now.dispositions if d.sale_id == "whatif"]
     gain = sum((d.gain for d in parts), ZERO)
+    wages = now.wages(year) - before.wages(year)  # a disqualifying sale of ISO shares
     added = with_sale.with_gains.total - without.with_gains.total
     lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
     for d in parts:
         lines.append("• " + _disposition_line(d, fmt))
+    if wages:
+        lines.append(
+            f"• {fmt.money(wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "
+            "the bargain element is taxed as wages, not as a capital gain."
+        )
     lines.append(
-        f"Total {fmt.signed(gain)}; estimated federal tax for {year} {'+' if added >= 0 else ''}{fmt.money(added)}."
+        f"Total {fmt.signed(gain)}"
+        + (f" of capital gain and {fmt.money(wages)} of wages" if wages else "")
+        + f"; estimated federal tax for {year} {'+' if added >= 0 else ''}{fmt.money(added)}."
     )
     lines.extend("  " + line for line in why_tax(with_sale.with_gains, fmt))
-    waiting = _waiting(ctx, parts, with_sale)
-    if waiting:
-        lines.append(waiting)
+    lines.extend(line for line in (_waiting(ctx, parts, with_sale), _qualifying(ctx, parts, with_sale, wages)) if line)
     return "\n".join(lines)
+
+
+def _qualifying(ctx: Ctx, parts: list[Disposition], with_sale: YearTax, wages: Decimal) -> str:
+    """For ISO shares sold too soon: the first day the sale would qualify, and what that would save
+    on this year's numbers (the wages and short-term gain taxed as long-term gain)."""
+    if not wages:
+        return ""
+    exercises = [ctx.state.trade(d.lot_id.split(".")[0]) for d in parts]
+    dates = [qualifying_from(t.date, t.grant_date) for t in exercises if t is not None and t.source == "iso"]
+    if not dates:
+        return ""
+    wait_until = max(dates)
+    short = sum((d.gain for d in parts if d.term == "short"), ZERO)
+    i = with_sale.tax_input
+    shifted = compute_tax(
+        i.model_copy(
+            update={
+                "wages": i.wages - wages,
+                "short_term": i.short_term - short,
+                "long_term": i.long_term + short + wages,
+            }
+        )
+    )
+    now = with_sale.with_gains
+    saving = (now.income_tax + now.niit) - (shifted.income_tax + shifted.niit)
+    if saving <= 0:
+        return ""
+    return (
+        f"Waiting until {ctx.fmt.day(wait_until)} would make it a qualifying disposition: "
+        f"all {ctx.fmt.money(wages + short)} of it long-term gain instead of wages and short-term gain, about "
+        f"{ctx.fmt.money(saving)} less regular tax and NIIT at the same price and income "
+        "(the alternative minimum tax aside: the exercise's AMT adjustment would then stay)."
+    )
 
 
 def _waiting(ctx: Ctx, parts: list[Disposition], with_sale: YearTax) -> str:

@@ -138,3 +138,15 @@ def test_gains_explains_the_amt_gain_of_iso_shares_sold_later(chat: Chat) -> Non
     text = chat.send("/gains 2026")
     assert "$6,000.00 long-term gain" in text
     assert "ISO shares' gains are $4,000.00 smaller" in text and "line 2k" in text
+
+
+def test_whatif_on_iso_shares_counts_the_wages_and_the_qualifying_date(chat: Chat) -> None:
+    chat.send("/exercise 1000 ABC iso strike 10 fmv 50 2026-03-03 granted 2025-06-10")
+    text = chat.send("/whatif sell 1000 ABC 80")
+    assert "$30,000.00 short-term gain" in text and "$40,000.00 of wages too" in text
+    assert "Total +$30,000.00 of capital gain and $40,000.00 of wages" in text
+    assert "Waiting until Mar 4, 2027, when these shares turn long-term" in text  # the $30,000 part only
+    qualifying = text.split("Waiting until Jun 11, 2027 would make it a qualifying disposition: ")[1]
+    assert qualifying.startswith("all $70,000.00 of it long-term gain")
+    saving = Decimal(qualifying.split("about $")[1].split(" ")[0].replace(",", ""))
+    assert 5_100 < saving < 70_000 * Decimal("0.37")  # more than the long-term date alone saves
