@@ -207,7 +207,7 @@ class HarvestCandidate(Frozen):
 class HarvestPlan(Frozen):
     candidates: tuple[HarvestCandidate, ...]  # every lot with an unrealized loss
     chosen: tuple[HarvestCandidate, ...]  # the wash-safe losses needed to reach the target
-    target: Decimal  # realized net gain + the ordinary-income limit
+    target: Decimal  # the losses that still lower this year's tax: net gains + what is left of the income limit
     harvested: Decimal
     tax_before: TaxResult
     tax_after_gains_offset: TaxResult  # only enough loss to cancel this year's gains
@@ -265,11 +265,13 @@ def harvest(
     candidates.sort(key=lambda c: -c.loss)
     tax_before = year_tax(context, ledger)
     realized = max(ZERO, tax_before.capital_gain)
-    target = realized + loss_limit
+    # Form 1040 line 7 is the net gain, or the loss allowed (never below -limit): losses already
+    # realized use up the limit first, and past it more losses only carry forward.
+    target = max(ZERO, tax_before.capital_gain + loss_limit)
     chosen: list[HarvestCandidate] = []
     harvested = ZERO
     for candidate in candidates:
-        if harvested >= target:
+        if harvested >= target:  # also when target is 0: nothing would lower this year's tax
             break
         if not candidate.wash_risk:
             chosen.append(candidate)

@@ -121,6 +121,12 @@ def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> 
         else:
             text += f". If you sell, don't buy {c.lot.symbol} back before {fmt.day(c.safe_to_rebuy_from)} (wash sale)"
         lines.append(text + ".")
+    if plan.target <= 0:
+        lines.append(
+            f"Your losses so far this year already use the {fmt.money(limit)} limit, so more losses would only "
+            "carry forward to later years. Worth taking if you'd sell anyway: they offset future gains."
+        )
+        return "\n".join(lines)
     if not plan.chosen:
         lines.append("Every loss above is inside a wash-sale window right now; wait for the dates shown.")
         return "\n".join(lines)

@@ -370,7 +370,7 @@ def confirm_delete(ctx: Ctx, trade_id: str) -> Outcome:
     return _remove(ctx, trade, "Deleted")
 
 
-EDITABLE = ("date", "shares", "price", "fees", "symbol")
+EDITABLE = ("date", "shares", "price", "fees", "symbol", "fmv", "granted")
 
 
 def edit(ctx: Ctx, args: str) -> Outcome:
@@ -384,8 +384,19 @@ def edit(ctx: Ctx, args: str) -> Outcome:
         changes = {"date": trade_date(value, ctx.today)}
     elif field in ("shares", "quantity", "qty"):
         changes = {"quantity": quantity(value)}
-    elif field == "price":
-        changes = {"price": money(value, "price", allow_zero=False)}
+    elif field in ("price", "strike"):
+        changes = {"price": money(value, "price", allow_zero=trade.source == "rsu")}
+    elif field in ("fmv", "value", "granted", "grant") and trade.source == "purchase":
+        raise InputError(
+            f"#{trade.id[1:]} is a purchase: only option exercises and vests have a market value and grant date."
+        )
+    elif field in ("fmv", "value"):
+        changes = {"fmv": money(value, "market value", allow_zero=False)}
+    elif field in ("granted", "grant"):
+        granted = trade_date(value, ctx.today)
+        if granted > trade.date:
+            raise InputError("The grant date is after the exercise date. Options are granted first, then exercised.")
+        changes = {"grant_date": granted}
     elif field in ("fees", "fee"):
         changes = {"fees": money(value, "fee")}
     elif field == "symbol":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,3 +151,15 @@ def test_whatif_on_iso_shares_counts_the_wages_and_the_qualifying_date(chat: Cha
     assert qualifying.startswith("all $70,000.00 of it long-term gain")
     saving = Decimal(qualifying.split("about $")[1].split(" ")[0].replace(",", ""))
     assert 5_100 < saving < 70_000 * Decimal("0.37")  # more than the long-term date alone saves
+
+
+def test_edit_an_exercise(chat: Chat) -> None:
+    chat.send("/exercise 500 ABC nso strike 20 fmv 60 2025-05-01")
+    chat.send("/buy 10 XYZ 5 2025-05-02")
+    assert "worth $65.00" in chat.send("/edit 1 fmv 65")
+    assert chat.service.state(1).trades[0].fmv == 65
+    assert "only option exercises and vests" in chat.send("/edit 2 fmv 7")
+    chat.send("/exercise 100 DEF iso strike 1 fmv 9 2025-06-01 granted 2024-01-02")
+    assert "grant date is after" in chat.send("/edit 3 granted 2025-07-01")
+    chat.send("/edit 3 granted 2024-02-01")
+    assert chat.service.state(1).trades[2].grant_date == date(2024, 2, 1)

@@ -145,3 +145,27 @@ def test_raise_cash_picks_shares_and_cheapest_lots(tmp_path: Path) -> None:
     # 1,000 / 40 = 25 shares; the $50 lot makes a loss instead of FIFO's gain.
     assert "To raise $1,000.00 at $40.00 you'd sell 25 XYZ" in text
     assert "Cheaper: sell 25 shares bought Jun 1, 2026" in text
+
+
+def test_harvest_counts_losses_already_taken_this_year(tmp_path: Path) -> None:
+    # $4,500 of losses already realized in 2026 use the whole $3,000 limit: more would only carry forward.
+    trades = trades_of("""
+    2025-05-01 buy 500 ABC 60 id=a
+    2026-02-01 sell 300 ABC 45
+    """)
+    context = TaxContext(year=2026, filing_status="single", wages=D(120000))
+    plan = harvest(trades, {"ABC": D(40)}, WHEN, context, D(3000))
+    assert plan.target == 0 and plan.chosen == () and len(plan.candidates) == 1
+    # $1,000 realized leaves $2,000 of the limit: the suggestion stops once it is reached.
+    trades = trades_of("""
+    2025-05-01 buy 500 ABC 60 id=a
+    2025-06-02 buy 100 XYZ 50 id=x
+    2026-02-01 sell 100 ABC 50
+    """)
+    plan = harvest(trades, {"ABC": D(40), "XYZ": D(10)}, WHEN, context, D(3000))
+    assert plan.target == 2000 and [c.lot.symbol for c in plan.chosen] == ["ABC"]  # its $8,000 loss is enough
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard(income="120000")
+    for line in ["/buy 500 ABC 60 2025-05-01", "/sell 300 ABC 45 2026-02-01", "/price ABC 40"]:
+        chat.send(line)
+    assert "already use the $3,000.00 limit" in chat.send("/harvest")
