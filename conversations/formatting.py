@@ -16,6 +16,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from calc.errors import CalcError, NotEnoughShares
 from calc.models import FilingStatus, Reason
 
 DEFAULT_LOCALE = "en_US"
@@ -89,6 +90,18 @@ class Fmt:
 
     def rate(self, rate: Decimal) -> str:
         return format_percent(rate, format=_RATE, locale=self.locale)
+
+
+def error_words(error: CalcError, fmt: Fmt) -> str:
+    """An engine error in the user's own formats (the engine writes dates as ISO)."""
+    if isinstance(error, NotEnoughShares) and None not in (error.sold_on, error.held, error.wanted):
+        assert error.sold_on is not None and error.held is not None and error.wanted is not None
+        where = f" in {error.account}" if error.account else ""
+        return (
+            f"on {fmt.day(error.sold_on)} you held {fmt.shares(error.held)} {error.symbol}{where}, "
+            f"so you can't sell {fmt.shares(error.wanted)}"
+        )
+    return str(error)
 
 
 def holding_words(reason: Reason, fmt: Fmt) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from calc import CalcError, Trade
 from conversations.events import Button
+from conversations.formatting import error_words
 from conversations.importers import ImportError_, ImportPreview, read_csv
 from conversations.machine import Ctx, Handler, Outcome, ask, say
 from conversations.render.money import counted
@@ -38,7 +39,7 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
     text = describe(ctx, preview, already=len(preview.trades) - len(new))
     if not new:
         return say(ctx, text + "\nNothing new to add.")
-    problem = _booking_problem(ctx.state.trades, new)
+    problem = _booking_problem(ctx, ctx.state.trades, new)
     if problem:
         return say(
             ctx,
@@ -86,11 +87,11 @@ def _merged(existing: Sequence[Trade], new: Sequence[Trade]) -> tuple[Trade, ...
     return (*existing, *sorted(new, key=lambda t: t.date))
 
 
-def _booking_problem(existing: Sequence[Trade], new: Sequence[Trade]) -> str:
+def _booking_problem(ctx: Ctx, existing: Sequence[Trade], new: Sequence[Trade]) -> str:
     try:
         ledger_of(_merged(existing, new))
     except CalcError as error:
-        return str(error)
+        return error_words(error, ctx.fmt)
     return ""
 
 
@@ -105,7 +106,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     existing = {t.id for t in ctx.state.trades}
     incoming = [Trade.model_validate(item) for item in json.loads(wizard.draft["trades"])]
     new = [t for t in incoming if t.id not in existing]
-    problem = _booking_problem(ctx.state.trades, new)
+    problem = _booking_problem(ctx, ctx.state.trades, new)
     if problem:
         return say(ctx, f"I can't add these: {problem}. Nothing was imported.", wizard=None)
     trades = _merged(ctx.state.trades, new)
@@ -130,7 +131,7 @@ def undo_import(ctx: Ctx) -> Outcome:
     try:
         ledger_of(trades)
     except CalcError as error:
-        return say(ctx, f"I can't undo that import: {error}.")
+        return say(ctx, f"I can't undo that import: {error_words(error, ctx.fmt)}.")
     removed = len(ctx.state.trades) - len(trades)
     return say(ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", trades=trades, last_added=())
 

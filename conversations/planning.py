@@ -9,7 +9,7 @@ from calc import CalcError, LotPick
 from calc.params import params_for
 from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
 from conversations.events import Button
-from conversations.formatting import Fmt
+from conversations.formatting import Fmt, error_words
 from conversations.machine import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, TradeLine
 from conversations.prices import DEFAULT_SOURCE
@@ -22,7 +22,7 @@ def best_lots(ctx: Ctx, symbol: str, shares: Decimal, price: Decimal, when: date
     try:
         return plan_sale(ctx.state.trades, symbol, shares, price, when, planning_context(ctx.state, when.year))
     except CalcError as error:
-        raise InputError(f"That sale couldn't happen: {error}.") from None
+        raise InputError(f"That sale couldn't happen: {error_words(error, ctx.fmt)}.") from None
 
 
 def lot_advice(ctx: Ctx, plan: SalePlan) -> tuple[list[str], tuple[tuple[Button, ...], ...]]:

@@ -14,7 +14,7 @@ from calc.models import ZERO
 from calc.params import params_for
 from calc.tax import TaxResult, compute_tax
 from conversations.events import Button, FileOut, Reply
-from conversations.formatting import STATUS_NAMES, Fmt, gain_line, holding_words
+from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
@@ -264,7 +264,7 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
     try:
         now = ledger_of((*state.trades, hypothetical))
     except CalcError as error:
-        raise InputError(f"That sale couldn't happen: {error}.") from None
+        raise InputError(f"That sale couldn't happen: {error_words(error, fmt)}.") from None
     before = ledger_of(state.trades)
     year = when.year
     try:

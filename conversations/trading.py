@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, Lot, LotPick, NotEnoughShares, Trade
+from calc import CalcError, Lot, LotPick, Trade
 from calc.models import ZERO
 from conversations.events import Button, Reply
-from conversations.formatting import Fmt, gain_line, holding_words
+from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
 from conversations.state import UserState
@@ -211,20 +211,8 @@ def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
 def _validated(ctx: Ctx, trades: Sequence[Trade]) -> None:
     try:
         ledger_of(trades)
-    except NotEnoughShares as error:
-        raise InputError(f"I can't record that: {_oversold_words(ctx.fmt, error)}. Nothing was saved.") from None
     except CalcError as error:
-        raise InputError(f"I can't record that: {error}. Nothing was saved.") from None
-
-
-def _oversold_words(fmt: Fmt, error: NotEnoughShares) -> str:
-    if error.sold_on is None or error.held is None or error.wanted is None:
-        return str(error)
-    where = f" in {error.account}" if error.account else ""
-    return (
-        f"on {fmt.day(error.sold_on)} you held {fmt.shares(error.held)} {error.symbol}{where}, "
-        f"so you can't sell {fmt.shares(error.wanted)}"
-    )
+        raise InputError(f"I can't record that: {error_words(error, ctx.fmt)}. Nothing was saved.") from None
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
@@ -311,7 +299,9 @@ def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
     try:
         ledger_of(trades)
     except CalcError as error:
-        raise InputError(f"I can't remove #{trade.id[1:]}: {error} without it. Remove the later sale first.") from None
+        raise InputError(
+            f"I can't remove #{trade.id[1:]}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
+        ) from None
     last = tuple(i for i in ctx.state.last_added if i != trade.id)
     return say(ctx, f"{verb}: #{trade.id[1:]} {_short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
 

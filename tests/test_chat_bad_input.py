@@ -29,6 +29,7 @@ def chat(tmp_path: Path) -> Chat:
         ("/sell 5 XYZ 20 2023-01-10", "held 0 XYZ"),  # a sale before the purchase
         ("/sell 50 XYZ 20 2024-05-10", "on May 10, 2024 you held 10 XYZ, so you can't sell 50"),
         ("/sell 5 ABC 20 2024-05-10", "held 0 ABC"),
+        ("/whatif sell 50 XYZ 30", "on Nov 23, 2026 you held 10 XYZ, so you can't sell 50"),
         ("/buy 5 XYZ", "missing the price"),
         ("/buy", "Which stock"),
         ("/buy 5 !!! 20", "missing the symbol"),
