@@ -114,6 +114,20 @@ def summarize_year(
     )
 
 
+def lost_to_ira(dispositions: Iterable[Disposition], replacement_lot: str | None = None) -> Decimal:
+    """Losses disallowed for good because IRA purchases replaced them (Rev. Rul. 2008-5): part of
+    `wash_sale_disallowed` that no basis ever gets back. Only those `replacement_lot` caused, if given."""
+    return sum(
+        (
+            Decimal(str(r.facts["disallowed"]))
+            for d in dispositions
+            for r in d.reasons
+            if r.rule == "wash.ira_permanent" and replacement_lot in (None, r.facts.get("replacement_lot"))
+        ),
+        ZERO,
+    )
+
+
 def amt_gain_differences(dispositions: Iterable[Disposition], year: int) -> tuple[Decimal, Decimal]:
     """(short-term, long-term): how much the year's gains are larger (or smaller) for the AMT,
     from ISO shares whose AMT basis differs (Form 6251 line 2k). Zeros for everyone else."""

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil import parser as date_parser
 
+from calc.models import AccountType
+
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
 SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}([.\-][A-Z]{1,2})?$")
@@ -115,6 +117,13 @@ class TradeLine:
     price: Decimal
     date: date
     fees: Decimal
+    account: str | None = None  # "IRA" or "Roth IRA": a tax-advantaged account
+    account_type: AccountType = "taxable"
+
+
+# "in my IRA", "Roth IRA", "ira": trades in a tax-advantaged account (no gain or loss to report,
+# and a purchase there can make a taxable loss a wash sale for good).
+IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 
 
 def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | None:
@@ -146,6 +155,11 @@ def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | N
             when = trade_date(found.group(0), today)
             rest = rest[: found.start()] + " " + rest[found.end() :]
             break
+    account: str | None = None
+    ira = IRA.search(rest)
+    if ira:
+        account = f"{ira.group(1).strip().title()} IRA" if ira.group(1) else "IRA"
+        rest = rest[: ira.start()] + " " + rest[ira.end() :]
     fees = Decimal(0)
     fee_match = re.search(r"\b(fees?|commission)\s*[:=]?\s*(\$?[\d,]*\.?\d+)", rest, re.I)
     if fee_match:
@@ -182,6 +196,8 @@ def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | N
         price=money(numbers[1], "price", allow_zero=False),
         date=when,
         fees=fees,
+        account=account,
+        account_type="ira" if account else "taxable",
     )
 
 

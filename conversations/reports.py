@@ -11,6 +11,7 @@ from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummar
 from calc.equity import qualifying_from
 from calc.holding import long_term_from
 from calc.models import ZERO
+from calc.netting import lost_to_ira
 from calc.params import params_for
 from calc.tax import TaxResult, compute_tax
 from conversations.events import Button, FileOut, Reply
@@ -73,6 +74,9 @@ def chart(ctx: Ctx, arg: str) -> Outcome:
 
 def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
     fmt = ctx.fmt
+    if lot.account_type == "ira":  # no holding period or gain that the tax return sees
+        text = f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)} in your {lot.account or 'IRA'}, untaxed until withdrawn"
+        return text + (f"; worth {fmt.money(lot.quantity * price)}" if price is not None else "")
     if ctx.today >= lot.long_term_from:
         term = f"long-term since {fmt.day(lot.long_term_from)}"
     else:
@@ -163,10 +167,16 @@ def gains(ctx: Ctx, args: str) -> Outcome:
             + ("smaller" if amt_difference < 0 else "larger")
             + ": their AMT basis is what they were worth at exercise, counted as AMT income back then (Form 6251 line 2k)."
         )
-    if s.wash_sale_disallowed:
+    lost_for_good = lost_to_ira(sold)
+    if s.wash_sale_disallowed - lost_for_good:
         lines.append(
-            f"Wash sales: {fmt.money(s.wash_sale_disallowed)} of losses can't be deducted now because you bought the same "
-            "stock within 30 days; they're added to the new shares' basis instead."
+            f"Wash sales: {fmt.money(s.wash_sale_disallowed - lost_for_good)} of losses can't be deducted now because "
+            "you bought the same stock within 30 days; they're added to the new shares' basis instead."
+        )
+    if lost_for_good:
+        lines.append(
+            f"Wash sales into an IRA: {fmt.money(lost_for_good)} of losses are disallowed for good, because the "
+            "shares that replaced them were bought in an IRA, where the loss can't go into their basis."
         )
     lines.append("")
     lines.extend(tax_lines(view, fmt))

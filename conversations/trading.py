@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, Lot, LotPick, Trade
+from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.models import ZERO
+from calc.netting import lost_to_ira
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
@@ -225,6 +226,8 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
         fees=line.fees,
         id=next_trade_id(ctx.state),
         lots=picks,
+        account=line.account,
+        account_type=line.account_type,
     )
     return save(ctx, trade, describe_saved)
 
@@ -257,9 +260,14 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     verb = "Bought" if trade.side == "buy" else "Sold"
     head = (
         f"Saved #{trade.id[1:]}: {verb.lower()} {fmt.shares(trade.quantity)} {trade.symbol} at {fmt.money(trade.price)} "
-        f"on {fmt.day(trade.date)}" + (f", fees {fmt.money(trade.fees)}" if trade.fees else "") + "."
+        f"on {fmt.day(trade.date)}"
+        + (f" in your {trade.account}" if trade.account_type == "ira" else "")
+        + (f", fees {fmt.money(trade.fees)}" if trade.fees else "")
+        + "."
     )
     ledger = ledger_of(state.trades)
+    if trade.account_type == "ira":
+        return "\n".join([head, *_ira_words(fmt, ledger.dispositions, trade)])
     if trade.side == "buy":
         lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
         if lot is None:
@@ -283,6 +291,22 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
                 "can't be deducted now; it's added to the new shares' basis."
             )
     return "\n".join(lines)
+
+
+def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> list[str]:
+    lines = [
+        "Trades inside an IRA aren't taxed as they happen: no gain or loss to report, so I leave them out of your gains."
+    ]
+    if trade.side == "sell":
+        return lines
+    lost = lost_to_ira(dispositions, trade.id)
+    if lost:
+        lines.append(
+            f"⚠ But it replaces {trade.symbol} you sold at a loss within 30 days in a taxable account: "
+            f"{fmt.money(lost)} of that loss is disallowed for good. Shares in an IRA can't take the loss into "
+            "their basis (Rev. Rul. 2008-5), so unlike other wash sales you never get it back."
+        )
+    return lines
 
 
 # --- undo, list, edit, delete, price ------------------------------------------------------------
@@ -314,7 +338,8 @@ def _short_trade(fmt: Fmt, t: Trade) -> str:
             f"exercise {fmt.shares(t.quantity)} {t.symbol} {t.source.upper()} at {fmt.money(t.price)} "
             f"(worth {fmt.money(t.fmv or ZERO)}) on {fmt.day(t.date)}"
         )
-    return f"{t.side} {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)} on {fmt.day(t.date)}"
+    where = f" in your {t.account}" if t.account_type == "ira" else ""
+    return f"{t.side} {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)} on {fmt.day(t.date)}{where}"
 
 
 def list_trades(ctx: Ctx, _: str) -> Outcome:

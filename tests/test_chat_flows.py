@@ -170,3 +170,22 @@ def test_gains_carryover_follows_the_users_income(chat: Chat, income: str, carri
     text = chat.send("/gains 2026")
     assert f"{carried} and $0.00 long-term into 2027" in text
     assert (why in text) if why else ("standard deduction" not in text)
+
+
+def test_ira_trades_and_the_permanent_wash_sale(chat: Chat) -> None:
+    chat.onboard(income="90000")
+    chat.send("/buy 10 XYZ 20 2026-01-10")
+    chat.send("/sell 10 XYZ 15 2026-03-01")  # a $50 loss...
+    text = chat.send("/buy 10 XYZ 14 2026-03-10 in my IRA")  # ...replaced inside an IRA
+    assert "in your IRA" in text and "aren't taxed as they happen" in text
+    assert "$50.00 of that loss is disallowed for good" in text
+    trade = chat.service.state(1).trades[-1]
+    assert (trade.account, trade.account_type) == ("IRA", "ira")
+    gains = chat.send("/gains 2026")
+    assert "Wash sales into an IRA: $50.00 of losses are disallowed for good" in gains
+    assert "added to the new shares' basis" not in gains
+    assert "in your IRA, untaxed until withdrawn" in chat.send("/portfolio")
+    assert "on Mar 10, 2026 in your IRA" in chat.send("/trades")
+    # A Roth IRA is its own account: nothing of XYZ is held there.
+    assert "you held 0 XYZ in Roth IRA" in chat.send("sold 10 XYZ at 16 on 2026-04-10 in Roth IRA")
+    assert "in your IRA" in chat.send("sold 10 XYZ at 16 on 2026-04-10 in IRA")

@@ -290,3 +290,14 @@ def test_any_rows_give_a_preview_never_a_crash(header: str, rows: list[list[str]
     assert all(2 <= p.line <= lines and p.reason for p in preview.problems)
     assert len(preview.trades) + len(preview.problems) + preview.skipped <= len(rows)
     assert all(t.quantity > 0 and t.price > 0 and t.fees >= 0 and t.id.startswith("I") for t in preview.trades)
+
+
+def test_an_account_named_ira_is_tax_advantaged() -> None:
+    content = (
+        b"date,side,symbol,quantity,price,account\n"
+        b"2024-01-10,buy,XYZ,10,20,ROTH IRA ...1234\n"
+        b"2024-01-11,buy,XYZ,10,20,Individual ...5678\n"
+        b"2024-01-12,buy,XYZ,10,20,Mirage Fund\n"
+    )
+    trades = read_csv("g.csv", content, today=TODAY).trades
+    assert [t.account_type for t in trades] == ["ira", "taxable", "taxable"]

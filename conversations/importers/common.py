@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from calc.models import Source, Trade
+from conversations.parsing import IRA
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def trade(
             price=per_share,
             fees=cost,
             account=account or None,
+            account_type="ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
             source=source,
             fmv=fmv,
             grant_date=granted,
