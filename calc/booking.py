@@ -48,6 +48,10 @@ class Ledger(Frozen):
     dispositions: tuple[Disposition, ...]
     income: tuple[IncomeEvent, ...] = ()
 
+    def taxable_lots(self) -> tuple[Lot, ...]:
+        """The lots whose gains and holding periods a tax return sees (not those held in an IRA)."""
+        return tuple(lot for lot in self.lots if lot.account_type == "taxable")
+
     def wages(self, year: int) -> Decimal:
         """Ordinary income from equity compensation in `year` (NSO/RSU/disqualifying ISO)."""
         return sum((e.amount for e in self.income if e.kind == "wages" and e.date.year == year), ZERO)

@@ -237,9 +237,9 @@ def harvest(
     """
     ledger = book(trades)
     candidates = []
-    for lot in ledger.lots:
+    for lot in ledger.taxable_lots():
         price = prices.get(lot.symbol)
-        if price is None or lot.account_type != "taxable" or lot.quantity * price >= lot.basis:
+        if price is None or lot.quantity * price >= lot.basis:
             continue
         recent = [
             t.date

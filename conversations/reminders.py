@@ -120,7 +120,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     )
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
     losses = ZERO
-    for lot in ledger.lots:
+    for lot in ledger.taxable_lots():
         price = prices.get(lot.symbol)
         if price is not None and lot.quantity * price < lot.basis:
             losses += lot.basis - lot.quantity * price
@@ -142,7 +142,7 @@ def _long_term(
     ahead = state.profile.reminder_days
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
     out: list[tuple[Due, Text]] = []
-    for lot in ledger.lots:
+    for lot in ledger.taxable_lots():
         price = prices.get(lot.symbol)
         if price is None or lot.quantity * price <= lot.basis:
             continue

@@ -75,6 +75,21 @@ def test_long_term_reminder_says_what_waiting_saves() -> None:
     assert "turn long-term on Dec 2, 2026" in before.text and "waiting saves about $27.00" in before.text
 
 
+def test_lots_in_an_ira_get_no_long_term_or_harvest_reminders() -> None:
+    s = state()
+    ira = ledger("2025-12-01 buy 10 IRAX 100 account=ira\n2026-06-01 buy 5 IRAL 100 account=ira")
+    s = s.model_copy(
+        update={
+            "trades": (*s.trades, *(t.model_copy(update={"id": f"R{i}"}) for i, t in enumerate(ira))),
+            "prices": {**s.prices, "IRAX": D(150), "IRAL": D(50)},
+        }
+    )
+    found = reminders(s, date(2026, 11, 23), date(2026, 12, 31))
+    assert not [r for r in found if "IRAX" in r.key or "IRAX" in r.text]  # its gain is never taxed
+    (dec1,) = [r for r in found if r.on == date(2026, 12, 1)]
+    assert "Unrealized losses you could harvest: $250.00" in dec1.text  # LOS only, not the IRA's IRAL
+
+
 def test_reminders_off_means_none() -> None:
     s = state()
     off = s.model_copy(update={"profile": s.profile.model_copy(update={"reminders": False})})
