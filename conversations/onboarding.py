@@ -127,7 +127,7 @@ def answer_status(ctx: Ctx, text: str) -> Outcome:
 
 
 def answer_income(ctx: Ctx, text: str) -> Outcome:
-    return _next(ctx, ASKING_OTHER_INCOME, other_income=money(text, "income"))
+    return _next(ctx, ASKING_OTHER_INCOME, other_income=money(text, "income", locale=ctx.fmt.locale))
 
 
 def answer_carryover(ctx: Ctx, text: str) -> Outcome:
@@ -136,8 +136,8 @@ def answer_carryover(ctx: Ctx, text: str) -> Outcome:
         parts = ["0", "0"]
     if len(parts) != 2:
         raise InputError("Send two amounts, short-term then long-term, like 1,200 3,500 (or 0 0, or None).")
-    short_term = money(parts[0], "short-term carryover")
-    long_term = money(parts[1], "long-term carryover")
+    short_term = money(parts[0], "short-term carryover", locale=ctx.fmt.locale)
+    long_term = money(parts[1], "long-term carryover", locale=ctx.fmt.locale)
     return _next(ctx, ASKING_CARRYOVER, carryover_short=short_term, carryover_long=long_term)
 
 

@@ -20,7 +20,7 @@ from calc.tax import compute_tax
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt
 from conversations.machine import Ctx, Handler, Outcome, ask, while_asking
-from conversations.parsing import InputError, money, quantity, symbol, trade_date
+from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
 from conversations.taxview import ledger_of, tax_known, year_tax
 from conversations.trading import (
@@ -83,7 +83,7 @@ class Grant:
 # --- commands ------------------------------------------------------------------------------------
 def exercise(ctx: Ctx, args: str) -> Outcome:
     if args:
-        return record(ctx, grant_line(args, "exercise", ctx.today))
+        return record(ctx, grant_line(args, "exercise", ctx.today, ctx.fmt.locale))
     return ask(
         ctx,
         "exercise",
@@ -95,11 +95,11 @@ def exercise(ctx: Ctx, args: str) -> Outcome:
 
 def vest(ctx: Ctx, args: str) -> Outcome:
     if args:
-        return record(ctx, grant_line(args, "vest", ctx.today))
+        return record(ctx, grant_line(args, "vest", ctx.today, ctx.fmt.locale))
     return ask(ctx, "vest", ASKING_SYMBOL, "Which stock vested? Send the ticker symbol, like AAPL.", {"kind": "rsu"})
 
 
-def grant_line(args: str, command: str, today: dt.date) -> Grant:
+def grant_line(args: str, command: str, today: dt.date, locale: Locale_ = US) -> Grant:
     """Read '1000 XYZ nso strike 10 fmv 50 2026-02-02 granted 2024-01-15' (or '/vest 10 XYZ fmv 120 2026-03-03')."""
     help_ = EXERCISE_HELP if command == "exercise" else VEST_HELP
     fields: dict[str, list[str]] = {"head": []}
@@ -121,7 +121,7 @@ def grant_line(args: str, command: str, today: dt.date) -> Grant:
     for word in fields["head"]:
         if word.lower() in KINDS and command == "exercise":
             kind = KINDS[word.lower()]
-        elif not numbers and re.fullmatch(r"[\d,]*\.?\d+", word):
+        elif not numbers and NUMBER.match(word):
             numbers.append(word)
         elif not ticker and re.fullmatch(r"[A-Za-z][A-Za-z0-9.\-]{0,7}", word):
             ticker = word
@@ -146,15 +146,15 @@ def grant_line(args: str, command: str, today: dt.date) -> Grant:
             "For ISOs I need the grant date too (Form 3921 box 1): it decides when a sale is a qualifying "
             f"disposition. {help_}"
         )
-    when = trade_date(" ".join(date_words), today)
-    granted = trade_date(" ".join(granted_words), today) if granted_words else None
+    when = trade_date(" ".join(date_words), today, locale)
+    granted = trade_date(" ".join(granted_words), today, locale) if granted_words else None
     return _checked(
         Grant(
             kind=kind,
-            quantity=quantity(numbers[0]),
+            quantity=quantity(numbers[0], locale),
             symbol=symbol(ticker),
-            strike=money(strike_words[0], "strike price") if strike_words else ZERO,
-            fmv=money(fmv_words[0], "market value", allow_zero=False),
+            strike=money(strike_words[0], "strike price", locale=locale) if strike_words else ZERO,
+            fmv=money(fmv_words[0], "market value", allow_zero=False, locale=locale),
             date=when,
             granted=granted,
         )
@@ -184,7 +184,7 @@ def answer_kind(ctx: Ctx, text: str) -> Outcome:
 def answer_shares(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "quantity": str(quantity(text))}
+    draft = {**wizard.draft, "quantity": str(quantity(text, ctx.fmt.locale))}
     if wizard.flow == "vest":
         return _ask_fmv(ctx, wizard.flow, draft)
     return ask(ctx, wizard.flow, ASKING_STRIKE, "What was the strike (exercise) price per share? (like 12.50)", draft)
@@ -193,7 +193,9 @@ def answer_shares(ctx: Ctx, text: str) -> Outcome:
 def answer_strike(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    return _ask_fmv(ctx, wizard.flow, {**wizard.draft, "strike": str(money(text, "strike price"))})
+    return _ask_fmv(
+        ctx, wizard.flow, {**wizard.draft, "strike": str(money(text, "strike price", locale=ctx.fmt.locale))}
+    )
 
 
 def _ask_fmv(ctx: Ctx, flow: str, draft: dict[str, str]) -> Outcome:
@@ -207,7 +209,7 @@ def _ask_fmv(ctx: Ctx, flow: str, draft: dict[str, str]) -> Outcome:
 def answer_fmv(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "fmv": str(money(text, "market value", allow_zero=False))}
+    draft = {**wizard.draft, "fmv": str(money(text, "market value", allow_zero=False, locale=ctx.fmt.locale))}
     if draft["kind"] == "iso":
         return ask(
             ctx,
@@ -222,7 +224,7 @@ def answer_fmv(ctx: Ctx, text: str) -> Outcome:
 def answer_grant_date(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    return record(ctx, _checked(_from_draft(wizard.draft, trade_date(text, ctx.today))))
+    return record(ctx, _checked(_from_draft(wizard.draft, trade_date(text, ctx.today, ctx.fmt.locale))))
 
 
 def _from_draft(draft: dict[str, str], granted: dt.date | None) -> Grant:

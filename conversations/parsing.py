@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from babel import Locale
+from babel.dates import get_date_format
+from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, parse_decimal
 from dateutil import parser as date_parser
 
-from calc.models import AccountType
+from calc.models import ZERO, AccountType
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
@@ -24,30 +27,62 @@ class InputError(ValueError):
     """Bad input; the message tells the user what to send instead."""
 
 
-def money(text: str, what: str = "price", allow_zero: bool = True) -> Decimal:
-    cleaned = text.strip().replace("$", "").replace(",", "").replace("_", "")
+Locale_ = Locale | str
+US = "en_US"
+# Digits and the separators people group and split them with; no signs, exponents or words.
+NUMERAL = re.compile(r"^[\d.,'\u00a0\u202f ]*\d[\d.,'\u00a0\u202f ]*$")
+
+
+def number(text: str, what: str, locale: Locale_ = US) -> Decimal:
+    """A number as the user's locale writes it (1,250.50 in the US, 1.250,50 in Germany).
+
+    Read strictly, so "120,50" from a US user is a question, not 12,050; a non-US user may also
+    write it the US way ("120.50"). Raises InputError saying how to write it.
+    """
+    cleaned = text.strip().replace("$", "").replace("_", "")
+    if cleaned.startswith("-") and NUMERAL.match(cleaned[1:]):
+        raise InputError(f"The {what} can't be negative.")
+    if not NUMERAL.match(cleaned):
+        raise InputError(f"I couldn't read “{short(text)}” as a {what}. Send a number like {_example(locale)}.")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(f"I couldn't read “{short(text)}” as a {what}. Send a number like 20 or 1,250.50.") from None
-    if not value.is_finite():
-        raise InputError(f"The {what} must be a number like 20 or 1,250.50.")
+        return parse_decimal(_spaces_as_groups(cleaned, locale), locale=locale, strict=True)
+    except NumberFormatError as error:
+        if str(locale) != US:
+            try:
+                return parse_decimal(cleaned, locale=US, strict=True)
+            except NumberFormatError:
+                pass
+        if error.suggestions:
+            raise InputError(
+                f"“{short(text)}” could be read two ways: did you mean {' or '.join(error.suggestions)}?"
+            ) from None
+        raise InputError(
+            f"I couldn't read “{short(text)}” as a {what}. Send a number like {_example(locale)}."
+        ) from None
+
+
+def _spaces_as_groups(text: str, locale: Locale_) -> str:
+    """French and others group with a narrow space; people type a plain one."""
+    group = get_group_symbol(locale)
+    return re.sub(r"[ \u00a0\u202f]", group, text) if group.isspace() else text
+
+
+def _example(locale: Locale_) -> str:
+    return f"20 or {format_decimal(Decimal('1250.50'), format='#,##0.00', locale=locale)}"
+
+
+def money(text: str, what: str = "price", allow_zero: bool = True, locale: Locale_ = US) -> Decimal:
+    value = number(text, what, locale)
     if value < 0 or (value == 0 and not allow_zero):
         raise InputError(f"The {what} must be more than zero." if not allow_zero else f"The {what} can't be negative.")
     if value > Decimal("1e12"):
-        raise InputError(f"That {what} looks too large. Send a number like 20 or 1,250.50.")
+        raise InputError(f"That {what} looks too large. Send a number like {_example(locale)}.")
     return value
 
 
-def quantity(text: str) -> Decimal:
-    cleaned = text.strip().replace(",", "").replace("_", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(
-            f"I couldn't read “{short(text)}” as a number of shares. Send something like 100 or 2.5."
-        ) from None
-    if not value.is_finite() or value <= 0:
+def quantity(text: str, locale: Locale_ = US) -> Decimal:
+    value = ZERO if text.strip().startswith("-") else number(text, "number of shares", locale)
+    if value <= 0:
         raise InputError("The number of shares must be more than zero, like 100 or 2.5.")
     if value > Decimal("1e10"):
         raise InputError("That number of shares looks too large.")
@@ -61,8 +96,9 @@ def symbol(text: str) -> str:
     return cleaned
 
 
-def trade_date(text: str, today: date) -> date:
-    """A trade date: ISO, US style (1/10/2024), words (Jan 10 2024), today or yesterday; not in the future."""
+def trade_date(text: str, today: date, locale: Locale_ = US) -> date:
+    """A trade date: ISO, the locale's own order (1/10/2024 in the US, 10.1.2024 or 10/1/2024 where the
+    day comes first), words (Jan 10 2024), today or yesterday; not in the future."""
     cleaned = text.strip().lower().rstrip(".")
     if cleaned in ("today", "now"):
         return today
@@ -77,7 +113,9 @@ def trade_date(text: str, today: date) -> date:
             parsed = date.fromisoformat(cleaned)
         else:
             default = date(today.year, 1, 1)
-            parsed = date_parser.parse(cleaned, default=_as_datetime(default), dayfirst=False, yearfirst=False).date()
+            parsed = date_parser.parse(
+                cleaned, default=_as_datetime(default), dayfirst=_day_first(locale), yearfirst=False
+            ).date()
     except (ValueError, OverflowError):
         raise InputError(DATE_HELP.format(text=short(text))) from None
     if not re.search(r"\d{4}", cleaned) and parsed > today:
@@ -87,6 +125,11 @@ def trade_date(text: str, today: date) -> date:
     if parsed < EARLIEST:
         raise InputError(f"{parsed.isoformat()} is too long ago for me. Send a date after 1970.")
     return parsed
+
+
+def _day_first(locale: Locale_) -> bool:
+    pattern = get_date_format("short", locale=locale).pattern.lower()
+    return pattern.find("d") < pattern.find("m")
 
 
 def _as_datetime(day: date) -> datetime:
@@ -99,11 +142,12 @@ MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-
 DATE_PATTERNS = [
     re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),
     re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"),  # 10.01.2026, day first, as German and others write it
     re.compile(MONTH.pattern + r"\s+\d{1,2}(st|nd|rd|th)?(,?\s+\d{4})?\b", re.I),
     re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+" + MONTH.pattern + r"(,?\s+\d{4})?", re.I),
     re.compile(r"\b(today|yesterday|tomorrow)\b", re.I),
 ]
-NUMBER = re.compile(r"^\$?\d[\d,]*(\.\d+)?$|^\$?\.\d+$")
+NUMBER = re.compile(r"^\$?\d[\d.,']*$|^\$?[.,]\d+$")
 FILLER = {"shares", "share", "sh", "of", "at", "@", "on", "for", "each", "per", "a", "i", "x", "stock", "stocks"}
 BUY_WORDS = {"buy", "bought", "purchase", "purchased", "/buy"}
 SELL_WORDS = {"sell", "sold", "/sell"}
@@ -126,7 +170,7 @@ class TradeLine:
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 
 
-def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | None:
+def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ = US) -> TradeLine | None:
     """Parse "buy 100 XYZ 20 2024-01-10", "bought 10 AAPL at $150 on March 1", "/sell 5 VTI @ 210.5 fees 1".
 
     Returns None when the text has no trade in it at all (so other readers can try);
@@ -152,7 +196,7 @@ def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | N
     for pattern in DATE_PATTERNS:
         found = pattern.search(rest)
         if found:
-            when = trade_date(found.group(0), today)
+            when = trade_date(found.group(0), today, locale)
             rest = rest[: found.start()] + " " + rest[found.end() :]
             break
     account: str | None = None
@@ -161,9 +205,9 @@ def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | N
         account = f"{ira.group(1).strip().title()} IRA" if ira.group(1) else "IRA"
         rest = rest[: ira.start()] + " " + rest[ira.end() :]
     fees = Decimal(0)
-    fee_match = re.search(r"\b(fees?|commission)\s*[:=]?\s*(\$?[\d,]*\.?\d+)", rest, re.I)
+    fee_match = re.search(r"\b(fees?|commission)\s*[:=]?\s*(\$?[\d.,]*\d)", rest, re.I)
     if fee_match:
-        fees = money(fee_match.group(2), "fee")
+        fees = money(fee_match.group(2), "fee", locale=locale)
         rest = rest[: fee_match.start()] + " " + rest[fee_match.end() :]
     numbers: list[str] = []
     symbols: list[str] = []
@@ -191,9 +235,9 @@ def trade_line(text: str, today: date, side: str | None = None) -> TradeLine | N
         raise InputError(f"{problem} {TRADE_HELP.format(side=side)}")
     return TradeLine(
         side=side,
-        quantity=quantity(numbers[0]),
+        quantity=quantity(numbers[0], locale),
         symbol=symbol(symbols[0]),
-        price=money(numbers[1], "price", allow_zero=False),
+        price=money(numbers[1], "price", allow_zero=False, locale=locale),
         date=when,
         fees=fees,
         account=account,

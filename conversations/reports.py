@@ -246,19 +246,19 @@ def whatif(ctx: Ctx, args: str) -> Outcome:
         )
     ticker = symbol(found.group("sym"))
     if found.group("price"):
-        at = money(found.group("price"), "price", allow_zero=False)
+        at = money(found.group("price"), "price", allow_zero=False, locale=ctx.fmt.locale)
     elif ticker in ctx.state.prices:
         at = ctx.state.prices[ticker]
     else:
         raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
     if raising:
-        cash = money(found.group("cash"), "amount to raise", allow_zero=False)
+        cash = money(found.group("cash"), "amount to raise", allow_zero=False, locale=ctx.fmt.locale)
         shares = Decimal(math.ceil(cash / at))  # whole shares, enough to raise at least that much
         heading = (
             f"To raise {ctx.fmt.money(cash)} at {ctx.fmt.money(at)} you'd sell {ctx.fmt.shares(shares)} {ticker}.\n"
         )
     else:
-        shares = quantity(found.group("qty"))
+        shares = quantity(found.group("qty"), ctx.fmt.locale)
         heading = ""
     text = heading + what_if_sale(ctx, ticker, shares, at, ctx.today)
     plan = best_lots(ctx, ticker, shares, at, ctx.today)

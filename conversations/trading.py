@@ -36,7 +36,7 @@ def sell(ctx: Ctx, args: str) -> Outcome:
 
 def _start(ctx: Ctx, side: str, args: str) -> Outcome:
     if args:
-        line = trade_line(f"/{side} {args}", ctx.today)
+        line = trade_line(f"/{side} {args}", ctx.today, locale=ctx.fmt.locale)
         assert line is not None
         return record(ctx, line)
     verb = "buy" if side == "buy" else "sell"
@@ -44,7 +44,7 @@ def _start(ctx: Ctx, side: str, args: str) -> Outcome:
 
 
 def from_plain_text(ctx: Ctx, text: str) -> Outcome | None:
-    line = trade_line(text, ctx.today)
+    line = trade_line(text, ctx.today, locale=ctx.fmt.locale)
     return None if line is None else record(ctx, line)
 
 
@@ -77,7 +77,7 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
 def answer_date(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    when = trade_date(text, ctx.today)
+    when = trade_date(text, ctx.today, ctx.fmt.locale)
     draft = {**wizard.draft, "date": when.isoformat()}
     if wizard.flow == "sell":
         owned = held(ledger_of([t for t in ctx.state.trades if t.date <= when]), draft["symbol"])
@@ -92,7 +92,7 @@ def answer_date(ctx: Ctx, text: str) -> Outcome:
 def answer_quantity(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    shares = quantity(text)
+    shares = quantity(text, ctx.fmt.locale)
     draft = {**wizard.draft, "quantity": str(shares)}
     return ask(ctx, wizard.flow, ASKING_PRICE, "At what price per share? (like 20 or 187.50)", draft)
 
@@ -100,7 +100,7 @@ def answer_quantity(ctx: Ctx, text: str) -> Outcome:
 def answer_price(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "price": str(money(text, "price", allow_zero=False))}
+    draft = {**wizard.draft, "price": str(money(text, "price", allow_zero=False, locale=ctx.fmt.locale))}
     return ask(
         ctx,
         wizard.flow,
@@ -114,7 +114,7 @@ def answer_price(ctx: Ctx, text: str) -> Outcome:
 def answer_fees(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "fees": str(money(text, "fee"))}
+    draft = {**wizard.draft, "fees": str(money(text, "fee", locale=ctx.fmt.locale))}
     line = _line(wizard.flow, draft)
     if wizard.flow == "sell":
         lots = _open_lots(ctx, line)
@@ -396,24 +396,24 @@ def edit(ctx: Ctx, args: str) -> Outcome:
     field, value = parts[1].lower(), parts[2]
     changes: dict[str, object]
     if field in ("date", "day"):
-        changes = {"date": trade_date(value, ctx.today)}
+        changes = {"date": trade_date(value, ctx.today, ctx.fmt.locale)}
     elif field in ("shares", "quantity", "qty"):
-        changes = {"quantity": quantity(value)}
+        changes = {"quantity": quantity(value, ctx.fmt.locale)}
     elif field in ("price", "strike"):
-        changes = {"price": money(value, "price", allow_zero=trade.source == "rsu")}
+        changes = {"price": money(value, "price", allow_zero=trade.source == "rsu", locale=ctx.fmt.locale)}
     elif field in ("fmv", "value", "granted", "grant") and trade.source == "purchase":
         raise InputError(
             f"#{trade.id[1:]} is a purchase: only option exercises and vests have a market value and grant date."
         )
     elif field in ("fmv", "value"):
-        changes = {"fmv": money(value, "market value", allow_zero=False)}
+        changes = {"fmv": money(value, "market value", allow_zero=False, locale=ctx.fmt.locale)}
     elif field in ("granted", "grant"):
-        granted = trade_date(value, ctx.today)
+        granted = trade_date(value, ctx.today, ctx.fmt.locale)
         if granted > trade.date:
             raise InputError("The grant date is after the exercise date. Options are granted first, then exercised.")
         changes = {"grant_date": granted}
     elif field in ("fees", "fee"):
-        changes = {"fees": money(value, "fee")}
+        changes = {"fees": money(value, "fee", locale=ctx.fmt.locale)}
     elif field == "symbol":
         changes = {"symbol": symbol(value)}
     else:
@@ -428,7 +428,7 @@ def price(ctx: Ctx, args: str) -> Outcome:
     parts = args.replace("@", " ").split()
     if len(parts) != 2:
         raise InputError("Send the symbol and today's price, like /price XYZ 187.50.")
-    ticker, value = symbol(parts[0]), money(parts[1], "price", allow_zero=False)
+    ticker, value = symbol(parts[0]), money(parts[1], "price", allow_zero=False, locale=ctx.fmt.locale)
     prices = {**ctx.state.prices, ticker: value}
     return say(ctx, f"Noted: {ticker} at {ctx.fmt.money(value)}. /portfolio shows unrealized gains.", prices=prices)
 

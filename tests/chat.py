@@ -14,15 +14,18 @@ _ids = itertools.count()
 
 
 class Chat:
-    def __init__(self, db: Path, user_id: int = 1, now: datetime = NOW) -> None:
+    def __init__(self, db: Path, user_id: int = 1, now: datetime = NOW, locale: str | None = None) -> None:
         self.db = db
+        self.locale = locale  # the language Telegram would report
         self.service = ChatService(db)
         self.user_id = user_id
         self.now = now
         self.last: list[Reply] = []
 
     def send(self, text: str, event_id: str | None = None) -> str:
-        return self._run(Event(kind="text", id=event_id or f"e{next(_ids)}", now=self.now, text=text))
+        return self._run(
+            Event(kind="text", id=event_id or f"e{next(_ids)}", now=self.now, text=text, locale=self.locale)
+        )
 
     def tap(self, label: str) -> str:
         buttons = [b for r in self.last for row in r.buttons for b in row]
@@ -31,14 +34,16 @@ class Chat:
         return self.press(match[0].data)
 
     def press(self, data: str, event_id: str | None = None) -> str:
-        return self._run(Event(kind="button", id=event_id or f"e{next(_ids)}", now=self.now, data=data))
+        return self._run(
+            Event(kind="button", id=event_id or f"e{next(_ids)}", now=self.now, data=data, locale=self.locale)
+        )
 
     def _run(self, event: Event) -> str:
         self.last = self.service.process(self.user_id, event)
         return "\n".join(r.text for r in self.last)
 
     def restart(self) -> Chat:
-        return Chat(self.db, self.user_id, self.now)
+        return Chat(self.db, self.user_id, self.now, self.locale)
 
     def onboard(self, status: str = "Single", income: str = "85000") -> None:
         self.send("/start")
