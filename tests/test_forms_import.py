@@ -27,7 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "brokers"
 TODAY = date(2026, 11, 23)
 D = Decimal
 OPTIONS = "of options trades (not supported yet)"
-NOT_TRADES = "that aren't trades (dividends, interest, transfers, totals)"
+NOT_TRADES = "of other activity (dividends, interest, transfers, totals)"
 
 
 @pytest.mark.parametrize(

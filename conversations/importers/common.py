@@ -27,7 +27,7 @@ class Skip:
     reason: str
 
 
-NOT_A_TRADE = Skip("that aren't trades (dividends, interest, transfers, totals)")
+NOT_A_TRADE = Skip("of other activity (dividends, interest, transfers, totals)")
 OPTION = Skip("of options trades (not supported yet)")
 
 Result = Trade | Problem | Skip | None
