@@ -46,6 +46,14 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
         lines.append(
             f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
         )
+    granted = {t.id for t in ctx.state.trades if t.source in ("nso", "iso", "rsu")}
+    if any(d.lot_id.split(".")[0] in granted for d in ledger.dispositions if d.sold.year == year):
+        lines.append(
+            "Some sales are of shares from options or RSUs. Brokers often report their basis on the 1099-B as the "
+            "strike or $0, leaving out the part already taxed as wages: if yours does, enter the 1099-B's basis in "
+            "column (e) and the difference in column (g) with code B, so that income isn't taxed twice. "
+            "The basis here already includes it."
+        )
     lines.append(
         f"Box {box}/{form.long.box} is checked: {BOX_MEANING[box]}. "
         + ("If your 1099-B says otherwise, send /form8949 {year} B (or C). " if box == "A" else "").format(year=year)

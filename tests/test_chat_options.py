@@ -163,3 +163,13 @@ def test_edit_an_exercise(chat: Chat) -> None:
     assert "grant date is after" in chat.send("/edit 3 granted 2025-07-01")
     chat.send("/edit 3 granted 2024-02-01")
     assert chat.service.state(1).trades[2].grant_date == date(2024, 2, 1)
+
+
+def test_form8949_warns_about_the_brokers_basis_for_option_shares(chat: Chat) -> None:
+    chat.send("/exercise 100 ABC nso strike 10 fmv 50 2025-03-03")
+    chat.send("/sell 100 ABC 60 2026-03-05")
+    text = chat.send("/form8949 2026")
+    assert "shares from options or RSUs" in text and "code B" in text
+    chat.send("/buy 10 XYZ 5 2025-01-02")
+    chat.send("/sell 10 XYZ 6 2025-06-02")
+    assert "code B" not in chat.send("/form8949 2025")  # plain purchases: nothing to warn about
