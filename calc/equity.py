@@ -145,8 +145,8 @@ def disposition(
             source="Instructions for Form 6251, lines 2k and 2i",
         )
         sale.reasons.append(reason)
-        if sale.ordinary:
-            sale.add(
+        if sale.ordinary:  # the reason is on the sale already: the event only carries it
+            sale.income.append(
                 IncomeEvent(
                     date=sold, kind="amt_adjustment", amount=-sale.ordinary, symbol=lot.symbol, reasons=(reason,)
                 )

@@ -13,7 +13,7 @@ from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.netting import lost_to_ira
 from calc.params import params_for
-from calc.tax import TaxResult, compute_tax
+from calc.tax import TaxResult
 from conversations.events import Button, FileOut, Reply
 from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words
 from conversations.machine import Ctx, Outcome, say
@@ -315,16 +315,7 @@ def _qualifying(ctx: Ctx, parts: list[Disposition], with_sale: YearTax, wages: D
         return ""
     wait_until = max(dates)
     short = sum((d.gain for d in parts if d.term == "short"), ZERO)
-    i = with_sale.tax_input
-    shifted = compute_tax(
-        i.model_copy(
-            update={
-                "wages": i.wages - wages,
-                "short_term": i.short_term - short,
-                "long_term": i.long_term + short + wages,
-            }
-        )
-    )
+    shifted = with_sale.shifted_to_long(short, from_wages=wages)
     now = with_sale.with_gains
     saving = (now.income_tax + now.niit) - (shifted.income_tax + shifted.niit)
     if saving <= 0:

@@ -68,10 +68,15 @@ class YearTax:
     def added(self) -> Decimal:
         return self.with_gains.total - self.without_gains.total
 
-    def shifted_to_long(self, amount: Decimal) -> TaxResult:
-        """The tax if `amount` of this year's short-term gain were long-term instead."""
+    def shifted_to_long(self, amount: Decimal, from_wages: Decimal = ZERO) -> TaxResult:
+        """The tax if `amount` of this year's short-term gain, and `from_wages` of its wages (an ISO
+        sale's bargain element, when the sale would qualify), were long-term gain instead."""
         i = self.tax_input
-        update = {"short_term": i.short_term - amount, "long_term": i.long_term + amount}
+        update = {
+            "short_term": i.short_term - amount,
+            "long_term": i.long_term + amount + from_wages,
+            "wages": i.wages - from_wages,
+        }
         if i.amt_short_term is not None and i.amt_long_term is not None:
             update |= {"amt_short_term": i.amt_short_term - amount, "amt_long_term": i.amt_long_term + amount}
         return compute_tax(i.model_copy(update=update))

@@ -144,6 +144,7 @@ def test_iso_sold_in_the_year_of_exercise_has_no_amt_adjustment() -> None:
     assert led.amt_adjustments(2024) == 4000 and led.wages(2025) == 4000 and led.amt_adjustments(2025) == -4000
     # The $1,000 capital gain is the same either way: $6,000 less the $5,000 AMT basis.
     assert led.dispositions[0].gain == 1000 and led.dispositions[0].amt_gain is None
+    assert [r.rule for r in led.dispositions[0].reasons].count("equity.iso_amt_basis") == 1
 
 
 def test_iso_bargain_element_follows_a_split() -> None:
