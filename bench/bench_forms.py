@@ -13,10 +13,10 @@ from typing import Any
 
 from calc import book
 from calc.form8949 import form_8949, schedule_d
-from conversations.importers import MAX_ROWS, read_csv
-from conversations.render.charts import gains_by_month, lot_timeline
-from conversations.render.form8949_csv import form_csv
-from conversations.render.form8949_pdf import form_pdf
+from conversations.files.importers import MAX_ROWS, read_csv
+from conversations.files.render.charts import gains_by_month, lot_timeline
+from conversations.files.render.form8949_csv import form_csv
+from conversations.files.render.form8949_pdf import form_pdf
 
 SALES = 2_000
 

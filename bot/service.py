@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.storage import Store, open_database
 from conversations.events import Event, Reply
-from conversations.machine import handle
+from conversations.router import handle
 from conversations.state import UserState
 
 

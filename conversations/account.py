@@ -6,7 +6,7 @@ import csv
 import io
 
 from conversations.events import Button, FileOut, Reply
-from conversations.machine import Ctx, Handler, Outcome, say
+from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.onboarding import DISCLAIMER
 from conversations.state import UserState
 

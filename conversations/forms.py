@@ -6,11 +6,11 @@ from typing import cast
 
 from calc.form8949 import BOX_MEANING, ShortBox, form_8949, schedule_d
 from conversations.events import FileOut, Reply
-from conversations.machine import Ctx, Outcome, say
+from conversations.files.render.form8949_csv import form_csv
+from conversations.files.render.form8949_pdf import form_pdf
+from conversations.files.render.money import counted
+from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError
-from conversations.render.form8949_csv import form_csv
-from conversations.render.form8949_pdf import form_pdf
-from conversations.render.money import counted
 from conversations.reports import _year_arg
 from conversations.taxview import ledger_of, summary_for
 

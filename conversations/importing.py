@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 from calc import CalcError, Trade
 from conversations.events import Button
+from conversations.files.importers import ImportError_, ImportPreview, read_csv
+from conversations.files.render.money import counted
 from conversations.formatting import error_words
-from conversations.importers import ImportError_, ImportPreview, read_csv
-from conversations.machine import Ctx, Handler, Outcome, ask, say
-from conversations.render.money import counted
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.taxview import ledger_of
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"

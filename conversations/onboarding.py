@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from calc.params import available_years
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES
-from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, money, short
 
 DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."

@@ -19,7 +19,7 @@ from calc.params import params_for
 from calc.tax import compute_tax
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt
-from conversations.machine import Ctx, Handler, Outcome, ask, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, ask, while_asking
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
 from conversations.taxview import ledger_of, tax_known, year_tax

@@ -10,10 +10,11 @@ from calc.params import params_for
 from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
 from conversations.events import Button
 from conversations.formatting import Fmt, error_words
-from conversations.machine import Ctx, Handler, Outcome, ask, say
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, TradeLine
 from conversations.prices import DEFAULT_SOURCE
 from conversations.taxview import planning_context
+from conversations.trading import record
 
 OFFERING_SALE = "OFFERING_SALE"
 
@@ -63,8 +64,6 @@ def offer(ctx: Ctx, text: str, plan: SalePlan, line: TradeLine, buttons: tuple[t
 
 
 def record_plan(ctx: Ctx, _: str) -> Outcome:
-    from conversations.trading import record
-
     wizard = ctx.state.wizard
     if wizard is None or wizard.step != OFFERING_SALE:
         return say(ctx, "That suggestion has expired. Ask /whatif again.")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from calc import CalcError, UnsupportedYear
-from conversations.machine import Ctx, Outcome, say
+from conversations.kernel import Ctx, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reports import tax_lines
 from conversations.taxview import YearTax, ledger_of, tax_known, tax_year, year_tax

@@ -15,11 +15,11 @@ from calc.netting import lost_to_ira
 from calc.params import params_for
 from calc.tax import TaxResult
 from conversations.events import Button, FileOut, Reply
+from conversations.files.render.charts import gains_by_month, lot_timeline
 from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words
-from conversations.machine import Ctx, Outcome, say
+from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
-from conversations.render.charts import gains_by_month, lot_timeline
 from conversations.taxview import YearTax, ledger_of, tax_year, year_tax
 
 MAX_ROWS = 20

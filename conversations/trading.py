@@ -11,7 +11,7 @@ from calc.models import ZERO
 from calc.netting import lost_to_ira
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
-from conversations.machine import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
 from conversations.state import UserState
 from conversations.taxview import held, ledger_of

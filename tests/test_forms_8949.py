@@ -15,8 +15,8 @@ import pytest
 
 from calc import book, summarize_year
 from calc.form8949 import Form8949, Totals, form_8949, schedule_d
-from conversations.render.form8949_csv import form_csv
-from conversations.render.form8949_pdf import form_pdf
+from conversations.files.render.form8949_csv import form_csv
+from conversations.files.render.form8949_pdf import form_pdf
 from tests.chat import Chat
 from tests.ledger import ledger
 

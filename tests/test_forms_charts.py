@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 
 from calc import book
-from conversations.render.charts import (
+from conversations.files.render.charts import (
     LONG_COLOR,
     SHORT_COLOR,
     gains_by_month,

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conversations.events import Event, FileIn
-from conversations.importers import MAX_BYTES, MAX_ROWS, ImportError_, read_csv
+from conversations.files.importers import MAX_BYTES, MAX_ROWS, ImportError_, read_csv
 from tests.chat import NOW, Chat
 
 FIXTURES = Path(__file__).parent / "fixtures" / "brokers"

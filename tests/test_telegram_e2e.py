@@ -17,7 +17,7 @@ from telegram.request import HTTPXRequest
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.telegram import build_application
-from conversations.machine import registry
+from conversations.router import registry
 from tests.emulator import TOKEN, Emulator
 
 

@@ -8,7 +8,7 @@ The report ends with a disclaimer line.
 
 from __future__ import annotations
 
-from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, Skip, trade
+from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, Skip, trade
 
 NAME = "Robinhood activity report"
 OPTION_CODES = {"bto", "stc", "sto", "btc", "oexp", "oasgn", "oexcs"}

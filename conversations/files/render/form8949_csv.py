@@ -10,7 +10,7 @@ import io
 from decimal import Decimal
 
 from calc.form8949 import Form8949, ScheduleD
-from conversations.render.money import form_day
+from conversations.files.render.money import form_day
 
 COLUMNS = [
     "Part",

@@ -8,7 +8,7 @@ and ends with disclaimer text; sold quantities are negative; option symbols star
 
 from __future__ import annotations
 
-from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, looks_like_option, trade
+from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, looks_like_option, trade
 
 NAME = "Fidelity account history"
 

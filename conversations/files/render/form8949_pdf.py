@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from calc.form8949 import BOX_MEANING, Form8949, Part, ScheduleD
+from conversations.files.render.money import form_day, form_money
 from conversations.formatting import STATUS_NAMES
-from conversations.render.money import form_day, form_money
 
 if TYPE_CHECKING:
     from fpdf import FPDF

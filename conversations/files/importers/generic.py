@@ -7,7 +7,7 @@ and RSU vests, as /export writes them.
 
 from __future__ import annotations
 
-from conversations.importers.common import Problem, Result, Row, trade
+from conversations.files.importers.common import Problem, Result, Row, trade
 
 NAME = "generic CSV"
 COLUMNS = ("date", "side", "symbol", "quantity", "price")

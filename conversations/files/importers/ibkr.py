@@ -13,7 +13,7 @@ commissions negative.
 
 from __future__ import annotations
 
-from conversations.importers.common import OPTION, Problem, Result, Row, Skip, trade
+from conversations.files.importers.common import OPTION, Problem, Result, Row, Skip, trade
 
 NAME = "Interactive Brokers trades"
 FLEX_COLUMNS = {"symbol", "quantity", "tradeprice"}

@@ -7,7 +7,7 @@ Older exports start with a "Transactions for account ..." line and end with a
 
 from __future__ import annotations
 
-from conversations.importers.common import NOT_A_TRADE, OPTION, Result, Row, Skip, looks_like_option, trade
+from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, Skip, looks_like_option, trade
 
 NAME = "Charles Schwab transaction history"
 SIDES = {"buy": "buy", "sell": "sell", "reinvest shares": "buy"}

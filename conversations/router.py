@@ -1,84 +1,25 @@
-"""The conversation state machine: (state, event) in, (state, replies) out.
+"""The conversation router: (state, event) in, (state, replies) out.
 
 This module is the one place that wires commands, wizard steps and buttons to
-their handlers; each handler lives in the module for its topic.
+their handlers; each handler lives in the module for its topic and imports only
+the kernel (`conversations.kernel`), never this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
-from zoneinfo import ZoneInfo
 
-from conversations.events import Button, Event, Reply
-from conversations.formatting import Fmt, locale_for
+from conversations import account, forms, importing, onboarding, options, planning, questions, reports, trading
+from conversations.events import Event, Reply
+from conversations.formatting import locale_for
+from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.parsing import MAX_INPUT, InputError
-from conversations.state import UserState, Wizard
-
-
-@dataclass
-class Ctx:
-    state: UserState
-    event: Event
-    fmt: Fmt = field(init=False)
-    today: date = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.fmt = Fmt(self.state.profile.locale)
-        try:
-            zone = ZoneInfo(self.state.profile.timezone)
-        except (KeyError, ValueError):
-            zone = ZoneInfo("America/New_York")
-        now = self.event.now if self.event.now.tzinfo else self.event.now.replace(tzinfo=ZoneInfo("UTC"))
-        self.today = now.astimezone(zone).date()
-
-
-@dataclass(frozen=True)
-class Outcome:
-    state: UserState
-    replies: list[Reply]
-
-
-def say(ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **changes: object) -> Outcome:
-    state = ctx.state.model_copy(update=changes) if changes else ctx.state
-    return Outcome(state, [Reply(text=text, buttons=buttons)])
-
-
-def ask(
-    ctx: Ctx,
-    flow: str,
-    step: str,
-    text: str,
-    draft: dict[str, str] | None = None,
-    buttons: tuple[tuple[Button, ...], ...] = (),
-    **changes: object,
-) -> Outcome:
-    wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
-    return say(ctx, text, buttons, wizard=wizard, **changes)
-
-
-Handler = Callable[[Ctx, str], Outcome]
-
-
-def while_asking(step: str, handler: Handler, closed: str) -> Handler:
-    """A button that answers a question counts only while that question is open: a stale or
-    repeated tap changes nothing and gets `closed` as its answer."""
-
-    def pressed(ctx: Ctx, arg: str) -> Outcome:
-        if ctx.state.wizard is None or ctx.state.wizard.step != step:
-            return say(ctx, closed)
-        return handler(ctx, arg)
-
-    return pressed
+from conversations.state import UserState
 
 
 @cache
 def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
-    """(commands, wizard steps, buttons): built on first use, as the handler modules import this one."""
-    from conversations import account, forms, importing, onboarding, options, planning, reports, trading
-
+    """(commands, wizard steps, buttons)."""
     commands: dict[str, Handler] = {
         "start": onboarding.start,
         "settings": onboarding.settings,
@@ -134,8 +75,6 @@ def handle(state: UserState, event: Event) -> Outcome:
 
 
 def _dispatch(ctx: Ctx) -> Outcome:
-    from conversations import account, importing, questions, reports, trading
-
     commands, steps, buttons = registry()
     event = ctx.event
     if event.kind == "button":

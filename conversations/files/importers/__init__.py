@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from types import ModuleType
 
 from calc.models import Trade
-from conversations.importers import fidelity, generic, ibkr, robinhood, schwab
-from conversations.importers.common import Problem, Row, Skip
+from conversations.files.importers import fidelity, generic, ibkr, robinhood, schwab
+from conversations.files.importers.common import Problem, Row, Skip
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -1,0 +1,73 @@
+"""The conversation kernel: what every handler needs and nothing that knows the handlers.
+
+A handler takes the context of one event (`Ctx`) and its argument text, and returns an
+`Outcome`: the new state and the replies. `say` and `ask` build the common outcomes.
+Handler modules import this module; only `conversations.router` imports the handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from conversations.events import Button, Event, Reply
+from conversations.formatting import Fmt
+from conversations.state import UserState, Wizard
+
+
+@dataclass
+class Ctx:
+    state: UserState
+    event: Event
+    fmt: Fmt = field(init=False)
+    today: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fmt = Fmt(self.state.profile.locale)
+        try:
+            zone = ZoneInfo(self.state.profile.timezone)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("America/New_York")
+        now = self.event.now if self.event.now.tzinfo else self.event.now.replace(tzinfo=ZoneInfo("UTC"))
+        self.today = now.astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: UserState
+    replies: list[Reply]
+
+
+def say(ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **changes: object) -> Outcome:
+    state = ctx.state.model_copy(update=changes) if changes else ctx.state
+    return Outcome(state, [Reply(text=text, buttons=buttons)])
+
+
+def ask(
+    ctx: Ctx,
+    flow: str,
+    step: str,
+    text: str,
+    draft: dict[str, str] | None = None,
+    buttons: tuple[tuple[Button, ...], ...] = (),
+    **changes: object,
+) -> Outcome:
+    wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
+    return say(ctx, text, buttons, wizard=wizard, **changes)
+
+
+Handler = Callable[[Ctx, str], Outcome]
+
+
+def while_asking(step: str, handler: Handler, closed: str) -> Handler:
+    """A button that answers a question counts only while that question is open: a stale or
+    repeated tap changes nothing and gets `closed` as its answer."""
+
+    def pressed(ctx: Ctx, arg: str) -> Outcome:
+        if ctx.state.wizard is None or ctx.state.wizard.step != step:
+            return say(ctx, closed)
+        return handler(ctx, arg)
+
+    return pressed
