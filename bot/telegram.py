@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot import reminders
 from bot.service import ChatService
 from bot.settings import Settings
+from conversations.commands import MENU
 from conversations.events import Button, Event, FileIn, Reply
 
 log = logging.getLogger("cgt_bot.telegram")
@@ -40,30 +41,6 @@ GROUP_REPLY = "I only talk in private chats: your trades and taxes are private. 
 ERROR_REPLY = "Sorry, something went wrong on my side. Nothing was saved from that message; please try again."
 # When the step was saved but its answer could not be sent, "try again" would record a trade twice.
 ERROR_AFTER_SAVE_REPLY = "Sorry, I saved that but couldn't show you the whole answer. /trades shows what is recorded; no need to send it again."
-
-# The command menu, in one place.
-COMMANDS = [
-    ("start", "set up: tax year, filing status, income"),
-    ("buy", "record a purchase"),
-    ("sell", "record a sale"),
-    ("exercise", "record a stock option exercise (NSO, ISO)"),
-    ("vest", "record an RSU vest"),
-    ("portfolio", "holdings and when lots turn long-term"),
-    ("gains", "realized gains and the tax they add"),
-    ("whatif", "the tax a sale would add"),
-    ("harvest", "losses worth taking, wash-sale safe"),
-    ("trades", "list, edit and delete trades"),
-    ("undo", "undo the last entry"),
-    ("price", "record a current price"),
-    ("settings", "change your answers"),
-    ("reminders", "year-end and long-term reminders"),
-    ("import", "add trades from a broker CSV"),
-    ("form8949", "Form 8949 and Schedule D (CSV, PDF)"),
-    ("export", "all your data as CSV"),
-    ("help", "what I can do"),
-    ("cancel", "stop the current question"),
-    ("forget", "delete all your data"),
-]
 
 
 class RedactingFilter(logging.Filter):
@@ -268,7 +245,7 @@ class TelegramFrontEnd:
 
 
 async def _start_up(app: Application) -> None:
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
     service: ChatService = app.bot_data["service"]
     scheduled = reminders.schedule(app, service, service.store.users(), datetime.now(UTC))
     log.info("scheduled %d reminders", scheduled)

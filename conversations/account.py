@@ -1,4 +1,4 @@
-"""/help, /cancel, /export, /forget, and what to say to text I don't understand."""
+"""/cancel, /export, /forget, /import, /reminders, and what to say to text I don't understand."""
 
 from __future__ import annotations
 
@@ -7,35 +7,7 @@ import io
 
 from conversations.events import Button, FileOut, Reply
 from conversations.kernel import Ctx, Handler, Outcome, say
-from conversations.onboarding import DISCLAIMER
 from conversations.state import UserState
-
-HELP = f"""I estimate the US federal tax on your stock sales. {DISCLAIMER}
-
-Record trades
-/buy, /sell: step by step, or in one line: /buy 100 XYZ 20 2024-01-10
-  (also: "bought 10 AAPL at $150 on March 1", "/sell 5 VTI @ 210.50 yesterday fees 1")
-/exercise: stock options, like /exercise 1000 XYZ nso strike 10 fmv 50 2026-02-02 (ISOs add: granted 2024-01-15)
-/vest: RSUs, like /vest 10 XYZ fmv 120 2026-03-03
-/trades: list them; /edit 3 price 21.50; /delete 3; /undo the last one
-/price XYZ 187.50: a current price, for unrealized gains
-
-See where you stand
-/portfolio: holdings by lot, when each turns long-term
-/gains [year]: realized gains, netting, the $3,000 loss limit, carryforward, the tax they add
-/whatif sell 50 XYZ 30: the tax a sale would add, the cheapest lots, and whether waiting would save
-/harvest: losses worth taking before year end, with wash-sale dates
-
-/settings: tax year, filing status, income, carryover, time zone
-/reminders: year-end, long-term and wash-sale reminders (on, off, days)
-/import: add trades from a broker CSV (send the file)
-/form8949 [year]: Form 8949 and Schedule D as CSV and PDF
-/export: all your data as CSV; /forget: delete it all
-/cancel: stop the current question"""
-
-
-def help_(ctx: Ctx, _: str) -> Outcome:
-    return say(ctx, HELP)
 
 
 def import_help(ctx: Ctx, args: str) -> Outcome:

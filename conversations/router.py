@@ -1,64 +1,34 @@
 """The conversation router: (state, event) in, (state, replies) out.
 
-This module is the one place that wires commands, wizard steps and buttons to
-their handlers; each handler lives in the module for its topic and imports only
-the kernel (`conversations.kernel`), never this module.
+With `conversations/commands.py` (the command table) this is the one place that wires
+commands, wizard steps, buttons and free text to their handlers; each handler lives in the
+module for its topic and imports only the kernel (`conversations.kernel`), never these two.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-from conversations import account, forms, importing, onboarding, options, planning, questions, reports, trading
+from conversations import account, importing, onboarding, options, planning, questions, reports, trading
+from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
 from conversations.formatting import locale_for
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.parsing import MAX_INPUT, InputError
 from conversations.state import UserState
 
-
-@cache
-def registry() -> tuple[dict[str, Handler], dict[tuple[str, str], Handler], dict[str, Handler]]:
-    """(commands, wizard steps, buttons)."""
-    commands: dict[str, Handler] = {
-        "start": onboarding.start,
-        "settings": onboarding.settings,
-        "buy": trading.buy,
-        "sell": trading.sell,
-        "exercise": options.exercise,
-        "vest": options.vest,
-        "undo": trading.undo,
-        "trades": trading.list_trades,
-        "delete": trading.delete,
-        "edit": trading.edit,
-        "price": trading.price,
-        "portfolio": reports.portfolio,
-        "gains": reports.gains,
-        "whatif": reports.whatif,
-        "harvest": planning.harvest_command,
-        "help": account.help_,
-        "cancel": account.cancel,
-        "export": account.export,
-        "forget": account.forget,
-        "import": account.import_help,
-        "reminders": account.reminders_command,
-        "form8949": forms.form8949,
-    }
-    steps: dict[tuple[str, str], Handler] = {
-        **onboarding.STEPS,
-        **trading.STEPS,
-        **options.STEPS,
-    }
-    buttons: dict[str, Handler] = {
-        **onboarding.BUTTONS,
-        **trading.BUTTONS,
-        **options.BUTTONS,
-        **account.BUTTONS,
-        **planning.BUTTONS,
-        **importing.BUTTONS,
-        "chart": reports.chart,
-    }
-    return commands, steps, buttons
+STEPS: dict[tuple[str, str], Handler] = {
+    **onboarding.STEPS,
+    **trading.STEPS,
+    **options.STEPS,
+}
+BUTTONS: dict[str, Handler] = {
+    **onboarding.BUTTONS,
+    **trading.BUTTONS,
+    **options.BUTTONS,
+    **account.BUTTONS,
+    **planning.BUTTONS,
+    **importing.BUTTONS,
+    "chart": reports.chart,
+}
 
 
 def handle(state: UserState, event: Event) -> Outcome:
@@ -75,11 +45,10 @@ def handle(state: UserState, event: Event) -> Outcome:
 
 
 def _dispatch(ctx: Ctx) -> Outcome:
-    commands, steps, buttons = registry()
     event = ctx.event
     if event.kind == "button":
         prefix, _, arg = event.data.partition(":")
-        handler = buttons.get(prefix)
+        handler = BUTTONS.get(prefix)
         if handler is None:
             return say(ctx, "That button has expired. Send /help to see what I can do.")
         return handler(ctx, arg)
@@ -91,14 +60,14 @@ def _dispatch(ctx: Ctx) -> Outcome:
     if text.startswith("/"):
         name, _, args = text[1:].partition(" ")
         name = name.split("@")[0].lower()
-        handler = commands.get(name)
-        if handler is None:
+        command = BY_NAME.get(name)
+        if command is None:
             return say(ctx, f"I don't know /{name[:30]}. Send /help to see the commands.")
-        if name != "cancel" and ctx.state.wizard and name not in ("help",):
+        if ctx.state.wizard and not command.keeps_question:
             ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
-        return handler(ctx, args.strip())
+        return command.handler(ctx, args.strip())
     if ctx.state.wizard:
-        step = steps.get((ctx.state.wizard.flow, ctx.state.wizard.step))
+        step = STEPS.get((ctx.state.wizard.flow, ctx.state.wizard.step))
         if step is not None:
             if not text:
                 return say(ctx, "I got an empty message. Answer the question above, or /cancel.")
