@@ -5,23 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from pydantic import ValidationError
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cgt-bot", description="A capital-gains tax assistant (estimates, not advice).")
-    p.add_argument("--db", type=Path, help="SQLite file (default: $CGT_DB or ~/.local/share/cgt-bot/cgt.db)")
+    p.add_argument("--db", help="SQLite file or postgresql:// URL (default: $CGT_DB or ~/.local/share/cgt-bot/cgt.db)")
     sub = p.add_subparsers(dest="command")
     console = sub.add_parser("console", help="chat in this terminal")
-    console.add_argument("--db", type=Path, dest="sub_db")
+    console.add_argument("--db", dest="sub_db")
     console.add_argument("--user", type=int, default=1, help="which local user (default 1)")
     sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     rem = sub.add_parser("reminders", help="what reminders would be sent on a date")
     rem.add_argument("--dry-run", action="store_true", required=True, help="print, don't send")
     rem.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    rem.add_argument("--db", type=Path, dest="sub_db")
+    rem.add_argument("--db", dest="sub_db")
     return p
 
 
@@ -49,11 +48,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from bot.telegram import run as run_telegram
 
-        run_telegram(settings.model_copy(update={"db": Path(db)}))
+        run_telegram(settings.model_copy(update={"db": str(db)}))
         return 0
     from bot.console import run as run_console
 
-    run_console(Path(db), getattr(args, "user", 1))
+    run_console(str(db), getattr(args, "user", 1))
     return 0
 
 

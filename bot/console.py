@@ -67,13 +67,16 @@ def chat(service: ChatService, user_id: int, lines: Iterable[str], out: TextIO, 
         out.flush()
 
 
-def run(db: Path, user_id: int = LOCAL_USER, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
+def run(db: Path | str, user_id: int = LOCAL_USER, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     service = ChatService(db)
     interactive = stdin.isatty()
     if interactive:
-        print(f"cgt-bot in the terminal (data in {db}). Type /help, or /start to begin; Ctrl-D to quit.\n", file=out)
+        print(
+            f"cgt-bot in the terminal (data in {service.store.db.where}). Type /help, or /start to begin; Ctrl-D to quit.\n",
+            file=out,
+        )
         wizard = service.state(user_id).wizard
         if wizard is not None:
             print("(You were in the middle of a question; answer it, or /cancel.)\n", file=out)

@@ -32,25 +32,17 @@ PER_CHAT = timedelta(seconds=1)
 
 class ReminderLog:
     def __init__(self, service: ChatService) -> None:
-        self.service = service
+        self.store = service.store
 
     def was_sent(self, user_id: int, key: str) -> bool:
-        row = self.service.store.db.execute(
-            "select 1 from reminders_sent where user_id = ? and key = ?", [user_id, key]
-        ).fetchone()
-        return row is not None
+        return self.store.reminder_sent(user_id, key)
 
     def claim(self, user_id: int, key: str, now: datetime) -> bool:
         """Mark as sent; False when it already was (another job, or before a restart)."""
-        conn = self.service.store.db.conn
-        cursor = conn.execute(
-            "insert or ignore into reminders_sent (user_id, key, sent_at) values (?, ?, ?)",
-            [user_id, key, now.isoformat()],
-        )
-        return cursor.rowcount == 1
+        return self.store.claim_reminder(user_id, key, now.isoformat())
 
     def release(self, user_id: int, key: str) -> None:
-        self.service.store.db.conn.execute("delete from reminders_sent where user_id = ? and key = ?", [user_id, key])
+        self.store.release_reminder(user_id, key)
 
 
 R = TypeVar("R", bound=Due)

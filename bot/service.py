@@ -5,46 +5,62 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from bot.storage import Store, open_database
+from bot.storage import Outcome, Store, forgotten, open_store
 from conversations.events import Event, Reply
 from conversations.router import handle
 from conversations.state import UserState
+
+# Losing a race means another writer committed, so the whole system always progresses; a user
+# typing into two terminals at once loses a handful of times at most.
+MAX_RERUNS = 100
 
 
 class ChatService:
     """Loads the user's state, runs the conversation, saves the change with the event id.
 
-    The same event id twice is handled once (Telegram may redeliver an update).
-    States are cached in memory; the database stays the truth, written before the
-    cache, so a crash loses nothing acknowledged.
+    The same event id twice is handled once (Telegram may redeliver an update). States are cached
+    in memory with their version; each step reads the version in the database first, so several
+    processes on one database (terminals, webhook workers) see each other's writes. The write is
+    conditional on that version (Store.commit, under the user's write lock): a step that raced
+    another writer reruns on the new state (steps are pure), so nothing is lost, doubled, or
+    numbered twice.
     """
 
-    def __init__(self, db_path: Path | str) -> None:
-        self.store = Store(open_database(db_path))
-        self._cache: dict[int, UserState] = {}
+    def __init__(self, db: Path | str | Store) -> None:
+        self.store = db if isinstance(db, Store) else open_store(db)
+        self._cache: dict[int, tuple[int, UserState]] = {}
         self._lock = threading.Lock()
 
     @property
     def lock(self) -> threading.Lock:
-        """Held for every write: a conversation step, or marking a reminder sent."""
+        """Held for every step and every reminder claim in this process."""
         return self._lock
 
     def state(self, user_id: int) -> UserState:
         with self._lock:
-            return self._state(user_id)
+            return self._state(user_id)[1]
 
-    def _state(self, user_id: int) -> UserState:
+    def _state(self, user_id: int) -> tuple[int, UserState]:
+        version = self.store.version(user_id)
         cached = self._cache.get(user_id)
-        if cached is None:
-            cached = self._cache[user_id] = self.store.load(user_id)
+        if cached is None or cached[0] != version:
+            cached = self._cache[user_id] = self.store.load_versioned(user_id)
         return cached
 
     def process(self, user_id: int, event: Event) -> list[Reply]:
         with self._lock:
-            if self.store.seen(user_id, event.id):
-                return []
-            old = self._state(user_id)
-            outcome = handle(old, event)
-            self.store.save(user_id, old, outcome.state, event.id)
-            self._cache[user_id] = outcome.state
-            return outcome.replies
+            for _ in range(MAX_RERUNS):
+                if self.store.seen(user_id, event.id):
+                    return []
+                version, old = self._state(user_id)
+                outcome = handle(old, event)
+                result, now = self.store.commit(user_id, version, old, outcome.state, event.id)
+                if result is Outcome.SEEN:
+                    return []
+                if result is Outcome.SAVED:
+                    if forgotten(outcome.state):
+                        self._cache.pop(user_id, None)  # what outlives /forget is read back
+                    else:
+                        self._cache[user_id] = (now, outcome.state)
+                    return outcome.replies
+            raise RuntimeError(f"gave up after {MAX_RERUNS} concurrent changes to the same user")

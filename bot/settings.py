@@ -24,12 +24,18 @@ class Settings(BaseSettings):
     )
 
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
-    db: Path = Field(default_factory=default_db_path, alias="CGT_DB")
+    # A SQLite file, or a postgresql:// URL (kept as text: a Path would fold its "//").
+    db: str = Field(default_factory=lambda: str(default_db_path()), alias="CGT_DB")
     webhook_url: str | None = Field(default=None, alias="CGT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="CGT_WEBHOOK_SECRET")
     telegram_base_url: str | None = Field(default=None, alias="TELEGRAM_BASE_URL")
     listen: str = Field(default="0.0.0.0", alias="CGT_LISTEN")
     port: int = Field(default=8443, alias="CGT_PORT")
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _db_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, Path) else value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

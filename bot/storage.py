@@ -1,80 +1,79 @@
-"""SQLite storage (sqlite-utils): each user's state, with every change in one transaction.
+"""Each user's state, on SQLite or PostgreSQL (bot/database.py), every change in one transaction.
 
-Tables: users (profile, prices, open wizard), trades (one row per trade), and
-processed (event ids already handled, written in the same transaction as the
-change they caused, so a redelivered update changes nothing twice).
+Tables: users (profile, prices, open wizard, the next trade number, a version), trades (one row per
+trade), processed (event ids already handled, written in the same transaction as the change they
+caused, so a redelivered update changes nothing twice), reminders_sent, counters (what outlives
+/forget: the next trade number and state version, under a salted hash of the user id, so a button
+from before /forget can never act on a trade recorded after it).
+
+Concurrency: `commit` writes a step only if the user's version is still the one the step read, under
+the user's write lock; otherwise the caller reruns the step on the fresh state (ChatService.process).
+So trade numbers always come from the database's current count, never from a stale copy, and two
+processes on one database can't lose or double a trade.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import sqlite3
+from enum import Enum
 from pathlib import Path
 
-import sqlite_utils
-
+from bot.database import Database, Tx, connect
 from calc.models import Trade
 from conversations.state import Profile, UserState, Wizard
 
 
-def open_database(path: Path | str) -> sqlite_utils.Database:
-    path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Financial data: readable by its owner only, from the moment the file exists.
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    db = sqlite_utils.Database(conn)
-    if str(path) != ":memory:":
-        db.enable_wal()
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=5000")
-    _migrate(db)
-    return db
+class Outcome(Enum):
+    SAVED = "saved"
+    RACED = "raced"  # another writer changed the user since the step read it: rerun the step
+    SEEN = "seen"  # the event was already handled (a redelivery, or another worker got it first)
 
 
-def _migrate(db: sqlite_utils.Database) -> None:
-    if "users" not in db.table_names():
-        db.table("users").create(
-            {"id": int, "profile": str, "prices": str, "wizard": str, "last_added": str, "next_trade_number": int},
-            pk="id",
-        )
-    if "trades" not in db.table_names():
-        db.table("trades").create({"user_id": int, "id": str, "seq": int, "data": str}, pk=("user_id", "id"))
-        db.table("trades").create_index(["user_id", "seq"])
-    if "reminders_sent" not in db.table_names():
-        db.table("reminders_sent").create({"user_id": int, "key": str, "sent_at": str}, pk=("user_id", "key"))
-    if "processed" not in db.table_names():
-        db.table("processed").create({"user_id": int, "event_id": str}, pk=("user_id", "event_id"))
+def forgotten(state: UserState) -> bool:
+    """The state /forget leaves: nothing about the user (the trade counter aside)."""
+    return state.model_copy(update={"next_trade_number": 1}) == UserState()
 
 
 class Store:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
+        self._salt: str | None = None
+
+    # Reading
 
     def users(self) -> list[int]:
-        return [row["id"] for row in self.db["users"].rows]
+        with self.db.read() as tx:
+            return [row[0] for row in tx.execute("SELECT id FROM users ORDER BY id").fetchall()]
 
     def seen(self, user_id: int, event_id: str) -> bool:
-        return bool(
-            self.db.execute(
-                "select 1 from processed where user_id = ? and event_id = ?", [user_id, event_id]
-            ).fetchone()
-        )
+        with self.db.read() as tx:
+            return _seen(tx, user_id, event_id)
+
+    def version(self, user_id: int) -> int:
+        with self.db.read() as tx:
+            return self._version(tx, user_id)
 
     def load(self, user_id: int) -> UserState:
-        row = self.db.execute(
-            "select profile, prices, wizard, last_added, next_trade_number from users where id = ?", [user_id]
+        return self.load_versioned(user_id)[1]
+
+    def load_versioned(self, user_id: int) -> tuple[int, UserState]:
+        with self.db.read() as tx:
+            return self._load(tx, user_id)
+
+    def _load(self, tx: Tx, user_id: int) -> tuple[int, UserState]:
+        row = tx.execute(
+            "SELECT profile, prices, wizard, last_added, next_trade_number, version FROM users WHERE id = ?",
+            [user_id],
         ).fetchone()
         if row is None:
-            return UserState()
+            number, version = self._counter(tx, user_id)
+            return version, UserState(next_trade_number=number)
         trades = tuple(
             Trade.model_validate_json(data)
-            for (data,) in self.db.execute("select data from trades where user_id = ? order by seq", [user_id])
+            for (data,) in tx.execute("SELECT data FROM trades WHERE user_id = ? ORDER BY seq", [user_id]).fetchall()
         )
-        return UserState(
+        state = UserState(
             profile=Profile.model_validate_json(row[0]),
             prices=json.loads(row[1]),
             wizard=Wizard.model_validate_json(row[2]) if row[2] else None,
@@ -82,42 +81,56 @@ class Store:
             next_trade_number=row[4],
             trades=trades,
         )
+        return row[5], state
+
+    def _version(self, tx: Tx, user_id: int) -> int:
+        row = tx.execute("SELECT version FROM users WHERE id = ?", [user_id]).fetchone()
+        return int(row[0]) if row is not None else self._counter(tx, user_id)[1]
+
+    # Writing
 
     def save(self, user_id: int, old: UserState, new: UserState, event_id: str | None) -> None:
-        """Write what changed, and the event id, in one transaction."""
-        conn = self.db.conn
-        if new is old:  # states are immutable: nothing changed, and one statement is a transaction of its own
-            self._processed(user_id, event_id)
-            return
-        conn.execute("begin immediate")
-        try:
-            self._processed(user_id, event_id)
-            if new == UserState() and old != new:
-                self._delete_user(user_id)
+        """Write what changed, and the event id, in one transaction, whatever the version (set-up, tests)."""
+        self.commit(user_id, None, old, new, event_id)
+
+    def commit(
+        self, user_id: int, version: int | None, old: UserState, new: UserState, event_id: str | None
+    ) -> tuple[Outcome, int]:
+        """Write the step from `old` (read at `version`) to `new` and the event id, or say why not.
+
+        Returns the outcome and the user's version after it.
+        """
+        with self.db.write(user_id) as tx:
+            current = self._version(tx, user_id)
+            if event_id is not None and _seen(tx, user_id, event_id):
+                return Outcome.SEEN, current
+            if version is not None and new is not old and current != version:
+                return Outcome.RACED, current
+            if event_id is not None:
+                tx.execute("INSERT INTO processed (user_id, event_id) VALUES (?, ?)", [user_id, event_id])
+            if new is old:  # states are immutable: nothing changed
+                return Outcome.SAVED, current
+            if forgotten(new) and not forgotten(old):
+                self._delete_user(tx, user_id, old, current + 1)
             else:
-                self._write_user(user_id, old, new)
-            conn.execute("commit")
-        except BaseException:
-            conn.execute("rollback")
-            raise
+                self._write_user(tx, user_id, old, new, current + 1)
+        return Outcome.SAVED, current + 1
 
-    def _processed(self, user_id: int, event_id: str | None) -> None:
-        if event_id is not None:
-            self.db.conn.execute("insert into processed (user_id, event_id) values (?, ?)", [user_id, event_id])
-
-    def _write_user(self, user_id: int, old: UserState, new: UserState) -> None:
-        conn = self.db.conn
-        conn.execute(
-            "insert or replace into users (id, profile, prices, wizard, last_added, next_trade_number) "
-            "values (?, ?, ?, ?, ?, ?)",
-            [
-                user_id,
-                new.profile.model_dump_json(),
-                json.dumps({k: str(v) for k, v in new.prices.items()}),
-                new.wizard.model_dump_json() if new.wizard else None,
-                json.dumps(list(new.last_added)),
-                new.next_trade_number,
-            ],
+    def _write_user(self, tx: Tx, user_id: int, old: UserState, new: UserState, version: int) -> None:
+        values = [
+            new.profile.model_dump_json(),
+            json.dumps({k: str(v) for k, v in new.prices.items()}),
+            new.wizard.model_dump_json() if new.wizard else None,
+            json.dumps(list(new.last_added)),
+            new.next_trade_number,
+            version,
+        ]
+        tx.execute(
+            "INSERT INTO users (id, profile, prices, wizard, last_added, next_trade_number, version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, "
+            "prices = excluded.prices, wizard = excluded.wizard, last_added = excluded.last_added, "
+            "next_trade_number = excluded.next_trade_number, version = excluded.version",
+            [user_id, *values],
         )
         if old.trades is new.trades:
             return
@@ -125,24 +138,72 @@ class Store:
         after = {t.id: t for t in new.trades}
         gone = [trade_id for trade_id in before if trade_id not in after]
         if gone:
-            conn.executemany("delete from trades where user_id = ? and id = ?", [(user_id, i) for i in gone])
+            tx.executemany("DELETE FROM trades WHERE user_id = ? AND id = ?", [(user_id, i) for i in gone])
         # Identity first: unchanged trades are the same objects, and pydantic equality is slow.
         changed = [t for t in new.trades if (old_t := before.get(t.id)) is not t and old_t != t]
         if changed:
-            (top,) = conn.execute("select coalesce(max(seq), 0) from trades where user_id = ?", [user_id]).fetchone()
+            (top,) = tx.execute("SELECT coalesce(max(seq), 0) FROM trades WHERE user_id = ?", [user_id]).fetchone()
             rows = []
             for t in changed:
                 if t.id in before:
-                    conn.execute(
-                        "update trades set data = ? where user_id = ? and id = ?", [t.model_dump_json(), user_id, t.id]
+                    tx.execute(
+                        "UPDATE trades SET data = ? WHERE user_id = ? AND id = ?", [t.model_dump_json(), user_id, t.id]
                     )
                 else:
                     top += 1
                     rows.append((user_id, t.id, top, t.model_dump_json()))
-            conn.executemany("insert into trades (user_id, id, seq, data) values (?, ?, ?, ?)", rows)
+            tx.executemany("INSERT INTO trades (user_id, id, seq, data) VALUES (?, ?, ?, ?)", rows)
 
-    def _delete_user(self, user_id: int) -> None:
-        conn = self.db.conn
-        conn.execute("delete from trades where user_id = ?", [user_id])
-        conn.execute("delete from users where id = ?", [user_id])
+    def _delete_user(self, tx: Tx, user_id: int, old: UserState, version: int) -> None:
+        tx.execute("DELETE FROM trades WHERE user_id = ?", [user_id])
+        tx.execute("DELETE FROM users WHERE id = ?", [user_id])
+        # What outlives /forget: how far trade numbers went (never reused) and the state's version
+        # (a cache in another process must see the change), under a salted hash rather than the id.
+        tx.execute(
+            "INSERT INTO counters (user_key, next_trade_number, version) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET next_trade_number = excluded.next_trade_number, "
+            "version = excluded.version",
+            [self._user_key(tx, user_id), old.next_trade_number, version],
+        )
         # processed ids stay: a redelivered /forget must not act again.
+
+    def _counter(self, tx: Tx, user_id: int) -> tuple[int, int]:
+        row = tx.execute(
+            "SELECT next_trade_number, version FROM counters WHERE user_key = ?", [self._user_key(tx, user_id)]
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row is not None else (1, 0)
+
+    def _user_key(self, tx: Tx, user_id: int) -> str:
+        if self._salt is None:
+            self._salt = str(tx.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
+        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
+
+    # Reminders
+
+    def reminder_sent(self, user_id: int, key: str) -> bool:
+        with self.db.read() as tx:
+            row = tx.execute("SELECT 1 FROM reminders_sent WHERE user_id = ? AND key = ?", [user_id, key]).fetchone()
+        return row is not None
+
+    def claim_reminder(self, user_id: int, key: str, sent_at: str) -> bool:
+        """Mark as sent; False when it already was (another job, another worker, or before a restart)."""
+        with self.db.write(user_id) as tx:
+            cursor = tx.execute(
+                "INSERT INTO reminders_sent (user_id, key, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [user_id, key, sent_at],
+            )
+            return cursor.rowcount == 1
+
+    def release_reminder(self, user_id: int, key: str) -> None:
+        with self.db.write(user_id) as tx:
+            tx.execute("DELETE FROM reminders_sent WHERE user_id = ? AND key = ?", [user_id, key])
+
+
+def _seen(tx: Tx, user_id: int, event_id: str) -> bool:
+    row = tx.execute("SELECT 1 FROM processed WHERE user_id = ? AND event_id = ?", [user_id, event_id]).fetchone()
+    return row is not None
+
+
+def open_store(target: str | Path) -> Store:
+    """The store at a SQLite path or a `postgresql://` URL, its schema brought up to date."""
+    return Store(connect(target))

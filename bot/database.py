@@ -1,0 +1,227 @@
+"""Where the data lives: SQLite (embedded, the default) or PostgreSQL (several workers), behind one interface.
+
+`connect(target)` takes a file path (SQLite) or a `postgresql://` URL. Both give:
+- `write(*user_ids)`: a transaction holding the write lock of those users, across every process on the
+  database (SQLite: `BEGIN IMMEDIATE`, one writer at a time; PostgreSQL: a transaction-scoped advisory
+  lock per user, so different users never wait for each other);
+- `read()`: a transaction for a consistent read;
+- statements written once with `?` placeholders, in SQL both engines speak (`ON CONFLICT`, no
+  `INSERT OR ...`);
+- versioned migrations (`bot/migrations.py`), applied at start-up under a lock.
+
+Connections are per thread: a step running off the event loop gets its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Tx(Protocol):
+    """An open transaction: statements with `?` placeholders."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+class Database(ABC):
+    kind: ClassVar[str]
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @abstractmethod
+    def _connect(self) -> Any: ...
+
+    @property
+    def conn(self) -> Any:
+        """This thread's connection (made on first use)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @abstractmethod
+    def write(self, *user_ids: int) -> Any:
+        """Context manager: a transaction holding the write lock of `user_ids` (none: a global write)."""
+
+    @abstractmethod
+    def read(self) -> Any:
+        """Context manager: a read-only transaction."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """For messages: the file, or the server without its password."""
+
+
+class _SqliteTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, rows)
+
+
+class SqliteDatabase(Database):
+    kind = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._memory = str(path) == ":memory:"
+        self._shared: sqlite3.Connection | None = None
+        self._shared_lock = threading.RLock()
+        if not self._memory:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # Financial data: readable by its owner only, from the moment the file exists.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._memory:  # one in-memory database, shared by the threads (each connection would get its own)
+            if self._shared is None:
+                self._shared = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            return self._shared
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        # Writers queue for the lock rather than fail: another process's step holds it for milliseconds.
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[Tx]:
+        with self._shared_lock if self._memory else _nothing():
+            conn = self.conn
+            conn.execute(begin)
+            try:
+                yield _SqliteTx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def write(self, *user_ids: int) -> Any:
+        # One writer at a time for the whole file: the per-user lock is the file's lock.
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def read(self) -> Any:
+        return self._transaction("BEGIN")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+class _PgTx:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        return self._conn.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with self._conn.cursor() as cursor:
+                cursor.executemany(self._sql(sql), rows)
+
+
+# The two-int advisory-lock key space doesn't overlap the one-bigint space used for user ids.
+GLOBAL_LOCK = (0x636774, 1)
+
+
+class PostgresDatabase(Database):
+    kind = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+    @property
+    def where(self) -> str:
+        from psycopg.conninfo import conninfo_to_dict
+
+        info = conninfo_to_dict(self.url)
+        return f"postgresql://{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    @contextmanager
+    def _transaction(self, user_ids: Sequence[int] | None) -> Iterator[Tx]:
+        conn = self.conn
+        with conn.transaction():
+            if user_ids is not None:
+                if user_ids:
+                    # Sorted, so two writers locking the same users can't deadlock.
+                    for user_id in sorted(set(user_ids)):
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", [user_id])
+                else:
+                    conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", GLOBAL_LOCK)
+            yield _PgTx(conn)
+
+    def write(self, *user_ids: int) -> Any:
+        return self._transaction(user_ids)
+
+    def read(self) -> Any:
+        return self._transaction(None)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def is_url(target: str | Path) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def connect(target: str | Path) -> Database:
+    """Open the database `target` names and bring its schema up to date."""
+    from bot.migrations import migrate
+
+    db: Database = PostgresDatabase(str(target)) if is_url(target) else SqliteDatabase(Path(target))
+    migrate(db)
+    return db

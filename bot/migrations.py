@@ -1,0 +1,91 @@
+"""Versioned schema migrations, the same steps for SQLite and PostgreSQL, applied at start-up.
+
+Each migration is a version number, what it does, and its statements per engine. `schema_migrations`
+records what was applied; a start-up applies what is missing, in order, in one transaction under the
+global write lock, so two workers starting together migrate once. Add a migration at the end; never
+edit one that has landed.
+
+Version 1 is the schema the bot had before migrations existed (`IF NOT EXISTS`), so an older SQLite
+file is adopted as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.database import Database
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    what: str
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...]
+
+    def statements(self, kind: str) -> tuple[str, ...]:
+        return self.sqlite if kind == "sqlite" else self.postgresql
+
+
+_V1_SQLITE = (
+    "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, profile TEXT, prices TEXT, wizard TEXT, "
+    "last_added TEXT, next_trade_number INTEGER)",
+    "CREATE TABLE IF NOT EXISTS trades (user_id INTEGER, id TEXT, seq INTEGER, data TEXT, PRIMARY KEY (user_id, id))",
+    "CREATE INDEX IF NOT EXISTS idx_trades_user_id_seq ON trades (user_id, seq)",
+    "CREATE TABLE IF NOT EXISTS reminders_sent (user_id INTEGER, key TEXT, sent_at TEXT, PRIMARY KEY (user_id, key))",
+    "CREATE TABLE IF NOT EXISTS processed (user_id INTEGER, event_id TEXT, PRIMARY KEY (user_id, event_id))",
+)
+# Telegram user ids pass 2^31: BIGINT on PostgreSQL (SQLite's INTEGER is 64-bit already).
+_V1_POSTGRESQL = (
+    "CREATE TABLE IF NOT EXISTS users (id BIGINT PRIMARY KEY, profile TEXT, prices TEXT, wizard TEXT, "
+    "last_added TEXT, next_trade_number INTEGER)",
+    "CREATE TABLE IF NOT EXISTS trades (user_id BIGINT, id TEXT, seq INTEGER, data TEXT, PRIMARY KEY (user_id, id))",
+    "CREATE INDEX IF NOT EXISTS idx_trades_user_id_seq ON trades (user_id, seq)",
+    "CREATE TABLE IF NOT EXISTS reminders_sent (user_id BIGINT, key TEXT, sent_at TEXT, PRIMARY KEY (user_id, key))",
+    "CREATE TABLE IF NOT EXISTS processed (user_id BIGINT, event_id TEXT, PRIMARY KEY (user_id, event_id))",
+)
+
+_V2 = (
+    "ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "CREATE TABLE counters (user_key TEXT PRIMARY KEY, next_trade_number INTEGER NOT NULL, version INTEGER NOT NULL)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "users, trades, reminders sent, processed events", _V1_SQLITE, _V1_POSTGRESQL),
+    Migration(
+        2,
+        "a version per user state (caches in several processes see each other's writes); "
+        "trade numbers that outlive /forget, keyed by a salted hash of the user id",
+        (*_V2, "INSERT INTO meta (key, value) VALUES ('salt', lower(hex(randomblob(16))))"),
+        (*_V2, "INSERT INTO meta (key, value) VALUES ('salt', md5(random()::text || clock_timestamp()::text))"),
+    ),
+)
+
+_BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, what TEXT, applied_at TEXT)"
+
+
+def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
+    """Apply the missing migrations; returns the versions applied now."""
+    with db.write() as tx:
+        tx.execute(_BOOKKEEPING)
+        done = {row[0] for row in tx.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for migration in sorted(migrations, key=lambda m: m.version):
+            if migration.version in done:
+                continue
+            for statement in migration.statements(db.kind):
+                tx.execute(statement)
+            tx.execute(
+                "INSERT INTO schema_migrations (version, what, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.what, datetime.now(UTC).isoformat()],
+            )
+            applied.append(migration.version)
+    return applied
+
+
+def current_version(db: Database) -> int:
+    with db.read() as tx:
+        row = tx.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
