@@ -10,22 +10,19 @@ lots whose basis and income follow calc.equity.
 from __future__ import annotations
 
 import bisect
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from calc import equity
+from calc import collector, equity
 from calc.errors import NotEnoughShares
 from calc.holding import holding_reason, long_term_from
 from calc.matching import METHODS, OpenLot, Picks
 from calc.models import (
     ZERO,
     Disposition,
-    Frozen,
     IncomeEvent,
     Lot,
     Method,
@@ -43,7 +40,11 @@ def share_of(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     return total if part == whole else cents(total * part / whole)
 
 
-class Ledger(Frozen):
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """What booking gives: the open lots, every taxable disposition (one Form 8949 row each),
+    and the ordinary income and AMT adjustments equity compensation made."""
+
     lots: tuple[Lot, ...]
     dispositions: tuple[Disposition, ...]
     income: tuple[IncomeEvent, ...] = ()
@@ -260,7 +261,7 @@ class _Book:
         if proceeds < basis:
             disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons)
         self.dispositions.append(
-            Disposition.trusted(
+            Disposition(
                 symbol=trade.symbol,
                 quantity=quantity,
                 acquired=lot.acquired,
@@ -323,7 +324,7 @@ class _Book:
             reasons.append(self._sale_reason(replacement, buy_position, take_there, part, loss))
             if replacement.account_type == "ira":
                 continue
-            lot_reason = Reason.trusted(
+            lot_reason = Reason(
                 rule="wash.basis_added",
                 facts={
                     "amount": part,
@@ -373,7 +374,7 @@ class _Book:
 
     @staticmethod
     def _sale_reason(replacement: Trade, buy_position: int, shares: Decimal, part: Decimal, loss: Decimal) -> Reason:
-        return Reason.trusted(
+        return Reason(
             rule="wash.ira_permanent" if replacement.account_type == "ira" else "wash.disallowed",
             facts={
                 "shares": shares,
@@ -419,7 +420,7 @@ class _Book:
 
     def frozen_lots(self) -> tuple[Lot, ...]:
         return tuple(
-            Lot.trusted(
+            Lot(
                 id=lot.id,
                 symbol=lot.symbol,
                 acquired=lot.acquired,
@@ -439,19 +440,6 @@ class _Book:
         )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Booking allocates many small objects that all stay alive (no cycles to collect);
-    the cyclic collector would rescan them again and again, doubling the time on large ledgers."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
     # Stable: same-day events keep the order the user gave them.
     return sorted(events, key=lambda event: event.date)
@@ -461,7 +449,7 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
     """Book every trade (and split) in date order; see the module docstring."""
     ordered = _ordered(events)
     state = _Book(method=method, ordered=ordered)
-    with _collector_paused():
+    with collector.paused():
         for position, event in enumerate(ordered):
             if isinstance(event, Split):
                 state.split(position, event)
@@ -469,9 +457,7 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
                 state.buy(position, event)
             else:
                 state.sell(position, event)
-        return Ledger.trusted(
-            lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income)
-        )
+        return Ledger(lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income))
 
 
 def realize(events: Iterable[Trade | Split], method: Method = "fifo") -> list[Disposition]:

@@ -34,7 +34,7 @@ def holding_reason(acquired: date, sold: date) -> Reason:
 
     Cached: a frozen Reason can be shared, and a sale's parts often share both dates."""
     term = holding_term(acquired, sold)
-    return Reason.trusted(
+    return Reason(
         rule=f"holding.{term}",
         facts={
             "days": (sold - acquired).days,

@@ -1,16 +1,22 @@
 """The engine's shared data: trades in, lots and dispositions out.
 
-Money is Decimal dollars, dates are trade dates. Every model is frozen so a
+Money is Decimal dollars, dates are trade dates. Input (Trade, Split) is pydantic,
+validated at the boundary; what booking computes (Lot, Disposition, IncomeEvent, Reason)
+is plain frozen slotted dataclasses: a large ledger is millions of them, and each costs
+less to build, to keep and for the garbage collector to scan. Everything is frozen so a
 result can be cached and compared; "why" travels with each number as Reason data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
+from pydantic_core import CoreSchema, core_schema
 
 FilingStatus = Literal["single", "mfj", "mfs", "hoh", "qss"]
 FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "mfj", "mfs", "hoh", "qss")
@@ -68,16 +74,57 @@ def _all_fields(cls: type[Frozen]) -> set[str]:
     return fields
 
 
-class Reason(Frozen):
+class Reason:
     """One rule applied to one number, as data, so the chat can word it.
 
     `rule` is a stable code (e.g. "holding.short", "netting.loss_limit");
     `facts` are the numbers the rule used; `source` cites the law or form line.
+    Stored small (the code, the fact names shared per rule, the numbers in a tuple): a large
+    ledger carries about one per sold lot part, and the chat words only the few it shows.
     """
 
+    __slots__ = ("_keys", "_values", "rule", "source")
     rule: str
-    facts: dict[str, Fact] = Field(default_factory=dict)
-    source: str = ""
+    _keys: tuple[str, ...]
+    _values: tuple[Fact, ...]
+    source: str
+
+    def __init__(self, rule: str, facts: Mapping[str, Fact] | None = None, source: str = "") -> None:
+        keys = tuple(facts) if facts else ()
+        _set(self, "rule", rule)
+        _set(self, "_keys", _KEYS.setdefault(keys, keys))  # one shared tuple per set of names
+        _set(self, "_values", tuple(facts.values()) if facts else ())
+        _set(self, "source", source)
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        return dict(zip(self._keys, self._values, strict=True))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Reason is frozen: can't set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return self.rule == other.rule and self.source == other.source and self.facts == other.facts
+
+    def __hash__(self) -> int:
+        return hash((self.rule, frozenset(zip(self._keys, self._values, strict=True)), self.source))
+
+    def __repr__(self) -> str:
+        return f"Reason(rule={self.rule!r}, facts={self.facts!r}, source={self.source!r})"
+
+    def __reduce__(self) -> tuple[type[Reason], tuple[str, dict[str, Fact], str]]:
+        return Reason, (self.rule, self.facts, self.source)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Engine output held inside pydantic results (YearSummary, TaxResult): taken as it is.
+        return core_schema.is_instance_schema(cls)
+
+
+_set = object.__setattr__
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 class LotPick(Frozen):
@@ -128,7 +175,8 @@ class Split(Frozen):
     _symbol = field_validator("symbol")(clean_symbol)
 
 
-class IncomeEvent(Frozen):
+@dataclass(frozen=True, slots=True)  # engine output: no validation, no per-row dict
+class IncomeEvent:
     """Ordinary income or an AMT adjustment that equity compensation creates (not a capital gain)."""
 
     date: dt.date
@@ -138,7 +186,8 @@ class IncomeEvent(Frozen):
     reasons: tuple[Reason, ...] = ()
 
 
-class Lot(Frozen):
+@dataclass(frozen=True, slots=True)  # engine output: no validation, no per-row dict
+class Lot:
     """Shares held: what is left of one acquisition after sales, splits and wash-sale adjustments."""
 
     id: str
@@ -159,7 +208,8 @@ class Lot(Frozen):
         return self.basis / self.quantity if self.quantity else ZERO
 
 
-class Disposition(Frozen):
+@dataclass(frozen=True, slots=True)  # engine output: no validation, no per-row dict
+class Disposition:
     """Shares of one lot sold in one sale: one Form 8949 row."""
 
     symbol: str

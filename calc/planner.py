@@ -145,7 +145,7 @@ def _picks(ordered: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
 
 
 def _with(others: Ledger, ledger: Ledger) -> Ledger:
-    return Ledger.trusted(
+    return Ledger(
         lots=others.lots + ledger.lots,
         dispositions=others.dispositions + ledger.dispositions,
         income=others.income + ledger.income,
