@@ -27,11 +27,12 @@ class YearSummary(Frozen):
     carryover_long: Decimal
     wash_sale_disallowed: Decimal
     short_term_net: Decimal  # Schedule D line 7 (carryover included)
-    long_term_net: Decimal  # Schedule D line 15
+    long_term_net: Decimal  # Schedule D line 15 (carryover and capital gain distributions included)
     net: Decimal  # line 16
     deductible_loss: Decimal  # line 21 as a positive number: used against other income this year
     carryforward_short: Decimal  # into next year
     carryforward_long: Decimal
+    capital_gain_distributions: Decimal = ZERO  # Schedule D line 13 (Form 1099-DIV box 2a), long-term
     reasons: tuple[Reason, ...] = ()
 
 
@@ -43,11 +44,14 @@ def summarize_year(
     filing_status: FilingStatus = "single",
     taxable_income: Decimal | None = None,
     income_before_gains: Decimal | None = None,
+    capital_gain_distributions: Decimal = ZERO,
 ) -> YearSummary:
     """Net one year's sales. `taxable_income` (Form 1040 line 15, may be negative) limits the
     loss used when income is too small to absorb it; None assumes it is large enough.
     `income_before_gains` gives it another way: line 15 without the capital gain or loss
-    (other income minus the deduction, may be negative); the year's line 7 is added here."""
+    (other income minus the deduction, may be negative); the year's line 7 is added here.
+    `capital_gain_distributions` (1099-DIV box 2a) are long-term gain on line 13: they net against
+    the year's losses and the carryover like any long-term gain."""
     st_gains = st_losses = lt_gains = lt_losses = washed = ZERO
     for d in dispositions:
         if d.sold.year != year:
@@ -63,7 +67,7 @@ def summarize_year(
         else:
             lt_losses += d.gain
     short_net = st_gains + st_losses - carryover_short
-    long_net = lt_gains + lt_losses - carryover_long
+    long_net = lt_gains + lt_losses + capital_gain_distributions - carryover_long
     net = short_net + long_net
     p = params_for(year)
     limit = p.capital_loss_limit(filing_status)
@@ -110,6 +114,7 @@ def summarize_year(
         deductible_loss=deductible,
         carryforward_short=carry_short,
         carryforward_long=carry_long,
+        capital_gain_distributions=capital_gain_distributions,
         reasons=tuple(reasons),
     )
 
@@ -171,16 +176,27 @@ def carry_forward(
     carryover_long: Decimal = ZERO,
     filing_status: FilingStatus = "single",
     income_before_gains: Callable[[int], Decimal] | None = None,
+    capital_gain_distributions: Callable[[int], Decimal] | None = None,
 ) -> list[YearSummary]:
     """Summaries for each year in turn, each year's carryforward feeding the next.
 
     `income_before_gains(year)`: that year's taxable income without capital gains or losses, so a
-    year with too little income to absorb the loss deduction carries more forward (see summarize_year)."""
+    year with too little income to absorb the loss deduction carries more forward (see summarize_year).
+    `capital_gain_distributions(year)`: that year's Form 1099-DIV box 2a total (Schedule D line 13)."""
     rows = list(dispositions)
     summaries = []
     for year in range(first_year, last_year + 1):
         before = None if income_before_gains is None else income_before_gains(year)
-        summary = summarize_year(rows, year, carryover_short, carryover_long, filing_status, income_before_gains=before)
+        distributions = ZERO if capital_gain_distributions is None else capital_gain_distributions(year)
+        summary = summarize_year(
+            rows,
+            year,
+            carryover_short,
+            carryover_long,
+            filing_status,
+            income_before_gains=before,
+            capital_gain_distributions=distributions,
+        )
         summaries.append(summary)
         carryover_short, carryover_long = summary.carryforward_short, summary.carryforward_long
     return summaries

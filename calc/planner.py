@@ -26,7 +26,10 @@ class TaxContext(Frozen):
     year: int
     filing_status: FilingStatus = "single"
     wages: Decimal = ZERO  # other ordinary income; equity-compensation wages are added from the ledger
-    qualified_dividends: Decimal = ZERO
+    qualified_dividends: Decimal = ZERO  # Form 1099-DIV box 1b
+    ordinary_dividends: Decimal | None = None  # box 1a, the qualified ones included; None: = qualified
+    interest: Decimal = ZERO  # taxable interest
+    capital_gain_distributions: Decimal = ZERO  # box 2a, this year's: Schedule D line 13
     carryover_year: int | None = None  # the year the carryover below comes into
     carryover_short: Decimal = ZERO
     carryover_long: Decimal = ZERO
@@ -35,18 +38,26 @@ class TaxContext(Frozen):
 def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
     """This year's netting, the carryover chained in from the year it was entered for.
 
-    Each year in the chain is taken to have this year's other income: the Capital Loss
-    Carryover Worksheet uses up carryover only against income there was (line 15)."""
+    Each year in the chain is taken to have this year's other income (interest and dividends
+    too): the Capital Loss Carryover Worksheet uses up carryover only against income there was
+    (line 15). Capital gain distributions are this year's only."""
     p = context
 
     def income_before_gains(year: int) -> Decimal:
-        other = p.wages + ledger.wages(year) + p.qualified_dividends
+        other = p.wages + ledger.wages(year) + p.interest + dividends(p.qualified_dividends, p.ordinary_dividends)
         return other - params_for(year).standard_deduction(p.filing_status)
+
+    def distributions(year: int) -> Decimal:
+        return p.capital_gain_distributions if year == p.year else ZERO
 
     start = p.carryover_year or p.year
     if p.year < start:
         return summarize_year(
-            ledger.dispositions, p.year, filing_status=p.filing_status, income_before_gains=income_before_gains(p.year)
+            ledger.dispositions,
+            p.year,
+            filing_status=p.filing_status,
+            income_before_gains=income_before_gains(p.year),
+            capital_gain_distributions=p.capital_gain_distributions,
         )
     return carry_forward(
         ledger.dispositions,
@@ -56,6 +67,7 @@ def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
         p.carryover_long,
         p.filing_status,
         income_before_gains=income_before_gains,
+        capital_gain_distributions=distributions,
     )[-1]
 
 
@@ -67,25 +79,44 @@ def year_tax(context: TaxContext, ledger: Ledger) -> TaxResult:
             year_summary(context, ledger),
             wages=context.wages,
             qualified_dividends=context.qualified_dividends,
+            ordinary_dividends=context.ordinary_dividends,
+            interest=context.interest,
         )
     )
 
 
-def tax_input(ledger: Ledger, summary: YearSummary, wages: Decimal, qualified_dividends: Decimal = ZERO) -> TaxInput:
-    """The return for the summary's year: its netted gains, the ledger's option income and AMT items."""
+def dividends(qualified: Decimal, ordinary: Decimal | None) -> Decimal:
+    """Form 1040 line 3b: box 1a includes the qualified dividends; not given, all are qualified."""
+    return qualified if ordinary is None else ordinary
+
+
+def tax_input(
+    ledger: Ledger,
+    summary: YearSummary,
+    wages: Decimal,
+    qualified_dividends: Decimal = ZERO,
+    ordinary_dividends: Decimal | None = None,
+    interest: Decimal = ZERO,
+) -> TaxInput:
+    """The return for the summary's year: its netted gains (with its capital gain distributions),
+    the ledger's option income and AMT items, the interest and dividends given."""
     year = summary.year
     amt_short, amt_long = amt_gain_differences(ledger.dispositions, year)
     refigured = bool(amt_short or amt_long)
+    long_term = summary.long_term_net - summary.capital_gain_distributions  # TaxInput adds line 13 itself
     return TaxInput(
         year=year,
         filing_status=summary.filing_status,
         wages=wages + ledger.wages(year),
         qualified_dividends=qualified_dividends,
+        ordinary_dividends=dividends(qualified_dividends, ordinary_dividends),
+        interest=interest,
+        capital_gain_distributions=summary.capital_gain_distributions,
         amt_adjustments=ledger.amt_adjustments(year),
         short_term=summary.short_term_net,
-        long_term=summary.long_term_net,
+        long_term=long_term,
         amt_short_term=summary.short_term_net + amt_short if refigured else None,
-        amt_long_term=summary.long_term_net + amt_long if refigured else None,
+        amt_long_term=long_term + amt_long if refigured else None,
     )
 
 

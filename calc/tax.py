@@ -1,16 +1,18 @@
 """Federal income tax on one simple return, as Form 1040 and its worksheets figure it.
 
-The return: wages and other ordinary income, qualified dividends, the year's net
-short- and long-term capital gain or loss (carryovers folded in), the standard
-deduction, no dependents, filer under 65. Line references are to the 2024 forms;
+The return: wages and other ordinary income, taxable interest, dividends (Form
+1099-DIV box 1a, of which box 1b qualified), capital gain distributions (box 2a,
+Schedule D line 13), the year's net short- and long-term capital gain or loss from
+sales (carryovers folded in), the standard deduction, no dependents, filer under 65. Line references are to the 2024 forms;
 the layout has been the same since 2018.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from calc.models import ZERO, FilingStatus, Reason, cents
 from calc.params import Bracket, YearParams, params_for
@@ -28,14 +30,47 @@ class TaxInput(BaseModel):
     year: int
     filing_status: FilingStatus
     wages: Decimal = Field(default=ZERO, ge=0)  # all other ordinary income, NSO/RSU income included
-    short_term: Decimal = ZERO  # net short-term gain or loss before the loss limit
-    long_term: Decimal = ZERO  # net long-term gain or loss before the loss limit
-    qualified_dividends: Decimal = Field(default=ZERO, ge=0)
+    short_term: Decimal = ZERO  # net short-term gain or loss before the loss limit (Schedule D line 7)
+    # Net long-term gain or loss from sales and carryover before the loss limit: Schedule D line 15
+    # WITHOUT line 13, which is capital_gain_distributions below (compute_tax adds it).
+    long_term: Decimal = ZERO
+    qualified_dividends: Decimal = Field(default=ZERO, ge=0)  # Form 1099-DIV box 1b; Form 1040 line 3a
+    # Form 1099-DIV box 1a, Form 1040 line 3b: ALL ordinary dividends, the qualified ones included.
+    # Left out (or None), it is the qualified dividends, i.e. every dividend is qualified.
+    ordinary_dividends: Decimal = Field(default=ZERO, ge=0)
+    interest: Decimal = Field(default=ZERO, ge=0)  # taxable interest, Form 1099-INT box 1; Form 1040 line 2b
+    capital_gain_distributions: Decimal = Field(default=ZERO, ge=0)  # Form 1099-DIV box 2a: Schedule D line 13
     amt_adjustments: Decimal = ZERO  # Form 6251 line 2i: ISO bargain element
     # The year's net short- and long-term gains figured with AMT basis (ISO shares sold after the
     # year of exercise, Form 6251 line 2k); None: the same as short_term and long_term.
     amt_short_term: Decimal | None = None
     amt_long_term: Decimal | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dividends_default_to_qualified(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("ordinary_dividends") is None:
+            data = {**data, "ordinary_dividends": data.get("qualified_dividends", ZERO)}
+        return data
+
+    @model_validator(mode="after")
+    def _qualified_within_ordinary(self) -> TaxInput:
+        if self.qualified_dividends > self.ordinary_dividends:
+            raise ValueError(
+                "qualified dividends (1099-DIV box 1b) are part of ordinary dividends (box 1a), "
+                f"so they can't be more: {self.qualified_dividends} > {self.ordinary_dividends}"
+            )
+        return self
+
+    @property
+    def nonqualified_dividends(self) -> Decimal:
+        """Dividends taxed as ordinary income: box 1a less box 1b."""
+        return self.ordinary_dividends - self.qualified_dividends
+
+    @property
+    def schedule_d_long_term(self) -> Decimal:
+        """Schedule D line 15: the long-term net with the capital gain distributions (line 13)."""
+        return self.long_term + self.capital_gain_distributions
 
 
 class TaxResult(BaseModel):
@@ -57,6 +92,7 @@ class TaxResult(BaseModel):
     income_tax: Decimal  # Form 1040 line 16
     marginal_rate: Decimal  # the ordinary bracket the last dollar of ordinary income falls in
     capital_gain_rate: Decimal  # the highest 0/15/20% rate any of the preferential income met
+    net_investment_income: Decimal  # Form 8960 line 12: interest, dividends and the allowed capital gain
     niit_base: Decimal  # the lesser of net investment income and MAGI over the threshold
     niit: Decimal
     amti: Decimal
@@ -151,7 +187,8 @@ def compute_tax(data: TaxInput) -> TaxResult:
     status = data.filing_status
     reasons: list[Reason] = []
 
-    net = data.short_term + data.long_term
+    long_term = data.schedule_d_long_term
+    net = data.short_term + long_term
     capital_gain = allowed_capital_gain(net, status, p)
     loss_deduction = -capital_gain if capital_gain < 0 else ZERO
     if net < 0:
@@ -162,7 +199,7 @@ def compute_tax(data: TaxInput) -> TaxResult:
                 source="Schedule D line 21; IRC 1211(b)",
             )
         )
-    agi = data.wages + data.qualified_dividends + capital_gain
+    agi = data.wages + data.interest + data.ordinary_dividends + capital_gain  # Form 1040 lines 1z, 2b, 3b, 7
     deduction = p.standard_deduction(status)
     taxable = max(ZERO, agi - deduction)
     reasons.append(
@@ -174,7 +211,7 @@ def compute_tax(data: TaxInput) -> TaxResult:
     )
 
     # QDCG worksheet line 3: net capital gain = the smaller of Schedule D lines 15 and 16 when both are gains.
-    net_capital_gain = max(ZERO, min(data.long_term, net))
+    net_capital_gain = max(ZERO, min(long_term, net))
     preferential = min(taxable, data.qualified_dividends + net_capital_gain)
     cg = p.capital_gains
     stack = stack_gains(
@@ -213,7 +250,7 @@ def compute_tax(data: TaxInput) -> TaxResult:
         cg.rate_low,
     )
 
-    niit_base, niit = _niit(data, capital_gain, agi, p, reasons)
+    investment_income, niit_base, niit = _niit(data, capital_gain, agi, p, reasons)
     amti, exemption, tmt, amt = _amt(data, agi, stack, income_tax, p, reasons)
 
     return TaxResult(
@@ -233,6 +270,7 @@ def compute_tax(data: TaxInput) -> TaxResult:
         income_tax=income_tax,
         marginal_rate=rate,
         capital_gain_rate=top_gain_rate,
+        net_investment_income=investment_income,
         niit_base=niit_base,
         niit=niit,
         amti=amti,
@@ -246,9 +284,13 @@ def compute_tax(data: TaxInput) -> TaxResult:
 
 def _niit(
     data: TaxInput, capital_gain: Decimal, agi: Decimal, p: YearParams, reasons: list[Reason]
-) -> tuple[Decimal, Decimal]:
-    """Form 8960: 3.8% of the lesser of net investment income and MAGI over the threshold."""
-    investment_income = max(ZERO, data.qualified_dividends + capital_gain)  # lines 8 and 12
+) -> tuple[Decimal, Decimal, Decimal]:
+    """Form 8960: 3.8% of the lesser of net investment income and MAGI over the threshold.
+
+    Line 1 interest, line 2 ordinary dividends (box 1a, qualified included), line 5a the Form 1040
+    line 7 gain (capital gain distributions included; a net loss only to the $3,000 limit, so it
+    can offset other investment income that far, Treas. Reg. 1.1411-4(d)(2)); line 12 not below zero."""
+    investment_income = max(ZERO, data.interest + data.ordinary_dividends + capital_gain)
     threshold = p.niit.threshold(data.filing_status)
     base = max(ZERO, min(investment_income, agi - threshold))
     niit = cents(base * p.niit.rate)
@@ -258,6 +300,9 @@ def _niit(
                 rule="niit",
                 facts={
                     "investment_income": investment_income,
+                    "interest": data.interest,
+                    "dividends": data.ordinary_dividends,
+                    "capital_gain": capital_gain,
                     "magi": agi,
                     "threshold": threshold,
                     "base": base,
@@ -267,7 +312,7 @@ def _niit(
                 source="IRC 1411; Form 8960 lines 12-17",
             )
         )
-    return base, niit
+    return investment_income, base, niit
 
 
 def _amt_on(amount: Decimal, status: FilingStatus, p: YearParams) -> Decimal:
@@ -290,8 +335,8 @@ def _amt(
     status = data.filing_status
     # Line 2k: capital gains refigured with AMT basis, the loss limit applied to them separately.
     amt_short = data.short_term if data.amt_short_term is None else data.amt_short_term
-    amt_long = data.long_term if data.amt_long_term is None else data.amt_long_term
-    regular_allowed = allowed_capital_gain(data.short_term + data.long_term, status, p)
+    amt_long = (data.long_term if data.amt_long_term is None else data.amt_long_term) + data.capital_gain_distributions
+    regular_allowed = allowed_capital_gain(data.short_term + data.schedule_d_long_term, status, p)
     line_2k = allowed_capital_gain(amt_short + amt_long, status, p) - regular_allowed
     amti = agi + data.amt_adjustments + line_2k  # lines 1 + 2a (the standard deduction added back) + 2i + 2k
     if status == "mfs":
