@@ -139,8 +139,10 @@ class _Book:
     def buy(self, position: int, trade: Trade) -> None:
         acquisition = equity.acquisition(trade)
         self.income.extend(acquisition.income)
+        purchase_id = trade.id or f"t{position}"
         lot = OpenLot(
-            id=trade.id or f"t{position}",
+            id=purchase_id,
+            purchase_id=purchase_id,
             symbol=trade.symbol,
             acquired=trade.date,
             purchased=trade.date,
@@ -176,6 +178,7 @@ class _Book:
         self.parts_of_buy[lot.sequence] = parts
         part = OpenLot(
             id=f"{lot.id}.{parts}",
+            purchase_id=lot.purchase_id,
             symbol=lot.symbol,
             acquired=lot.acquired,
             purchased=lot.purchased,
@@ -273,6 +276,7 @@ class _Book:
                 wash_sale_disallowed=disallowed,
                 amt_gain=proceeds - basis + disallowed + iso.amt_gain_difference if iso.amt_gain_difference else None,
                 lot_id=lot.id,
+                purchase_id=lot.purchase_id,
                 sale_id=trade.id or f"t{position}",
                 account=trade.account,
                 reasons=tuple(reasons),
@@ -422,6 +426,7 @@ class _Book:
         return tuple(
             Lot(
                 id=lot.id,
+                purchase_id=lot.purchase_id,
                 symbol=lot.symbol,
                 acquired=lot.acquired,
                 purchased=lot.purchased,

@@ -22,6 +22,7 @@ class OpenLot:
     """A lot while booking runs (mutable); frozen into calc.models.Lot at the end."""
 
     id: str
+    purchase_id: str  # the trade that bought these shares (a wash-sale part keeps its purchase's id)
     symbol: str
     acquired: date
     purchased: date

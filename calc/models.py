@@ -190,7 +190,8 @@ class IncomeEvent:
 class Lot:
     """Shares held: what is left of one acquisition after sales, splits and wash-sale adjustments."""
 
-    id: str
+    id: str  # names the lot in a specific-identification sale (LotPick.lot_id)
+    purchase_id: str  # the trade that bought these shares; a wash-sale part's id adds ".1", ".2", this doesn't
     symbol: str
     acquired: dt.date  # the holding period's start; earlier than the purchase when a wash sale tacks on
     purchased: dt.date  # the trade date of the purchase itself
@@ -225,6 +226,7 @@ class Disposition:
     # line 2k); None when it is the same as `gain`.
     amt_gain: Decimal | None = None
     lot_id: str = ""
+    purchase_id: str = ""  # the trade that bought the shares sold
     sale_id: str = ""
     account: str | None = None
     reasons: tuple[Reason, ...] = ()

@@ -278,7 +278,7 @@ def harvest(
             if t.symbol == lot.symbol
             and t.side == "buy"
             and when - WASH_WINDOW <= t.date <= when
-            and t.id != lot.id.split(".")[0]
+            and t.id != lot.purchase_id
         ]
         last = max(recent) if recent else None
         candidates.append(

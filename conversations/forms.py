@@ -47,7 +47,7 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
             f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
         )
     granted = {t.id for t in ctx.state.trades if t.source in ("nso", "iso", "rsu")}
-    if any(d.lot_id.split(".")[0] in granted for d in ledger.dispositions if d.sold.year == year):
+    if any(d.purchase_id in granted for d in ledger.dispositions if d.sold.year == year):
         lines.append(
             "Some sales are of shares from options or RSUs. Brokers often report their basis on the 1099-B as the "
             "strike or $0, leaving out the part already taxed as wages: if yours does, enter the 1099-B's basis in "

@@ -309,7 +309,7 @@ def _qualifying(ctx: Ctx, parts: list[Disposition], with_sale: YearTax, wages: D
     on this year's numbers (the wages and short-term gain taxed as long-term gain)."""
     if not wages:
         return ""
-    exercises = [ctx.state.trade(d.lot_id.split(".")[0]) for d in parts]
+    exercises = [ctx.state.trade(d.purchase_id) for d in parts]
     dates = [qualifying_from(t.date, t.grant_date) for t in exercises if t is not None and t.source == "iso"]
     if not dates:
         return ""

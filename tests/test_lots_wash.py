@@ -53,6 +53,24 @@ def test_pub550_example_four_purchases_of_50() -> None:
     assert basis == {"b1": 1500, "b2": 1500, "b3": 1000, "b4": 1000}
 
 
+def test_a_part_that_absorbed_a_loss_keeps_its_purchase_id() -> None:
+    # 75 of the 100 new shares replace the loss and become a lot of their own ("new.1"); both
+    # parts, and the sale of that part, still name the purchase they came from.
+    led = book(
+        ledger("""
+        2024-01-02 buy  75 XYZ 20 id=old
+        2024-12-01 sell 75 XYZ 15 id=s1
+        2024-12-15 buy 100 XYZ 14 id=new
+        2024-12-20 sell 75 XYZ 16 id=s2 lots=new.1:75
+        """)
+    )
+    assert sorted(lot.id for lot in led.lots) == ["new"]
+    assert {lot.purchase_id for lot in led.lots} == {"new"}
+    first, second = led.dispositions
+    assert (first.lot_id, first.purchase_id) == ("old", "old")
+    assert (second.lot_id, second.purchase_id) == ("new.1", "new")
+
+
 def test_partial_replacement_disallows_a_fraction() -> None:
     # Sold 100 at a loss, bought 75: 75% of the loss is disallowed, 25% allowed.
     (sale,) = realize(ledger("2024-01-02 buy 100 XYZ 20\n2024-12-01 sell 100 XYZ 15\n2024-12-15 buy 75 XYZ 14"))
