@@ -48,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from bot.telegram import run as run_telegram
 
-        run_telegram(settings.model_copy(update={"db": str(db)}))
-        return 0
+        return run_telegram(settings.model_copy(update={"db": str(db)}))
     from bot.console import run as run_console
 
     run_console(str(db), getattr(args, "user", 1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
+import sys
 from collections import defaultdict
 from collections.abc import Awaitable
 from datetime import UTC, datetime
@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import reminders
+from bot import redaction, reminders
 from bot.service import ChatService
 from bot.settings import Settings
 from conversations.commands import MENU
@@ -41,33 +41,6 @@ GROUP_REPLY = "I only talk in private chats: your trades and taxes are private. 
 ERROR_REPLY = "Sorry, something went wrong on my side. Nothing was saved from that message; please try again."
 # When the step was saved but its answer could not be sent, "try again" would record a trade twice.
 ERROR_AFTER_SAVE_REPLY = "Sorry, I saved that but couldn't show you the whole answer. /trades shows what is recorded; no need to send it again."
-
-
-class RedactingFilter(logging.Filter):
-    """Keeps the bot token out of every log line (httpx logs request URLs that contain it)."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self._pattern = re.compile("|".join(re.escape(s) for s in secrets if s)) if any(secrets) else None
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is not None:
-            message = record.getMessage()
-            redacted = self._pattern.sub("[REDACTED]", message)
-            if redacted != message:
-                record.msg, record.args = redacted, None
-            if record.exc_text:
-                record.exc_text = self._pattern.sub("[REDACTED]", record.exc_text)
-        return True
-
-
-def install_redaction(token: str) -> None:
-    redactor = RedactingFilter([token])
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redactor)
-    for name in ("", "httpx", "telegram", "cgt_bot"):
-        logging.getLogger(name).addFilter(redactor)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class PerUserOrder(BaseUpdateProcessor):
@@ -260,7 +233,8 @@ def build_application(
     """
     assert settings.telegram_bot_token is not None
     token = settings.telegram_bot_token.get_secret_value()
-    install_redaction(token)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    redaction.install([token, secret])
     builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder()).post_init(_start_up)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
@@ -278,21 +252,38 @@ def build_application(
     return app
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, **builder_options: Any) -> int:
+    """Serve until stopped; the exit status. A start-up failure (a token Telegram rejects, a server
+    out of reach) is one redacted line on stderr, not a traceback with the token in it."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     if settings.webhook_url and secret is None:
         raise SystemExit("cgt-bot: set CGT_WEBHOOK_SECRET with CGT_WEBHOOK_URL so updates can be verified.")
     service = ChatService(settings.db)
-    app = build_application(settings, service)
-    if settings.webhook_url:
-        app.run_webhook(
-            listen=settings.listen,
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    app = build_application(settings, service, **builder_options)
+    assert settings.telegram_bot_token is not None
+    redactor = redaction.RedactingFilter([settings.telegram_bot_token.get_secret_value(), secret])
+    try:
+        if settings.webhook_url:
+            app.run_webhook(
+                listen=settings.listen,
+                port=settings.port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("cgt-bot: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather (/token).", file=sys.stderr)
+        return 2
+    except (NetworkError, OSError) as error:
+        where = settings.telegram_base_url or "api.telegram.org"
+        reason = redactor.redact(str(error)) or type(error).__name__
+        print(f"cgt-bot: can't reach Telegram ({where}): {reason}", file=sys.stderr)
+        return 1
+    except Exception:  # anything else: a traceback through the redacting log, never Python's raw one
+        log.exception("cgt-bot stopped")
+        return 1
+    return 0

@@ -43,6 +43,8 @@ class Emulator:
     flood_once: set[str] = field(default_factory=set)  # methods that answer 429 once
     fail_once: dict[str, str] = field(default_factory=dict)  # method -> a 400 description, answered once
     waiting_polls: int = 0  # getUpdates calls waiting for an update
+    reject_token: bool = False  # every call answers 401 Unauthorized, as for a revoked token
+    unreachable: bool = False  # every call fails to connect
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -126,6 +128,10 @@ class Emulator:
         return httpx.MockTransport(self._serve)
 
     async def _serve(self, request: httpx.Request) -> httpx.Response:
+        if self.unreachable:
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        if self.reject_token:
+            return self._error(401, "Unauthorized")
         if request.url.path.endswith("/getUpdates"):
             params = self._params(request)
             timeout = float(params.get("timeout") or 0)
