@@ -18,6 +18,8 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
 from pydantic_core import CoreSchema, core_schema
 
+from calc.limits import FEES, PRICE, SHARES, Bound
+
 FilingStatus = Literal["single", "mfj", "mfs", "hoh", "qss"]
 FILING_STATUSES: tuple[FilingStatus, ...] = ("single", "mfj", "mfs", "hoh", "qss")
 Side = Literal["buy", "sell"]
@@ -37,6 +39,19 @@ def cents(amount: Decimal) -> Decimal:
 
 
 Fact = Decimal | int | dt.date | str
+
+
+def _at_most(bound: Bound) -> Any:
+    """A validator keeping a field within its bound's range. Entry points (typed, imported) also
+    check the decimal places; the engine's own trades (a planned partial sale, a split's cash in
+    lieu) may carry more, and only the range matters to the arithmetic."""
+
+    def check(value: Decimal | None) -> Decimal | None:
+        if value is not None and (not value.is_finite() or value > bound.maximum):
+            return bound.check(value)  # raises OutOfBounds with the reason
+        return value
+
+    return check
 
 
 def clean_symbol(value: str) -> str:
@@ -133,6 +148,8 @@ class LotPick(Frozen):
     lot_id: str
     quantity: Decimal = Field(gt=0)
 
+    _quantity = field_validator("quantity")(_at_most(SHARES))
+
 
 class Trade(Frozen):
     """A purchase or sale as the user or the broker reports it.
@@ -158,6 +175,9 @@ class Trade(Frozen):
     grant_date: dt.date | None = None
 
     _symbol = field_validator("symbol")(clean_symbol)
+    _quantity = field_validator("quantity")(_at_most(SHARES))
+    _price = field_validator("price", "fmv")(_at_most(PRICE))
+    _fees = field_validator("fees")(_at_most(FEES))
 
 
 class Split(Frozen):

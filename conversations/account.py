@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from conversations.events import Button, FileOut, Reply
+from conversations.files.render.csv_cells import SafeWriter
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.state import UserState
 
@@ -70,7 +70,7 @@ def unknown(ctx: Ctx, text: str) -> Outcome:
 
 def export_csv(state: UserState) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         [
             "number",

@@ -16,6 +16,7 @@ from babel.dates import get_date_format
 from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, parse_decimal
 from dateutil import parser as date_parser
 
+from calc.limits import MONEY, SHARES
 from calc.models import ZERO, AccountType
 
 MAX_INPUT = 1000
@@ -75,8 +76,10 @@ def money(text: str, what: str = "price", allow_zero: bool = True, locale: Local
     value = number(text, what, locale)
     if value < 0 or (value == 0 and not allow_zero):
         raise InputError(f"The {what} must be more than zero." if not allow_zero else f"The {what} can't be negative.")
-    if value > Decimal("1e12"):
+    if value > MONEY.maximum:
         raise InputError(f"That {what} looks too large. Send a number like {_example(locale)}.")
+    if MONEY.problem(value):  # too many decimal places: 0.10000000000000000000000000000001
+        raise InputError(f"The {what} can have at most {MONEY.places} decimal places, like {_example(locale)}.")
     return value
 
 
@@ -84,8 +87,10 @@ def quantity(text: str, locale: Locale_ = US) -> Decimal:
     value = ZERO if text.strip().startswith("-") else number(text, "number of shares", locale)
     if value <= 0:
         raise InputError("The number of shares must be more than zero, like 100 or 2.5.")
-    if value > Decimal("1e10"):
-        raise InputError("That number of shares looks too large.")
+    if value > SHARES.maximum:
+        raise InputError(f"That number of shares looks too large: I keep at most {SHARES.maximum:,f}.")
+    if SHARES.problem(value):
+        raise InputError(f"The number of shares can have at most {SHARES.places} decimal places, like 0.5 or 12.25.")
     return value
 
 

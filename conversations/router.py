@@ -7,6 +7,9 @@ module for its topic and imports only the kernel (`conversations.kernel`), never
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+from calc.limits import OutOfBounds, out_of_bounds
 from conversations import account, importing, onboarding, options, planning, questions, reports, trading
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
@@ -42,6 +45,11 @@ def handle(state: UserState, event: Event) -> Outcome:
         return _dispatch(ctx)
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])
+    except (ValidationError, OutOfBounds) as error:  # a number past calc.limits on any path
+        problems = [str(error)] if isinstance(error, OutOfBounds) else out_of_bounds(error)
+        if not problems:
+            raise
+        return Outcome(state, [Reply(text=f"I can't take that: {'; '.join(problems)}. Nothing was saved.")])
 
 
 def _dispatch(ctx: Ctx) -> Outcome:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, LotPick, Trade
+from calc.limits import PRICE
 from calc.models import ZERO
 from calc.netting import lost_to_ira
 from conversations.events import Button, Reply
@@ -418,7 +419,7 @@ def edit(ctx: Ctx, args: str) -> Outcome:
         changes = {"symbol": symbol(value)}
     else:
         raise InputError(f"I can change {', '.join(EDITABLE)}. Like /edit 3 price 21.50.")
-    updated = trade.model_copy(update=changes)
+    updated = Trade.model_validate({**trade.model_dump(), **changes})  # within calc.limits, as typed ones are
     trades = tuple(updated if t.id == trade.id else t for t in ctx.state.trades)
     _validated(ctx, trades)
     return say(ctx, f"Changed #{trade.id[1:]}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
@@ -429,6 +430,7 @@ def price(ctx: Ctx, args: str) -> Outcome:
     if len(parts) != 2:
         raise InputError("Send the symbol and today's price, like /price XYZ 187.50.")
     ticker, value = symbol(parts[0]), money(parts[1], "price", allow_zero=False, locale=ctx.fmt.locale)
+    PRICE.check(value)
     prices = {**ctx.state.prices, ticker: value}
     return say(ctx, f"Noted: {ticker} at {ctx.fmt.money(value)}. /portfolio shows unrealized gains.", prices=prices)
 

@@ -137,7 +137,8 @@ def test_robinhood_rounded_price_takes_the_exact_cash() -> None:
     row += '"1/11/2024","1/11/2024","1/12/2024","XYZ","XYZ","Buy","3","$10.00","($29.99)"\n'
     a, b = read_csv("r.csv", (header + row).encode(), today=TODAY).trades
     assert (a.price, a.fees) == (10, D("0.01"))  # cost 30.01 = 30.00 + 0.01
-    assert b.fees == 0 and b.quantity * b.price == D("29.99")  # the printed price was rounded up
+    # The printed price was rounded up: the price to 6 places, the cent's remainder a fee, the cash exact.
+    assert (b.price, b.fees) == (D("9.996666"), D("0.000002")) and b.quantity * b.price + b.fees == D("29.99")
 
 
 def test_ibkr_flex_with_line_descriptors_and_orders_with_executions() -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
+from calc.limits import FEES, PRICE, SHARES, Bound
 from calc.models import Source, Trade
+from conversations.files.render.csv_cells import unescape_cell
 from conversations.parsing import IRA
 
 
@@ -65,9 +67,9 @@ def amount(text: str, what: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise BadRow(f"{what} “{text}” isn't a number") from None
+        raise BadRow(f"{what} “{short_cell(text)}” isn't a number") from None
     if not value.is_finite():
-        raise BadRow(f"{what} “{text}” isn't a number")
+        raise BadRow(f"{what} “{short_cell(text)}” isn't a number")
     return value
 
 
@@ -86,13 +88,13 @@ def day(text: str) -> date:
         try:
             return date(int(year), int(month), int(day_))
         except ValueError:
-            raise BadRow(f"date “{text}” isn't a date I can read (use 2024-01-10 or 01/10/2024)") from None
+            raise BadRow(f"date “{short_cell(text)}” isn't a date I can read (use 2024-01-10 or 01/10/2024)") from None
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(first, pattern).date()
         except ValueError:
             continue
-    raise BadRow(f"date “{text}” isn't a date I can read (use 2024-01-10 or 01/10/2024)")
+    raise BadRow(f"date “{short_cell(text)}” isn't a date I can read (use 2024-01-10 or 01/10/2024)")
 
 
 _TICKER = re.compile(r"^[A-Z][A-Z0-9]{0,9}([./-][A-Z0-9]{1,4})?$")
@@ -108,7 +110,7 @@ def ticker(text: str) -> str:
     if not symbol:
         raise BadRow("the symbol is missing")
     if not _TICKER.match(symbol):
-        raise BadRow(f"symbol “{text[:20]}” doesn't look like a stock ticker")
+        raise BadRow(f"symbol “{short_cell(text)}” doesn't look like a stock ticker")
     return symbol
 
 
@@ -133,13 +135,20 @@ def trade(
     difference from quantity × price is counted as fees.
     """
     try:
-        shares = abs(amount(quantity, "quantity"))
+        shares = _within(SHARES, amount(quantity, "quantity").copy_abs(), quantity)
         if shares == 0:
             raise BadRow("the quantity is missing or zero")
-        per_share = abs(amount(price, "price"))
-        cost = sum((abs(amount(f, "fees")) for f in ((fees,) if isinstance(fees, str) else fees)), Decimal(0))
+        per_share = _within(PRICE, amount(price, "price").copy_abs(), price)
+        cost = sum(
+            (_within(FEES, amount(f, "fees").copy_abs(), f) for f in ((fees,) if isinstance(fees, str) else fees)),
+            Decimal(0),
+        )
         if cash:
-            per_share, cost = _from_cash(side, shares, per_share, abs(amount(cash, "amount")))
+            net = amount(cash, "amount").copy_abs()
+            if net > SHARES.maximum * PRICE.maximum:
+                raise BadRow(f"amount “{short_cell(cash)}” is too large")
+            per_share, cost = _from_cash(side, shares, per_share, net)
+            per_share, cost = _within(PRICE, per_share, cash), _within(FEES, cost, cash)
         source, fmv, granted = _grant(grant)
         if per_share == 0 and source != "rsu":  # an RSU costs nothing: its value is in fmv
             raise BadRow("the price is missing or zero")
@@ -150,7 +159,7 @@ def trade(
             quantity=shares,
             price=per_share,
             fees=cost,
-            account=account or None,
+            account=free_text(account) or None,
             account_type="ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
             source=source,
             fmv=fmv,
@@ -162,6 +171,31 @@ def trade(
         return Problem(row.line, str(error).splitlines()[0])
 
 
+MAX_CELL = 40  # characters of a cell quoted back in a problem line
+
+
+def short_cell(text: str) -> str:
+    """A cell as a problem line quotes it: printable, and cut short (a 130 KB cell stays a few words)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[: MAX_CELL + 1])
+    return printable if len(printable) <= MAX_CELL else printable[: MAX_CELL - 1] + "…"
+
+
+MAX_FREE_TEXT = 64  # an account name, kept from a file
+
+
+def free_text(text: str) -> str:
+    """Free text kept from a file (an account name): printable, single spaces, short."""
+    words = "".join(ch if ch.isprintable() else " " for ch in unescape_cell(text[:1000])).split()
+    return " ".join(words)[:MAX_FREE_TEXT].strip()
+
+
+def _within(bound: Bound, value: Decimal, cell: str) -> Decimal:
+    problem = bound.problem(value)
+    if problem is not None:
+        raise BadRow(f"{bound.what} “{short_cell(cell)}”: {problem.removeprefix(f'the {bound.what} ')}")
+    return value
+
+
 GRANT_SOURCES: dict[str, Source] = {"": "purchase", "purchase": "purchase", "nso": "nso", "iso": "iso", "rsu": "rsu"}
 
 
@@ -169,10 +203,10 @@ def _grant(cells: tuple[str, str, str]) -> tuple[Source, Decimal | None, date | 
     source_cell, fmv_cell, granted_cell = (cell.strip() for cell in cells)
     source = GRANT_SOURCES.get(source_cell.lower())
     if source is None:
-        raise BadRow(f"source “{source_cell[:20]}” should be nso, iso, rsu or empty")
+        raise BadRow(f"source “{short_cell(source_cell)}” should be nso, iso, rsu or empty")
     if source == "purchase":
         return source, None, None
-    fmv = abs(amount(fmv_cell, "fmv"))
+    fmv = _within(PRICE, amount(fmv_cell, "fmv").copy_abs(), fmv_cell)
     if fmv == 0:
         raise BadRow(f"an {source.upper()} needs its market value per share (fmv)")
     return source, fmv, day(granted_cell) if granted_cell else None
@@ -185,4 +219,8 @@ def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tup
     fees = gross - cash if side == "sell" else cash - gross
     if fees >= 0:
         return price, fees
-    return cash / shares, Decimal(0)  # the printed price was rounded: the cash is exact
+    # The printed price was rounded: the cash is exact. The price to the precision kept, rounded
+    # so that what is left over is a (tiny) fee, never a negative one: the cash stays exact.
+    rounding = ROUND_FLOOR if side == "buy" else ROUND_CEILING
+    exact = (cash / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
+    return exact, (cash - shares * exact) if side == "buy" else (shares * exact - cash)

@@ -7,7 +7,7 @@ and RSU vests, as /export writes them.
 
 from __future__ import annotations
 
-from conversations.files.importers.common import Problem, Result, Row, trade
+from conversations.files.importers.common import Problem, Result, Row, short_cell, trade
 
 NAME = "generic CSV"
 COLUMNS = ("date", "side", "symbol", "quantity", "price")
@@ -21,7 +21,7 @@ def detect(header: list[str]) -> bool:
 def read(row: Row) -> Result:
     side = SIDES.get(row.get("side").lower())
     if side is None:
-        return Problem(row.line, f"side “{row.get('side')[:20]}” should be buy or sell")
+        return Problem(row.line, f"side “{short_cell(row.get('side'))}” should be buy or sell")
     return trade(
         row,
         row.get("date"),

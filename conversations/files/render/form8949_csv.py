@@ -5,11 +5,11 @@ Amounts are plain numbers (a loss is negative) so a spreadsheet can add them; da
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
 from calc.form8949 import Form8949, ScheduleD
+from conversations.files.render.csv_cells import SafeWriter
 from conversations.files.render.money import form_day
 
 COLUMNS = [
@@ -33,7 +33,7 @@ def _amount(value: Decimal) -> str:
 
 def form_csv(form: Form8949, schedule: ScheduleD) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for part in form.parts:
         name = PART_NAMES[part.term]

@@ -1,0 +1,66 @@
+"""The ranges and precision a trade's numbers may have, on every path (typed, imported, edited, stored).
+
+Decimal arithmetic keeps 28 significant digits: shares times a price past these bounds can
+no longer be rounded to the cent (decimal.InvalidOperation), and a quantity with 30 decimal
+places prints as its rounded self ("you held 0.1, so you can't sell 0.1"). Within them every
+product and sum the engine forms stays exact to the cent: at most 10^9 shares with 8 decimal
+places (a satoshi), at most $10^9 a share with 6 decimal places, fees to 14 places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class OutOfBounds(ValueError):
+    """A number outside its range or with more decimal places than kept; the text says which."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    what: str
+    maximum: Decimal
+    places: int
+
+    def problem(self, value: Decimal) -> str | None:
+        """What is wrong with `value`, in words, or None."""
+        if not value.is_finite():
+            return f"the {self.what} isn't a number"
+        if value > self.maximum:
+            return f"the {self.what} can't be more than {self.maximum:,f}"
+        if _places(value) > self.places:
+            return f"the {self.what} can have at most {self.places} decimal places"
+        return None
+
+    def check(self, value: Decimal) -> Decimal:
+        problem = self.problem(value)
+        if problem is not None:
+            raise OutOfBounds(problem)
+        return value
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places without trailing zeros, exactly (normalize() would round to 28 digits first)."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if not any(digits):
+        return 0
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros))
+
+
+SHARES = Bound("number of shares", Decimal(10**9), 8)
+PRICE = Bound("price", Decimal(10**9), 6)
+# Fees to the places shares x price can have: a fee figured from a broker's exact cash amount
+# (what is left after the price rounded to 6 places) is exact only there.
+FEES = Bound("fees", Decimal(10**9), SHARES.places + PRICE.places)
+MONEY = Bound("amount", Decimal(10**12), 6)  # other amounts people type: income, carryover
+
+
+def out_of_bounds(error: Exception) -> list[str]:
+    """The reasons, if a model refused a value for being out of bounds (pydantic wraps them)."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return []
+    return [str(e["ctx"]["error"]) for e in errors() if isinstance(e.get("ctx", {}).get("error"), OutOfBounds)]
