@@ -15,9 +15,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain
+from operator import itemgetter
 
 from calc import collector, equity
-from calc.errors import NotEnoughShares
+from calc.cache import WeighedCache
+from calc.errors import CalcError, NotEnoughShares
 from calc.holding import holding_reason, long_term_from
 from calc.matching import METHODS, OpenLot, Picks
 from calc.models import (
@@ -450,19 +453,126 @@ def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
     return sorted(events, key=lambda event: event.date)
 
 
-def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
-    """Book every trade (and split) in date order; see the module docstring."""
-    ordered = _ordered(events)
-    state = _Book(method=method, ordered=ordered)
-    with collector.paused():
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One symbol's booking, kept so that a change to another symbol doesn't redo it.
+
+    Rows are in booking order; `*_runs` say which event (by position among the symbol's
+    events) made which rows, as (position, start, end), so parts merge back into the order
+    one booking of everything gives. A booking that failed keeps its first error instead.
+    """
+
+    events: tuple[Trade | Split, ...]  # kept alive: the cache key is their identities
+    lots: tuple[Lot, ...] = ()
+    dispositions: tuple[Disposition, ...] = ()
+    disposition_runs: tuple[tuple[int, int, int], ...] = ()
+    income: tuple[IncomeEvent, ...] = ()
+    income_runs: tuple[tuple[int, int, int], ...] = ()
+    error: tuple[int, CalcError] | None = None
+
+    @property
+    def weight(self) -> int:
+        return len(self.events) + len(self.lots) + len(self.dispositions)
+
+
+# Across users: a change books only the symbols it touches; the rest come from here.
+# About 1 KB a weight unit (a row or a trade), so the default bound is about 2 GB at most.
+KEPT = WeighedCache[_Part](max_weight=2_000_000)
+
+
+def _run(state: _Book, ordered: Sequence[Trade | Split]) -> _Part:
+    disposition_runs: list[tuple[int, int, int]] = []
+    income_runs: list[tuple[int, int, int]] = []
+    dispositions, income = state.dispositions, state.income
+    try:
         for position, event in enumerate(ordered):
+            rows, earned = len(dispositions), len(income)
             if isinstance(event, Split):
                 state.split(position, event)
             elif event.side == "buy":
                 state.buy(position, event)
             else:
                 state.sell(position, event)
-        return Ledger(lots=state.frozen_lots(), dispositions=tuple(state.dispositions), income=tuple(state.income))
+            if len(dispositions) > rows:
+                disposition_runs.append((position, rows, len(dispositions)))
+            if len(income) > earned:
+                income_runs.append((position, earned, len(income)))
+    except CalcError as error:
+        return _Part(events=tuple(ordered), error=(position, error))
+    return _Part(
+        events=tuple(ordered),
+        lots=state.frozen_lots(),
+        dispositions=tuple(dispositions),
+        disposition_runs=tuple(disposition_runs),
+        income=tuple(income),
+        income_runs=tuple(income_runs),
+    )
+
+
+def _symbol_part(events: list[Trade | Split], method: Method) -> _Part:
+    key = (method, *map(id, events))
+    part = KEPT.get(key)
+    if part is None:
+        part = _run(_Book(method=method, ordered=events), events)
+        KEPT.put(key, part, part.weight)
+    return part
+
+
+def _merged(parts: list[tuple[_Part, list[int]]]) -> Ledger:
+    """The parts' rows in the order of one booking of all events (each part's positions mapped back)."""
+    errors = [(positions[part.error[0]], part.error[1]) for part, positions in parts if part.error]
+    if errors:
+        raise min(errors, key=lambda error: error[0])[1].with_traceback(None)  # the first in booking order
+    first = itemgetter(0)  # an event's position is unique: the rows never get compared
+    disposition_runs = sorted(
+        (
+            (positions[at], part.dispositions, start, end)
+            for part, positions in parts
+            for at, start, end in part.disposition_runs
+        ),
+        key=first,
+    )
+    income_runs = sorted(
+        ((positions[at], part.income, start, end) for part, positions in parts for at, start, end in part.income_runs),
+        key=first,
+    )
+    return Ledger(
+        lots=tuple(chain.from_iterable(part.lots for part, _ in parts)),  # parts come in symbol order
+        dispositions=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in disposition_runs)),
+        income=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in income_runs)),
+    )
+
+
+def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
+    """Book every trade (and split) in date order; see the module docstring.
+
+    A symbol's lots never meet another's (a wash sale needs the same security), so each
+    symbol is booked on its own and kept (KEPT): after a change only the symbols whose
+    trades changed are booked again, and the result is row for row what one booking of
+    everything gives. Events without ids are named by their position in the whole history,
+    so those are booked all together, as before.
+    """
+    ordered = _ordered(events)
+    if not all(event.id for event in ordered):
+        return book_at_once(ordered, method)
+    with collector.paused():
+        by_symbol: dict[str, tuple[list[Trade | Split], list[int]]] = {}
+        for position, event in enumerate(ordered):
+            group = by_symbol.get(event.symbol)
+            if group is None:
+                group = by_symbol[event.symbol] = ([], [])
+            group[0].append(event)
+            group[1].append(position)
+        return _merged(
+            [(_symbol_part(events, method), positions) for _, (events, positions) in sorted(by_symbol.items())]
+        )
+
+
+def book_at_once(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
+    """Book everything in one pass, keeping nothing: what book() must equal, row for row."""
+    ordered = _ordered(events)
+    with collector.paused():
+        return _merged([(_run(_Book(method=method, ordered=ordered), ordered), list(range(len(ordered))))])
 
 
 def realize(events: Iterable[Trade | Split], method: Method = "fifo") -> list[Disposition]:
