@@ -146,3 +146,25 @@ def test_a_database_from_before_migrations_is_adopted(tmp_path: Path) -> None:
     state = ChatService(path).state(1)
     assert [t.id for t in state.trades] == ["T1"]
     assert "#2" in Chat(path).send("/buy 1 ABC 5 2024-01-10")
+
+
+def test_appended_edited_and_deleted_trades_all_read_back(db_target: str) -> None:
+    """Appending writes only the new trades (no old-against-new comparison); edits and deletes
+    still take the full comparison. Either way what is read back is what the chat holds."""
+    service = ChatService(db_target)
+    said = iter(range(1000))
+
+    def say(text: str) -> list[str]:
+        replies = service.process(1, Event(kind="text", id=f"s{next(said)}", now=NOW, text=text))
+        return [button.data for reply in replies for row in reply.buttons for button in row]
+
+    for n in range(1, 4):
+        say(_buy(n, "ABC"))
+    say("/edit 2 price 21.50")
+    (yes, *_) = say("/delete 1")  # asks first: the first button confirms
+    service.process(1, Event(kind="button", id="s-yes", now=NOW, data=yes))
+    say(_buy(4, "XYZ"))
+    held = service.state(1).trades
+    loaded = open_store(db_target).load(1).trades
+    assert [t.model_dump() for t in loaded] == [t.model_dump() for t in held]
+    assert [(t.symbol, t.price) for t in loaded] == [("ABC", 21.5), ("ABC", 13), ("XYZ", 14)]
