@@ -3,7 +3,9 @@
 `connect(target)` takes a file path (SQLite) or a `postgresql://` URL. Both give:
 - `write(*user_ids)`: a transaction holding the write lock of those users, across every process on the
   database (SQLite: `BEGIN IMMEDIATE`, one writer at a time; PostgreSQL: a transaction-scoped advisory
-  lock per user, so different users never wait for each other);
+  lock per user, so different users never wait for each other; with no users, row locks only, as for
+  `SELECT ... FOR UPDATE SKIP LOCKED`);
+- `exclusive()`: a transaction that one process at a time holds (migrations);
 - `read()`: a transaction for a consistent read;
 - statements written once with `?` placeholders, in SQL both engines speak (`ON CONFLICT`, no
   `INSERT OR ...`);
@@ -60,7 +62,11 @@ class Database(ABC):
 
     @abstractmethod
     def write(self, *user_ids: int) -> Any:
-        """Context manager: a transaction holding the write lock of `user_ids` (none: a global write)."""
+        """Context manager: a transaction holding the write lock of `user_ids`."""
+
+    @abstractmethod
+    def exclusive(self) -> Any:
+        """Context manager: a transaction no other process holds at the same time."""
 
     @abstractmethod
     def read(self) -> Any:
@@ -133,6 +139,9 @@ class SqliteDatabase(Database):
         # One writer at a time for the whole file: the per-user lock is the file's lock.
         return self._transaction("BEGIN IMMEDIATE")
 
+    def exclusive(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
     def read(self) -> Any:
         return self._transaction("BEGIN")
 
@@ -189,23 +198,24 @@ class PostgresDatabase(Database):
         return psycopg.connect(self.url, autocommit=True)
 
     @contextmanager
-    def _transaction(self, user_ids: Sequence[int] | None) -> Iterator[Tx]:
+    def _transaction(self, user_ids: Sequence[int] = (), exclusive: bool = False) -> Iterator[Tx]:
         conn = self.conn
         with conn.transaction():
-            if user_ids is not None:
-                if user_ids:
-                    # Sorted, so two writers locking the same users can't deadlock.
-                    for user_id in sorted(set(user_ids)):
-                        conn.execute("SELECT pg_advisory_xact_lock(%s)", [user_id])
-                else:
-                    conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", GLOBAL_LOCK)
+            # Sorted, so two writers locking the same users can't deadlock.
+            for user_id in sorted(set(user_ids)):
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [user_id])
+            if exclusive:
+                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", GLOBAL_LOCK)
             yield _PgTx(conn)
 
     def write(self, *user_ids: int) -> Any:
         return self._transaction(user_ids)
 
+    def exclusive(self) -> Any:
+        return self._transaction(exclusive=True)
+
     def read(self) -> Any:
-        return self._transaction(None)
+        return self._transaction()
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

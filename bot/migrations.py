@@ -52,6 +52,26 @@ _V2 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
+
+def _v3(real: str) -> tuple[str, ...]:
+    # Times are seconds since the epoch (UTC): compared as numbers on both engines.
+    return (
+        f"CREATE TABLE reminders_due (user_id BIGINT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, "
+        f"due_on TEXT NOT NULL, send_at {real} NOT NULL, claimed_until {real}, sent_at {real}, outcome TEXT, "
+        "PRIMARY KEY (user_id, key))",
+        "CREATE INDEX idx_reminders_due_unsent ON reminders_due (send_at) WHERE sent_at IS NULL",
+        "CREATE TABLE reminder_plans (user_id BIGINT PRIMARY KEY, until TEXT NOT NULL)",
+        f"CREATE TABLE send_pace (name TEXT PRIMARY KEY, next_at {real} NOT NULL)",
+        "INSERT INTO send_pace (name, next_at) VALUES ('telegram', 0)",
+    )
+
+
+# What was sent before the table existed stays sent.
+_V3_COPY = (
+    "INSERT INTO reminders_due (user_id, key, kind, due_on, send_at, sent_at, outcome) "
+    "SELECT user_id, key, '', '', 0, 0, 'sent' FROM reminders_sent",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "users, trades, reminders sent, processed events", _V1_SQLITE, _V1_POSTGRESQL),
     Migration(
@@ -61,6 +81,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         (*_V2, "INSERT INTO meta (key, value) VALUES ('salt', lower(hex(randomblob(16))))"),
         (*_V2, "INSERT INTO meta (key, value) VALUES ('salt', md5(random()::text || clock_timestamp()::text))"),
     ),
+    Migration(
+        3,
+        "reminders due: one row per planned reminder, kept with each change and claimed by one worker; "
+        "each user's planning horizon; the send pace all workers share",
+        (*_v3("REAL"), *_V3_COPY),
+        (*_v3("DOUBLE PRECISION"), *_V3_COPY),
+    ),
 )
 
 _BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, what TEXT, applied_at TEXT)"
@@ -68,7 +95,7 @@ _BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PR
 
 def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
     """Apply the missing migrations; returns the versions applied now."""
-    with db.write() as tx:
+    with db.exclusive() as tx:
         tx.execute(_BOOKKEEPING)
         done = {row[0] for row in tx.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []

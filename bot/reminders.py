@@ -1,169 +1,134 @@
-"""Sending reminders: rows in SQLite, jobs in python-telegram-bot's JobQueue under stable names.
+"""Reminders: a due-date table planned with each change, claimed and sent by whichever worker is free.
 
-Jobs are not persisted (PTB issues 974, 2436, 4080): at start-up and after every change
-each user's reminders are recomputed from their data and their jobs re-created under the
-name `rem:<user>:<key>`. Planning says only which reminders and when; the text, which
-figures tax, is written from the user's data when the job fires (nothing is sent if the
-data no longer calls for it). A reminder is marked sent in SQLite before it goes out and
-unmarked if sending fails, so it is never sent twice, across restarts too. A flood wait
-(429) sends it again after `retry_after`; a chat closed to the bot (403) is not retried.
+Planning: a change that can move a reminder (trades, prices, profile) plans the user's reminders for
+the next HORIZON (`plan_for`, pure) and ChatService writes them in the same transaction as the change
+(Store.commit). A background sweep plans the few users whose plan runs out, and, once after an
+upgrade, those never planned; start-up plans nobody, so it takes the same time for ten users or a
+million. Which reminders and when is cheap; the text, which figures tax, is written from the user's
+data when the reminder goes out (nothing is sent if the data no longer calls for it).
+
+Sending: every second each worker claims the most overdue reminder (Store.claim_due: `FOR UPDATE
+SKIP LOCKED` on PostgreSQL, the write lock on SQLite), takes its slot from the pace all workers share
+through the database (25 messages a second overall, one a second per chat), sends, and records the
+outcome. A claim is a lease: a worker killed mid-send leaves the reminder to the next worker once the
+lease runs out, so none is lost; only a kill between Telegram accepting the message and the outcome
+being written (one round trip) could send it twice — Telegram has no idempotency key to close that.
+A flood wait (429) sends it again after `retry_after`; a chat closed to the bot (403) is not retried.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time as clock
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram.error import Forbidden, RetryAfter
-from telegram.ext import Application, ContextTypes, Job, JobQueue
 
-from bot.service import ChatService
-from conversations.reminders import Due, Reminder, reminders, upcoming
+from bot.storage import Claimed, Plan, Planned
+from conversations.reminders import Due, reminders, upcoming
+from conversations.state import UserState
+
+if TYPE_CHECKING:
+    from bot.service import ChatService
 
 log = logging.getLogger("cgt_bot.reminders")
 SEND_AT = time(10, 0)
-HORIZON = timedelta(days=40)
-# Telegram allows about 30 messages a second overall: spread a broadcast at 25 a second.
-SPACING = timedelta(seconds=1 / 25)
-PER_CHAT = timedelta(seconds=1)
-
-
-class ReminderLog:
-    def __init__(self, service: ChatService) -> None:
-        self.store = service.store
-
-    def was_sent(self, user_id: int, key: str) -> bool:
-        return self.store.reminder_sent(user_id, key)
-
-    def claim(self, user_id: int, key: str, now: datetime) -> bool:
-        """Mark as sent; False when it already was (another job, or before a restart)."""
-        return self.store.claim_reminder(user_id, key, now.isoformat())
-
-    def release(self, user_id: int, key: str) -> None:
-        self.store.release_reminder(user_id, key)
-
-
-R = TypeVar("R", bound=Due)
-
-
-def _unsent(service: ChatService, user_id: int, found: list[R]) -> list[R]:
-    log_ = ReminderLog(service)
-    return [r for r in found if not log_.was_sent(user_id, r.key)]
-
-
-def due(service: ChatService, user_id: int, start: date, end: date) -> list[Reminder]:
-    return _unsent(service, user_id, reminders(service.state(user_id), start, end))
+HORIZON = timedelta(days=400)  # this December and the next year's lots turning long-term
+REFILL = timedelta(days=30)  # the sweep replans a user this long before their plan runs out
+LEASE = 60.0  # seconds a claimed reminder is this worker's to send
+PACE = 1 / 25  # Telegram allows about 30 messages a second overall: 25, across all workers
+RETRY = 60.0  # after a network error, seconds until the reminder is tried again
 
 
 def send_time(reminder: Due, timezone: str) -> datetime:
     return datetime.combine(reminder.on, SEND_AT, tzinfo=ZoneInfo(timezone))
 
 
-def plan(service: ChatService, user_ids: list[int], now: datetime) -> list[tuple[datetime, int, Due]]:
-    """(when, user, reminder) for every unsent reminder in the horizon, a broadcast spread out in time."""
-    jobs = []
-    for user_id in user_ids:
-        state = service.state(user_id)
-        zone = ZoneInfo(state.profile.timezone)
-        today = now.astimezone(zone).date()
-        for reminder in _unsent(service, user_id, upcoming(state, today, today + HORIZON)):
-            jobs.append((max(send_time(reminder, state.profile.timezone), now), user_id, reminder))
-    jobs.sort(key=lambda job: (job[0], job[1], job[2].key))
-    spread = []
-    previous: datetime | None = None
-    last_to_user: dict[int, datetime] = {}
-    for when, user_id, reminder in jobs:
-        if previous is not None and when < previous + SPACING:
-            when = previous + SPACING
-        if user_id in last_to_user and when < last_to_user[user_id] + PER_CHAT:
-            when = last_to_user[user_id] + PER_CHAT  # and at most one a second to any one chat
-        spread.append((when, user_id, reminder))
-        previous = max(previous, when) if previous else when
-        last_to_user[user_id] = when
-    spread.sort(key=lambda job: job[0])
-    return spread
+def plan_for(state: UserState, now: datetime) -> Plan:
+    """The user's reminders from today (in their time zone) to HORIZON, each with its send time."""
+    today = now.astimezone(ZoneInfo(state.profile.timezone)).date()
+    until = today + HORIZON
+    planned = tuple(
+        Planned(due.key, due.kind, due.on, send_time(due, state.profile.timezone).timestamp())
+        for due in upcoming(state, today, until)
+    )
+    return Plan(planned, until)
 
 
-def schedule(app: Application, service: ChatService, user_ids: list[int], now: datetime) -> int:
-    """Bring the users' reminder jobs in line with their data; returns how many are scheduled.
-
-    A job already queued for the same reminder at the same time stays (its text is written when
-    it fires), so a change that moves no reminder costs the queue nothing.
-    """
-    queue = app.job_queue
-    if queue is None:
-        return 0
-    # Each user's jobs, kept beside the queue so one user's change doesn't scan everyone's jobs.
-    jobs_of: dict[int, list[Job[Any]]] = app.bot_data.setdefault("reminder_jobs", {})
-    queued: dict[str, Job[Any]] = {}
-    for user_id in user_ids:
-        for job in jobs_of.pop(user_id, []):
-            if _queued(queue, job):
-                _remove(queue, queued.get(str(job.name)))  # a name queued twice keeps the newer job
-                queued[str(job.name)] = job
-    planned = plan(service, user_ids, now)
-    for when, user_id, reminder in planned:
-        name, data = f"rem:{user_id}:{reminder.key}", (user_id, reminder.key, reminder.on)
-        kept = queued.pop(name) if name in queued else None
-        if kept is None or kept.data != data or kept.job.trigger.run_date != when:
-            _remove(queue, kept)
-            kept = queue.run_once(send_reminder, when=when, name=name, data=data, chat_id=user_id, user_id=user_id)
-        jobs_of.setdefault(user_id, []).append(kept)
-    for job in queued.values():
-        _remove(queue, job)
-    return len(planned)
+def moves_reminders(old: UserState, new: UserState) -> bool:
+    """Whether a step can change which reminders are due (the wizard alone can't)."""
+    return old.trades is not new.trades or old.prices != new.prices or old.profile != new.profile
 
 
-def _queued(queue: JobQueue[Any], job: Job[Any]) -> bool:
-    """Still waiting to run: the queue drops a one-shot job once it has run."""
-    return not job.removed and queue.scheduler.get_job(job.job.id) is not None
+def sweep(service: ChatService, now: datetime, limit: int = 500) -> int:
+    """Plan the users whose plan runs out within REFILL (or who have none); returns how many."""
+    users = service.store.users_to_plan(now.date() + REFILL, limit)
+    for user_id in users:
+        service.replan(user_id, now)
+    return len(users)
 
 
-def _remove(queue: JobQueue[Any], job: Job[Any] | None) -> None:
-    if job is not None and _queued(queue, job):
-        job.schedule_removal()
+class Sender(Protocol):
+    async def send_message(self, chat_id: int, text: str) -> Any: ...
 
 
-async def send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
-    job = context.job
-    assert job is not None
-    data: tuple[int, str, date] = job.data  # type: ignore[assignment]
-    user_id, key, on = data
-    service: ChatService = context.application.bot_data["service"]
-    text = next((r.text for r in reminders(service.state(user_id), on, on) if r.key == key), None)
-    if text is None:  # the user's data changed since it was planned (a sale, reminders off): nothing to say
-        return
-    sent = ReminderLog(service)
-    with service.lock:  # the same lock as a conversation step: one writer at a time
-        if not sent.claim(user_id, key, datetime.now(ZoneInfo("UTC"))):
-            return
+def _text(service: ChatService, claimed: Claimed) -> str | None:
+    state = service.state(claimed.user_id)
+    return next((r.text for r in reminders(state, claimed.on, claimed.on) if r.key == claimed.key), None)
+
+
+async def send_due(bot: Sender, service: ChatService, limit: int = 100, now: Any = clock.time) -> dict[str, int]:
+    """Claim and send due reminders until none is left or `limit` were handled; counts by outcome."""
+    store = service.store
+    counts: dict[str, int] = {}
+    for _ in range(limit):
+        claimed = store.claim_due(now(), LEASE)
+        if claimed is None:
+            break
+        outcome = await _send_one(bot, service, claimed, now)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+async def _send_one(bot: Sender, service: ChatService, claimed: Claimed, now: Any) -> str:
+    store = service.store
+    # The text figures tax from the user's data: off the event loop, so other users don't wait.
+    text = await asyncio.to_thread(_text, service, claimed)
+    if text is None:  # the data changed since it was planned (a sale, reminders off): nothing to say
+        store.finish_reminder(claimed, "dropped", now())
+        return "dropped"
+    slot = store.send_slot(now(), PACE)
+    if slot > now():
+        await asyncio.sleep(slot - now())
     try:
-        await context.bot.send_message(user_id, text)
+        await bot.send_message(claimed.user_id, text)
     except Forbidden:
-        # The user blocked the bot or deleted their account: retrying at every start would fail the same way.
-        log.info("reminder %s not sent: chat %s is closed to the bot", key, user_id)
+        # The user blocked the bot or deleted their account: retrying would fail the same way.
+        log.info("reminder of kind %s not sent: the chat is closed to the bot", claimed.kind)
+        store.finish_reminder(claimed, "blocked", now())
+        return "blocked"
     except RetryAfter as flood:
-        with service.lock:
-            sent.release(user_id, key)
-        # AIORateLimiter doesn't retry by default: come back when Telegram says, under the same name.
-        if context.job_queue is not None:
-            again = context.job_queue.run_once(
-                send_reminder, when=flood.retry_after, name=job.name, data=job.data, chat_id=user_id, user_id=user_id
-            )
-            context.application.bot_data.setdefault("reminder_jobs", {}).setdefault(user_id, []).append(again)
-    except Exception:
-        with service.lock:
-            sent.release(user_id, key)  # try again at the next start
-        raise
+        wait = flood.retry_after if isinstance(flood.retry_after, int | float) else flood.retry_after.total_seconds()
+        store.postpone_reminder(claimed, now() + float(wait))
+        return "postponed"
+    except Exception as error:
+        log.warning("reminder of kind %s not sent (%s): trying again later", claimed.kind, type(error).__name__)
+        store.postpone_reminder(claimed, now() + RETRY)
+        return "failed"
+    store.finish_reminder(claimed, "sent", now())
+    return "sent"
 
 
 def dry_run(service: ChatService, on: date) -> str:
     """What would be sent on `on`, per user (for operators)."""
     lines = []
     for user_id in service.store.users():
-        found = due(service, user_id, on, on)
+        found = [
+            r for r in reminders(service.state(user_id), on, on) if not service.store.reminder_sent(user_id, r.key)
+        ]
         if not found:
             continue
         lines.append(f"user {user_id}:")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
+from bot.reminders import moves_reminders, plan_for
 from bot.storage import Outcome, Store, forgotten, open_store
 from conversations.events import Event, Reply
 from conversations.router import handle
@@ -54,7 +56,9 @@ class ChatService:
                     return []
                 version, old = self._state(user_id)
                 outcome = handle(old, event)
-                result, now = self.store.commit(user_id, version, old, outcome.state, event.id)
+                # The user's reminders follow their data, written in the same transaction as the change.
+                plan = plan_for(outcome.state, event.now) if moves_reminders(old, outcome.state) else None
+                result, now = self.store.commit(user_id, version, old, outcome.state, event.id, plan)
                 if result is Outcome.SEEN:
                     return []
                 if result is Outcome.SAVED:
@@ -64,3 +68,13 @@ class ChatService:
                         self._cache[user_id] = (now, outcome.state)
                     return outcome.replies
             raise RuntimeError(f"gave up after {MAX_RERUNS} concurrent changes to the same user")
+
+    def replan(self, user_id: int, now: datetime) -> None:
+        """Write the user's reminder plan from their current data (the sweep, off the event loop:
+        planning books the ledger, so the lock is not held while it runs)."""
+        for _ in range(MAX_RERUNS):
+            with self._lock:
+                version, state = self._state(user_id)
+            plan = plan_for(state, now)
+            if self.store.commit(user_id, version, state, state, None, plan)[0] is Outcome.SAVED:
+                return

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from operator import is_
 from pathlib import Path
@@ -29,6 +31,32 @@ class Outcome(Enum):
     SAVED = "saved"
     RACED = "raced"  # another writer changed the user since the step read it: rerun the step
     SEEN = "seen"  # the event was already handled (a redelivery, or another worker got it first)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A reminder a user's data calls for: its stable key, kind, day, and when to send it (UTC epoch)."""
+
+    key: str
+    kind: str
+    on: date
+    send_at: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A user's reminders up to `until`, written with the change that called for them."""
+
+    reminders: tuple[Planned, ...]
+    until: date
+
+
+@dataclass(frozen=True)
+class Claimed:
+    user_id: int
+    key: str
+    kind: str
+    on: date
 
 
 def forgotten(state: UserState) -> bool:
@@ -95,27 +123,34 @@ class Store:
         self.commit(user_id, None, old, new, event_id)
 
     def commit(
-        self, user_id: int, version: int | None, old: UserState, new: UserState, event_id: str | None
+        self,
+        user_id: int,
+        version: int | None,
+        old: UserState,
+        new: UserState,
+        event_id: str | None,
+        plan: Plan | None = None,
     ) -> tuple[Outcome, int]:
-        """Write the step from `old` (read at `version`) to `new` and the event id, or say why not.
-
-        Returns the outcome and the user's version after it.
+        """Write the step from `old` (read at `version`) to `new`, the event id and the user's reminder
+        plan, in one transaction, or say why not. Returns the outcome and the user's version after it.
         """
         with self.db.write(user_id) as tx:
             current = self._version(tx, user_id)
             if event_id is not None and _seen(tx, user_id, event_id):
                 return Outcome.SEEN, current
-            if version is not None and new is not old and current != version:
+            if version is not None and (new is not old or plan is not None) and current != version:
                 return Outcome.RACED, current
             if event_id is not None:
                 tx.execute("INSERT INTO processed (user_id, event_id) VALUES (?, ?)", [user_id, event_id])
-            if new is old:  # states are immutable: nothing changed
-                return Outcome.SAVED, current
-            if forgotten(new) and not forgotten(old):
-                self._delete_user(tx, user_id, old, current + 1)
-            else:
+            if new is not old:  # states are immutable: the same object is no change
+                if forgotten(new) and not forgotten(old):
+                    self._delete_user(tx, user_id, old, current + 1)
+                    return Outcome.SAVED, current + 1
                 self._write_user(tx, user_id, old, new, current + 1)
-        return Outcome.SAVED, current + 1
+                current += 1
+            if plan is not None:
+                self._write_plan(tx, user_id, plan)
+        return Outcome.SAVED, current
 
     def _write_user(self, tx: Tx, user_id: int, old: UserState, new: UserState, version: int) -> None:
         values = [
@@ -165,6 +200,8 @@ class Store:
     def _delete_user(self, tx: Tx, user_id: int, old: UserState, version: int) -> None:
         tx.execute("DELETE FROM trades WHERE user_id = ?", [user_id])
         tx.execute("DELETE FROM users WHERE id = ?", [user_id])
+        tx.execute("DELETE FROM reminders_due WHERE user_id = ?", [user_id])
+        tx.execute("DELETE FROM reminder_plans WHERE user_id = ?", [user_id])
         # What outlives /forget: how far trade numbers went (never reused) and the state's version
         # (a cache in another process must see the change), under a salted hash rather than the id.
         tx.execute(
@@ -186,25 +223,104 @@ class Store:
             self._salt = str(tx.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
         return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
 
-    # Reminders
+    # Reminders: planned with each change (commit), claimed by one worker, marked with the outcome.
+
+    def _write_plan(self, tx: Tx, user_id: int, plan: Plan) -> None:
+        # Unsent, unclaimed rows give way to the new plan; sent ones stay (a key is sent once), and so
+        # does one a worker is sending right now.
+        tx.execute(
+            "DELETE FROM reminders_due WHERE user_id = ? AND sent_at IS NULL AND claimed_until IS NULL", [user_id]
+        )
+        tx.executemany(
+            "INSERT INTO reminders_due (user_id, key, kind, due_on, send_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id, key) DO NOTHING",
+            [(user_id, r.key, r.kind, r.on.isoformat(), r.send_at) for r in plan.reminders],
+        )
+        tx.execute(
+            "INSERT INTO reminder_plans (user_id, until) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET until = excluded.until",
+            [user_id, plan.until.isoformat()],
+        )
+
+    def users_to_plan(self, before: date, limit: int) -> list[int]:
+        """Users never planned, or whose plan ends before `before`: the background sweep's work."""
+        with self.db.read() as tx:
+            rows = tx.execute(
+                "SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM reminder_plans p WHERE p.user_id = u.id) "
+                "UNION SELECT user_id FROM reminder_plans WHERE until < ? ORDER BY 1 LIMIT ?",
+                [before.isoformat(), limit],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def due_reminders(self, user_id: int) -> list[tuple[str, date, float | None]]:
+        """(key, day, sent at) of the user's rows, for tests and operators."""
+        with self.db.read() as tx:
+            rows = tx.execute(
+                "SELECT key, due_on, sent_at FROM reminders_due WHERE user_id = ? ORDER BY send_at, key", [user_id]
+            ).fetchall()
+        return [(row[0], date.fromisoformat(row[1]) if row[1] else date.min, row[2]) for row in rows]
 
     def reminder_sent(self, user_id: int, key: str) -> bool:
         with self.db.read() as tx:
-            row = tx.execute("SELECT 1 FROM reminders_sent WHERE user_id = ? AND key = ?", [user_id, key]).fetchone()
+            row = tx.execute(
+                "SELECT 1 FROM reminders_due WHERE user_id = ? AND key = ? AND sent_at IS NOT NULL", [user_id, key]
+            ).fetchone()
         return row is not None
 
-    def claim_reminder(self, user_id: int, key: str, sent_at: str) -> bool:
-        """Mark as sent; False when it already was (another job, another worker, or before a restart)."""
-        with self.db.write(user_id) as tx:
-            cursor = tx.execute(
-                "INSERT INTO reminders_sent (user_id, key, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [user_id, key, sent_at],
-            )
-            return cursor.rowcount == 1
+    def claim_due(self, now: float, lease: float, per_chat: float = 1.0) -> Claimed | None:
+        """The most overdue unsent reminder, claimed for `lease` seconds by this worker.
 
-    def release_reminder(self, user_id: int, key: str) -> None:
-        with self.db.write(user_id) as tx:
-            tx.execute("DELETE FROM reminders_sent WHERE user_id = ? AND key = ?", [user_id, key])
+        PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers claiming at once take different rows without
+        waiting; SQLite: the write lock. A chat sent to in the last `per_chat` seconds, or with a
+        reminder in flight, waits (Telegram: one message a second per chat).
+        """
+        skip_locked = " FOR UPDATE SKIP LOCKED" if self.db.kind == "postgresql" else ""
+        with self.db.write() as tx:
+            row = tx.execute(
+                "SELECT user_id, key, kind, due_on FROM reminders_due r WHERE sent_at IS NULL AND send_at <= ? "
+                "AND (claimed_until IS NULL OR claimed_until < ?) AND NOT EXISTS (SELECT 1 FROM reminders_due o "
+                "WHERE o.user_id = r.user_id AND (o.sent_at > ? OR (o.claimed_until > ? AND o.sent_at IS NULL))) "
+                "ORDER BY send_at LIMIT 1" + skip_locked,
+                [now, now, now - per_chat, now],
+            ).fetchone()
+            if row is None:
+                return None
+            tx.execute(
+                "UPDATE reminders_due SET claimed_until = ? WHERE user_id = ? AND key = ?",
+                [now + lease, row[0], row[1]],
+            )
+        return Claimed(row[0], row[1], row[2], date.fromisoformat(row[3]))
+
+    def finish_reminder(self, claimed: Claimed, outcome: str, now: float) -> None:
+        """Record what became of a claimed reminder: "sent", "blocked" (chat closed to the bot: not
+        retried), or "dropped" (the data no longer calls for it: the row goes, nothing was sent)."""
+        with self.db.write(claimed.user_id) as tx:
+            if outcome == "dropped":
+                tx.execute("DELETE FROM reminders_due WHERE user_id = ? AND key = ?", [claimed.user_id, claimed.key])
+            else:
+                tx.execute(
+                    "UPDATE reminders_due SET sent_at = ?, outcome = ?, claimed_until = NULL "
+                    "WHERE user_id = ? AND key = ?",
+                    [now, outcome, claimed.user_id, claimed.key],
+                )
+
+    def postpone_reminder(self, claimed: Claimed, send_at: float) -> None:
+        """Give the claim back, to be sent at `send_at` (a flood wait, a network error)."""
+        with self.db.write(claimed.user_id) as tx:
+            tx.execute(
+                "UPDATE reminders_due SET claimed_until = NULL, send_at = ? WHERE user_id = ? AND key = ?",
+                [send_at, claimed.user_id, claimed.key],
+            )
+
+    def send_slot(self, now: float, interval: float) -> float:
+        """When this worker may send its next message: every worker takes its slot from one row, so
+        together they keep to `1 / interval` messages a second."""
+        lock = " FOR UPDATE" if self.db.kind == "postgresql" else ""
+        with self.db.write() as tx:
+            (next_at,) = tx.execute("SELECT next_at FROM send_pace WHERE name = 'telegram'" + lock).fetchone()
+            slot = max(float(next_at), now)
+            tx.execute("UPDATE send_pace SET next_at = ? WHERE name = 'telegram'", [slot + interval])
+        return slot
 
 
 def _seen(tx: Tx, user_id: int, event_id: str) -> bool:

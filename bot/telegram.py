@@ -154,10 +154,7 @@ class TelegramFrontEnd:
         assert user is not None and chat is not None
         # In the event loop, not a thread: a step takes about half a millisecond, and thread hops
         # cost more than they free (bench/bench_telegram.py: 1,384 vs 919 updates/s).
-        before = self.service.state(user.id)
-        replies = self.service.process(user.id, event)
-        if self.service.state(user.id) is not before:  # changed: the user's reminders follow their data
-            reminders.schedule(context.application, self.service, [user.id], datetime.now(UTC))
+        replies = self.service.process(user.id, event)  # plans the user's reminders with the change
         for reply in replies:
             await self._send(update, context, chat.id, reply)
 
@@ -217,11 +214,24 @@ class TelegramFrontEnd:
         return ERROR_AFTER_SAVE_REPLY if saved else ERROR_REPLY
 
 
+async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    counts = await reminders.send_due(context.bot, context.application.bot_data["service"])
+    if counts:
+        log.info("reminders: %s", ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())))
+
+
+async def plan_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    service: ChatService = context.application.bot_data["service"]
+    await asyncio.to_thread(reminders.sweep, service, datetime.now(UTC))
+
+
 async def _start_up(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
-    service: ChatService = app.bot_data["service"]
-    scheduled = reminders.schedule(app, service, service.store.users(), datetime.now(UTC))
-    log.info("scheduled %d reminders", scheduled)
+    # Nobody is replanned here: reminders are rows kept with each change (bot/reminders.py).
+    if app.job_queue is not None:
+        once = {"max_instances": 1, "coalesce": True}
+        app.job_queue.run_repeating(send_reminders, interval=1, first=1, name="reminders:send", job_kwargs=once)
+        app.job_queue.run_repeating(plan_reminders, interval=60, first=5, name="reminders:plan", job_kwargs=once)
 
 
 def build_application(

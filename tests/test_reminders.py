@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import os
+import signal
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+import time
+import time as clock
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,7 +24,7 @@ import conversations.reminders as pure
 from bot import reminders as sender
 from bot.service import ChatService
 from bot.settings import Settings
-from bot.telegram import build_application
+from bot.telegram import _start_up, build_application
 from conversations.events import Event
 from conversations.reminders import last_trading_day, reminders, upcoming
 from conversations.state import Profile, UserState
@@ -114,25 +118,131 @@ def test_planning_figures_no_tax(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(upcoming(state(), date(2026, 11, 23), date(2026, 12, 31))) == 5
 
 
-def test_plan_spreads_a_broadcast_within_telegram_limits(tmp_path: Path) -> None:
-    service = ChatService(tmp_path / "r.db")
-    for user in range(1, 101):
+# The sender: a due-date table written with each change, claimed once across workers.
+
+DEC1 = datetime(2026, 12, 1, 16, tzinfo=UTC).timestamp()  # 11:00 in New York: the Dec 1 reminder is due
+
+
+def ticking(start: float, step: float = 2.0) -> Any:
+    """A clock that moves `step` seconds each time it is read (the per-chat second passes between sends)."""
+    ticks = itertools.count()
+    return lambda: start + step * next(ticks)
+
+
+class RecordingBot:
+    def __init__(self, record: list[tuple[float, int, str]] | None = None) -> None:
+        self.sent = record if record is not None else []
+
+    async def send_message(self, chat_id: int, text: str) -> None:
+        self.sent.append((time.monotonic(), chat_id, text))
+
+
+def planned(db: Path | str, *users: int, now: datetime = datetime(2026, 11, 30, 12, tzinfo=UTC)) -> ChatService:
+    service = ChatService(db)
+    for user in users:
         service.store.save(user, UserState(), state(), None)
+        service.replan(user, now)
+    return service
+
+
+def test_each_change_writes_the_users_reminders_with_it(db_target: str) -> None:
+    service = ChatService(db_target)
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+    def say(text: str) -> None:
+        service.process(5, Event(kind="text", id=text, now=now, text=text))
+
+    say("/buy 10 XYZ 100 2025-12-01")
+    assert not [k for k, _, _ in service.store.due_reminders(5) if k.startswith("long_term")]  # no price, no gain
+    say("/price XYZ 150")
+    keys = {key: on for key, on, _ in service.store.due_reminders(5)}
+    assert keys["long_term:T1:before:2026-12-02"] == date(2026, 11, 25)
+    assert keys["long_term:T1:on:2026-12-02"] == date(2026, 12, 2)
+    assert keys["year_end:2026-12-01"] == date(2026, 12, 1)
+    say("/reminders off")
+    assert service.store.due_reminders(5) == []
+    say("/reminders on")
+    say("/forget")
+    service.process(5, Event(kind="button", id="yes", now=now, data=_forget_button(service, now)))
+    assert service.store.due_reminders(5) == []
+
+
+def _forget_button(service: ChatService, now: datetime) -> str:
+    replies = service.process(5, Event(kind="text", id="forget-again", now=now, text="/forget"))
+    return next(b.data for r in replies for row in r.buttons for b in row if b.label.lower().startswith("yes"))
+
+
+async def test_two_workers_send_each_reminder_once(db_target: str) -> None:
+    planned(db_target, 42, 43)
+    record: list[tuple[float, int, str]] = []
+    workers = [ChatService(db_target), ChatService(db_target)]
+    results = await asyncio.gather(*(sender.send_due(RecordingBot(record), w, now=lambda: DEC1) for w in workers))
+    texts = sorted((chat, text.split(":")[0]) for _, chat, text in record)
+    # Due by Dec 1 at 11:00 in New York: each user's year-end check, sent by one worker or the other, once.
+    assert texts == [(42, "Year-end check for 2026"), (43, "Year-end check for 2026")]
+    assert sum(r.get("sent", 0) for r in results) == 2
+    # A restarted worker finds nothing left to send for that time.
+    assert await sender.send_due(RecordingBot(record), ChatService(db_target), now=lambda: DEC1) == {}
+    assert len(record) == 2
+    assert ChatService(db_target).store.reminder_sent(42, "year_end:2026-12-01")
+
+
+async def test_workers_share_one_pace(db_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sender, "PACE", 0.05)
+    planned(db_target, *range(1, 11))
+    record: list[tuple[float, int, str]] = []
+    workers = [ChatService(db_target), ChatService(db_target)]
+    start = clock.time()
+    on_dec1 = lambda: DEC1 + clock.time() - start  # noqa: E731 - a running clock from Dec 1, 11:00 New York
+    await asyncio.gather(*(sender.send_due(RecordingBot(record), w, now=on_dec1) for w in workers))
+    times = sorted(t for t, _, _ in record)
+    assert len(times) >= 10  # the due reminders of ten users went out, from both workers
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.05 - 0.01  # together, never faster than the shared pace
+    per_chat: dict[int, list[float]] = {}
+    for t, chat, _ in record:
+        per_chat.setdefault(chat, []).append(t)
+    assert all(b - a >= 1 - 0.01 for ts in per_chat.values() for a, b in itertools.pairwise(sorted(ts)))
+
+
+async def test_the_text_is_written_from_the_data_when_the_reminder_goes_out(tmp_path: Path) -> None:
+    service = planned(tmp_path / "r.db", 42)
     now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    planned = [job for job in sender.plan(service, list(range(1, 101)), now) if job[2].kind == "year_end"]
-    dec1 = sorted(when for when, _, r in planned if r.on == date(2026, 12, 1))
-    assert len(dec1) == 100
-    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(dec1)]
-    assert min(gaps) >= 1 / 25 - 1e-9  # at most 25 a second overall
-    assert dec1[0] == datetime(2026, 12, 1, 15, tzinfo=UTC)  # 10:00 in New York
-    everything = sorted(when for when, _, _ in sender.plan(service, list(range(1, 101)), now))
-    assert all((b - a).total_seconds() >= 1 / 25 - 1e-9 for a, b in itertools.pairwise(everything))
-    per_user: dict[int, list[datetime]] = {}
-    for when, user, _ in sender.plan(service, list(range(1, 101)), now):
-        per_user.setdefault(user, []).append(when)
-    assert all(
-        (b - a).total_seconds() >= 1 for times in per_user.values() for a, b in itertools.pairwise(sorted(times))
-    )
+
+    def say(text: str) -> None:
+        service.process(42, Event(kind="text", id=text, now=now, text=text))
+
+    bot = RecordingBot()
+    say("/price XYZ 200")  # after planning: the reminder tells today's figures
+    dec2 = datetime(2026, 12, 2, 16, tzinfo=UTC).timestamp()
+    await sender.send_due(bot, service, now=ticking(dec2))
+    assert any("turn long-term today" in text and "At $200.00" in text for _, _, text in bot.sent)
+    say("/reminders off")  # nothing is sent once the data no longer calls for it
+    await sender.send_due(bot, service, now=ticking(dec2 + 30 * 86400))
+    assert not any("Year-end check" in text and "15" in text for _, _, text in bot.sent[1:])
+    assert not service.store.reminder_sent(42, "year_end:2026-12-15")
+
+
+def test_start_up_plans_nobody_and_the_sweep_plans_the_unplanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "r.db"
+    service = ChatService(db)
+    for user in range(1, 4):
+        service.store.save(user, UserState(), state(), None)  # as an upgraded database: rows, no plans
+    app = make_app(Emulator(), db)
+
+    def no_planning(*_: object) -> None:
+        raise AssertionError("start-up planned a user")
+
+    monkeypatch.setattr(sender, "plan_for", no_planning)
+    asyncio.run(_start_up(app))
+    assert {job.name for job in app.job_queue.jobs()} == {"reminders:send", "reminders:plan"}
+    monkeypatch.undo()
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    assert sender.sweep(service, now) == 3
+    assert sender.sweep(service, now) == 0  # planned for 400 days: not again until a month before that ends
+    assert service.store.due_reminders(2)
 
 
 def make_app(emulator: Emulator, db: Path) -> Any:
@@ -142,86 +252,40 @@ def make_app(emulator: Emulator, db: Path) -> Any:
     )
 
 
-async def test_scheduled_under_stable_names_sent_once_across_restart(tmp_path: Path) -> None:
-    db = tmp_path / "r.db"
-    ChatService(db).store.save(42, UserState(), state(), None)
-    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-    emulator = Emulator()
-    first = make_app(emulator, db)
-    async with first:
-        sender.schedule(first, first.bot_data["service"], [42], now)
-        names = sorted(job.name for job in first.job_queue.jobs())
-        assert "rem:42:year_end:2026-12-01" in names
-        job = next(j for j in first.job_queue.jobs() if j.name == "rem:42:year_end:2026-12-01")
-        await sender.send_reminder(SimpleNamespace(job=job, application=first, bot=first.bot))  # type: ignore[arg-type]
-    # Restart between scheduling and sending: the jobs come back under the same names...
-    second = make_app(emulator, db)
-    async with second:
-        sender.schedule(second, second.bot_data["service"], [42], now)
-        again = sorted(job.name for job in second.job_queue.jobs())
-        assert "rem:42:year_end:2026-12-15" in again
-        assert "rem:42:year_end:2026-12-01" not in again  # ...except the one already sent
-        stale = SimpleNamespace(data=(42, "year_end:2026-12-01", date(2026, 12, 1)), name="rem:42:year_end:2026-12-01")
-        await sender.send_reminder(SimpleNamespace(job=stale, application=second, bot=second.bot))  # type: ignore[arg-type]
-    sent = [c for c in emulator.by_chat[42] if c.method == "sendMessage"]
-    assert len(sent) == 1 and "Year-end check for 2026" in sent[0].params["text"]
+KILLED_WORKER = """
+import asyncio, sys, time
+from bot import reminders
+from bot.service import ChatService
+
+class Hangs:
+    async def send_message(self, chat_id, text):
+        print("sending", flush=True)
+        await asyncio.sleep(3600)
+
+asyncio.run(reminders.send_due(Hangs(), ChatService(sys.argv[1]), limit=1, now=lambda: float(sys.argv[2])))
+"""
 
 
-async def test_the_text_is_written_from_the_data_when_the_reminder_goes_out(tmp_path: Path) -> None:
-    db = tmp_path / "r.db"
-    ChatService(db).store.save(42, UserState(), state(), None)
-    emulator = Emulator()
-    app = make_app(emulator, db)
-    service: ChatService = app.bot_data["service"]
-    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
-
-    async def fire(name_end: str) -> None:
-        job = next(j for j in app.job_queue.jobs() if j.name.startswith("rem:42:") and j.name.endswith(name_end))
-        await sender.send_reminder(SimpleNamespace(job=job, application=app, bot=app.bot))  # type: ignore[arg-type]
-
-    def say(text: str) -> None:
-        service.process(42, Event(kind="text", id=text, now=now, text=text))
-
-    async with app:
-        sender.schedule(app, service, [42], now)
-        say("/price XYZ 200")  # after planning: the reminder tells today's figures
-        await fire(":on:2026-12-02")
-        say("/reminders off")  # nothing is sent once the data no longer calls for it
-        await fire("year_end:2026-12-01")
-    [sent] = [c.params["text"] for c in emulator.by_chat[42] if c.method == "sendMessage"]
-    assert "turn long-term today" in sent and "At $200.00" in sent
-    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")
-
-
-async def test_replanning_keeps_jobs_that_did_not_move_and_forgets_ones_that_ran(tmp_path: Path) -> None:
-    db = tmp_path / "r.db"
-    ChatService(db).store.save(42, UserState(), state(), None)
-    app = make_app(Emulator(), db)
-    service: ChatService = app.bot_data["service"]
-    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
-
-    def jobs() -> dict[str, Any]:
-        return {job.name: job for job in app.job_queue.jobs()}
-
-    async with app:
-        await app.start()  # a running queue, as in production
-        try:
-            sender.schedule(app, service, [42], now)
-            first = jobs()
-            sender.schedule(app, service, [42], now)
-            assert jobs() == first and all(jobs()[name] is job for name, job in first.items())
-            # The queue drops a one-shot job once it has run; the next change must not trip over it.
-            first["rem:42:year_end:2026-12-01"].job.remove()
-            sender.schedule(app, service, [42], now)
-            assert set(jobs()) == set(first)
-            # A reminder whose day moves gets a new job at the new time, under the same name.
-            service.process(42, Event(kind="text", id="days", now=now, text="/reminders days 3"))
-            sender.schedule(app, service, [42], now)
-            [(name, before)] = [(n, j) for n, j in jobs().items() if ":before:" in n]
-            assert before is not first[name] and before.next_t.date() == date(2026, 11, 29)
-            assert first[name].removed and len(jobs()) == len(first)
-        finally:
-            await app.stop()
+async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(db_target: str) -> None:
+    planned(db_target, 42)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WORKER, db_target, str(DEC1)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "sending"
+    proc.send_signal(signal.SIGKILL)  # mid-send: Telegram never answered
+    proc.wait()
+    bot = RecordingBot()
+    service = ChatService(db_target)
+    await sender.send_due(bot, service, now=lambda: DEC1 + 1)
+    assert [text for _, _, text in bot.sent if "Year-end" in text] == []  # still the dead worker's (its lease)
+    sent_before = len(bot.sent)
+    await sender.send_due(bot, service, now=lambda: DEC1 + sender.LEASE + 1)
+    assert len([text for _, _, text in bot.sent if "Year-end check" in text]) == 1  # sent once, by the next worker
+    await sender.send_due(bot, service, now=lambda: DEC1 + 2 * sender.LEASE + 2)
+    assert len(bot.sent) == sent_before + 1
 
 
 def test_dry_run_cli(tmp_path: Path) -> None:
@@ -255,48 +319,31 @@ class FailingBot:
         raise self.error
 
 
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.jobs: list[dict[str, Any]] = []
-
-    def run_once(self, callback: Any, **kwargs: Any) -> SimpleNamespace:
-        self.jobs.append(kwargs)
-        return SimpleNamespace(**kwargs)
-
-
-def failing_send(tmp_path: Path, error: Exception) -> tuple[ChatService, RecordingQueue, Any]:
-    service = ChatService(tmp_path / "r.db")
-    service.store.save(42, UserState(), state(), None)
-    queue = RecordingQueue()
-    job = SimpleNamespace(data=(42, "year_end:2026-12-01", date(2026, 12, 1)), name="rem:42:year_end:2026-12-01")
-    context = SimpleNamespace(
-        job=job,
-        job_queue=queue,
-        bot=FailingBot(error),
-        application=SimpleNamespace(bot_data={"service": service}),
-    )
-    return service, queue, context
-
-
-async def test_flood_wait_sends_again_after_retry_after_under_the_same_name(tmp_path: Path) -> None:
-    service, queue, context = failing_send(tmp_path, RetryAfter(3))
-    await sender.send_reminder(context)
-    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")  # free to be sent again
-    [again] = queue.jobs
-    wait = again["when"] if isinstance(again["when"], timedelta) else timedelta(seconds=again["when"])
-    assert (again["name"], wait) == ("rem:42:year_end:2026-12-01", timedelta(seconds=3))
-    assert context.application.bot_data["reminder_jobs"][42][0].name == "rem:42:year_end:2026-12-01"
+async def test_flood_wait_sends_again_after_retry_after(tmp_path: Path) -> None:
+    service = planned(tmp_path / "r.db", 42)
+    bot = FailingBot(RetryAfter(3))
+    assert await sender.send_due(bot, service, limit=1, now=lambda: DEC1) == {"postponed": 1}
+    assert not service.store.reminder_sent(42, "year_end:2026-12-01")
+    assert await sender.send_due(bot, service, limit=5, now=lambda: DEC1 + 1) == {}  # not before retry_after
+    later = RecordingBot()
+    await sender.send_due(later, service, now=lambda: DEC1 + 4)
+    assert any("Year-end check" in text for _, _, text in later.sent)
 
 
 async def test_a_chat_that_blocked_the_bot_is_not_retried(tmp_path: Path) -> None:
-    service, queue, context = failing_send(tmp_path, Forbidden("Forbidden: bot was blocked by the user"))
-    await sender.send_reminder(context)
-    assert context.bot.calls == 1 and queue.jobs == []
-    assert sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01")  # not tried again at every start
+    service = planned(tmp_path / "r.db", 42)
+    bot = FailingBot(Forbidden("Forbidden: bot was blocked by the user"))
+    assert await sender.send_due(bot, service, limit=1, now=lambda: DEC1) == {"blocked": 1}
+    await sender.send_due(bot, service, now=lambda: DEC1 + 3600)
+    assert bot.calls == 1  # not tried again
+    assert service.store.reminder_sent(42, "year_end:2026-12-01")  # done, with its outcome
 
 
-async def test_other_errors_leave_the_reminder_for_the_next_start(tmp_path: Path) -> None:
-    service, queue, context = failing_send(tmp_path, NetworkError("connection reset"))
-    with pytest.raises(NetworkError):
-        await sender.send_reminder(context)
-    assert not sender.ReminderLog(service).was_sent(42, "year_end:2026-12-01") and queue.jobs == []
+async def test_other_errors_leave_the_reminder_for_later(tmp_path: Path) -> None:
+    service = planned(tmp_path / "r.db", 42)
+    bot = FailingBot(NetworkError("connection reset"))
+    assert await sender.send_due(bot, service, limit=1, now=lambda: DEC1) == {"failed": 1}
+    assert not service.store.reminder_sent(42, "year_end:2026-12-01")
+    ok = RecordingBot()
+    await sender.send_due(ok, service, now=lambda: DEC1 + sender.RETRY + 1)
+    assert any("Year-end check" in text for _, _, text in ok.sent)
