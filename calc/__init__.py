@@ -4,7 +4,7 @@ from calc import Trade, TaxInput, compute_tax, realize, summarize_year
 """
 
 from calc.booking import Ledger, book, realize
-from calc.errors import CalcError, NotEnoughShares, UnknownLot, UnsupportedYear
+from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.holding import holding_term, long_term_from
 from calc.models import Disposition, FilingStatus, IncomeEvent, Lot, LotPick, Reason, Split, Trade
 from calc.netting import YearSummary, carry_forward, summarize_year
@@ -18,6 +18,7 @@ __all__ = [
     "Ledger",
     "Lot",
     "LotPick",
+    "LotsDontAddUp",
     "NotEnoughShares",
     "Reason",
     "Split",

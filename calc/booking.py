@@ -212,9 +212,7 @@ class _Book:
         picks = METHODS[method](holding, trade.quantity, trade.lots)
         if sum((quantity for _, quantity in picks), ZERO) < trade.quantity:
             held = sum((lot.quantity for lot in holding), ZERO)
-            where = f" in {trade.account}" if trade.account else ""
             raise NotEnoughShares(
-                f"on {trade.date.isoformat()} you held {held:f} {trade.symbol}{where}, so you can't sell {trade.quantity:f}",
                 sold_on=trade.date,
                 symbol=trade.symbol,
                 held=held,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from calc.errors import NotEnoughShares, UnknownLot
+from calc.errors import LotsDontAddUp, NotEnoughShares, UnknownLot
 from calc.models import ZERO, AccountType, LotPick, Method, Reason, Source
 
 
@@ -80,15 +80,13 @@ def specific(lots: Iterable[OpenLot], quantity: Decimal, named: Sequence[LotPick
     for pick in named:
         lot = by_id.get(pick.lot_id)
         if lot is None:
-            raise UnknownLot(f"there is no open lot {pick.lot_id!r} to sell from")
+            raise UnknownLot(pick.lot_id)
         if pick.quantity > lot.quantity:
-            raise NotEnoughShares(
-                f"lot {lot.id} holds {lot.quantity:f} {lot.symbol}; can't sell {pick.quantity:f} from it"
-            )
+            raise NotEnoughShares(symbol=lot.symbol, held=lot.quantity, wanted=pick.quantity, lot_id=lot.id)
         picks.append((lot, pick.quantity))
     named_total = sum((q for _, q in picks), ZERO)
     if named_total != quantity:
-        raise UnknownLot(f"the lots named add up to {named_total:f} shares, not the {quantity:f} sold")
+        raise LotsDontAddUp(named=named_total, sold=quantity)
     return picks
 
 

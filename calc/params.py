@@ -126,7 +126,7 @@ def params_for(year: int) -> YearParams:
     source = resources.files("calc").joinpath("params", f"{year}.json")
     if not source.is_file():
         years = available_years()
-        raise UnsupportedYear(f"tax year {year} isn't supported; I know {years[0]} through {years[-1]}")
+        raise UnsupportedYear(year, first=years[0], last=years[-1])
     loaded = YearParams.model_validate_json(source.read_text())
     if loaded.year != year:
         raise ValueError(f"{source} says year {loaded.year}")

@@ -16,7 +16,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
-from calc.errors import CalcError, NotEnoughShares
+from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.models import FilingStatus, Reason
 
 DEFAULT_LOCALE = "en_US"
@@ -93,14 +93,22 @@ class Fmt:
 
 
 def error_words(error: CalcError, fmt: Fmt) -> str:
-    """An engine error in the user's own formats (the engine writes dates as ISO)."""
-    if isinstance(error, NotEnoughShares) and None not in (error.sold_on, error.held, error.wanted):
-        assert error.sold_on is not None and error.held is not None and error.wanted is not None
+    """An engine error in words, with the user's own formats: the engine gives the facts as data."""
+    if isinstance(error, NotEnoughShares):
+        if error.lot_id is not None:
+            return (
+                f"lot {error.lot_id} holds {fmt.shares(error.held)} {error.symbol}, "
+                f"so you can't sell {fmt.shares(error.wanted)} from it"
+            )
         where = f" in {error.account}" if error.account else ""
-        return (
-            f"on {fmt.day(error.sold_on)} you held {fmt.shares(error.held)} {error.symbol}{where}, "
-            f"so you can't sell {fmt.shares(error.wanted)}"
-        )
+        when = f"on {fmt.day(error.sold_on)} " if error.sold_on else ""
+        return f"{when}you held {fmt.shares(error.held)} {error.symbol}{where}, so you can't sell {fmt.shares(error.wanted)}"
+    if isinstance(error, UnknownLot):
+        return f"there is no open lot {error.lot_id} to sell from"
+    if isinstance(error, LotsDontAddUp):
+        return f"the lots named hold {fmt.shares(error.named)} shares, not the {fmt.shares(error.sold)} sold"
+    if isinstance(error, UnsupportedYear):
+        return f"tax year {error.year} isn't supported; I know {error.first} through {error.last}"
     return str(error)
 
 

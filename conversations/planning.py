@@ -87,7 +87,7 @@ def harvest_command(ctx: Ctx, _: str) -> Outcome:
     try:
         limit = params_for(year).capital_loss_limit(ctx.state.profile.filing_status)
     except CalcError as error:
-        raise InputError(f"I can't plan for {year}: {error}.") from None
+        raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
     symbols = {t.symbol for t in ctx.state.trades}
     prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
     plan = harvest(ctx.state.trades, prices, ctx.today, planning_context(ctx.state, year), limit)

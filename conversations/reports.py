@@ -99,7 +99,7 @@ def _year_arg(ctx: Ctx, args: str) -> int:
     try:
         params_for(year)
     except UnsupportedYear as error:
-        raise InputError(f"I can't do that year: {error}.") from None
+        raise InputError(f"I can't do that year: {error_words(error, ctx.fmt)}.") from None
     return year
 
 
@@ -281,7 +281,7 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
         with_sale = year_tax(state, now, year)
         without = year_tax(state, before, year)
     except UnsupportedYear as error:
-        raise InputError(f"I can't estimate {year}: {error}.") from None
+        raise InputError(f"I can't estimate {year}: {error_words(error, fmt)}.") from None
     parts = [d for d in now.dispositions if d.sale_id == "whatif"]
     gain = sum((d.gain for d in parts), ZERO)
     wages = now.wages(year) - before.wages(year)  # a disqualifying sale of ISO shares
