@@ -10,6 +10,7 @@ result can be cached and compared; "why" travels with each number as Reason data
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,8 +55,20 @@ def _at_most(bound: Bound) -> Any:
     return check
 
 
-def clean_symbol(value: str) -> str:
+# A share class after its base ticker, as brokers and data vendors write it: BRK.B, BRK/B, BRK-B, BRK B.
+_SHARE_CLASS = re.compile(r"^([A-Z]{1,6})[./\- ]([A-Z]{1,2})$")
+
+
+def canonical_symbol(value: str) -> str:
+    """One key per security: upper case, and a share class always after a dot (BRK/B, BRK-B -> BRK.B),
+    so a Schwab import, a Yahoo-style symbol and what the user types all name the same lots."""
     symbol = value.strip().upper()
+    share_class = _SHARE_CLASS.match(symbol)
+    return f"{share_class[1]}.{share_class[2]}" if share_class else symbol
+
+
+def clean_symbol(value: str) -> str:
+    symbol = canonical_symbol(value)
     if not symbol:
         raise ValueError("symbol is empty")
     return symbol

@@ -17,11 +17,11 @@ from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, p
 from dateutil import parser as date_parser
 
 from calc.limits import MONEY, SHARES
-from calc.models import ZERO, AccountType
+from calc.models import ZERO, AccountType, canonical_symbol
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
-SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}([.\-][A-Z]{1,2})?$")
+SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}([./\-][A-Z]{1,2})?$")
 
 
 class InputError(ValueError):
@@ -98,7 +98,7 @@ def symbol(text: str) -> str:
     cleaned = text.strip().upper().lstrip("$")
     if not SYMBOL.match(cleaned):
         raise InputError(f"“{short(text)}” doesn't look like a ticker symbol. Send one like AAPL, VTI or BRK.B.")
-    return cleaned
+    return canonical_symbol(cleaned)
 
 
 def trade_date(text: str, today: date, locale: Locale_ = US) -> date:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from calc.models import ZERO, FilingStatus, Trade
+from calc.models import ZERO, FilingStatus, Trade, canonical_symbol
 
 
 class Profile(BaseModel):
@@ -43,6 +43,12 @@ class UserState(BaseModel):
     wizard: Wizard | None = None
     last_added: tuple[str, ...] = ()  # trade ids the last entry added, for /undo
     next_trade_number: int = 1
+
+    @field_validator("prices")
+    @classmethod
+    def _one_key_per_security(cls, prices: dict[str, Decimal]) -> dict[str, Decimal]:
+        # Prices saved before share classes had one form (BRK-B, BRK/B) are found under BRK.B.
+        return {canonical_symbol(symbol): price for symbol, price in prices.items()}
 
     def trade(self, trade_id: str) -> Trade | None:
         return next((t for t in self.trades if t.id == trade_id), None)

@@ -47,7 +47,7 @@ NOT_TRADES = "of other activity (dividends, interest, transfers, totals)"
             (D(1), D("0.05")),
             None,
             [(3, "price “$1O.00” isn't a number")],
-            {OPTIONS: 1, "of stock splits (add them by hand)": 1, NOT_TRADES: 3},
+            {OPTIONS: 1, NOT_TRADES: 3},  # and the stock split, a corporate action (test_corporate_actions...)
         ),
         (
             "fidelity.csv",

@@ -1,8 +1,10 @@
 """Broker CSV import: detect the format from the header, read rows into trades, report what can't be read.
 
-One module per format, each with `NAME`, `detect(header)` and `read(row)` (and optionally
-`keep(rows)` to choose among rows that describe the same trade); FORMATS lists them, in the
-order they are tried. Trade ids come from the row's content, so importing the same file
+One module per format, each with `NAME` (part of every trade id: never change it), `TITLE` (how
+the chat names the file), `detect(header)`, `read(row)`, `DATE_COLUMNS`, `SIGNATURE` and
+`REQUIRED` (to say what is missing from a file that looks like the format but isn't readable),
+and optionally `keep(rows)` to choose among rows that describe the same trade; FORMATS lists them,
+in the order they are tried. Trade ids come from the row's content, so importing the same file
 twice adds nothing twice (and two identical fills in one file stay two trades).
 """
 
@@ -11,21 +13,65 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from types import ModuleType
 
 from calc.models import Trade
-from conversations.files.importers import fidelity, generic, ibkr, robinhood, schwab
-from conversations.files.importers.common import Problem, Row, Skip
+from conversations.files.importers import (
+    fidelity,
+    fidelity_realized,
+    form1099b,
+    generic,
+    ibkr,
+    ibkr_history,
+    open_lots,
+    robinhood,
+    schwab,
+    schwab_realized,
+)
+from conversations.files.importers.common import (
+    BadRow,
+    BrokerLot,
+    BrokerSale,
+    CorporateAction,
+    Problem,
+    Row,
+    Skip,
+    day,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
-FORMATS: tuple[ModuleType, ...] = (generic, schwab, fidelity, robinhood, ibkr)
+FORMATS: tuple[ModuleType, ...] = (
+    generic,
+    schwab,
+    schwab_realized,
+    fidelity_realized,
+    fidelity,
+    robinhood,
+    ibkr,
+    ibkr_history,
+    form1099b,
+    open_lots,
+)
 OLDEST = date(1970, 1, 1)
+DIAGNOSE_ROWS = 60  # a header is near the top, or on an IBKR section's Header line
 
-__all__ = ["FORMATS", "MAX_BYTES", "MAX_ROWS", "ImportError_", "ImportPreview", "Problem", "read_csv"]
+__all__ = [
+    "FORMATS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "BrokerLot",
+    "BrokerSale",
+    "CorporateAction",
+    "ImportError_",
+    "ImportPreview",
+    "Problem",
+    "read_csv",
+]
 
 
 class ImportError_(ValueError):
@@ -35,9 +81,15 @@ class ImportError_(ValueError):
 @dataclass
 class ImportPreview:
     format: str
-    trades: list[Trade] = field(default_factory=list)
+    title: str = ""  # "a Fidelity account history": how the chat names the file
+    trades: list[Trade] = field(default_factory=list)  # oldest first, same-day trades in the order they happened
     problems: list[Problem] = field(default_factory=list)
     left_out: Counter[str] = field(default_factory=Counter)  # reason -> rows deliberately not imported
+    actions: list[CorporateAction] = field(default_factory=list)
+    sales: list[BrokerSale] = field(default_factory=list)  # realized gain/loss or 1099-B rows
+    lots: list[BrokerLot] = field(default_factory=list)  # lots held (an open-positions export)
+    closed_lots: list[BrokerLot] = field(default_factory=list)  # lots the file's sales closed (IBKR ClosedLot)
+    newest_first: bool = False
 
     @property
     def skipped(self) -> int:
@@ -92,10 +144,35 @@ def read_csv(name: str, content: bytes, today: date | None = None) -> ImportPrev
         for fmt in FORMATS:
             if fmt.detect(header):
                 return _read(fmt, header, rows[index + 1 :], index + 2, today)
-    raise ImportError_(
-        f"I don't recognise the columns in {name}. I read Charles Schwab transaction history, Fidelity account "
-        "history, Robinhood activity reports and Interactive Brokers trades (activity statement or Flex query), "
-        "or a simple CSV whose first row is: date,side,symbol,quantity,price,fees"
+    raise ImportError_(_diagnose(name, rows))
+
+
+def _diagnose(name: str, rows: list[list[str]]) -> str:
+    """Which broker the file looks like and which of its columns is missing, or what I read."""
+    best: tuple[int, int, ModuleType, set[str]] | None = None
+    for index, cells in enumerate(rows):
+        if index >= DIAGNOSE_ROWS and cells[1:2] != ["Header"]:
+            continue
+        names = {c.strip().lower() for c in cells if c.strip()}
+        for fmt in FORMATS:
+            score = len(names & fmt.SIGNATURE)
+            if score >= 3 and (best is None or score > best[0]):
+                best = (score, index + 1, fmt, names)
+    if best is not None:
+        _, line, fmt, names = best
+        missing = [group[0] for group in fmt.REQUIRED if not set(group) & names]
+        if missing:
+            columns = " and ".join(f"“{m}”" for m in missing)
+            advice = " ".join(getattr(fmt, "ADVICE", {}).get(m, "") for m in missing).strip()
+            return (
+                f"{name} looks like {fmt.TITLE}, but its header (row {line}) has no {columns} column. "
+                + (advice or "Export it again with every column, or send it as a simple CSV: date,side,symbol,quantity,price,fees")
+            )
+    return (
+        f"I don't recognise the columns in {name}. I read Charles Schwab transaction history and realized "
+        "gain/loss, Fidelity account history and realized gain/loss, Robinhood activity reports, Interactive "
+        "Brokers trades (activity statement, Flex query or transaction history), a Form 1099-B CSV, a list of "
+        "open lots, or a simple CSV whose first row is: date,side,symbol,quantity,price,fees"
     )
 
 
@@ -113,7 +190,8 @@ def _read(
         table.append(Row(header, cells, first_line + offset))
     if hasattr(fmt, "keep"):
         table = fmt.keep(table)
-    preview = ImportPreview(format=fmt.NAME)
+    title = fmt.title(header) if hasattr(fmt, "title") else fmt.TITLE
+    preview = ImportPreview(format=fmt.NAME, title=title)
     seen: Counter[str] = Counter()
     latest = (today or date.today()) + timedelta(days=1)  # a day's grace for time zones
     for row in table:
@@ -124,23 +202,68 @@ def _read(
             preview.left_out[result.reason] += 1
         elif isinstance(result, Problem):
             preview.problems.append(result)
-        elif result.date > latest or result.date < OLDEST:
-            preview.problems.append(
-                Problem(
-                    row.line,
-                    f"the date {result.date.isoformat()} is in the future"
-                    if result.date > latest
-                    else f"the date {result.date.isoformat()} is too early",
-                )
-            )
-        else:
+        elif (problem := _date_problem(row.line, result, latest)) is not None:
+            preview.problems.append(problem)
+        elif isinstance(result, Trade):
             preview.trades.append(_with_id(fmt.NAME, result, seen))
+        elif isinstance(result, CorporateAction):
+            preview.actions.append(result)
+        elif isinstance(result, BrokerSale):
+            preview.sales.append(result)
+        elif result.quantity > 0:  # BrokerLot: held, or closed by a sale in this file
+            (preview.closed_lots if getattr(fmt, "CLOSED_LOTS", False) else preview.lots).append(result)
+    if _is_newest_first(fmt, table, preview.trades):
+        # Reverse, not sort: within a day the file's own order, read backwards, is the order things happened.
+        preview.newest_first = True
+        preview.trades.reverse()
+        preview.actions.reverse()
+    preview.trades.sort(key=lambda t: t.date)  # stable: a day's trades keep the order they happened in
+    preview.actions.sort(key=lambda a: a.date)
     return preview
+
+
+def _date_problem(line: int, result: Trade | CorporateAction | BrokerSale | BrokerLot, latest: date) -> Problem | None:
+    when = result.sold if isinstance(result, BrokerSale) else result.acquired if isinstance(result, BrokerLot) else result.date
+    if when > latest:
+        return Problem(line, f"the date {when.isoformat()} is in the future")
+    if when < OLDEST:
+        return Problem(line, f"the date {when.isoformat()} is too early")
+    return None
+
+
+def _is_newest_first(fmt: ModuleType, table: list[Row], trades: list[Trade]) -> bool:
+    """Most brokers list the newest first. Decide from each symbol's own trades (an IBKR statement is
+    sorted by symbol, then oldest first); when they don't tell, from every dated row's order; when
+    that doesn't either (Fidelity's files are not always in order), from the broker's habit."""
+    by_symbol: defaultdict[str, list[date]] = defaultdict(list)
+    for t in trades:
+        by_symbol[t.symbol].append(t.date)
+    steps = Counter(_step(a, b) for dates in by_symbol.values() for a, b in pairwise(dates))
+    if steps[-1] == steps[1]:
+        dates = [when for when in (_row_date(fmt, row) for row in table) if when is not None]
+        steps = Counter(_step(a, b) for a, b in pairwise(dates))
+    if steps[-1] == steps[1]:
+        return bool(getattr(fmt, "NEWEST_FIRST", False))
+    return steps[-1] > steps[1]
+
+
+def _step(a: date, b: date) -> int:
+    return (b > a) - (b < a)
+
+
+def _row_date(fmt: ModuleType, row: Row) -> date | None:
+    text = row.get(*fmt.DATE_COLUMNS)
+    if not text[:1].isdigit():
+        return None
+    try:
+        return day(text)
+    except BadRow:
+        return None
 
 
 def _with_id(source: str, t: Trade, seen: Counter[str]) -> Trade:
     """The id is a digest of what the row says, numbered among identical rows of the file."""
-    key = f"{source}|{t.account or ''}|{t.date}|{t.side}|{t.symbol}|{t.quantity.normalize()}|{t.price.normalize()}|{t.fees.normalize()}"
+    key = f"{source}|{t.id}"  # what the row prints (see common.trade): stable across versions of the reader
     seen[key] += 1
     digest = hashlib.sha256(f"{key}|{seen[key]}".encode()).hexdigest()[:16]
     return t.model_copy(update={"id": f"I{digest}"})

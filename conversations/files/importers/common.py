@@ -3,6 +3,9 @@
 A format's `read(row)` returns a Trade, a Problem (a row that should be a trade but can't be
 read: shown with its row number), a Skip (a row that is deliberately left out: dividends,
 transfers, options; counted by reason), or None (not data at all: notes, other sections).
+Files of the broker's own cost basis give BrokerLot rows (a lot held, or a lot a sale closed:
+IBKR's ClosedLot) and BrokerSale rows (one sold lot, as a realized gain/loss export or a
+Form 1099-B lists it); corporate actions come as CorporateAction rows, never as "other activity".
 """
 
 from __future__ import annotations
@@ -31,8 +34,60 @@ class Skip:
 
 NOT_A_TRADE = Skip("of other activity (dividends, interest, transfers, totals)")
 OPTION = Skip("of options trades (not supported yet)")
+BOND = Skip("of bonds, CDs and other fixed income (not supported)")
 
-Result = Trade | Problem | Skip | None
+
+@dataclass(frozen=True)
+class BrokerLot:
+    """Shares the broker says were bought on `acquired` for `cost` (fees included)."""
+
+    line: int
+    symbol: str
+    acquired: date
+    quantity: Decimal
+    cost: Decimal
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class BrokerSale:
+    """One sold lot as the broker reports it (a realized gain/loss row, a Form 1099-B line).
+
+    `basis` is the cost basis the broker reports (Form 1099-B box 1e); `disallowed` its wash-sale
+    loss disallowed (box 1g); `box` the Form 8949 box (A, B, D, E) when the file says.
+    """
+
+    line: int
+    symbol: str
+    quantity: Decimal
+    acquired: date | None  # None: "various", or not given
+    sold: date
+    proceeds: Decimal
+    basis: Decimal | None  # None: not reported to the broker (noncovered, box B/E)
+    disallowed: Decimal = Decimal(0)
+    term: str = ""  # "short", "long" or "" when not given
+    box: str = ""
+    account: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CorporateAction:
+    """A split, merger, spin-off, name change, stock dividend, reward or transfer of shares.
+
+    `symbol` is what the row prints (brokers give the old shares' CUSIP on the "from" side);
+    `quantity` is signed: shares received (+) or removed (-).
+    """
+
+    line: int
+    date: date
+    kind: str  # split, reverse split, merger, spin-off, name change, conversion, stock dividend, reward, transfer
+    symbol: str
+    quantity: Decimal
+    description: str = ""
+
+
+Result = Trade | Problem | Skip | BrokerLot | BrokerSale | CorporateAction | None
 
 
 class Row:
@@ -125,6 +180,9 @@ def trade(
     account: str = "",
     cash: str = "",
     grant: tuple[str, str, str] = ("", "", ""),
+    total: str = "",
+    traded: str = "",
+    source: Source | None = None,
 ) -> Trade | Problem:
     """Build a trade from a row's cells, or say what's wrong with the row.
 
@@ -133,6 +191,17 @@ def trade(
     `cash`, when the broker gives the net cash of the trade but no fees, decides the money:
     what a sale brought in (or a purchase cost) is the figure Form 1099-B reports, so any
     difference from quantity × price is counted as fees.
+
+    `total` is the Amount column of a broker that also lists fees: the cash of the trade, fees
+    included, and the truth when the printed price is rounded (an average-price fill, a reinvestment).
+    The price is derived from it and the fees column kept.
+
+    `traded` is the trade date when the row's own date is not (Fidelity's "YOU BOUGHT ESPP### AS OF
+    06-30-26"); the import's digest keeps the row's date, so files imported before still match.
+
+    The returned trade's `id` is the row's key for the import digest: what the row prints (date,
+    side, symbol, shares, printed price and fees), so deriving the money more exactly never makes a
+    re-imported file look new.
     """
     try:
         shares = _within(SHARES, amount(quantity, "quantity").copy_abs(), quantity)
@@ -144,31 +213,58 @@ def trade(
             Decimal(0),
         )
         if cash:
-            net = amount(cash, "amount").copy_abs()
-            if net > SHARES.maximum * PRICE.maximum:
-                raise BadRow(f"amount “{short_cell(cash)}” is too large")
-            per_share, cost = _from_cash(side, shares, per_share, net)
+            per_share, cost = _from_cash(side, shares, per_share, _cash(cash))
             per_share, cost = _within(PRICE, per_share, cash), _within(FEES, cost, cash)
-        source, fmv, granted = _grant(grant)
-        if per_share == 0 and source != "rsu":  # an RSU costs nothing: its value is in fmv
+        key = f"{per_share.normalize()}|{cost.normalize()}"
+        if total:
+            per_share, cost = _price_from_total(side, shares, per_share, cost, _cash(total))
+            per_share, cost = _within(PRICE, per_share, total), _within(FEES, cost, total)
+        kind, fmv, granted = _grant(grant)
+        if per_share == 0 and kind != "rsu":  # an RSU costs nothing: its value is in fmv
             raise BadRow("the price is missing or zero")
+        printed_date, printed_symbol, name = day(when), ticker(symbol), free_text(account)
         return Trade(
-            date=day(when),
-            symbol=ticker(symbol),
+            date=day(traded) if traded else printed_date,
+            symbol=printed_symbol,
             side="buy" if side == "buy" else "sell",
             quantity=shares,
             price=per_share,
             fees=cost,
-            account=free_text(account) or None,
+            account=name or None,
             account_type="ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
-            source=source,
+            source=source or kind,
             fmv=fmv,
             grant_date=granted,
+            id=f"{name}|{printed_date}|{side}|{printed_symbol}|{shares.normalize()}|{key}",
         )
     except BadRow as error:
         return Problem(row.line, str(error))
     except ValueError as error:  # the model's own validation
         return Problem(row.line, str(error).splitlines()[0])
+
+
+def _cash(cell: str) -> Decimal:
+    net = amount(cell, "amount").copy_abs()
+    if net > SHARES.maximum * PRICE.maximum:
+        raise BadRow(f"amount “{short_cell(cell)}” is too large")
+    return net
+
+
+def _price_from_total(
+    side: str, shares: Decimal, printed: Decimal, fees: Decimal, total: Decimal
+) -> tuple[Decimal, Decimal]:
+    """The price that makes shares × price, less fees on a sale (plus fees on a purchase), the cash.
+
+    The price keeps the places prices are kept to, rounded so that what is left over is a tiny
+    addition to the fees (never a negative fee): the cash stays exact to the cent and beyond."""
+    if total == 0:
+        return printed, fees  # no cash printed (a reinvestment listed without its amount)
+    gross = total + fees if side == "sell" else total - fees
+    if gross <= 0:
+        return printed, fees
+    rounding = ROUND_CEILING if side == "sell" else ROUND_FLOOR
+    exact = (gross / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
+    return exact, (shares * exact - total) if side == "sell" else (total - shares * exact)
 
 
 MAX_CELL = 40  # characters of a cell quoted back in a problem line
@@ -224,3 +320,46 @@ def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tup
     rounding = ROUND_FLOOR if side == "buy" else ROUND_CEILING
     exact = (cash / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
     return exact, (cash - shares * exact) if side == "buy" else (shares * exact - cash)
+
+
+_CUSIP = re.compile(r"^[0-9][0-9A-Z]{7}[0-9]$")
+
+
+def looks_like_cusip(symbol: str) -> bool:
+    """A CUSIP instead of a ticker: bonds, CDs, and the old side of a merger or reverse split."""
+    return bool(_CUSIP.match(symbol.strip().upper()))
+
+
+# Words brokers use for corporate actions, most specific first.
+_ACTION_WORDS = (
+    ("reverse split", "reverse split"),
+    ("r/s ", "reverse split"),
+    ("split", "split"),
+    ("merger", "merger"),
+    ("spin", "spin-off"),
+    ("name change", "name change"),
+    ("conversion", "conversion"),
+    ("stock div", "stock dividend"),
+    ("journal", "transfer"),
+    ("security transfer", "transfer"),
+    ("transferred", "transfer"),
+)
+
+
+def action_kind(text: str) -> str | None:
+    lowered = text.lower()
+    return next((kind for word, kind in _ACTION_WORDS if word in lowered), None)
+
+
+def corporate_action(
+    row: Row, when: str, kind: str, symbol: str, quantity: str, description: str = ""
+) -> CorporateAction | Problem | Skip:
+    """A row of shares in or out that is not a trade. Without shares it is other activity (cash in lieu)."""
+    try:
+        shares = amount(quantity, "quantity")
+        if shares == 0:
+            return NOT_A_TRADE
+        first_line = description.strip().splitlines()[0] if description.strip() else ""
+        return CorporateAction(row.line, day(when), kind, symbol.strip().upper(), shares, first_line[:80])
+    except BadRow as error:
+        return Problem(row.line, str(error))

@@ -10,7 +10,11 @@ from __future__ import annotations
 from conversations.files.importers.common import Problem, Result, Row, short_cell, trade
 
 NAME = "generic CSV"
+TITLE = "a CSV of trades"
 COLUMNS = ("date", "side", "symbol", "quantity", "price")
+DATE_COLUMNS = ("date",)
+SIGNATURE = {*COLUMNS, "fees", "account"}
+REQUIRED = tuple((name,) for name in COLUMNS)
 SIDES = {"buy": "buy", "bought": "buy", "b": "buy", "sell": "sell", "sold": "sell", "s": "sell"}
 
 

@@ -8,15 +8,42 @@ with Data rows per order (or per execution, "Trade"), ClosedLot rows, SubTotal a
 Flex query (CSV, Trades section): columns as configured, e.g. ClientAccountID, CurrencyPrimary,
 AssetClass, Symbol, TradeDate or DateTime, Quantity, TradePrice, IBCommission, Buy/Sell, LevelOfDetail;
 optionally with "HEADER"/"DATA" line descriptors in front. Sold quantities are negative,
-commissions negative.
+commissions negative. ClosedLot rows (statement) or CLOSED_LOT rows with OpenDateTime (Flex) give
+each sold lot's open date and cost: the lots of a sale whose purchase is before the file.
 """
 
 from __future__ import annotations
 
-from conversations.files.importers.common import OPTION, Problem, Result, Row, Skip, trade
+from conversations.files.importers.common import BadRow, BrokerLot, OPTION, Problem, Result, Row, Skip, amount, day, trade
 
 NAME = "Interactive Brokers trades"
+TITLE = "an Interactive Brokers Flex query"
+DATE_COLUMNS = ("tradedate", "datetime", "date/time")
+CLOSED_LOTS = True  # its BrokerLot rows are lots its sales closed, not lots held
 FLEX_COLUMNS = {"symbol", "quantity", "tradeprice"}
+SIGNATURE = {
+    "buy/sell",
+    "tradedate",
+    "datetime",
+    "quantity",
+    "tradeprice",
+    "trademoney",
+    "currencyprimary",
+    "ibcommission",
+    "ibcommissioncurrency",
+    "clientaccountid",
+    "assetclass",
+    "isin",
+    "levelofdetail",
+}
+REQUIRED = (("symbol",), ("quantity",), ("tradeprice",), ("tradedate", "datetime"))
+ADVICE = {
+    "symbol": "In Client Portal, Performance & Reports > Flex Queries, edit the query, tick Symbol in its Trades "
+    "section (the ISIN alone doesn't name a US ticker), save, run it again and send the new file.",
+    "tradedate": "Edit the Flex query and tick TradeDate (or Date/Time) in its Trades section, then run it again.",
+    "tradeprice": "Edit the Flex query and tick TradePrice in its Trades section, then run it again.",
+    "quantity": "Edit the Flex query and tick Quantity in its Trades section, then run it again.",
+}
 OPTION_CLASSES = {"equity and index options", "options on futures", "opt", "fop"}
 
 
@@ -25,6 +52,10 @@ def detect(header: list[str]) -> bool:
     statement = header[:2] == ["Trades", "Header"] and {"symbol", "date/time", "quantity", "t. price"} <= names
     flex = names >= FLEX_COLUMNS and bool({"tradedate", "datetime"} & names)
     return statement or flex
+
+
+def title(header: list[str]) -> str:
+    return "an Interactive Brokers activity statement" if header[:2] == ["Trades", "Header"] else TITLE
 
 
 def keep(rows: list[Row]) -> list[Row]:
@@ -46,8 +77,11 @@ def read(row: Row) -> Result:
             return None
     elif "trnt" in row.cells and row.first != "DATA":
         return None  # Flex line descriptors: BOF, BOA, HEADER, EOA, EOF
-    if _level(row) not in ("", "execution", "order"):
-        return None  # closed lots, wash-sale and summary rows repeat the executions
+    level = _level(row)
+    if level in ("closedlot", "closed_lot"):
+        return _closed_lot(row)
+    if level not in ("", "execution", "order"):
+        return None  # wash-sale and summary rows repeat the executions
     category = row.get("asset category", "assetclass")
     if category.lower() in OPTION_CLASSES:
         return OPTION
@@ -74,3 +108,21 @@ def read(row: Row) -> Result:
         row.get("ibcommission", "comm/fee"),
         account=row.get("clientaccountid", "account"),
     )
+
+
+def _closed_lot(row: Row) -> Result:
+    """A lot one of the file's sales closed: bought on its date (the statement's Date/Time, the Flex
+    OpenDateTime) for its Basis. A Flex CLOSED_LOT row without OpenDateTime can't say when: left out."""
+    when = row.get("opendatetime") if "tradeprice" in row.cells else row.get("date/time")
+    if not when or row.get("asset category", "assetclass").lower() not in ("stocks", "stk", ""):
+        return None
+    try:
+        shares = abs(amount(row.get("quantity"), "quantity"))
+        cost = abs(amount(row.get("basis", "costbasis", "cost"), "basis")) or shares * abs(
+            amount(row.get("t. price", "tradeprice"), "price")
+        )
+        if shares == 0 or cost == 0:
+            return None
+        return BrokerLot(row.line, row.get("symbol").upper(), day(when), shares, cost, row.get("clientaccountid", "account"))
+    except BadRow:
+        return None

@@ -3,16 +3,32 @@
 "Activity Date","Process Date","Settle Date","Instrument","Description","Trans Code","Quantity","Price","Amount"
 Robinhood charges no commission but sales carry regulatory fees, visible only in Amount:
 the amount is taken as the exact cash and the difference from quantity × price as fees.
-The report ends with a disclaimer line.
+The report ends with a disclaimer line, lists the newest first, and its descriptions run over two
+lines ("Ford\nCUSIP: 345370860"). Stock rewards (REC), splits (SPL, SPR), mergers and transfers of
+shares are corporate actions, listed for the user.
 """
 
 from __future__ import annotations
 
-from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, Skip, trade
+from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, corporate_action, trade
 
 NAME = "Robinhood activity report"
+TITLE = "a Robinhood activity report"
+DATE_COLUMNS = ("activity date",)
+NEWEST_FIRST = True  # the order it is written in when its own dates do not tell
+SIGNATURE = {"activity date", "process date", "settle date", "instrument", "description", "trans code", "quantity", "price", "amount"}
+REQUIRED = (("activity date",), ("instrument",), ("trans code",), ("quantity",), ("price",), ("amount",))
 OPTION_CODES = {"bto", "stc", "sto", "btc", "oexp", "oasgn", "oexcs"}
-SPLIT = Skip("of stock splits (add them by hand)")
+ACTIONS = {
+    "rec": "reward",
+    "spl": "split",
+    "spr": "reverse split",
+    "mrgs": "merger",
+    "sxch": "conversion",
+    "soff": "spin-off",
+    "acati": "transfer",
+    "acato": "transfer",
+}
 
 
 def detect(header: list[str]) -> bool:
@@ -26,8 +42,10 @@ def read(row: Row) -> Result:
     code = row.get("trans code").lower()
     if code in OPTION_CODES:
         return OPTION
-    if code in ("spl", "spr"):
-        return SPLIT
+    if code in ACTIONS:
+        return corporate_action(
+            row, row.get("activity date"), ACTIONS[code], row.get("instrument"), row.get("quantity"), row.get("description")
+        )
     if code not in ("buy", "sell"):
         return NOT_A_TRADE
     return trade(
