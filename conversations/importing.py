@@ -1,25 +1,56 @@
 """Receiving a broker CSV: a preview first, saved only after the user confirms.
 
-The preview books the file's trades together with the user's own, so a sale whose purchase
-is missing is caught before anything is offered for saving, not after.
+The preview books the file's trades together with the user's own. A history that starts mid-way
+(a sale of shares bought before the file) is covered from the broker's own lots when the file has
+them (IBKR's ClosedLot rows); otherwise the user is asked for the missing purchases in one short
+step — or adds everything else without those sales. Realized gain/loss reports and 1099-B files
+add sold lots as trades, or, when the user's trades already hold those sales, are reconciled with
+them (conversations.reconciling). Clear stock splits in the file are applied; other corporate
+actions are listed with what they do to the lots.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from calc import CalcError, Trade
+from calc import CalcError, Split, Trade
+from calc.booking import book
+from calc.opening import Shortfall, shortfalls, without_shortfalls
+from conversations import import_words, reconciling
 from conversations.events import Button
-from conversations.files.importers import ImportError_, ImportPreview, read_csv
+from conversations.files.actions import Pending, resolve
+from conversations.files.importers import ImportError_, ImportPreview, Problem, read_csv
+from conversations.files.opening import fill, import_id, lots_as_trades, purchase, sales_as_trades
 from conversations.files.render.money import counted
 from conversations.formatting import error_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
-from conversations.taxview import ledger_of
+from conversations.parsing import InputError, money, quantity, symbol, trade_date
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"
-MAX_PROBLEMS_SHOWN = 10
-MAX_SYMBOLS_SHOWN = 12
+ASKING_OPENING_LOTS = "ASKING_OPENING_LOTS"
+MAX_OPENING_LINES = 50
+
+
+@dataclass
+class Plan:
+    """What an import would add: the file's new trades, purchases from before it, splits."""
+
+    trades: list[Trade] = field(default_factory=list)
+    opening: list[Trade] = field(default_factory=list)  # from the broker's lots
+    splits: list[Split] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    already: int = 0
+
+
+def _saves_splits(ctx: Ctx) -> bool:
+    return hasattr(ctx.state, "splits")
+
+
+def _state_splits(ctx: Ctx) -> tuple[Split, ...]:
+    return tuple(getattr(ctx.state, "splits", ()))
 
 
 def receive_file(ctx: Ctx, _: str) -> Outcome:
@@ -34,106 +65,234 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
         preview = read_csv(file.name, file.content, today=ctx.today)
     except ImportError_ as error:
         return say(ctx, str(error))
+    wizard = ctx.state.wizard
+    if wizard is not None and wizard.step == ASKING_OPENING_LOTS and (preview.lots or preview.sales):
+        return _lots_from_file(ctx, preview)
+    if preview.sales and reconciling.overlaps(ctx.state.trades, preview.sales):
+        return say(ctx, reconciling.report(ctx, preview))
+    plan = _plan(ctx, preview)
+    lines = import_words.summary(ctx.fmt, preview, plan.already, plan.problems)
+    lines += import_words.actions(ctx.fmt, plan.splits, plan.pending, _saves_splits(ctx))
+    lines += import_words.from_broker(ctx.fmt, plan.opening)
+    return _next_step(ctx, "\n".join(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100])
+
+
+def _plan(ctx: Ctx, preview: ImportPreview) -> Plan:
+    plan = Plan(problems=list(preview.problems))
+    incoming = list(preview.trades)
+    if preview.sales:
+        sold = sales_as_trades(preview.format, preview.sales)
+        incoming += sold.trades
+        plan.problems += sold.problems
+    incoming += lots_as_trades(preview.format, preview.lots)
     existing = {t.id for t in ctx.state.trades}
-    new = [t for t in preview.trades if t.id not in existing]
-    text = describe(ctx, preview, already=len(preview.trades) - len(new))
-    if not new:
-        return say(ctx, text + "\nNothing new to add.")
-    problem = _booking_problem(ctx, ctx.state.trades, new)
+    plan.trades = [t for t in incoming if t.id not in existing]
+    plan.already = len(incoming) - len(plan.trades)
+    resolved = resolve(preview.actions, [*ctx.state.trades, *plan.trades], preview.format)
+    known = {s.id for s in _state_splits(ctx)}
+    plan.splits = [s for s in resolved.splits if s.id not in known]
+    plan.pending = resolved.pending
+    if preview.closed_lots:
+        short = _short(ctx, plan.trades, plan.splits)
+        plan.opening = [t for t in fill(short, preview.closed_lots, preview.format) if t.id not in existing]
+    return plan
+
+
+def _events(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Trade | Split]:
+    kept = splits if _saves_splits(ctx) else ()
+    return [*ctx.state.trades, *_state_splits(ctx), *sorted(new, key=lambda t: t.date), *kept]
+
+
+def _short(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Shortfall]:
+    new_ids = {t.id for t in new}
+    return [s for s in shortfalls(_events(ctx, new, splits)) if s.sale_id in new_ids]
+
+
+def _draft(new: Sequence[Trade], splits: Sequence[Split], name: str) -> dict[str, str]:
+    return {
+        "trades": json.dumps([t.model_dump(mode="json") for t in new]),
+        "splits": json.dumps([s.model_dump(mode="json") for s in splits]),
+        "name": name,
+    }
+
+
+def _from_draft(draft: dict[str, str]) -> tuple[list[Trade], list[Split]]:
+    trades = [Trade.model_validate(item) for item in json.loads(draft["trades"])]
+    splits = [Split.model_validate(item) for item in json.loads(draft.get("splits", "[]"))]
+    return trades, splits
+
+
+def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name: str) -> Outcome:
+    """Ask for missing purchases, or for the confirmation; nothing is saved by either."""
+    if not new and not (splits and _saves_splits(ctx)):
+        return say(ctx, text + "\nNothing new to add.", wizard=None)
+    short = _short(ctx, new, splits)
+    if short:
+        buttons = (
+            (
+                Button(label="Add without those sales", data="import:without"),
+                Button(label="Cancel", data="import:no"),
+            ),
+        )
+        text += "\n" + "\n".join(import_words.missing(ctx.fmt, short))
+        return ask(ctx, "import", ASKING_OPENING_LOTS, text, _draft(new, splits, name), buttons=buttons)
+    problem = _booking_problem(ctx, new, splits)
     if problem:
-        return say(
-            ctx,
-            f"{text}\nI can't add these yet: {problem}. Is an earlier purchase missing? Import an older history "
-            "first (or add the purchase with /buy), then send this file again. Nothing was saved.",
-        )
-    draft = {"trades": json.dumps([t.model_dump(mode="json") for t in new]), "name": file.name[:100]}
-    buttons = (
-        (
-            Button(label=f"Add {counted(len(new), 'trade')}", data="import:yes"),
-            Button(label="Cancel", data="import:no"),
-        ),
-    )
-    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
+        return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
+    count = len(new) + (len(splits) if _saves_splits(ctx) else 0)
+    label = f"Add {counted(len(new), 'trade')}" if len(new) == count else f"Add {counted(count, 'entry')}"
+    buttons = ((Button(label=label, data="import:yes"), Button(label="Cancel", data="import:no")),)
+    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", _draft(new, splits, name), buttons=buttons)
 
 
-def describe(ctx: Ctx, preview: ImportPreview, already: int) -> str:
-    fmt = ctx.fmt
-    lines = [f"That looks like a {preview.format}."]
-    if preview.first and preview.last:
-        symbols = preview.symbols
-        more = f" and {len(symbols) - MAX_SYMBOLS_SHOWN} more" if len(symbols) > MAX_SYMBOLS_SHOWN else ""
-        lines.append(
-            f"{counted(preview.buys, 'buy')} and {counted(preview.sells, 'sell')} from {fmt.day(preview.first)} "
-            f"to {fmt.day(preview.last)}, in {', '.join(symbols[:MAX_SYMBOLS_SHOWN])}{more}."
-        )
-    else:
-        lines.append("I found no stock trades in it.")
-    if already:
-        lines.append(
-            f"{counted(already, 'trade')} you already have (from an earlier import); they won't be added twice."
-        )
-    for reason, count in preview.left_out.most_common():
-        lines.append(f"Left out {counted(count, 'row')} {reason}.")
-    if preview.problems:
-        lines.append(f"{counted(len(preview.problems), 'row')} I couldn't read:")
-        lines.extend(f"• row {p.line}: {p.reason}" for p in preview.problems[:MAX_PROBLEMS_SHOWN])
-        if len(preview.problems) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"… and {len(preview.problems) - MAX_PROBLEMS_SHOWN} more.")
-        lines.append("Fix those rows and send the file again to add them too; the rest won't be added twice.")
-    return "\n".join(lines)
-
-
-def _merged(existing: Sequence[Trade], new: Sequence[Trade]) -> tuple[Trade, ...]:
-    return (*existing, *sorted(new, key=lambda t: t.date))
-
-
-def _booking_problem(ctx: Ctx, existing: Sequence[Trade], new: Sequence[Trade]) -> str:
+def _booking_problem(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> str:
     try:
-        ledger_of(_merged(existing, new))
+        book(_events(ctx, new, splits))
     except CalcError as error:
         return error_words(error, ctx.fmt)
     return ""
 
 
+def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
+    """Lines like "341 VVV 2023-05-10 9,500": the purchases a mid-way history is missing."""
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    new, splits = _from_draft(wizard.draft)
+    short = _short(ctx, new, splits)
+    lines = [line for line in text.splitlines() if line.strip()][:MAX_OPENING_LINES]
+    added: list[Trade] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            added.append(_opening_lot(ctx, line, short))
+        except InputError as error:
+            where = f"Line {number}: " if len(lines) > 1 else ""
+            return ask(
+                ctx,
+                "import",
+                ASKING_OPENING_LOTS,
+                f"{where}{error} Send shares, symbol, date bought and total cost, like: 341 VVV 2023-05-10 9,500",
+                wizard.draft,
+                buttons=_lot_buttons(),
+            )
+    text = (
+        "Added to the import: "
+        + "; ".join(
+            f"{ctx.fmt.shares(t.quantity)} {t.symbol} bought {ctx.fmt.day(t.date)} for {ctx.fmt.money(t.quantity * t.price)}"
+            for t in added
+        )
+        + "."
+    )
+    return _next_step(ctx, text, [*new, *added], splits, wizard.draft["name"])
+
+
+def _lot_buttons() -> tuple[tuple[Button, ...], ...]:
+    return ((Button(label="Add without those sales", data="import:without"), Button(label="Cancel", data="import:no")),)
+
+
+def _opening_lot(ctx: Ctx, line: str, short: Sequence[Shortfall]) -> Trade:
+    words = line.replace("$", " ").split()
+    if len(words) < 4:
+        raise InputError(f"“{line.strip()[:40]}” needs four things.")
+    shares = quantity(words[0], ctx.fmt.locale)
+    ticker = symbol(words[1])
+    cost = money(" ".join(words[3:]), "total cost", allow_zero=False, locale=ctx.fmt.locale)
+    when = trade_date(words[2], ctx.today, ctx.fmt.locale)
+    gaps = [gap for gap in short if gap.symbol == ticker]
+    if not gaps:
+        named = ", ".join(sorted({gap.symbol for gap in short}))
+        raise InputError(f"The sales missing purchases are in {named}, not {ticker}.")
+    gap = next((g for g in gaps if when <= g.date), None)
+    if gap is None:
+        raise InputError(f"{ticker} bought on {ctx.fmt.day(when)} is after the sale on {ctx.fmt.day(gaps[0].date)}.")
+    lot_id = import_id("opening", gap.account, when, ticker, shares.normalize(), cost.normalize())
+    return purchase(ticker, when, shares, cost, gap.account, lot_id)
+
+
+def _lots_from_file(ctx: Ctx, preview: ImportPreview) -> Outcome:
+    """An open-lots or realized gain/loss file sent while the missing purchases are asked for."""
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    new, splits = _from_draft(wizard.draft)
+    lots = list(preview.lots)
+    lots += reconciling.sold_lots(preview.sales)
+    opening = [t for t in fill(_short(ctx, new, splits), lots, preview.format) if t.id not in {n.id for n in new}]
+    text = (
+        "\n".join(import_words.from_broker(ctx.fmt, opening))
+        or f"{preview.title.capitalize()} has none of the missing lots."
+    )
+    return _next_step(ctx, text, [*new, *opening], splits, wizard.draft["name"])
+
+
+def without_missing(ctx: Ctx) -> Outcome:
+    wizard = ctx.state.wizard
+    if wizard is None or wizard.step != ASKING_OPENING_LOTS:
+        return say(ctx, "That import was already added or cancelled.")
+    new, splits = _from_draft(wizard.draft)
+    short = _short(ctx, new, splits)
+    kept = without_shortfalls(new, short)
+    dropped = sum(1 for s in short if s.held == 0)
+    cut = len(short) - dropped
+    parts = [f"left out {counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
+    if cut:
+        parts.append(f"cut {counted(cut, 'sale')} to the shares held")
+    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, wizard.draft["name"])
+
+
 def confirm(ctx: Ctx, answer: str) -> Outcome:
     if answer == "undo":
         return undo_import(ctx)
+    if answer == "without":
+        return without_missing(ctx)
     wizard = ctx.state.wizard
-    if wizard is None or wizard.step != CONFIRMING_IMPORT:
+    if wizard is None or wizard.step not in (CONFIRMING_IMPORT, ASKING_OPENING_LOTS):
         return say(ctx, "That import was already added or cancelled.")
     if answer != "yes":
         return say(ctx, "Cancelled; nothing was imported.", wizard=None)
+    if wizard.step != CONFIRMING_IMPORT:
+        return say(ctx, "Send the missing purchases first, or tap Add without those sales.")
     existing = {t.id for t in ctx.state.trades}
-    incoming = [Trade.model_validate(item) for item in json.loads(wizard.draft["trades"])]
+    incoming, incoming_splits = _from_draft(wizard.draft)
     new = [t for t in incoming if t.id not in existing]
-    problem = _booking_problem(ctx, ctx.state.trades, new)
+    known = {s.id for s in _state_splits(ctx)}
+    splits = [s for s in incoming_splits if s.id not in known] if _saves_splits(ctx) else []
+    problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"I can't add these: {problem}. Nothing was imported.", wizard=None)
-    trades = _merged(ctx.state.trades, new)
+    trades = (*ctx.state.trades, *sorted(new, key=lambda t: t.date))
     undo = ((Button(label="Undo this import", data="import:undo"),),)
+    changes: dict[str, object] = {
+        "trades": trades,
+        "last_added": tuple(t.id for t in new) + tuple(s.id for s in splits),
+    }
+    if splits:
+        changes["splits"] = (*_state_splits(ctx), *splits)
+    added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
-        f"Added {counted(len(new), 'trade')} from {wizard.draft['name']}. /portfolio and /gains include them now; "
-        "/form8949 makes the tax form.",
+        f"Added {added} from {wizard.draft['name']}. /portfolio and /gains include them now; /form8949 makes the tax form.",
         buttons=undo,
         wizard=None,
-        trades=trades,
-        last_added=tuple(t.id for t in new),
+        **changes,
     )
 
 
 def undo_import(ctx: Ctx) -> Outcome:
-    """Remove every trade the last import added (the last entry, as /undo removes one)."""
+    """Remove every trade (and split) the last import added (the last entry, as /undo removes one)."""
     added = set(ctx.state.last_added)
     if len(added) < 1 or not all(i.startswith("I") for i in added):
         return say(ctx, "That import was already undone, or something was entered after it; use /trades to delete.")
     trades = tuple(t for t in ctx.state.trades if t.id not in added)
+    splits = tuple(s for s in _state_splits(ctx) if s.id not in added)
     try:
-        ledger_of(trades)
+        book([*trades, *splits])
     except CalcError as error:
         return say(ctx, f"I can't undo that import: {error_words(error, ctx.fmt)}.")
     removed = len(ctx.state.trades) - len(trades)
-    return say(ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", trades=trades, last_added=())
+    changes: dict[str, object] = {"trades": trades, "last_added": ()}
+    if _saves_splits(ctx):
+        changes["splits"] = splits
+    return say(ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", (), **changes)
 
 
+STEPS: dict[tuple[str, str], Handler] = {("import", ASKING_OPENING_LOTS): answer_opening_lots}
 BUTTONS: dict[str, Handler] = {"import": confirm}

@@ -22,6 +22,7 @@ STEPS: dict[tuple[str, str], Handler] = {
     **onboarding.STEPS,
     **trading.STEPS,
     **options.STEPS,
+    **importing.STEPS,
 }
 BUTTONS: dict[str, Handler] = {
     **onboarding.BUTTONS,

@@ -241,8 +241,9 @@ def test_sale_without_its_purchase_is_caught_in_the_preview(tmp_path: Path) -> N
     chat = Chat(tmp_path / "cgt.db")
     sells_only = b"date,side,symbol,quantity,price\n2024-12-01,sell,XYZ,100,15\n"
     text = chat._run(file_event("sells.csv", sells_only, 1))
-    assert "can't add these yet" in text and "XYZ" in text and "Nothing was saved" in text
-    assert not chat.last[0].buttons
+    assert "starts mid-way" in text and "Dec 1, 2024: sold 100 XYZ; none held before." in text
+    assert [b.label for r in chat.last for row in r.buttons for b in row] == ["Add without those sales", "Cancel"]
+    assert chat.service.state(1).trades == ()
     chat.send("/buy 100 XYZ 20 2024-01-10")
     chat._run(file_event("sells.csv", sells_only, 2))
     assert "Add 1 trade" in [b.label for r in chat.last for row in r.buttons for b in row]

@@ -164,9 +164,9 @@ def _diagnose(name: str, rows: list[list[str]]) -> str:
         if missing:
             columns = " and ".join(f"“{m}”" for m in missing)
             advice = " ".join(getattr(fmt, "ADVICE", {}).get(m, "") for m in missing).strip()
-            return (
-                f"{name} looks like {fmt.TITLE}, but its header (row {line}) has no {columns} column. "
-                + (advice or "Export it again with every column, or send it as a simple CSV: date,side,symbol,quantity,price,fees")
+            return f"{name} looks like {fmt.TITLE}, but its header (row {line}) has no {columns} column. " + (
+                advice
+                or "Export it again with every column, or send it as a simple CSV: date,side,symbol,quantity,price,fees"
             )
     return (
         f"I don't recognise the columns in {name}. I read Charles Schwab transaction history and realized "
@@ -223,7 +223,13 @@ def _read(
 
 
 def _date_problem(line: int, result: Trade | CorporateAction | BrokerSale | BrokerLot, latest: date) -> Problem | None:
-    when = result.sold if isinstance(result, BrokerSale) else result.acquired if isinstance(result, BrokerLot) else result.date
+    when = (
+        result.sold
+        if isinstance(result, BrokerSale)
+        else result.acquired
+        if isinstance(result, BrokerLot)
+        else result.date
+    )
     if when > latest:
         return Problem(line, f"the date {when.isoformat()} is in the future")
     if when < OLDEST:

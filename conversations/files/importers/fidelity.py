@@ -36,8 +36,25 @@ NAME = "Fidelity account history"
 TITLE = "a Fidelity account history"
 DATE_COLUMNS = ("run date", "date")
 NEWEST_FIRST = True  # the order it is written in when its own dates do not tell
-SIGNATURE = {"run date", "action", "symbol", "quantity", "price ($)", "price", "amount ($)", "amount", "settlement date"}
-REQUIRED = (("run date", "date"), ("action",), ("symbol",), ("quantity",), ("price", "price ($)"), ("amount", "amount ($)"))
+SIGNATURE = {
+    "run date",
+    "action",
+    "symbol",
+    "quantity",
+    "price ($)",
+    "price",
+    "amount ($)",
+    "amount",
+    "settlement date",
+}
+REQUIRED = (
+    ("run date", "date"),
+    ("action",),
+    ("symbol",),
+    ("quantity",),
+    ("price", "price ($)"),
+    ("amount", "amount ($)"),
+)
 # "YOU BOUGHT ESPP### AS OF 06-30-26": the purchase date of an employee stock purchase, booked days later.
 AS_OF = re.compile(r"\bAS OF (\d{1,2})[-/](\d{1,2})[-/](\d{2}(?:\d{2})?)\b")
 
@@ -65,7 +82,9 @@ def read(row: Row) -> Result:
     else:
         kind = action_kind(action)
         if kind is not None and not looks_like_option(symbol):
-            return corporate_action(row, when, kind, symbol, row.get("quantity"), row.get("description", "security description"))
+            return corporate_action(
+                row, when, kind, symbol, row.get("quantity"), row.get("description", "security description")
+            )
         return NOT_A_TRADE
     if looks_like_option(symbol) or "OPENING TRANSACTION" in action or "CLOSING TRANSACTION" in action:
         return OPTION

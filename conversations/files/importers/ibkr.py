@@ -14,7 +14,18 @@ each sold lot's open date and cost: the lots of a sale whose purchase is before 
 
 from __future__ import annotations
 
-from conversations.files.importers.common import BadRow, BrokerLot, OPTION, Problem, Result, Row, Skip, amount, day, trade
+from conversations.files.importers.common import (
+    OPTION,
+    BadRow,
+    BrokerLot,
+    Problem,
+    Result,
+    Row,
+    Skip,
+    amount,
+    day,
+    trade,
+)
 
 NAME = "Interactive Brokers trades"
 TITLE = "an Interactive Brokers Flex query"
@@ -123,6 +134,8 @@ def _closed_lot(row: Row) -> Result:
         )
         if shares == 0 or cost == 0:
             return None
-        return BrokerLot(row.line, row.get("symbol").upper(), day(when), shares, cost, row.get("clientaccountid", "account"))
+        return BrokerLot(
+            row.line, row.get("symbol").upper(), day(when), shares, cost, row.get("clientaccountid", "account")
+        )
     except BadRow:
         return None

@@ -35,7 +35,9 @@ REQUIRED = (("date",), ("transaction type",), ("symbol",), ("quantity",), ("pric
 
 def detect(header: list[str]) -> bool:
     names = {h.lower() for h in header}
-    return header[:2] == ["Transaction History", "Header"] and {"date", "transaction type", "symbol", "quantity"} <= names
+    return (
+        header[:2] == ["Transaction History", "Header"] and {"date", "transaction type", "symbol", "quantity"} <= names
+    )
 
 
 def read(row: Row) -> Result:
@@ -46,7 +48,9 @@ def read(row: Row) -> Result:
     if kind not in ("buy", "sell"):
         action = action_kind(kind)
         if action is not None and symbol:
-            return corporate_action(row, row.get("date"), action, symbol, _cell(row, "quantity"), row.get("description"))
+            return corporate_action(
+                row, row.get("date"), action, symbol, _cell(row, "quantity"), row.get("description")
+            )
         return NOT_A_TRADE
     currency = row.get("price currency")
     if currency and currency.upper() != "USD":

@@ -16,7 +16,17 @@ NAME = "Robinhood activity report"
 TITLE = "a Robinhood activity report"
 DATE_COLUMNS = ("activity date",)
 NEWEST_FIRST = True  # the order it is written in when its own dates do not tell
-SIGNATURE = {"activity date", "process date", "settle date", "instrument", "description", "trans code", "quantity", "price", "amount"}
+SIGNATURE = {
+    "activity date",
+    "process date",
+    "settle date",
+    "instrument",
+    "description",
+    "trans code",
+    "quantity",
+    "price",
+    "amount",
+}
 REQUIRED = (("activity date",), ("instrument",), ("trans code",), ("quantity",), ("price",), ("amount",))
 OPTION_CODES = {"bto", "stc", "sto", "btc", "oexp", "oasgn", "oexcs"}
 ACTIONS = {
@@ -44,7 +54,12 @@ def read(row: Row) -> Result:
         return OPTION
     if code in ACTIONS:
         return corporate_action(
-            row, row.get("activity date"), ACTIONS[code], row.get("instrument"), row.get("quantity"), row.get("description")
+            row,
+            row.get("activity date"),
+            ACTIONS[code],
+            row.get("instrument"),
+            row.get("quantity"),
+            row.get("description"),
         )
     if code not in ("buy", "sell"):
         return NOT_A_TRADE

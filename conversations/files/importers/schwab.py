@@ -58,7 +58,9 @@ def read(row: Row) -> Result:
     if kind is not None:
         if looks_like_option(row.get("symbol")):
             return OPTION
-        return corporate_action(row, row.get("date"), kind, row.get("symbol"), row.get("quantity"), row.get("description"))
+        return corporate_action(
+            row, row.get("date"), kind, row.get("symbol"), row.get("quantity"), row.get("description")
+        )
     side = SIDES.get(action)
     if side is None:
         return NOT_A_TRADE if row.get("date") else None

@@ -22,7 +22,9 @@ REQUIRED = (("symbol",), ("closed date",), ("opened date",), ("quantity",), ("pr
 
 
 def detect(header: list[str]) -> bool:
-    return {"symbol", "closed date", "opened date", "quantity", "proceeds", "cost basis (cb)"} <= {h.lower() for h in header}
+    return {"symbol", "closed date", "opened date", "quantity", "proceeds", "cost basis (cb)"} <= {
+        h.lower() for h in header
+    }
 
 
 def read(row: Row) -> Result:
