@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from calc.booking import Ledger, book
+from calc.limits import SHARES
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Lot, LotPick, Trade
 from calc.netting import YearSummary, amt_gain_differences, carry_forward, summarize_year
 from calc.params import params_for
@@ -224,6 +225,21 @@ def plan_sale(
     return SalePlan(best=best, fifo=fifo)
 
 
+def _purchases_in_window(trades: Sequence[Trade], when: date) -> dict[str, list[tuple[date, str]]]:
+    """Purchases in the 30 days up to `when`, by symbol, newest first: one pass over the trades."""
+    window: dict[str, list[tuple[date, str]]] = {}
+    for t in trades:
+        if t.side == "buy" and when - WASH_WINDOW <= t.date <= when:
+            window.setdefault(t.symbol, []).append((t.date, t.id))
+    for purchases in window.values():
+        purchases.sort(reverse=True)
+    return window
+
+
+def _shares_down(quantity: Decimal) -> Decimal:
+    return quantity.quantize(Decimal(1).scaleb(-SHARES.places), rounding=ROUND_DOWN)
+
+
 class HarvestCandidate(Frozen):
     lot: Lot
     price: Decimal
@@ -267,27 +283,22 @@ def harvest(
     it is listed with that warning and never chosen.
     """
     ledger = book(trades)
+    window = _purchases_in_window(trades, when)
     candidates = []
     for lot in ledger.taxable_lots():
         price = prices.get(lot.symbol)
         if price is None or lot.quantity * price >= lot.basis:
             continue
-        recent = [
-            t.date
-            for t in trades
-            if t.symbol == lot.symbol
-            and t.side == "buy"
-            and when - WASH_WINDOW <= t.date <= when
-            and t.id != lot.purchase_id
-        ]
-        last = max(recent) if recent else None
+        # The latest purchase in the window other than this lot's own: newest first, so at most two looks.
+        last = next((day for day, trade_id in window.get(lot.symbol, ()) if trade_id != lot.purchase_id), None)
+        recent = last is not None
         candidates.append(
             HarvestCandidate(
                 lot=lot,
                 price=price,
                 loss=lot.basis - lot.quantity * price,
                 term="long" if when >= lot.long_term_from else "short",
-                wash_risk=bool(recent),
+                wash_risk=recent,
                 recent_purchase=last,
                 safe_to_sell_from=(last + WASH_WINDOW + timedelta(days=1)) if last else when,
                 safe_to_rebuy_from=when + WASH_WINDOW + timedelta(days=1),
@@ -309,24 +320,34 @@ def harvest(
             harvested += candidate.loss
 
     def with_losses(amount: Decimal) -> tuple[TaxResult, Ledger]:
-        sales = []
+        # One sale per symbol and account naming its lots: a sale per lot would make booking look
+        # up the open lots once per chosen lot (quadratic in a 20,000-lot position).
+        picks: dict[tuple[str, str | None], list[LotPick]] = {}
+        price_of: dict[tuple[str, str | None], Decimal] = {}
         left = amount
         for c in chosen:
             if left <= 0:
                 break
-            share = c.lot.quantity if c.loss <= left else (c.lot.quantity * left / c.loss)
+            # A part of the last lot, to the shares' precision (never more than the loss left).
+            share = c.lot.quantity if c.loss <= left else _shares_down(c.lot.quantity * left / c.loss)
             left -= c.loss if c.loss <= left else left
-            sales.append(
-                Trade(
-                    date=when,
-                    symbol=c.lot.symbol,
-                    side="sell",
-                    quantity=share,
-                    price=c.price,
-                    id=f"harvest-{c.lot.id}",
-                    lots=(LotPick(lot_id=c.lot.id, quantity=share),),
-                )
+            if share > 0:
+                key = (c.lot.symbol, c.lot.account)
+                picks.setdefault(key, []).append(LotPick(lot_id=c.lot.id, quantity=share))
+                price_of[key] = c.price
+        sales = [
+            Trade(
+                date=when,
+                symbol=symbol,
+                account=account,
+                side="sell",
+                quantity=sum((p.quantity for p in named), ZERO),
+                price=price_of[(symbol, account)],
+                id=f"harvest-{symbol}-{account or ''}",
+                lots=tuple(named),
             )
+            for (symbol, account), named in picks.items()
+        ]
         harvested_ledger = book([*trades, *sales])
         return year_tax(context, harvested_ledger), harvested_ledger
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from calc import CalcError, LotPick
 from calc.params import params_for
 from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
+from conversations.capping import MAX_ITEMS_LISTED
 from conversations.events import Button
 from conversations.formatting import Fmt, error_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
@@ -131,7 +132,9 @@ def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> 
         return "\n".join(lines)
     lines.append("")
     lines.append(
-        f"Suggested: sell {', '.join(f'{c.lot.symbol} ({fmt.money(c.loss)})' for c in plan.chosen)}: {fmt.money(plan.harvested)} of losses."
+        f"Suggested: sell {', '.join(f'{c.lot.symbol} ({fmt.money(c.loss)})' for c in plan.chosen[:MAX_ITEMS_LISTED])}"
+        + (f" and {len(plan.chosen) - MAX_ITEMS_LISTED:,} more lots" if len(plan.chosen) > MAX_ITEMS_LISTED else "")
+        + f": {fmt.money(plan.harvested)} of losses."
     )
     if gains:
         lines.append(

@@ -14,6 +14,7 @@ from calc.models import ZERO
 from calc.netting import lost_to_ira
 from calc.params import params_for
 from calc.tax import TaxResult
+from conversations.capping import first_few
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
 from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words
@@ -287,8 +288,7 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
     wages = now.wages(year) - before.wages(year)  # a disqualifying sale of ISO shares
     added = with_sale.with_gains.total - without.with_gains.total
     lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
-    for d in parts:
-        lines.append("• " + _disposition_line(d, fmt))
+    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in parts], "lot"))
     if wages:
         lines.append(
             f"• {fmt.money(wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "

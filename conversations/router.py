@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from calc.limits import OutOfBounds, out_of_bounds
 from conversations import account, importing, onboarding, options, planning, questions, reports, trading
+from conversations.capping import capped
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
 from conversations.formatting import locale_for
@@ -43,7 +44,8 @@ def handle(state: UserState, event: Event) -> Outcome:
         )
     ctx = Ctx(state, event)
     try:
-        return _dispatch(ctx)
+        outcome = _dispatch(ctx)
+        return Outcome(outcome.state, capped(outcome.replies))
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])
     except (ValidationError, OutOfBounds) as error:  # a number past calc.limits on any path

@@ -10,6 +10,7 @@ from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.limits import PRICE
 from calc.models import ZERO
 from calc.netting import lost_to_ira
+from conversations.capping import first_few
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
@@ -280,18 +281,17 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
                 "loss is added to its basis (a wash sale)."
             )
         return "\n".join(lines)
-    lines = [head]
+    parts = []
     for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-        lines.append(
-            f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt)}."
-        )
+        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt)}."
         if d.wash_sale_disallowed:
-            lines.append(
-                f"  Wash sale: you bought {d.symbol} within 30 days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
+            part += (
+                f"\n  Wash sale: you bought {d.symbol} within 30 days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
                 "can't be deducted now; it's added to the new shares' basis."
             )
-    return "\n".join(lines)
+        parts.append(part)
+    return "\n".join([head, *first_few(parts, "lot")])
 
 
 def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> list[str]:

@@ -1,0 +1,56 @@
+"""Every answer fits a phone: a reply longer than one screenful is cut, and the whole of it is attached.
+
+A big position made answers hundreds of messages long (a sale of 19,999 lots, /whatif listing
+every disposition, /trades with thousands of trades). Topic handlers summarise with counts where
+they can; this is the backstop for every reply, in one place: the first lines, a count of what
+was left out, and the full text as a file (a document in Telegram, ./out/ in the terminal).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from conversations.events import FileOut, Reply
+
+MAX_REPLY_CHARS = 3500  # under Telegram's 4,096, with room for the note below
+_TAG = re.compile(r"<[^>]+>")
+
+
+def capped(replies: list[Reply]) -> list[Reply]:
+    return [_cap(reply) if len(reply.text) > MAX_REPLY_CHARS else reply for reply in replies]
+
+
+def _cap(reply: Reply) -> Reply:
+    lines = reply.text.splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > MAX_REPLY_CHARS:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    if not kept:  # one enormous line: cut it (plain text only; in HTML a cut could split a tag)
+        kept = (
+            [_TAG.sub("", reply.text)[:MAX_REPLY_CHARS] + "…"] if reply.html else [reply.text[:MAX_REPLY_CHARS] + "…"]
+        )
+    left = len(lines) - len(kept)
+    whole = html.unescape(_TAG.sub("", reply.text)) if reply.html else reply.text
+    note = (
+        f"… and {left:,} more line{'s' if left != 1 else ''}: the whole answer is in answer.txt."
+        if left > 0
+        else "… the whole answer is in answer.txt."
+    )
+    file = FileOut(name="answer.txt", content=whole.encode(), caption="The whole answer.")
+    return reply.model_copy(update={"text": "\n".join([*kept, note]), "files": (*reply.files, file)})
+
+
+MAX_ITEMS_LISTED = 10  # lots of a sale, suggestions of a plan: the rest as a count
+
+
+def first_few(items: list[str], noun: str) -> list[str]:
+    """At most MAX_ITEMS_LISTED of `items`, then "… and N more <noun>s" (the totals say the rest)."""
+    if len(items) <= MAX_ITEMS_LISTED:
+        return items
+    more = len(items) - MAX_ITEMS_LISTED
+    return [*items[:MAX_ITEMS_LISTED], f"• … and {more:,} more {noun}{'s' if more != 1 else ''}."]
