@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections import defaultdict
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -29,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot import redaction, reminders
+from bot.flood import TOO_FAST, FloodGate
 from bot.service import ChatService
 from bot.settings import Settings
 from conversations.commands import MENU
@@ -43,20 +43,56 @@ ERROR_REPLY = "Sorry, something went wrong on my side. Nothing was saved from th
 ERROR_AFTER_SAVE_REPLY = "Sorry, I saved that but couldn't show you the whole answer. /trades shows what is recorded; no need to send it again."
 
 
-class PerUserOrder(BaseUpdateProcessor):
-    """Different users' updates run concurrently; one user's run in arrival order."""
+WAITING_UPDATES = 100_000  # updates fetched and waiting for their turn (a getUpdates call brings 100)
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+class PerUserOrder(BaseUpdateProcessor):
+    """Different users' updates run concurrently; one user's run in arrival order.
+
+    An update waits for its user's turn before it takes one of the concurrent-update slots, so a
+    user with many queued updates holds one slot, not hundreds; past the flood gate's burst, a
+    user's updates are skipped with one plain warning (bot/flood.py).
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256, gate: FloodGate | None = None) -> None:
+        # PTB's own semaphore is taken before do_process_update and would be held while waiting for
+        # the user's turn; it is made wide, and the real limit is `_slots`, taken once it is the turn.
+        super().__init__(WAITING_UPDATES)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
+        self.gate = gate or FloodGate()
+        self._turns: dict[int, tuple[asyncio.Lock, int]] = {}  # user -> (lock, updates holding or waiting)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         user = update.effective_user if isinstance(update, Update) else None
         if user is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
-        async with self._locks[user.id]:
-            await coroutine
+        admitted, warn = self.gate.admit(user.id)
+        if not admitted:
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()  # never run: nothing of it happens, and no "never awaited" warning
+            if warn and isinstance(update, Update):
+                await self._warn(update, user.id)
+            return
+        lock, count = self._turns.get(user.id) or (asyncio.Lock(), 0)
+        self._turns[user.id] = (lock, count + 1)
+        try:
+            async with lock, self._slots:
+                await coroutine
+        finally:
+            lock, count = self._turns[user.id]
+            if count == 1:
+                del self._turns[user.id]  # no lock kept for every user who ever wrote
+            else:
+                self._turns[user.id] = (lock, count - 1)
+
+    @staticmethod
+    async def _warn(update: Update, user_id: int) -> None:
+        try:
+            await update.get_bot().send_message(user_id, TOO_FAST)
+        except Exception:  # the warning is a courtesy; a network error must not end the bot
+            log.warning("could not warn a user about skipped messages")
 
     async def initialize(self) -> None:
         pass

@@ -36,6 +36,18 @@ BUTTONS: dict[str, Handler] = {
 }
 
 
+# What one person's history may hold: every step books it, so it bounds what one user can make
+# the bot do (a 20,000-row file is the import limit; a long-time active trader has a few thousand).
+MAX_TRADES_PER_USER = 50_000
+
+
+def too_many_trades(held: int, would: int) -> str:
+    return (
+        f"That would make {would:,} trades, and I keep up to {MAX_TRADES_PER_USER:,} per person "
+        f"(you have {held:,}). Nothing was saved; /export gives you a copy of what you have."
+    )
+
+
 def handle(state: UserState, event: Event) -> Outcome:
     """One step of the conversation. Never raises for bad input: it answers it."""
     if event.locale and not state.profile.onboarded and state.profile.locale != locale_for(event.locale):
@@ -45,6 +57,8 @@ def handle(state: UserState, event: Event) -> Outcome:
     ctx = Ctx(state, event)
     try:
         outcome = _dispatch(ctx)
+        if len(outcome.state.trades) > max(MAX_TRADES_PER_USER, len(state.trades)):
+            return Outcome(state, [Reply(text=too_many_trades(len(state.trades), len(outcome.state.trades)))])
         return Outcome(outcome.state, capped(outcome.replies))
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])
