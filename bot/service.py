@@ -15,6 +15,7 @@ from conversations.state import UserState
 # Losing a race means another writer committed, so the whole system always progresses; a user
 # typing into two terminals at once loses a handful of times at most.
 MAX_RERUNS = 100
+USER_LOCKS = 1024
 
 
 class ChatService:
@@ -32,14 +33,25 @@ class ChatService:
         self.store = db if isinstance(db, Store) else open_store(db)
         self._cache: dict[int, tuple[int, UserState]] = {}
         self._lock = threading.Lock()
+        # One user's steps one at a time; different users' at once (in threads, bot/steps.py), so a
+        # slow step holds back only its own user. Striped: a lock per user would grow without end.
+        self._user_locks = tuple(threading.Lock() for _ in range(USER_LOCKS))
 
     @property
     def lock(self) -> threading.Lock:
-        """Held for every step and every reminder claim in this process."""
+        """Held for every reminder claim in this process (steps take their user's lock)."""
         return self._lock
 
+    def user_lock(self, user_id: int) -> threading.Lock:
+        return self._user_locks[user_id % USER_LOCKS]
+
+    def trades_held(self, user_id: int) -> int:
+        """How many trades the user's cached state has (0 when not loaded): how heavy their steps are."""
+        cached = self._cache.get(user_id)
+        return len(cached[1].trades) if cached else 0
+
     def state(self, user_id: int) -> UserState:
-        with self._lock:
+        with self.user_lock(user_id):
             return self._state(user_id)[1]
 
     def _state(self, user_id: int) -> tuple[int, UserState]:
@@ -50,7 +62,7 @@ class ChatService:
         return cached
 
     def process(self, user_id: int, event: Event) -> list[Reply]:
-        with self._lock:
+        with self.user_lock(user_id):
             for _ in range(MAX_RERUNS):
                 if self.store.seen(user_id, event.id):
                     return []
@@ -73,7 +85,7 @@ class ChatService:
         """Write the user's reminder plan from their current data (the sweep, off the event loop:
         planning books the ledger, so the lock is not held while it runs)."""
         for _ in range(MAX_RERUNS):
-            with self._lock:
+            with self.user_lock(user_id):
                 version, state = self._state(user_id)
             plan = plan_for(state, now)
             if self.store.commit(user_id, version, state, state, None, plan)[0] is Outcome.SAVED:

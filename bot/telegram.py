@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Awaitable
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -31,6 +31,8 @@ from bot import redaction, reminders
 from bot.flood import TOO_FAST, FloodGate
 from bot.service import ChatService
 from bot.settings import Settings
+from bot.steps import Steps
+from calc import collector
 from conversations.commands import MENU
 from conversations.events import Button, Event, FileIn, Reply
 
@@ -134,6 +136,7 @@ def _chunks(text: str) -> list[str]:
 class TelegramFrontEnd:
     def __init__(self, service: ChatService) -> None:
         self.service = service
+        self.steps = Steps(service)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -188,9 +191,8 @@ class TelegramFrontEnd:
         user = update.effective_user
         chat = update.effective_chat
         assert user is not None and chat is not None
-        # In the event loop, not a thread: a step takes about half a millisecond, and thread hops
-        # cost more than they free (bench/bench_telegram.py: 1,384 vs 919 updates/s).
-        replies = self.service.process(user.id, event)  # plans the user's reminders with the change
+        # In a thread (bot/steps.py): a slow step (a long history booked) holds back only this user.
+        replies = await self.steps.run(user.id, partial(self.service.process, user.id, event))
         for reply in replies:
             await self._send(update, context, chat.id, reply)
 
@@ -245,7 +247,7 @@ class TelegramFrontEnd:
         user = update.effective_user
         if user is None:
             return ERROR_REPLY
-        with self.service.lock:
+        with self.service.user_lock(user.id):
             saved = self.service.store.seen(user.id, str(update.update_id))
         return ERROR_AFTER_SAVE_REPLY if saved else ERROR_REPLY
 
@@ -268,6 +270,7 @@ async def _start_up(app: Application) -> None:
         once = {"max_instances": 1, "coalesce": True}
         app.job_queue.run_repeating(send_reminders, interval=1, first=1, name="reminders:send", job_kwargs=once)
         app.job_queue.run_repeating(plan_reminders, interval=60, first=5, name="reminders:plan", job_kwargs=once)
+    collector.settle()  # what start-up loaded stays: freeze it so no collection scans it again
 
 
 def build_application(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from bot.service import ChatService
 from bot.settings import Settings
 from bot.telegram import build_application
 from conversations.commands import BY_NAME
+from conversations.events import Event, Reply
 from tests.emulator import TOKEN, Emulator
 
 
@@ -244,3 +247,40 @@ async def test_error_before_saving_invites_a_retry(app: Application, emulator: E
     emulator.fail_once["getFile"] = "wrong file_id or the file is temporarily unavailable"
     await feed(app, emulator.document_update(20, "trades.csv", b"date,side,symbol\n"))
     assert "Nothing was saved" in emulator.texts(20)[-1]
+
+
+async def test_a_slow_step_holds_back_only_its_own_user(
+    app: Application, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steps run in threads (bot/steps.py): while one user's step is slow (a long history being
+    booked), another user is answered; the slow user's next message waits its turn and applies after."""
+    service: ChatService = app.bot_data["service"]
+    started, release = threading.Event(), threading.Event()
+    ran: list[tuple[int, str | None]] = []
+    real = service.process
+
+    def process(user_id: int, event: Event) -> list[Reply]:
+        if user_id == 1 and event.text == "/gains":
+            started.set()
+            assert release.wait(10)  # stands for seconds of booking; on the event loop nothing else could run
+        ran.append((user_id, event.text))
+        return real(user_id, event)
+
+    monkeypatch.setattr(service, "process", process)
+
+    async def through(payload: dict) -> None:  # as the polling loop delivers: through the update processor
+        update = Update.de_json(payload, app.bot)
+        await app.update_processor.process_update(update, app.process_update(update))
+
+    slow = asyncio.ensure_future(through(emulator.text_update(1, "/gains")))
+    after = asyncio.ensure_future(through(emulator.text_update(1, "/help")))
+    for _ in range(1000):  # until user 1's slow step is under way
+        if started.is_set():
+            break
+        await asyncio.sleep(0.01)
+    await through(emulator.text_update(2, "/help"))
+    assert emulator.texts(2) and not emulator.texts(1)  # user 2 answered while user 1's step still runs
+    release.set()
+    await asyncio.gather(slow, after)
+    assert [text for user, text in ran if user == 1] == ["/gains", "/help"]  # in the order sent
+    assert len(emulator.texts(1)) >= 2
