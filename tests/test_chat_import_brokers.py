@@ -151,3 +151,12 @@ def test_flex_query_without_symbol_in_the_chat(chat: Chat) -> None:
     reply = send_file(chat, "ibkr_flex_no_symbol.csv")
     assert "looks like an Interactive Brokers Flex query" in reply and "tick Symbol" in reply
     assert chat.service.state(1).trades == ()
+
+
+def test_share_class_from_a_file_is_the_one_price_and_portfolio_know(chat: Chat) -> None:
+    send_file(chat, "fidelity_combined_2022.csv")  # "BRK/B" as Fidelity prints it
+    chat.tap("Add 5 trades")
+    assert "Noted: BRK.B at $420.00" in chat.send("/price BRK/B 420")
+    chat.send("/price brk-b 421")
+    assert chat.service.state(1).prices == {"BRK.B": D("421")}
+    assert "BRK.B: 1,000 shares, basis $318,550.00, worth $421,000.00" in chat.send("/portfolio")

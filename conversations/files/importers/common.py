@@ -217,8 +217,11 @@ def trade(
             per_share, cost = _within(PRICE, per_share, cash), _within(FEES, cost, cash)
         key = f"{per_share.normalize()}|{cost.normalize()}"
         if total:
+            # Six places by construction, and the fees' places follow from the shares' and the price's:
+            # only the range needs checking (a full check counts places, a third of an import's time).
             per_share, cost = _price_from_total(side, shares, per_share, cost, _cash(total))
-            per_share, cost = _within(PRICE, per_share, total), _within(FEES, cost, total)
+            if per_share > PRICE.maximum:
+                raise BadRow(f"amount “{short_cell(total)}” is too large for {short_cell(quantity)} shares")
         kind, fmv, granted = _grant(grant)
         if per_share == 0 and kind != "rsu":  # an RSU costs nothing: its value is in fmv
             raise BadRow("the price is missing or zero")
