@@ -88,6 +88,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         (*_v3("REAL"), *_V3_COPY),
         (*_v3("DOUBLE PRECISION"), *_V3_COPY),
     ),
+    Migration(
+        4,
+        "stock splits the user recorded (/split, broker files), a JSON list per user",
+        ("ALTER TABLE users ADD COLUMN splits TEXT NOT NULL DEFAULT '[]'",),
+        ("ALTER TABLE users ADD COLUMN splits TEXT NOT NULL DEFAULT '[]'",),
+    ),
 )
 
 _BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, what TEXT, applied_at TEXT)"

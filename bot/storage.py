@@ -1,6 +1,6 @@
 """Each user's state, on SQLite or PostgreSQL (bot/database.py), every change in one transaction.
 
-Tables: users (profile, prices, open wizard, the next trade number, a version), trades (one row per
+Tables: users (profile, prices, open wizard, the next trade number, a version, the splits), trades (one row per
 trade), processed (event ids already handled, written in the same transaction as the change they
 caused, so a redelivered update changes nothing twice), reminders_sent, counters (what outlives
 /forget: the next trade number and state version, under a salted hash of the user id, so a button
@@ -23,7 +23,7 @@ from operator import is_
 from pathlib import Path
 
 from bot.database import Database, Tx, connect
-from calc.models import Trade
+from calc.models import Split, Trade
 from conversations.state import Profile, UserState, Wizard
 
 
@@ -92,7 +92,7 @@ class Store:
 
     def _load(self, tx: Tx, user_id: int) -> tuple[int, UserState]:
         row = tx.execute(
-            "SELECT profile, prices, wizard, last_added, next_trade_number, version FROM users WHERE id = ?",
+            "SELECT profile, prices, wizard, last_added, next_trade_number, version, splits FROM users WHERE id = ?",
             [user_id],
         ).fetchone()
         if row is None:
@@ -109,6 +109,7 @@ class Store:
             last_added=tuple(json.loads(row[3])),
             next_trade_number=row[4],
             trades=trades,
+            splits=tuple(Split.model_validate(item) for item in json.loads(row[6])),
         )
         return row[5], state
 
@@ -160,12 +161,13 @@ class Store:
             json.dumps(list(new.last_added)),
             new.next_trade_number,
             version,
+            json.dumps([split.model_dump(mode="json") for split in new.splits]),
         ]
         tx.execute(
-            "INSERT INTO users (id, profile, prices, wizard, last_added, next_trade_number, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, "
+            "INSERT INTO users (id, profile, prices, wizard, last_added, next_trade_number, version, splits) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, "
             "prices = excluded.prices, wizard = excluded.wizard, last_added = excluded.last_added, "
-            "next_trade_number = excluded.next_trade_number, version = excluded.version",
+            "next_trade_number = excluded.next_trade_number, version = excluded.version, splits = excluded.splits",
             [user_id, *values],
         )
         if old.trades is new.trades:

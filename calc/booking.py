@@ -447,8 +447,9 @@ class _Book:
 
 
 def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
-    # Stable: same-day events keep the order the user gave them.
-    return sorted(events, key=lambda event: event.date)
+    # Stable: same-day trades keep the order the user gave them. A split comes before its day's
+    # trades: it takes effect at the start of the ex-date, so that day's trades are in new shares.
+    return sorted(events, key=lambda event: (event.date, not isinstance(event, Split)))
 
 
 @dataclass(frozen=True, slots=True)

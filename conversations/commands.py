@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import account, forms, onboarding, options, planning, reports, trading
+from conversations import account, forms, onboarding, options, planning, reports, splits, trading
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.onboarding import DISCLAIMER
 
@@ -77,6 +77,14 @@ COMMANDS: tuple[Command, ...] = (
         "RSUs",
         menu="record an RSU vest",
         examples=("/vest 10 XYZ fmv 120 2026-03-03",),
+    ),
+    Command(
+        "split",
+        splits.split,
+        TRADES,
+        "a stock split (forward or reverse), with any cash in lieu",
+        menu="record a stock split",
+        examples=("/split XYZ 2:1 2024-06-10", "/split XYZ 1:10 2024-06-10 cash 12.50"),
     ),
     Command("trades", trading.list_trades, TRADES, "list them", menu="list, edit and delete trades"),
     Command("edit", trading.edit, TRADES, "correct one", examples=("/edit 3 price 21.50",)),

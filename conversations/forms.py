@@ -12,7 +12,7 @@ from conversations.files.render.money import counted
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError
 from conversations.reports import _year_arg
-from conversations.taxview import ledger_of, summary_for
+from conversations.taxview import ledger_for, summary_for
 
 USAGE = "Send /form8949 2025, or /form8949 2025 B when your 1099-B says basis wasn't reported (C: no 1099-B)."
 
@@ -24,7 +24,7 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     if len(rest) > 1:
         raise InputError(USAGE)
     year = _year_arg(ctx, rest[0] if rest else "")
-    ledger = ledger_of(ctx.state.trades)
+    ledger = ledger_for(ctx.state)
     form = form_8949(ledger.dispositions, year, box=cast(ShortBox, box))
     if not form.short.rows and not form.long.rows:
         return say(ctx, f"No sales in {year}, so there's nothing for Form 8949.")

@@ -46,11 +46,11 @@ class Plan:
 
 
 def _saves_splits(ctx: Ctx) -> bool:
-    return hasattr(ctx.state, "splits")
+    return True  # the state keeps splits (UserState.splits)
 
 
 def _state_splits(ctx: Ctx) -> tuple[Split, ...]:
-    return tuple(getattr(ctx.state, "splits", ()))
+    return ctx.state.splits
 
 
 def receive_file(ctx: Ctx, _: str) -> Outcome:

@@ -22,7 +22,7 @@ from conversations.formatting import STATUS_NAMES, Fmt
 from conversations.kernel import Ctx, Handler, Outcome, ask, while_asking
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
-from conversations.taxview import ledger_of, tax_known, year_tax
+from conversations.taxview import ledger_for, tax_known, year_tax
 from conversations.trading import (
     ASKING_QUANTITY,
     ASKING_SYMBOL,
@@ -316,7 +316,7 @@ def _wages_note(fmt: Fmt, state: UserState) -> str:
 
 
 def _long_term_from(state: UserState, trade: Trade) -> dt.date:
-    ledger = ledger_of(state.trades)
+    ledger = ledger_for(state)
     lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
     return lot.long_term_from if lot else trade.date
 
@@ -326,7 +326,7 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
     if not tax_known(state, year):
         return ""
     try:
-        view = year_tax(state, ledger_of(state.trades), year)
+        view = year_tax(state, ledger_for(state), year)
     except CalcError:
         return ""
     with_it = view.with_gains
@@ -353,7 +353,7 @@ def losses_and_options_words(ctx: Ctx) -> str:
     if not tax_known(ctx.state, year):
         return lines[0]
     try:
-        ledger = ledger_of(ctx.state.trades)
+        ledger = ledger_for(ctx.state)
         view = year_tax(ctx.state, ledger, year)
     except CalcError:
         return lines[0]

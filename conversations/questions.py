@@ -13,7 +13,7 @@ from calc import CalcError, UnsupportedYear
 from conversations.kernel import Ctx, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reports import tax_lines
-from conversations.taxview import YearTax, ledger_of, tax_known, tax_year, year_tax
+from conversations.taxview import YearTax, ledger_for, tax_known, tax_year, year_tax
 
 Answer = Callable[[Ctx], str]
 
@@ -23,7 +23,7 @@ def _view(ctx: Ctx) -> YearTax | None:
     if not ctx.state.trades or not tax_known(ctx.state, year):
         return None
     try:
-        return year_tax(ctx.state, ledger_of(ctx.state.trades), year)
+        return year_tax(ctx.state, ledger_for(ctx.state), year)
     except (CalcError, UnsupportedYear):
         return None
 
@@ -63,7 +63,7 @@ def _holding(ctx: Ctx) -> str:
         "Shares held one year or less are short-term: their gain is taxed like wages. Held more than one "
         "year, they're long-term and get the 0/15/20% rates. The count starts the day after you buy."
     )
-    lots = [lot for lot in ledger_of(ctx.state.trades).lots if lot.long_term_from > ctx.today]
+    lots = [lot for lot in ledger_for(ctx.state).lots if lot.long_term_from > ctx.today]
     if lots:
         lot = min(lots, key=lambda lot: lot.long_term_from)
         days = (lot.long_term_from - ctx.today).days

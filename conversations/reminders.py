@@ -23,7 +23,7 @@ from calc.tax import compute_tax
 from conversations.formatting import Fmt
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
-from conversations.taxview import YearTax, ledger_of, tax_known, year_tax
+from conversations.taxview import YearTax, ledger_for, tax_known, year_tax
 
 YEAR_END_DAYS = ((12, 1), (12, 15))
 WASH_WINDOW = timedelta(days=30)
@@ -70,7 +70,7 @@ def _found(state: UserState, start: date, end: date) -> list[tuple[Due, Text]]:
     if not state.profile.reminders or not state.trades:
         return []
     try:
-        ledger = ledger_of(state.trades)
+        ledger = ledger_for(state)
     except CalcError:
         return []
     fmt = Fmt(state.profile.locale)

@@ -21,13 +21,13 @@ from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, 
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
-from conversations.taxview import YearTax, ledger_of, tax_year, year_tax
+from conversations.taxview import YearTax, ledger_for, ledger_of, tax_year, year_tax
 
 MAX_ROWS = 20
 
 
 def portfolio(ctx: Ctx, _: str) -> Outcome:
-    ledger = ledger_of(ctx.state.trades)
+    ledger = ledger_for(ctx.state)
     if not ledger.lots:
         return say(ctx, "You don't hold anything yet. Record a purchase with /buy.")
     fmt = ctx.fmt
@@ -59,7 +59,7 @@ def portfolio(ctx: Ctx, _: str) -> Outcome:
 
 def chart(ctx: Ctx, arg: str) -> Outcome:
     """The picture behind a report's chart button: gains by month, or the lot timeline."""
-    ledger = ledger_of(ctx.state.trades)
+    ledger = ledger_for(ctx.state)
     kind, _, year_text = arg.partition(":")
     if kind == "gains" and year_text.isdigit():
         year = int(year_text)
@@ -122,7 +122,7 @@ def _unabsorbed_words(s: YearSummary, fmt: Fmt) -> str:
 
 def gains(ctx: Ctx, args: str) -> Outcome:
     year = _year_arg(ctx, args)
-    ledger = ledger_of(ctx.state.trades)
+    ledger = ledger_for(ctx.state)
     sold = [d for d in ledger.dispositions if d.sold.year == year]
     view = year_tax(ctx.state, ledger, year)
     s = view.summary
@@ -273,10 +273,10 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
     state = ctx.state
     hypothetical = Trade(date=when, symbol=ticker, side="sell", quantity=shares, price=at, id="whatif")
     try:
-        now = ledger_of((*state.trades, hypothetical))
+        now = ledger_of((*state.trades, hypothetical), state.splits)
     except CalcError as error:
         raise InputError(f"That sale couldn't happen: {error_words(error, fmt)}.") from None
-    before = ledger_of(state.trades)
+    before = ledger_for(state)
     year = when.year
     try:
         with_sale = year_tax(state, now, year)

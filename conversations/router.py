@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from calc.limits import OutOfBounds, out_of_bounds
-from conversations import account, importing, onboarding, options, planning, questions, reports, trading
+from conversations import account, importing, onboarding, options, planning, questions, reports, splits, trading
 from conversations.capping import capped
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
@@ -105,6 +105,9 @@ def _dispatch(ctx: Ctx) -> Outcome:
     line = trading.from_plain_text(ctx, text)
     if line is not None:
         return line
+    told = splits.from_plain_text(ctx, text)
+    if told is not None:
+        return told
     answer = questions.answer(ctx, text)
     if answer is not None:
         return answer

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from calc.models import ZERO, FilingStatus, Trade, canonical_symbol
+from calc.models import ZERO, FilingStatus, Split, Trade, canonical_symbol
 
 
 class Profile(BaseModel):
@@ -39,6 +39,7 @@ class UserState(BaseModel):
 
     profile: Profile = Field(default_factory=Profile)
     trades: tuple[Trade, ...] = ()  # in the order entered; ids are unique per user
+    splits: tuple[Split, ...] = ()  # stock splits the user told of (ids "S<n>", numbered with the trades)
     prices: dict[str, Decimal] = Field(default_factory=dict)
     wizard: Wizard | None = None
     last_added: tuple[str, ...] = ()  # trade ids the last entry added, for /undo
@@ -52,3 +53,6 @@ class UserState(BaseModel):
 
     def trade(self, trade_id: str) -> Trade | None:
         return next((t for t in self.trades if t.id == trade_id), None)
+
+    def split(self, split_id: str) -> Split | None:
+        return next((s for s in self.splits if s.id == split_id), None)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from calc import (
     Ledger,
+    Split,
     TaxInput,
     TaxResult,
     Trade,
@@ -21,19 +23,29 @@ from calc.params import params_for
 from calc.planner import TaxContext, tax_input, year_summary
 from conversations.state import UserState
 
-_recent: list[tuple[Sequence[Trade], Ledger]] = []
+_recent: list[tuple[Sequence[Trade], Sequence[Split], Ledger]] = []
 
 
-def ledger_of(trades: Sequence[Trade]) -> Ledger:
-    """Book the trades; one step asks for the same trades' ledger several times, so the
+def ledger_of(trades: Sequence[Trade], splits: Sequence[Split] = ()) -> Ledger:
+    """Book the trades (and splits); one step asks for the same trades' ledger several times, so the
     last few are kept (by identity: states are immutable, so the same tuple means the same trades)."""
-    for seen, ledger in _recent:
-        if seen is trades:
+    for seen, seen_splits, ledger in _recent:
+        if seen is trades and seen_splits is splits:
             return ledger
-    ledger = book(trades)
-    _recent.insert(0, (trades, ledger))
+    ledger = book([*trades, *splits]) if splits else book(trades)
+    _recent.insert(0, (trades, splits, ledger))
     del _recent[4:]
     return ledger
+
+
+def ledger_for(state: UserState) -> Ledger:
+    """The user's whole ledger: every trade and split they recorded."""
+    return ledger_of(state.trades, state.splits)
+
+
+def ledger_as_of(state: UserState, when: date) -> Ledger:
+    """The user's ledger with only what happened up to `when` (splits that day included)."""
+    return ledger_of([t for t in state.trades if t.date <= when], [s for s in state.splits if s.date <= when])
 
 
 def tax_year(state: UserState, today_year: int) -> int:

@@ -10,13 +10,14 @@ from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.limits import PRICE
 from calc.models import ZERO
 from calc.netting import lost_to_ira
+from conversations import splits
 from conversations.capping import first_few
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
 from conversations.state import UserState
-from conversations.taxview import held, ledger_of
+from conversations.taxview import held, ledger_as_of, ledger_for, ledger_of
 
 ASKING_SYMBOL = "ASKING_SYMBOL"
 ASKING_TRADE_DATE = "ASKING_TRADE_DATE"
@@ -56,9 +57,9 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
     assert wizard is not None
     ticker = symbol(text)
     if wizard.flow == "sell":
-        owned = held(ledger_of(ctx.state.trades), ticker)
+        owned = held(ledger_for(ctx.state), ticker)
         if not owned:
-            holdings = sorted({lot.symbol for lot in ledger_of(ctx.state.trades).lots})
+            holdings = sorted({lot.symbol for lot in ledger_for(ctx.state).lots})
             hint = (
                 f" You hold {', '.join(holdings)}."
                 if holdings
@@ -82,7 +83,7 @@ def answer_date(ctx: Ctx, text: str) -> Outcome:
     when = trade_date(text, ctx.today, ctx.fmt.locale)
     draft = {**wizard.draft, "date": when.isoformat()}
     if wizard.flow == "sell":
-        owned = held(ledger_of([t for t in ctx.state.trades if t.date <= when]), draft["symbol"])
+        owned = held(ledger_as_of(ctx.state, when), draft["symbol"])
         if not owned:
             raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {draft['symbol']} yet. Send a later date.")
         question = f"How many shares? (you held {ctx.fmt.shares(owned)} then)"
@@ -137,8 +138,7 @@ def _line(side: str, draft: dict[str, str]) -> TradeLine:
 
 
 def _open_lots(ctx: Ctx, line: TradeLine) -> list[Lot]:
-    before = [t for t in ctx.state.trades if t.date <= line.date]
-    return [lot for lot in ledger_of(before).lots if lot.symbol == line.symbol]
+    return [lot for lot in ledger_as_of(ctx.state, line.date).lots if lot.symbol == line.symbol]
 
 
 def _lots_question(ctx: Ctx, lots: Sequence[Lot]) -> str:
@@ -213,7 +213,7 @@ def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
 # --- saving ------------------------------------------------------------------------------------
 def _validated(ctx: Ctx, trades: Sequence[Trade]) -> None:
     try:
-        ledger_of(trades)
+        ledger_of(trades, ctx.state.splits)
     except CalcError as error:
         raise InputError(f"I can't record that: {error_words(error, ctx.fmt)}. Nothing was saved.") from None
 
@@ -267,7 +267,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
         + (f", fees {fmt.money(trade.fees)}" if trade.fees else "")
         + "."
     )
-    ledger = ledger_of(state.trades)
+    ledger = ledger_for(state)
     if trade.account_type == "ira":
         return "\n".join([head, *_ira_words(fmt, ledger.dispositions, trade)])
     if trade.side == "buy":
@@ -313,6 +313,8 @@ def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> l
 # --- undo, list, edit, delete, price ------------------------------------------------------------
 def undo(ctx: Ctx, arg: str) -> Outcome:
     target = arg or (ctx.state.last_added[-1] if ctx.state.last_added else "")
+    if target and (told := ctx.state.split(target)) is not None:
+        return splits.remove(ctx, told, "Undone")
     trade = ctx.state.trade(target) if target else None
     if trade is None:
         return say(ctx, "There's nothing to undo.")
@@ -322,7 +324,7 @@ def undo(ctx: Ctx, arg: str) -> Outcome:
 def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
     trades = tuple(t for t in ctx.state.trades if t.id != trade.id)
     try:
-        ledger_of(trades)
+        ledger_of(trades, ctx.state.splits)
     except CalcError as error:
         raise InputError(
             f"I can't remove #{trade.id[1:]}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
@@ -350,6 +352,8 @@ def list_trades(ctx: Ctx, _: str) -> Outcome:
     shown = trades[-15:]
     lines = [f"#{t.id[1:]} {_short_trade(ctx.fmt, t)}" for t in shown]
     more = f"\n(the last 15 of {len(trades)}; /export has them all)" if len(trades) > 15 else ""
+    if ctx.state.splits:
+        more += "\n\nSplits:\n" + "\n".join(f"#{s.id[1:]} {splits.short_split(ctx.fmt, s)}" for s in ctx.state.splits)
     return say(
         ctx,
         "Your trades:\n"
@@ -371,6 +375,13 @@ def _numbered(ctx: Ctx, text: str) -> Trade:
 def delete(ctx: Ctx, args: str) -> Outcome:
     if not args:
         raise InputError("Which one? Send /delete and the trade's number, like /delete 3 (/trades lists them).")
+    number = args.strip().lstrip("#").upper().removeprefix("S")
+    if (told := ctx.state.split(f"S{number}")) is not None:
+        return say(
+            ctx,
+            f"Delete #{number} {splits.short_split(ctx.fmt, told)}?",
+            ((Button(label="Yes, delete", data=f"del:{told.id}"), Button(label="Keep it", data="keep:")),),
+        )
     trade = _numbered(ctx, args)
     return say(
         ctx,
@@ -380,6 +391,8 @@ def delete(ctx: Ctx, args: str) -> Outcome:
 
 
 def confirm_delete(ctx: Ctx, trade_id: str) -> Outcome:
+    if (told := ctx.state.split(trade_id)) is not None:
+        return splits.remove(ctx, told, "Deleted")
     trade = ctx.state.trade(trade_id)
     if trade is None:
         return say(ctx, "That trade is already gone.")
