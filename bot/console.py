@@ -6,6 +6,7 @@ with piped input too (one reply block per line, ends at end of input).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -26,11 +27,20 @@ def render(reply: Reply, out: TextIO, files_dir: Path) -> list[Button]:
     for number, button in enumerate(buttons, start=1):
         print(f"  [{number}] {button.label}", file=out)
     for file in reply.files:
-        files_dir.mkdir(parents=True, exist_ok=True)
-        target = files_dir / file.name
-        target.write_bytes(file.content)
+        target = write_private(files_dir, file.name, file.content)
         print(f"  (saved {target})", file=out)
     return buttons
+
+
+def write_private(folder: Path, name: str, content: bytes) -> Path:
+    """A file the bot sends, written readable by its owner only (like the database: it is financial data)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / Path(name).name  # a bare name: never a path out of the folder
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an older file with wider permissions is narrowed too
+        handle.write(content)
+    return target
 
 
 def to_event(line: str, buttons: list[Button], number: int) -> Event:
@@ -45,8 +55,12 @@ def to_event(line: str, buttons: list[Button], number: int) -> Event:
         return Event(kind="button", id=event_id, now=now, data=choice.data)
     if text.lower().startswith("/import "):
         path = Path(text[8:].strip()).expanduser()
-        if path.is_file():
-            return Event(kind="file", id=event_id, now=now, file=FileIn(name=path.name, content=path.read_bytes()))
+        try:
+            if path.is_file():
+                content = path.read_bytes()
+                return Event(kind="file", id=event_id, now=now, file=FileIn(name=path.name, content=content))
+        except OSError:  # a name too long, no permission: /import answers that it couldn't open it
+            pass
     return Event(kind="text", id=event_id, now=now, text=line.rstrip("\n"))
 
 

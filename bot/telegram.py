@@ -133,6 +133,14 @@ def _chunks(text: str) -> list[str]:
     return chunks
 
 
+def _own_private_chat(update: Update) -> bool:
+    """A private chat with the sender themself. State is loaded by the sender's id and answers go
+    to the chat: in a private chat the two ids are the same, and anything else gets no answer
+    carrying the sender's data."""
+    chat, user = update.effective_chat, update.effective_user
+    return chat is not None and user is not None and chat.type == ChatType.PRIVATE and chat.id == user.id
+
+
 class TelegramFrontEnd:
     def __init__(self, service: ChatService) -> None:
         self.service = service
@@ -143,7 +151,7 @@ class TelegramFrontEnd:
         user = update.effective_user
         if message is None or user is None:
             return
-        if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        if not _own_private_chat(update):
             await message.reply_text(GROUP_REPLY)
             return
         event = await self._event_from_message(update, message, context)
@@ -179,7 +187,7 @@ class TelegramFrontEnd:
         if query is None or user is None:
             return
         await query.answer()  # always, so the client stops its spinner
-        if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        if not _own_private_chat(update):
             return
         now = datetime.now(UTC)
         event = Event(
