@@ -163,7 +163,11 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
     added: list[Trade] = []
     for number, line in enumerate(lines, start=1):
         try:
-            added.append(_opening_lot(ctx, line, short))
+            lot = _opening_lot(ctx, line, short)
+            taken = sum(1 for t in [*new, *added] if t.id.split("#")[0] == lot.id)
+            added.append(
+                lot.model_copy(update={"id": f"{lot.id}#{taken + 1}"}) if taken else lot
+            )  # two alike: two lots
         except InputError as error:
             where = f"Line {number}: " if len(lines) > 1 else ""
             return ask(
@@ -195,8 +199,8 @@ def _opening_lot(ctx: Ctx, line: str, short: Sequence[Shortfall]) -> Trade:
         raise InputError(f"“{line.strip()[:40]}” needs four things.")
     shares = quantity(words[0], ctx.fmt.locale)
     ticker = symbol(words[1])
-    cost = money(" ".join(words[3:]), "total cost", allow_zero=False, locale=ctx.fmt.locale)
-    when = trade_date(words[2], ctx.today, ctx.fmt.locale)
+    cost = money(words[-1], "total cost", allow_zero=False, locale=ctx.fmt.locale)
+    when = trade_date(" ".join(words[2:-1]).rstrip(","), ctx.today, ctx.fmt.locale)  # "May 10, 2023" too
     gaps = [gap for gap in short if gap.symbol == ticker]
     if not gaps:
         named = ", ".join(sorted({gap.symbol for gap in short}))

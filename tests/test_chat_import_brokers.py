@@ -160,3 +160,18 @@ def test_share_class_from_a_file_is_the_one_price_and_portfolio_know(chat: Chat)
     chat.send("/price brk-b 421")
     assert chat.service.state(1).prices == {"BRK.B": D("421")}
     assert "BRK.B: 1,000 shares, basis $318,550.00, worth $421,000.00" in chat.send("/portfolio")
+
+
+def test_missing_lots_in_several_lines_and_twice_the_same_lot(chat: Chat) -> None:
+    send_file(chat, "fidelity_all_accounts_2025.csv")
+    reply = chat.send("10 VVV 2023-05-10 300\n10 VVV 2023-05-10 300")
+    assert "sold 341 VVV (Brokerage 333333333); 20 held before." in reply  # still 321 short: asked again
+    assert buttons(chat) == ["Add without those sales", "Cancel"]
+    assert "321 VVV bought Jun 1, 2023 for $9,630.00" in chat.send("321 VVV Jun 1, 2023 $9,630")
+    assert buttons(chat) == ["Add 7 trades", "Cancel"]
+    chat.tap("Add 7 trades")
+    lots = [t for t in chat.service.state(1).trades if t.symbol == "VVV" and t.side == "buy"]
+    assert len({t.id for t in lots}) == 3 and sum(t.quantity for t in lots) == 341
+    parts = [d for d in book(chat.service.state(1).trades).dispositions if d.symbol == "VVV"]
+    assert sum(d.basis for d in parts) == D("10230.00")  # 300 + 300 + 9,630
+    assert sum(d.proceeds for d in parts) == D("10378.37")

@@ -108,6 +108,21 @@ def test_schwab_2023_reinvestments_from_amount_and_actions_listed() -> None:
     assert dict(preview.left_out) == {OTHER: 7}  # none of them lumped in with dividends and totals
 
 
+def test_schwab_options_assignments_and_a_short_sale_with_its_cover() -> None:
+    preview = read("schwab_options_short.csv")
+    assert rows(preview) == [
+        (date(2024, 1, 15), "buy", "AAPL", D(10), D("1500.00")),
+        (date(2024, 2, 20), "sell", "AAPL", D(5), D("800.00")),
+        (date(2024, 3, 10), "buy", "MSFT", D(15), D("5250.00")),
+        (date(2024, 4, 4), "buy", "DELL", D(500), D("67526.50")),
+        (date(2024, 5, 12), "sell", "MSFT", D(10), D("3699.00")),
+        (date(2025, 6, 13), "buy", "RKLB", D(1000), D("27000.00")),  # a put assigned "as of" 06/13
+        (date(2025, 7, 3), "sell", "DELL", D(500), D("62499.92")),  # a call assigned
+    ]
+    short = "of short sales and purchases to cover them (not supported yet: add the result by hand)"
+    assert dict(preview.left_out) == {OPTIONS: 12, OTHER: 1, short: 2}  # SNAP sold short, then bought to cover
+
+
 def test_robinhood_newest_first_round_trip_in_the_order_it_happened() -> None:
     preview = read("robinhood_newest_first.csv")  # BOM, multi-line descriptions, sale printed above the buy
     assert preview.newest_first

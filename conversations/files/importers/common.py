@@ -35,6 +35,7 @@ class Skip:
 NOT_A_TRADE = Skip("of other activity (dividends, interest, transfers, totals)")
 OPTION = Skip("of options trades (not supported yet)")
 BOND = Skip("of bonds, CDs and other fixed income (not supported)")
+SHORT = Skip("of short sales and purchases to cover them (not supported yet: add the result by hand)")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from conversations.files.importers.common import (
     BOND,
     NOT_A_TRADE,
     OPTION,
+    SHORT,
     Result,
     Row,
     action_kind,
@@ -75,6 +76,8 @@ def read(row: Row) -> Result:
         return None  # the disclaimer and "Date downloaded" notes around the table
     action = row.get("action").upper()
     symbol = row.get("symbol")
+    if "SHORT SALE" in action or "SOLD SHORT" in action or "BOUGHT TO COVER" in action:
+        return SHORT
     if action.startswith(("YOU BOUGHT", "REINVESTMENT")):
         side = "buy"
     elif action.startswith("YOU SOLD"):

@@ -13,13 +13,18 @@ and pairs of the new symbol (+) and the old CUSIP (-) for "Reverse Split", "Stoc
 
 from __future__ import annotations
 
+from datetime import date
+
 from conversations.files.importers.common import (
     NOT_A_TRADE,
     OPTION,
+    SHORT,
+    BadRow,
     Result,
     Row,
     action_kind,
     corporate_action,
+    day,
     looks_like_option,
     trade,
 )
@@ -31,6 +36,8 @@ NEWEST_FIRST = True  # the order it is written in when its own dates do not tell
 SIGNATURE = {"date", "action", "symbol", "description", "quantity", "price", "fees & comm", "amount"}
 REQUIRED = (("date",), ("action",), ("symbol",), ("quantity",), ("price",), ("fees & comm",), ("amount",))
 SIDES = {"buy": "buy", "sell": "sell", "reinvest shares": "buy"}
+# Schwab writes the purchase that closes a short sale as "Buy" unless it says "Buy to Cover".
+SHORT_ACTIONS = {"sell short", "buy to cover"}
 OPTION_ACTIONS = {"buy to open", "sell to close", "sell to open", "buy to close", "expired", "assigned"}
 ACTIONS = {
     "stock split": "split",
@@ -50,10 +57,37 @@ def detect(header: list[str]) -> bool:
     return {"date", "action", "symbol", "quantity", "price", "fees & comm", "amount"} <= names
 
 
+def keep(rows: list[Row]) -> list[Row]:
+    """A "Buy" that closes a "Sell Short" (same symbol and shares, on or after it) is its cover, not a
+    purchase: marked so that both are left out together."""
+    for short in [row for row in rows if row.get("action").lower() == "sell short"]:
+        when = _date(short)
+        covers = [
+            row
+            for row in rows
+            if row.get("action").lower() == "buy"
+            and row.get("symbol") == short.get("symbol")
+            and row.get("quantity") == short.get("quantity")
+            and (when is None or (_date(row) or when) >= when)
+        ]
+        if covers:
+            min(covers, key=lambda row: _date(row) or date.max).cells["action"] = "buy to cover"
+    return rows
+
+
+def _date(row: Row) -> date | None:
+    try:
+        return day(row.get("date"))
+    except BadRow:
+        return None
+
+
 def read(row: Row) -> Result:
     action = row.get("action").lower()
     if action in OPTION_ACTIONS:
         return OPTION
+    if action in SHORT_ACTIONS:
+        return SHORT
     kind = ACTIONS.get(action) or (action_kind(action) if "split" in action else None)
     if kind is not None:
         if looks_like_option(row.get("symbol")):
