@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from calc import Trade
+from calc.years import Years
 from conversations.reminders import reminders
 from conversations.state import Profile, UserState
 
@@ -30,7 +31,7 @@ def user(rng: random.Random) -> UserState:
         )
     prices = {t.symbol: Decimal(rng.randint(5, 400)) for t in trades}
     return UserState(
-        profile=Profile(tax_year=2026, other_income=Decimal(rng.randint(0, 300_000))),
+        profile=Profile(tax_year=2026, years=Years.one(2026, wages=Decimal(rng.randint(0, 300_000)))),
         trades=tuple(trades),
         prices=prices,
     )

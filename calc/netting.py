@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
-from calc.params import params_for
+from calc.params import YearParams, params_for
 from calc.tax import allowed_capital_gain
 
 
@@ -45,6 +45,7 @@ def summarize_year(
     taxable_income: Decimal | None = None,
     income_before_gains: Decimal | None = None,
     capital_gain_distributions: Decimal = ZERO,
+    params: YearParams | None = None,
 ) -> YearSummary:
     """Net one year's sales. `taxable_income` (Form 1040 line 15, may be negative) limits the
     loss used when income is too small to absorb it; None assumes it is large enough.
@@ -69,7 +70,7 @@ def summarize_year(
     short_net = st_gains + st_losses - carryover_short
     long_net = lt_gains + lt_losses + capital_gain_distributions - carryover_long
     net = short_net + long_net
-    p = params_for(year)
+    p = params or params_for(year)  # a year past the last known: the caller's estimate of its law
     limit = p.capital_loss_limit(filing_status)
     allowed = allowed_capital_gain(net, filing_status, p)  # Schedule D line 16 or 21: Form 1040 line 7
     deductible = -min(ZERO, allowed)

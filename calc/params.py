@@ -115,6 +115,7 @@ class YearParams(_Schema):
         return self
 
 
+@cache
 def available_years() -> tuple[int, ...]:
     files = resources.files("calc").joinpath("params").iterdir()
     return tuple(sorted(int(f.name[:-5]) for f in files if f.name.endswith(".json") and f.name[:4].isdigit()))
@@ -131,3 +132,10 @@ def params_for(year: int) -> YearParams:
     if loaded.year != year:
         raise ValueError(f"{source} says year {loaded.year}")
     return loaded
+
+
+def law_for(year: int) -> YearParams:
+    """The law for `year`, or for a year past the last one known, the latest (its `year` says which):
+    an estimate for a sale that would land on a return whose figures aren't published yet."""
+    latest = available_years()[-1]
+    return params_for(min(year, latest)) if year > latest else params_for(year)

@@ -12,113 +12,19 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from calc.booking import Ledger, book
+from calc.equity import qualifying_from
+from calc.holding import long_term_from
 from calc.limits import SHARES
-from calc.models import ZERO, Disposition, FilingStatus, Frozen, Lot, LotPick, Trade
-from calc.netting import YearSummary, amt_gain_differences, carry_forward, summarize_year
-from calc.params import params_for
-from calc.tax import TaxInput, TaxResult, compute_tax
+from calc.models import ZERO, Disposition, Frozen, Lot, LotPick, Split, Trade
+from calc.tax import TaxResult
+from calc.years import TaxYears, Years
 
 WASH_WINDOW = timedelta(days=30)
 
 
-class TaxContext(Frozen):
-    """What the year looks like apart from stock sales."""
-
-    year: int
-    filing_status: FilingStatus = "single"
-    wages: Decimal = ZERO  # other ordinary income; equity-compensation wages are added from the ledger
-    qualified_dividends: Decimal = ZERO  # Form 1099-DIV box 1b
-    ordinary_dividends: Decimal | None = None  # box 1a, the qualified ones included; None: = qualified
-    interest: Decimal = ZERO  # taxable interest
-    capital_gain_distributions: Decimal = ZERO  # box 2a, this year's: Schedule D line 13
-    carryover_year: int | None = None  # the year the carryover below comes into
-    carryover_short: Decimal = ZERO
-    carryover_long: Decimal = ZERO
-
-
-def year_summary(context: TaxContext, ledger: Ledger) -> YearSummary:
-    """This year's netting, the carryover chained in from the year it was entered for.
-
-    Each year in the chain is taken to have this year's other income (interest and dividends
-    too): the Capital Loss Carryover Worksheet uses up carryover only against income there was
-    (line 15). Capital gain distributions are this year's only."""
-    p = context
-
-    def income_before_gains(year: int) -> Decimal:
-        other = p.wages + ledger.wages(year) + p.interest + dividends(p.qualified_dividends, p.ordinary_dividends)
-        return other - params_for(year).standard_deduction(p.filing_status)
-
-    def distributions(year: int) -> Decimal:
-        return p.capital_gain_distributions if year == p.year else ZERO
-
-    start = p.carryover_year or p.year
-    if p.year < start:
-        return summarize_year(
-            ledger.dispositions,
-            p.year,
-            filing_status=p.filing_status,
-            income_before_gains=income_before_gains(p.year),
-            capital_gain_distributions=p.capital_gain_distributions,
-        )
-    return carry_forward(
-        ledger.dispositions,
-        start,
-        p.year,
-        p.carryover_short,
-        p.carryover_long,
-        p.filing_status,
-        income_before_gains=income_before_gains,
-        capital_gain_distributions=distributions,
-    )[-1]
-
-
-def year_tax(context: TaxContext, ledger: Ledger) -> TaxResult:
-    """This year's tax with every sale in the ledger."""
-    return compute_tax(
-        tax_input(
-            ledger,
-            year_summary(context, ledger),
-            wages=context.wages,
-            qualified_dividends=context.qualified_dividends,
-            ordinary_dividends=context.ordinary_dividends,
-            interest=context.interest,
-        )
-    )
-
-
-def dividends(qualified: Decimal, ordinary: Decimal | None) -> Decimal:
-    """Form 1040 line 3b: box 1a includes the qualified dividends; not given, all are qualified."""
-    return qualified if ordinary is None else ordinary
-
-
-def tax_input(
-    ledger: Ledger,
-    summary: YearSummary,
-    wages: Decimal,
-    qualified_dividends: Decimal = ZERO,
-    ordinary_dividends: Decimal | None = None,
-    interest: Decimal = ZERO,
-) -> TaxInput:
-    """The return for the summary's year: its netted gains (with its capital gain distributions),
-    the ledger's option income and AMT items, the interest and dividends given."""
-    year = summary.year
-    amt_short, amt_long = amt_gain_differences(ledger.dispositions, year)
-    refigured = bool(amt_short or amt_long)
-    long_term = summary.long_term_net - summary.capital_gain_distributions  # TaxInput adds line 13 itself
-    return TaxInput(
-        year=year,
-        filing_status=summary.filing_status,
-        wages=wages + ledger.wages(year),
-        qualified_dividends=qualified_dividends,
-        ordinary_dividends=dividends(qualified_dividends, ordinary_dividends),
-        interest=interest,
-        capital_gain_distributions=summary.capital_gain_distributions,
-        amt_adjustments=ledger.amt_adjustments(year),
-        short_term=summary.short_term_net,
-        long_term=long_term,
-        amt_short_term=summary.short_term_net + amt_short if refigured else None,
-        amt_long_term=long_term + amt_long if refigured else None,
-    )
+def year_tax(years: Years, ledger: Ledger, year: int) -> TaxResult:
+    """The year's tax with every sale in the ledger, the carryover chained in."""
+    return TaxYears(ledger, years).view(year).with_gains
 
 
 class SaleOption(Frozen):
@@ -190,7 +96,7 @@ def plan_sale(
     quantity: Decimal,
     price: Decimal,
     when: date,
-    context: TaxContext,
+    years: Years,
     fees: Decimal = ZERO,
 ) -> SalePlan:
     """The lots to sell `quantity` shares of `symbol` that cost the least tax this year, and FIFO for comparison.
@@ -202,7 +108,7 @@ def plan_sale(
     mine = [t for t in trades if t.symbol == symbol]
     others = book([t for t in trades if t.symbol != symbol])
     lots = [lot for lot in book([t for t in mine if t.date <= when]).lots if lot.account_type == "taxable"]
-    baseline = year_tax(context, _with(others, book(mine))).total
+    baseline = year_tax(years, _with(others, book(mine)), when.year).total
     options: dict[tuple[LotPick, ...], SaleOption] = {}
     for name, order in ORDERINGS.items():
         picks = _picks(order(lots, price, when), quantity)
@@ -212,7 +118,7 @@ def plan_sale(
             date=when, symbol=symbol, side="sell", quantity=quantity, price=price, fees=fees, id="plan", lots=picks
         )
         ledger = _with(others, book([*mine, sale]))
-        tax = year_tax(context, ledger)
+        tax = year_tax(years, ledger, when.year)
         options[picks] = SaleOption(
             name=name,
             picks=picks,
@@ -255,6 +161,7 @@ class HarvestPlan(Frozen):
     candidates: tuple[HarvestCandidate, ...]  # every lot with an unrealized loss
     chosen: tuple[HarvestCandidate, ...]  # the wash-safe losses needed to reach the target
     target: Decimal  # the losses that still lower this year's tax: net gains + what is left of the income limit
+    loss_limit: Decimal  # the year's limit on net capital loss against other income (IRC 1211(b))
     harvested: Decimal
     tax_before: TaxResult
     tax_after_gains_offset: TaxResult  # only enough loss to cancel this year's gains
@@ -274,10 +181,8 @@ class HarvestPlan(Frozen):
         return self.tax_after_gains_offset.total - self.tax_after.total
 
 
-def harvest(
-    trades: Sequence[Trade], prices: dict[str, Decimal], when: date, context: TaxContext, loss_limit: Decimal
-) -> HarvestPlan:
-    """Lots to sell at a loss on `when` to offset this year's realized gains and `loss_limit` of income.
+def harvest(trades: Sequence[Trade], prices: dict[str, Decimal], when: date, years: Years) -> HarvestPlan:
+    """Lots to sell at a loss on `when` to offset this year's realized gains and the loss limit's worth of income.
 
     A lot of a symbol bought in the past 30 days is a wash-sale risk (the purchase would replace it):
     it is listed with that warning and never chosen.
@@ -305,7 +210,9 @@ def harvest(
             )
         )
     candidates.sort(key=lambda c: -c.loss)
-    tax_before = year_tax(context, ledger)
+    view = TaxYears(ledger, years).view(when.year)
+    tax_before = view.with_gains
+    loss_limit = view.law.capital_loss_limit(view.figures.filing_status)  # $3,000; $1,500 separate
     realized = max(ZERO, tax_before.capital_gain)
     # Form 1040 line 7 is the net gain, or the loss allowed (never below -limit): losses already
     # realized use up the limit first, and past it more losses only carry forward.
@@ -349,18 +256,106 @@ def harvest(
             for (symbol, account), named in picks.items()
         ]
         harvested_ledger = book([*trades, *sales])
-        return year_tax(context, harvested_ledger), harvested_ledger
+        return year_tax(years, harvested_ledger, when.year), harvested_ledger
 
     after_gains, _ = with_losses(min(harvested, realized))
     after, after_ledger = with_losses(harvested)
-    summary = year_summary(context, after_ledger)
+    summary = TaxYears(after_ledger, years).summary(when.year)
     return HarvestPlan(
         candidates=tuple(candidates),
         chosen=tuple(chosen),
         target=target,
+        loss_limit=loss_limit,
         harvested=harvested,
         tax_before=tax_before,
         tax_after_gains_offset=after_gains,
         tax_after=after,
         carryforward=summary.carryforward_short + summary.carryforward_long,
     )
+
+
+class Wait(Frozen):
+    """Selling the same shares at the same price on a later day: what changes, and the tax it saves."""
+
+    until: date
+    long_term: bool  # every part of the sale is long-term by then
+    qualifying: bool  # ISO shares: a qualifying disposition by then, so no wages (IRC 422(a))
+    tax_year: int  # the return the sale would then be on
+    law_year: int  # the law it is figured with (the latest known, when tax_year's isn't published)
+    saving: Decimal  # the tax over the years from the sale's to tax_year's, selling now against then
+
+
+class WhatIf(Frozen):
+    """A hypothetical sale booked with the user's trades: its rows, the wages it makes, the tax it adds
+    to its year, and the days on which waiting changes its character."""
+
+    year: int
+    dispositions: tuple[Disposition, ...]
+    wages: Decimal  # a disqualifying ISO sale's wages (IRC 422(c)(2))
+    tax: TaxResult  # the year's tax with the sale
+    tax_added: Decimal  # against not selling
+    waits: tuple[Wait, ...]
+
+    @property
+    def gain(self) -> Decimal:
+        return sum((d.gain for d in self.dispositions), ZERO)
+
+
+SALE_ID = "whatif"
+
+
+def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence[Split] = ()) -> WhatIf:
+    """Book `sale` (its id is replaced) with the trades, and figure what waiting would change.
+
+    Waiting days: when the sale's short-term gains turn long-term, and when ISO shares sold at a
+    disqualifying disposition would qualify; one day that is both is one wait. Each wait is figured by
+    booking the same sale on that day and taxing every year from now to then with its own law and
+    figures (the carryover chained through), so a wait past December 31 moves the sale to the next
+    return, and an ISO exercise's AMT adjustment that a same-year sale would have removed stays.
+    Raises calc.errors.CalcError when the sale can't happen (not enough shares).
+    """
+    sale = sale.model_copy(update={"id": SALE_ID})
+    year = sale.date.year
+    before = TaxYears(book([*trades, *splits]), years)
+    now = TaxYears(book([*trades, *splits, sale]), years)
+    parts = tuple(d for d in now.ledger.dispositions if d.sale_id == SALE_ID)
+    wages = now.ledger.wages(year) - before.ledger.wages(year)
+    tax = now.view(year).with_gains
+    days = _waiting_days(trades, parts, wages)
+    waits = []
+    for day in sorted(set(days.values())):
+        later = TaxYears(book([*trades, *splits, sale.model_copy(update={"date": day})]), years)
+        waits.append(
+            Wait(
+                until=day,
+                long_term=days.get("long_term", day) <= day,
+                qualifying=days.get("qualifying", day) <= day and "qualifying" in days,
+                tax_year=day.year,
+                law_year=later.view(day.year).law.year,
+                saving=now.total(year, day.year) - later.total(year, day.year),
+            )
+        )
+    return WhatIf(
+        year=year,
+        dispositions=parts,
+        wages=wages,
+        tax=tax,
+        tax_added=tax.total - before.view(year).with_gains.total,
+        waits=tuple(waits),
+    )
+
+
+def _waiting_days(trades: Sequence[Trade], parts: Sequence[Disposition], wages: Decimal) -> dict[str, date]:
+    """The first day every short-term gain in the sale is long-term, and (for a disqualifying ISO
+    sale) the first day it would be a qualifying disposition."""
+    days = {}
+    short_gains = [d for d in parts if d.term == "short" and d.gain > 0]
+    if short_gains:
+        days["long_term"] = max(long_term_from(d.acquired) for d in short_gains)
+    if wages:
+        by_id = {t.id: t for t in trades}
+        exercises = [by_id.get(d.purchase_id) for d in parts]
+        qualifying = [qualifying_from(t.date, t.grant_date) for t in exercises if t is not None and t.source == "iso"]
+        if qualifying:
+            days["qualifying"] = max(qualifying)
+    return days

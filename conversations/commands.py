@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import account, forms, onboarding, options, planning, reports, splits, trading
+from conversations import account, figures, forms, onboarding, options, planning, reports, splits, trading
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.onboarding import DISCLAIMER
 
@@ -132,8 +132,33 @@ COMMANDS: tuple[Command, ...] = (
         "settings",
         onboarding.settings,
         ACCOUNT,
-        "tax year, filing status, income, carryover, time zone",
+        "the tax year the chat is on, a year's filing status, income and carryover, time zone",
         menu="change your answers",
+        examples=("/settings 2025",),
+    ),
+    Command(
+        "income",
+        figures.income,
+        ACCOUNT,
+        "a year's wages (also interest, ordinary dividends, qualified dividends, capital gain distributions)",
+        menu="a year's income",
+        examples=("/income 2026 wages 190,000", "/income 2026 qualified dividends 1,200"),
+    ),
+    Command(
+        "filing",
+        figures.filing,
+        ACCOUNT,
+        "a year's filing status: single, mfj, mfs, hoh or qss",
+        menu="a year's filing status",
+        examples=("/filing 2026 mfj",),
+    ),
+    Command(
+        "carryover",
+        figures.carryover,
+        ACCOUNT,
+        "the capital-loss carryover into a year, from the year before's return",
+        menu="the loss carryover into a year",
+        examples=("/carryover 2022 short 5,000 long 6,000",),
     ),
     Command(
         "reminders",

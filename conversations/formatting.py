@@ -18,6 +18,7 @@ from babel.numbers import (
 
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.models import FilingStatus, Reason
+from calc.params import YearParams
 
 DEFAULT_LOCALE = "en_US"
 STATUS_NAMES: dict[FilingStatus, str] = {
@@ -122,3 +123,11 @@ def holding_words(reason: Reason, fmt: Fmt) -> str:
 def gain_line(gain: Decimal, term: str, fmt: Fmt) -> str:
     kind = "gain" if gain >= 0 else "loss"
     return f"{fmt.money(abs(gain))} {term}-term {kind}"
+
+
+def limit_words(law: YearParams, fmt: Fmt) -> str:
+    """The yearly capital-loss limit as the law states it: "$3,000 a year ($1,500 married filing separately)"."""
+    return (
+        f"{fmt.money(law.capital_loss_limit('single'))} a year "
+        f"({fmt.money(law.capital_loss_limit('mfs'))} {STATUS_NAMES['mfs'].lower()})"
+    )

@@ -12,7 +12,7 @@ from conversations.files.render.money import counted
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError
 from conversations.reports import _year_arg
-from conversations.taxview import ledger_for, summary_for
+from conversations.taxview import ledger_for, year_tax
 
 USAGE = "Send /form8949 2025, or /form8949 2025 B when your 1099-B says basis wasn't reported (C: no 1099-B)."
 
@@ -28,7 +28,8 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     form = form_8949(ledger.dispositions, year, box=cast(ShortBox, box))
     if not form.short.rows and not form.long.rows:
         return say(ctx, f"No sales in {year}, so there's nothing for Form 8949.")
-    summary = summary_for(ctx.state, ledger, year)
+    view = year_tax(ctx.state, ledger, year)
+    summary = view.summary
     schedule = schedule_d(form, summary.carryover_short, summary.carryover_long, summary.filing_status)
     files = (
         FileOut(name=f"form8949-{year}.csv", content=form_csv(form, schedule), caption=f"Form 8949 {year} (CSV)"),
@@ -45,6 +46,12 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     if washes:
         lines.append(
             f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
+        )
+    if view.sale_wages:
+        lines.append(
+            f"ISO shares sold too soon (a disqualifying disposition): {fmt.money(view.sale_wages)} of the gain is "
+            "wages, not capital gain (IRC 422(c)(2)). It goes on Form 1040 line 1 (your W-2 may already show it), "
+            "and the basis in column (e) here includes it, so Form 8949 has only the rest."
         )
     granted = {t.id for t in ctx.state.trades if t.source in ("nso", "iso", "rsu")}
     if any(d.purchase_id in granted for d in ledger.dispositions if d.sold.year == year):

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from calc.params import available_years
 from conversations.events import Button
+from conversations.figures import year_first, year_words
 from conversations.formatting import STATUS_NAMES
 from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, money, short
+from conversations.state import Wizard
 
 DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."
 
@@ -40,13 +42,26 @@ def _profile(ctx: Ctx, **changes: object) -> dict[str, object]:
     return {"profile": ctx.state.profile.model_copy(update=changes)}
 
 
+def _year(ctx: Ctx) -> int:
+    """The year whose figures the open question sets: the one /settings YEAR opened, else the chat's."""
+    wizard = ctx.state.wizard
+    if wizard is not None and wizard.draft.get("year", "").isdigit():
+        return int(wizard.draft["year"])
+    return ctx.state.profile.current_year(ctx.today)
+
+
+def _draft(ctx: Ctx) -> dict[str, str]:
+    return {"year": str(_year(ctx))}
+
+
 def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
     """After an answer: the next onboarding question, or back to the settings summary."""
     wizard = ctx.state.wizard
+    year = _year(ctx)
     ctx.state = ctx.state.model_copy(update=_profile(ctx, **changes))
     if wizard is None or wizard.flow == "settings":
         ctx.state = ctx.state.model_copy(update={"wizard": None})
-        return settings(ctx, "", saved=True)
+        return settings(ctx, "" if after == ASKING_TAX_YEAR else str(year), saved=True)
     order = [ASKING_TAX_YEAR, ASKING_FILING_STATUS, ASKING_OTHER_INCOME, ASKING_CARRYOVER, ASKING_TIMEZONE]
     following = order[order.index(after) + 1] if after in order[:-1] else None
     if following is None:
@@ -60,28 +75,33 @@ def ask_year(ctx: Ctx, flow: str) -> Outcome:
 
 
 def ask_status(ctx: Ctx, flow: str) -> Outcome:
-    return ask(ctx, flow, ASKING_FILING_STATUS, "What is your filing status?", buttons=STATUS_BUTTONS)
+    year = _year(ctx)
+    return ask(ctx, flow, ASKING_FILING_STATUS, f"What is your filing status for {year}?", _draft(ctx), STATUS_BUTTONS)
 
 
 def ask_income(ctx: Ctx, flow: str) -> Outcome:
-    year = ctx.state.profile.tax_year or ctx.today.year
+    year = _year(ctx)
     return ask(
         ctx,
         flow,
         ASKING_OTHER_INCOME,
         f"Roughly how much other income do you expect for {year}: wages, interest, everything but stock sales? "
-        "A round number is fine, like 85,000.",
+        f"A round number is fine, like 85,000. (Dividends can go apart: /income {year} qualified dividends 1,200.)",
+        _draft(ctx),
         buttons=((Button(label="None", data="income:0"),),),
     )
 
 
 def ask_carryover(ctx: Ctx, flow: str) -> Outcome:
+    year = _year(ctx)
     return ask(
         ctx,
         flow,
         ASKING_CARRYOVER,
-        "Do you have a capital-loss carryover from earlier years (last year's Schedule D, or your tax software)? "
-        "Send the short-term and long-term amounts, like 1,200 3,500, or tap None.",
+        f"Do you have a capital-loss carryover into {year} ({year - 1}'s Schedule D, or your tax software)? "
+        "Send the short-term and long-term amounts, like 1,200 3,500, or tap None. (If you record trades from "
+        "earlier years, I figure it from them.)",
+        _draft(ctx),
         buttons=((Button(label="None", data="carry:none"),),),
     )
 
@@ -122,12 +142,14 @@ def answer_status(ctx: Ctx, text: str) -> Outcome:
     wanted = text.strip().lower()
     for code, name in STATUS_NAMES.items():
         if wanted in (code, name.lower()):
-            return _next(ctx, ASKING_FILING_STATUS, filing_status=code)
+            years = ctx.state.profile.years.with_figures(_year(ctx), filing_status=code)
+            return _next(ctx, ASKING_FILING_STATUS, years=years)
     raise InputError("Tap one of the filing statuses above (or type it, like Single or Married filing jointly).")
 
 
 def answer_income(ctx: Ctx, text: str) -> Outcome:
-    return _next(ctx, ASKING_OTHER_INCOME, other_income=money(text, "income", locale=ctx.fmt.locale))
+    amount = money(text, "income", locale=ctx.fmt.locale)
+    return _next(ctx, ASKING_OTHER_INCOME, years=ctx.state.profile.years.with_figures(_year(ctx), wages=amount))
 
 
 def answer_carryover(ctx: Ctx, text: str) -> Outcome:
@@ -138,7 +160,13 @@ def answer_carryover(ctx: Ctx, text: str) -> Outcome:
         raise InputError("Send two amounts, short-term then long-term, like 1,200 3,500 (or 0 0, or None).")
     short_term = money(parts[0], "short-term carryover", locale=ctx.fmt.locale)
     long_term = money(parts[1], "long-term carryover", locale=ctx.fmt.locale)
-    return _next(ctx, ASKING_CARRYOVER, carryover_short=short_term, carryover_long=long_term)
+    year = _year(ctx)
+    years = ctx.state.profile.years
+    if short_term or long_term:
+        years = years.with_carryover(year, short_term, long_term)
+    elif year in years.carryovers:  # "none": what the trades before the year give
+        years = years.model_copy(update={"carryovers": {y: c for y, c in years.carryovers.items() if y != year}})
+    return _next(ctx, ASKING_CARRYOVER, years=years)
 
 
 def answer_timezone(ctx: Ctx, text: str) -> Outcome:
@@ -170,6 +198,9 @@ def _carry_button(ctx: Ctx, _: str) -> Outcome:
 
 
 def _settings_button(ctx: Ctx, arg: str) -> Outcome:
+    arg, _, year = arg.partition(":")
+    if year.isdigit():  # the year /settings YEAR opened: its questions set that year's figures
+        ctx.state = ctx.state.model_copy(update={"wizard": Wizard(flow="settings", step="", draft={"year": year})})
     question = {
         "year": ASKING_TAX_YEAR,
         "status": ASKING_FILING_STATUS,
@@ -192,13 +223,13 @@ BUTTONS: dict[str, Handler] = {
 }
 
 
-def summary(ctx: Ctx) -> str:
+def summary(ctx: Ctx, year: int | None = None) -> str:
     p = ctx.state.profile
-    fmt = ctx.fmt
+    current = p.current_year(ctx.today)
     return (
-        f"Tax year {p.tax_year or ctx.today.year}, {STATUS_NAMES[p.filing_status].lower()}, "
-        f"other income {fmt.money(p.other_income)}, loss carryover {fmt.money(p.carryover_short)} short-term "
-        f"and {fmt.money(p.carryover_long)} long-term, time zone {p.timezone}."
+        f"Tax year {current} (what /gains shows). "
+        + year_words(p.years, year or current, ctx.fmt)
+        + f" Time zone {p.timezone}."
     )
 
 
@@ -208,10 +239,19 @@ NEXT_STEPS = (
 )
 
 
-def settings(ctx: Ctx, _: str, saved: bool = False) -> Outcome:
+def settings(ctx: Ctx, args: str, saved: bool = False) -> Outcome:
+    """/settings [YEAR]: the chat's year, that year's figures (filing status, income, carryover), the time zone."""
+    year, rest = year_first(ctx, args, "Send /settings, or /settings 2025 for that year's figures.")
+    if rest:
+        raise InputError("Send /settings, or /settings 2025 for that year's figures.")
     buttons = (
-        (Button(label="Tax year", data="set:year"), Button(label="Filing status", data="set:status")),
-        (Button(label="Other income", data="set:income"), Button(label="Carryover", data="set:carry")),
+        (Button(label="Tax year", data="set:year"), Button(label="Filing status", data=f"set:status:{year}")),
+        (
+            Button(label="Other income", data=f"set:income:{year}"),
+            Button(label="Carryover", data=f"set:carry:{year}"),
+        ),
         (Button(label="Time zone", data="set:tz"),),
     )
-    return say(ctx, ("Saved. " if saved else "Your settings: ") + summary(ctx) + "\nTap one to change it.", buttons)
+    text = ("Saved. " if saved else "Your settings: ") + summary(ctx, year)
+    hint = f"\nTap one to change it. Other years: /settings {year - 1}; one line: /income {year} wages 85,000, /filing {year} mfj, /carryover {year} short 1,000 long 0."
+    return say(ctx, text + hint, buttons)

@@ -15,10 +15,10 @@ from decimal import Decimal
 from calc import CalcError, Trade
 from calc.equity import qualifying_from
 from calc.models import ZERO, Source
-from calc.params import params_for
+from calc.params import law_for
 from calc.tax import compute_tax
 from conversations.events import Button
-from conversations.formatting import STATUS_NAMES, Fmt
+from conversations.formatting import STATUS_NAMES, Fmt, limit_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, while_asking
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
@@ -267,7 +267,7 @@ def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
                 f"Saved #{number}: {fmt.shares(trade.quantity)} {trade.symbol} vested on {fmt.day(trade.date)}, "
                 f"worth {fmt.money(fmv)} a share.",
                 f"• {fmt.money(bargain)} is wages for {year}, taxed like your salary, not a capital gain. "
-                + _wages_note(fmt, state),
+                + _wages_note(fmt, state, year),
                 f"• It is also your basis, so it isn't taxed again when you sell; the shares turn long-term on "
                 f"{fmt.day(_long_term_from(state, trade))}.",
             ]
@@ -278,11 +278,11 @@ def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
     )
     spread = f"({fmt.money(fmv)} − {fmt.money(trade.price)}) × {fmt.shares(trade.quantity)} shares"
     if trade.source == "nso":
-        limit = params_for(year).capital_loss_limit(state.profile.filing_status) if tax_known(state, year) else None
+        limit = year_tax(state, ledger_for(state), year).loss_limit if tax_known(state, year) else None
         lines = [
             head,
             f"• {fmt.money(bargain)} is wages for {year}, not a capital gain: the bargain element, {spread}. "
-            + _wages_note(fmt, state),
+            + _wages_note(fmt, state, year),
             f"• Your basis is {fmt.money(trade.price * trade.quantity + bargain)}, what the shares were worth, so "
             f"that income isn't taxed again when you sell; they turn long-term on "
             f"{fmt.day(_long_term_from(state, trade))}.",
@@ -307,11 +307,12 @@ def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
     )
 
 
-def _wages_note(fmt: Fmt, state: UserState) -> str:
+def _wages_note(fmt: Fmt, state: UserState, year: int) -> str:
     # The user's income figure may already hold it (it's on the W-2): counting it twice would overstate the tax.
+    wages = state.profile.years.resolve(year).wages
     return (
-        f"It's usually on your W-2; I add it to the {fmt.money(state.profile.other_income)} of other income you "
-        "gave me, so if that figure already includes it, lower it in /settings."
+        f"It's usually on your W-2; I add it to the {fmt.money(wages)} of other income you gave me for {year}, "
+        f"so if that figure already includes it, lower it in /settings {year}."
     )
 
 
@@ -334,7 +335,7 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
         view.tax_input.model_copy(update={"amt_adjustments": view.tax_input.amt_adjustments - bargain})
     )
     added = with_it.total - without.total
-    status = STATUS_NAMES[state.profile.filing_status].lower()
+    status = STATUS_NAMES[view.figures.filing_status].lower()
     if added <= 0:
         return f"At your income ({status}) it adds no AMT: the AMT exemption covers it."
     return f"At your income ({status}) it adds about {fmt.money(added)} of AMT to your {year} tax."
@@ -343,12 +344,12 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
 # --- common beliefs, answered gently (conversations.questions routes the questions here) -----------
 def losses_and_options_words(ctx: Ctx) -> str:
     fmt = ctx.fmt
-    year = ctx.state.profile.tax_year or ctx.today.year
+    year = ctx.state.profile.current_year(ctx.today)
     lines = [
         "It's a common belief that harvested losses cancel the income from exercising options. "
         "They don't, not in full: an NSO's bargain element and an RSU's value are wages, not capital gains. "
         "Capital losses first cancel capital gains; what's left reduces wages and other income by at most "
-        "$3,000 a year ($1,500 married filing separately), and the rest carries forward to later years.",
+        f"{limit_words(law_for(year), fmt)}, and the rest carries forward to later years.",
     ]
     if not tax_known(ctx.state, year):
         return lines[0]

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from calc import CalcError, LotPick
-from calc.params import params_for
 from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
 from conversations.capping import MAX_ITEMS_LISTED
 from conversations.events import Button
@@ -14,7 +13,6 @@ from conversations.formatting import Fmt, error_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, TradeLine
 from conversations.prices import DEFAULT_SOURCE
-from conversations.taxview import planning_context
 from conversations.trading import record
 
 OFFERING_SALE = "OFFERING_SALE"
@@ -22,7 +20,7 @@ OFFERING_SALE = "OFFERING_SALE"
 
 def best_lots(ctx: Ctx, symbol: str, shares: Decimal, price: Decimal, when: date) -> SalePlan:
     try:
-        return plan_sale(ctx.state.trades, symbol, shares, price, when, planning_context(ctx.state, when.year))
+        return plan_sale(ctx.state.trades, symbol, shares, price, when, ctx.state.profile.years)
     except CalcError as error:
         raise InputError(f"That sale couldn't happen: {error_words(error, ctx.fmt)}.") from None
 
@@ -85,14 +83,13 @@ def record_plan(ctx: Ctx, _: str) -> Outcome:
 
 def harvest_command(ctx: Ctx, _: str) -> Outcome:
     year = ctx.today.year
-    try:
-        limit = params_for(year).capital_loss_limit(ctx.state.profile.filing_status)
-    except CalcError as error:
-        raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
     symbols = {t.symbol for t in ctx.state.trades}
     prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
-    plan = harvest(ctx.state.trades, prices, ctx.today, planning_context(ctx.state, year), limit)
-    return say(ctx, describe_harvest(plan, ctx.fmt, year, limit))
+    try:
+        plan = harvest(ctx.state.trades, prices, ctx.today, ctx.state.profile.years)
+    except CalcError as error:
+        raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
+    return say(ctx, describe_harvest(plan, ctx.fmt, year, plan.loss_limit))
 
 
 def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> str:

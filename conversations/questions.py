@@ -10,15 +10,16 @@ import re
 from collections.abc import Callable
 
 from calc import CalcError, UnsupportedYear
+from calc.years import YearView
 from conversations.kernel import Ctx, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reports import tax_lines
-from conversations.taxview import YearTax, ledger_for, tax_known, tax_year, year_tax
+from conversations.taxview import ledger_for, tax_known, tax_year, year_tax
 
 Answer = Callable[[Ctx], str]
 
 
-def _view(ctx: Ctx) -> YearTax | None:
+def _view(ctx: Ctx) -> YearView | None:
     year = tax_year(ctx.state, ctx.today.year)
     if not ctx.state.trades or not tax_known(ctx.state, year):
         return None

@@ -18,12 +18,11 @@ from functools import partial
 
 from calc import CalcError, Ledger, UnsupportedYear
 from calc.models import ZERO, Lot
-from calc.params import params_for
-from calc.tax import compute_tax
+from calc.years import YearView
 from conversations.formatting import Fmt
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
-from conversations.taxview import YearTax, ledger_for, tax_known, year_tax
+from conversations.taxview import ledger_for, tax_known, year_tax
 
 YEAR_END_DAYS = ((12, 1), (12, 15))
 WASH_WINDOW = timedelta(days=30)
@@ -61,7 +60,7 @@ def reminders(state: UserState, start: date, end: date) -> list[Reminder]:
     return [Reminder(due.key, due.kind, due.on, text()) for due, text in _found(state, start, end)]
 
 
-Views = Callable[[int], "YearTax | None"]
+Views = Callable[[int], "YearView | None"]
 Text = Callable[[], str]
 
 
@@ -74,9 +73,9 @@ def _found(state: UserState, start: date, end: date) -> list[tuple[Due, Text]]:
     except CalcError:
         return []
     fmt = Fmt(state.profile.locale)
-    views: dict[int, YearTax | None] = {}
+    views: dict[int, YearView | None] = {}
 
-    def view(year: int) -> YearTax | None:
+    def view(year: int) -> YearView | None:
         """The year's tax picture, figured once per call however many texts need it."""
         if year not in views:
             try:
@@ -111,7 +110,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     year = on.year
     view = views(year)
     assert view is not None, "a year-end reminder is only planned for a year the engine knows"
-    limit = params_for(year).capital_loss_limit(state.profile.filing_status)
+    limit = view.loss_limit
     s = view.summary
     lines = [f"Year-end check for {year}:"]
     lines.append(
@@ -167,12 +166,8 @@ def _long_term_text(lot: Lot, price: Decimal, when: str, views: Views, fmt: Fmt)
     return head + tail
 
 
-def _saving_by_waiting(view: YearTax | None, gain: Decimal) -> Decimal:
-    if view is None:
-        return ZERO
-    short = view.tax_input.model_copy(update={"short_term": view.tax_input.short_term + gain})
-    long_ = view.tax_input.model_copy(update={"long_term": view.tax_input.long_term + gain})
-    return compute_tax(short).total - compute_tax(long_).total
+def _saving_by_waiting(view: YearView | None, gain: Decimal) -> Decimal:
+    return ZERO if view is None else view.long_term_saving(gain)
 
 
 def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple[Due, Text]]:

@@ -8,12 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
-from calc.equity import qualifying_from
-from calc.holding import long_term_from
 from calc.models import ZERO
 from calc.netting import lost_to_ira
 from calc.params import params_for
+from calc.planner import Wait, WhatIf, what_if
 from calc.tax import TaxResult
+from calc.years import Figures, YearView
 from conversations.capping import first_few
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
@@ -21,7 +21,7 @@ from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, 
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
-from conversations.taxview import YearTax, ledger_for, ledger_of, tax_year, year_tax
+from conversations.taxview import ledger_for, tax_year, year_tax
 
 MAX_ROWS = 20
 
@@ -123,17 +123,21 @@ def _unabsorbed_words(s: YearSummary, fmt: Fmt) -> str:
 def gains(ctx: Ctx, args: str) -> Outcome:
     year = _year_arg(ctx, args)
     ledger = ledger_for(ctx.state)
-    sold = [d for d in ledger.dispositions if d.sold.year == year]
     view = year_tax(ctx.state, ledger, year)
+    sold = [d for d in ledger.dispositions if d.sold.year == year]
     s = view.summary
     fmt = ctx.fmt
-    if not sold and not (s.carryover_short or s.carryover_long):
+    if not sold and not (s.carryover_short or s.carryover_long or s.capital_gain_distributions):
         return say(ctx, f"You haven't sold anything in {year} yet. /whatif shows what a sale would do.")
     lines = [f"Realized in {year}:"]
     for d in sold[:MAX_ROWS]:
         lines.append("• " + _disposition_line(d, fmt))
     if len(sold) > MAX_ROWS:
         lines.append(f"… and {len(sold) - MAX_ROWS} more sales (/export has every row).")
+    if s.capital_gain_distributions:
+        lines.append(
+            f"• Capital gain distributions: {fmt.money(s.capital_gain_distributions)}, long-term (Schedule D line 13)."
+        )
     lines.append("")
     lines.append(
         f"Short-term net {fmt.money(s.short_term_net)}: gains {fmt.money(s.short_term_gains)}, losses "
@@ -141,17 +145,19 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         + (f", carryover {fmt.money(-s.carryover_short)}" if s.carryover_short else "")
         + ". Short-term is held one year or less; it's taxed like wages."
     )
+    cg = view.law.capital_gains
+    rates = f"{fmt.rate(cg.rate_low)}, {fmt.rate(cg.rate_mid)} and {fmt.rate(cg.rate_high)}"
     lines.append(
         f"Long-term net {fmt.money(s.long_term_net)}: gains {fmt.money(s.long_term_gains)}, losses "
         f"{fmt.money(s.long_term_losses)}"
+        + (f", distributions {fmt.money(s.capital_gain_distributions)}" if s.capital_gain_distributions else "")
         + (f", carryover {fmt.money(-s.carryover_long)}" if s.carryover_long else "")
-        + ". Long-term is held more than one year; it gets the 0/15/20% rates."
+        + f". Long-term is held more than one year; it gets the {rates} rates."
     )
     lines.append(f"Together: {fmt.money(s.net)} (short and long are netted against each other, as Schedule D does).")
     if s.net < 0:
-        limit = params_for(year).capital_loss_limit(s.filing_status)
         lines.append(
-            f"A net loss lowers your other income by at most {fmt.money(limit)} a year "
+            f"A net loss lowers your other income by at most {fmt.money(view.loss_limit)} a year "
             f"({STATUS_NAMES[s.filing_status].lower()}): {fmt.money(s.deductible_loss)} this year. "
             + _unabsorbed_words(s, fmt)
             + (
@@ -161,6 +167,8 @@ def gains(ctx: Ctx, args: str) -> Outcome:
                 else "Nothing is left to carry forward."
             )
         )
+    if view.sale_wages:
+        lines.append(sale_wages_words(view.sale_wages, fmt))
     amt_difference = sum((d.amt_gain - d.gain for d in sold if d.amt_gain is not None), ZERO)
     if amt_difference:
         lines.append(
@@ -181,6 +189,9 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         )
     lines.append("")
     lines.extend(tax_lines(view, fmt))
+    figures = figures_line(view.figures, fmt)
+    if figures:
+        lines.append(figures)
     # The picture is a tap away rather than attached: rendering it costs more than the whole answer.
     return say(ctx, "\n".join(lines), ((Button(label="Chart by month", data=f"chart:gains:{year}"),),))
 
@@ -193,7 +204,16 @@ def _disposition_line(d: Disposition, fmt: Fmt) -> str:
     return text
 
 
-def tax_lines(view: YearTax, fmt: Fmt) -> list[str]:
+def sale_wages_words(wages: Decimal, fmt: Fmt) -> str:
+    return (
+        f"ISO shares sold too soon (within 2 years of the grant or 1 year of exercise) make {fmt.money(wages)} of "
+        "wages, not capital gain: the bargain element at exercise, or the gain on the sale if that is smaller "
+        "(IRC 422(c)(2), Publication 525). It's in the tax below; your W-2 may already show it. The shares' "
+        "basis includes it, so it isn't taxed twice."
+    )
+
+
+def tax_lines(view: YearView, fmt: Fmt) -> list[str]:
     r = view.with_gains
     lines = [f"Estimated federal tax these sales add: {fmt.money(view.added)}."]
     lines.extend("  " + line for line in why_tax(r, fmt))
@@ -205,19 +225,24 @@ def why_tax(r: TaxResult, fmt: Fmt) -> list[str]:
     out = []
     if r.ordinary_taxable_income > 0:
         out.append(f"Ordinary income (wages and short-term gains) is taxed at up to {fmt.rate(r.marginal_rate)}.")
-    p = params_for(r.year).capital_gains
+    p = params_for(r.year)
+    cg = p.capital_gains
     if r.taxed_at_0:
         out.append(
-            f"{fmt.money(r.taxed_at_0)} of long-term gain is taxed at 0%: taxable income up to {fmt.money(p.rate_0_max(r.filing_status))}."
+            f"{fmt.money(r.taxed_at_0)} of long-term gain is taxed at {fmt.rate(cg.rate_low)}: taxable income up to {fmt.money(cg.rate_0_max(r.filing_status))}."
         )
     if r.taxed_at_15:
-        out.append(f"{fmt.money(r.taxed_at_15)} of long-term gain is taxed at 15%.")
+        out.append(f"{fmt.money(r.taxed_at_15)} of long-term gain is taxed at {fmt.rate(cg.rate_mid)}.")
     if r.taxed_at_20:
         out.append(
-            f"{fmt.money(r.taxed_at_20)} is taxed at 20%: taxable income over {fmt.money(p.rate_15_max(r.filing_status))}."
+            f"{fmt.money(r.taxed_at_20)} is taxed at {fmt.rate(cg.rate_high)}: taxable income over {fmt.money(cg.rate_15_max(r.filing_status))}."
         )
     if r.niit:
-        out.append(f"Net investment income tax {fmt.money(r.niit)}: 3.8% because your income is over the threshold.")
+        rate, threshold = p.niit.rate, p.niit.threshold(r.filing_status)
+        out.append(
+            f"Net investment income tax {fmt.money(r.niit)}: {fmt.rate(rate)} because your income is over "
+            f"{fmt.money(threshold)}."
+        )
     if r.amt:
         out.append(f"Alternative minimum tax {fmt.money(r.amt)} applies too.")
     return out
@@ -271,78 +296,97 @@ def whatif(ctx: Ctx, args: str) -> Outcome:
 def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date) -> str:
     fmt = ctx.fmt
     state = ctx.state
-    hypothetical = Trade(date=when, symbol=ticker, side="sell", quantity=shares, price=at, id="whatif")
+    sale = Trade(date=when, symbol=ticker, side="sell", quantity=shares, price=at)
     try:
-        now = ledger_of((*state.trades, hypothetical), state.splits)
+        result = what_if(state.trades, state.profile.years, sale, state.splits)
+    except UnsupportedYear as error:
+        raise InputError(f"I can't estimate {when.year}: {error_words(error, fmt)}.") from None
     except CalcError as error:
         raise InputError(f"That sale couldn't happen: {error_words(error, fmt)}.") from None
-    before = ledger_for(state)
-    year = when.year
-    try:
-        with_sale = year_tax(state, now, year)
-        without = year_tax(state, before, year)
-    except UnsupportedYear as error:
-        raise InputError(f"I can't estimate {year}: {error_words(error, fmt)}.") from None
-    parts = [d for d in now.dispositions if d.sale_id == "whatif"]
-    gain = sum((d.gain for d in parts), ZERO)
-    wages = now.wages(year) - before.wages(year)  # a disqualifying sale of ISO shares
-    added = with_sale.with_gains.total - without.with_gains.total
+    year, wages = result.year, result.wages
     lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
-    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in parts], "lot"))
+    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in result.dispositions], "lot"))
     if wages:
         lines.append(
             f"• {fmt.money(wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "
-            "the bargain element is taxed as wages, not as a capital gain."
+            "the bargain element (or the gain, if smaller) is taxed as wages, not as a capital gain."
         )
     lines.append(
-        f"Total {fmt.signed(gain)}"
+        f"Total {fmt.signed(result.gain)}"
         + (f" of capital gain and {fmt.money(wages)} of wages" if wages else "")
-        + f"; estimated federal tax for {year} {'+' if added >= 0 else ''}{fmt.money(added)}."
+        + f"; estimated federal tax for {year} {'+' if result.tax_added >= 0 else ''}{fmt.money(result.tax_added)}."
     )
-    lines.extend("  " + line for line in why_tax(with_sale.with_gains, fmt))
-    lines.extend(line for line in (_waiting(ctx, parts, with_sale), _qualifying(ctx, parts, with_sale, wages)) if line)
+    lines.extend("  " + line for line in why_tax(result.tax, fmt))
+    figures = figures_line(state.profile.years.resolve(year), fmt)
+    if figures:
+        lines.append(figures)
+    waits = [wait for wait in result.waits if wait.saving > 0]
+    lines.extend(_wait_words(ctx, result, wait) for wait in waits)
+    later = next((wait for wait in waits if wait.tax_year != year), None)
+    if later is not None:
+        lines.append(_next_return_words(ctx, year, later))
     return "\n".join(lines)
 
 
-def _qualifying(ctx: Ctx, parts: list[Disposition], with_sale: YearTax, wages: Decimal) -> str:
-    """For ISO shares sold too soon: the first day the sale would qualify, and what that would save
-    on this year's numbers (the wages and short-term gain taxed as long-term gain)."""
-    if not wages:
-        return ""
-    exercises = [ctx.state.trade(d.purchase_id) for d in parts]
-    dates = [qualifying_from(t.date, t.grant_date) for t in exercises if t is not None and t.source == "iso"]
-    if not dates:
-        return ""
-    wait_until = max(dates)
-    short = sum((d.gain for d in parts if d.term == "short"), ZERO)
-    shifted = with_sale.shifted_to_long(short, from_wages=wages)
-    now = with_sale.with_gains
-    saving = (now.income_tax + now.niit) - (shifted.income_tax + shifted.niit)
-    if saving <= 0:
-        return ""
-    return (
-        f"Waiting until {ctx.fmt.day(wait_until)} would make it a qualifying disposition: "
-        f"all {ctx.fmt.money(wages + short)} of it long-term gain instead of wages and short-term gain, about "
-        f"{ctx.fmt.money(saving)} less regular tax and NIIT at the same price and income "
-        "(the alternative minimum tax aside: the exercise's AMT adjustment would then stay)."
+def _next_return_words(ctx: Ctx, year: int, wait: Wait) -> str:
+    """A wait past December 31 moves the sale to another return: which, and with what it is figured."""
+    law = (
+        f"{wait.tax_year}'s tax law"
+        if wait.law_year == wait.tax_year
+        else f"{wait.law_year}'s tax law ({wait.tax_year}'s isn't in my tables yet)"
     )
+    text = (
+        f"Sold in {wait.tax_year}, the sale goes on your {wait.tax_year} return, not {year}'s: the saving counts both "
+        f"years' tax, {wait.tax_year}'s figured with {law} and your {wait.tax_year} figures."
+    )
+    borrowed = figures_line(ctx.state.profile.years.resolve(wait.tax_year), ctx.fmt)
+    return text + (" " + borrowed if borrowed else "")
 
 
-def _waiting(ctx: Ctx, parts: list[Disposition], with_sale: YearTax) -> str:
-    """If short-term gains in the sale turn long-term within a year: the date, and the saving
-    figured on this year's numbers (same income, same price, the gain taxed as long-term)."""
-    short_gains = [d for d in parts if d.term == "short" and d.gain > 0]
-    if not short_gains:
+def _wait_words(ctx: Ctx, result: WhatIf, wait: Wait) -> str:
+    """One day worth waiting for: what changes then, what it saves, and which return it lands on."""
+    fmt = ctx.fmt
+    short_gain = sum((d.gain for d in result.dispositions if d.term == "short" and d.gain > 0), ZERO)
+    changes = []
+    if wait.long_term and short_gain:
+        changes.append("these shares turn long-term")
+    if wait.qualifying:
+        changes.append("the sale becomes a qualifying disposition")
+    text = f"Waiting until {fmt.day(wait.until)}, when {' and '.join(changes)}, would save about {fmt.money(wait.saving)} at the same price"
+    if wait.qualifying:
+        text += (
+            f": all {fmt.money(result.gain + result.wages)} of it long-term gain instead of "
+            f"{fmt.money(result.wages)} of wages" + (" and short-term gain" if short_gain else "")
+        )
+    elif short_gain:
+        text += f": {fmt.money(short_gain)} of gain would get long-term rates instead of ordinary ones"
+        if result.wages:
+            text += f" (the {fmt.money(result.wages)} of wages would stay wages)"
+    text += "."
+    if wait.qualifying and any(d.sold.year == d.acquired.year for d in result.dispositions):
+        text += (
+            f" It counts the alternative minimum tax the exercise then adds to {result.year} "
+            "(sold in the year of exercise, the AMT adjustment goes away)."
+        )
+    return text
+
+
+def figures_line(figures: Figures, fmt: Fmt) -> str:
+    """One line when a year's tax rests on figures the user didn't give for it."""
+    year = figures.year
+    if figures.income_from is None:
+        return (
+            f"I don't know your income for {year}, so this assumes {fmt.money(ZERO)} of other income"
+            + ("" if figures.status_from is not None else ", filing single")
+            + f". Tell me with /income {year} wages 85,000 (or /settings)."
+        )
+    borrowed = []
+    if figures.income_from != year:
+        borrowed.append(f"{figures.income_from}'s income of {fmt.money(figures.other_income)}")
+    if figures.status_from is None:
+        borrowed.append("single filing status")
+    elif figures.status_from != year:
+        borrowed.append(f"{figures.status_from}'s filing status ({STATUS_NAMES[figures.filing_status].lower()})")
+    if not borrowed:
         return ""
-    wait_until = max(long_term_from(d.acquired) for d in short_gains)
-    if (wait_until - ctx.today).days > 366:
-        return ""
-    moved = sum((d.gain for d in short_gains), ZERO)
-    saving = with_sale.with_gains.total - with_sale.shifted_to_long(moved).total
-    if saving <= 0:
-        return ""
-    return (
-        f"Waiting until {ctx.fmt.day(wait_until)}, when these shares turn long-term, would save about "
-        f"{ctx.fmt.money(saving)} at the same price: {ctx.fmt.money(moved)} of gain would get long-term rates "
-        "instead of ordinary ones."
-    )
+    return f"Using {' and '.join(borrowed)} for {year}: /settings {year} to change."

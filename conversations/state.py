@@ -2,26 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from calc.models import ZERO, FilingStatus, Split, Trade, canonical_symbol
+from calc.models import Split, Trade, canonical_symbol
+from calc.years import Carryover, YearFigures, Years
+
+# Before figures were kept per year, one set applied to whichever year the chat was on.
+_SINGLE_YEAR_FIELDS = ("filing_status", "other_income", "carryover_short", "carryover_long")
 
 
 class Profile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     onboarded: bool = False
-    tax_year: int | None = None
-    filing_status: FilingStatus = "single"
-    other_income: Decimal = ZERO  # wages and other ordinary income expected for the tax year
-    carryover_short: Decimal = ZERO  # capital-loss carryover into tax_year, as positive amounts
-    carryover_long: Decimal = ZERO
+    tax_year: int | None = None  # the year the chat is on: /gains without a year, /settings
+    years: Years = Field(default_factory=Years)  # filing status, income and stated carryover, by year
     locale: str = "en_US"
     timezone: str = "America/New_York"
     reminders: bool = True  # year-end, long-term crossover and wash-sale window reminders
     reminder_days: int = 7  # remind of a lot turning long-term this many days ahead
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_profile_becomes_a_year(cls, data: Any) -> Any:
+        """Stored profiles from before years: their figures become those of their tax year.
+
+        Their other income was asked at onboarding, so an onboarded user's $0 is an answer; the
+        carryover was the one into their tax year (from the previous return)."""
+        if not isinstance(data, dict) or not any(key in data for key in _SINGLE_YEAR_FIELDS):
+            return data
+        data = dict(data)
+        old = {key: data.pop(key) for key in _SINGLE_YEAR_FIELDS if key in data}
+        year = data.get("tax_year") or date.today().year  # not onboarded: the year it would have used
+        income = old.get("other_income")
+        answered = data.get("onboarded") or (income is not None and Decimal(str(income)) != 0)
+        status = old.get("filing_status", "single")
+        figures = YearFigures(
+            filing_status=status if answered or status != "single" else None,
+            wages=Decimal(str(income or 0)) if answered else None,
+        )
+        carried = Carryover(
+            short=Decimal(str(old.get("carryover_short", 0))), long=Decimal(str(old.get("carryover_long", 0)))
+        )
+        years = Years(figures={year: figures}, carryovers={year: carried} if carried.short or carried.long else {})
+        data.setdefault("years", years)
+        return data
+
+    def current_year(self, today: date) -> int:
+        return self.tax_year or today.year
 
 
 class Wizard(BaseModel):

@@ -88,7 +88,7 @@ def test_empty_answer(chat: Chat) -> None:
 
 def test_stale_button_changes_nothing(chat: Chat) -> None:
     assert "closed" in chat.press("status:mfj")
-    assert chat.service.state(1).profile.filing_status == "single"
+    assert chat.service.state(1).profile.years.resolve(2026).filing_status == "single"
     assert "expired" in chat.press("nonsense:1")
 
 

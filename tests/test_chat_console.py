@@ -23,7 +23,7 @@ def test_a_number_picks_the_button_even_after_a_rejected_answer(tmp_path: Path) 
     profile = ChatService(tmp_path / "cgt.db").state(1).profile
     assert profile.onboarded
     assert profile.timezone == "America/New_York"
-    assert profile.filing_status == "single"
+    assert profile.years.resolve(2026).filing_status == "single"
 
 
 def test_numbers_do_not_outlive_a_finished_question(tmp_path: Path) -> None:

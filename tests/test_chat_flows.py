@@ -26,7 +26,8 @@ def test_onboarding(chat: Chat) -> None:
     assert "All set" in done and "married filing jointly" in done and "$120,000.00" in done
     assert "$1,200.00 short-term and $3,500.00 long-term" in done
     p = chat.service.state(1).profile
-    assert (p.tax_year, p.filing_status, p.other_income) == (2026, "mfj", Decimal(120000))
+    figures = p.years.given(2026)
+    assert (p.tax_year, figures.filing_status, figures.wages) == (2026, "mfj", Decimal(120000))
 
 
 def test_one_line_buy_and_sell_with_why(chat: Chat) -> None:
@@ -146,7 +147,7 @@ def test_settings_change_one_answer(chat: Chat) -> None:
     chat.send("/settings")
     chat.tap("Filing status")
     assert "head of household" in chat.tap("Head of household")
-    assert chat.service.state(1).profile.filing_status == "hoh"
+    assert chat.service.state(1).profile.years.given(2026).filing_status == "hoh"
 
 
 def test_help_has_the_disclaimer_once(chat: Chat) -> None:

@@ -11,7 +11,7 @@ from tests.chat import Chat
 def test_a_german_user_writes_and_reads_german_numbers(tmp_path: Path) -> None:
     chat = Chat(tmp_path / "cgt.db", locale="de")
     chat.onboard(income="85.000")  # eighty-five thousand, as Germans write it
-    assert chat.service.state(1).profile.other_income == 85000
+    assert chat.service.state(1).profile.years.resolve(2026).wages == 85000
     text = chat.send("/buy 10 SAP 120,50 10.01.2026")
     assert "120,50\xa0$" in text and "10.01.2026" in text  # Babel: a no-break space before the sign
     trade = chat.service.state(1).trades[0]

@@ -146,11 +146,14 @@ def test_whatif_on_iso_shares_counts_the_wages_and_the_qualifying_date(chat: Cha
     text = chat.send("/whatif sell 1000 ABC 80")
     assert "$30,000.00 short-term gain" in text and "$40,000.00 of wages too" in text
     assert "Total +$30,000.00 of capital gain and $40,000.00 of wages" in text
-    assert "Waiting until Mar 4, 2027, when these shares turn long-term" in text  # the $30,000 part only
-    qualifying = text.split("Waiting until Jun 11, 2027 would make it a qualifying disposition: ")[1]
-    assert qualifying.startswith("all $70,000.00 of it long-term gain")
-    saving = Decimal(qualifying.split("about $")[1].split(" ")[0].replace(",", ""))
-    assert 5_100 < saving < 70_000 * Decimal("0.37")  # more than the long-term date alone saves
+    assert "Waiting until Mar 4, 2027, when these shares turn long-term, would save" in text  # the $30,000 part only
+    qualifying = text.split(
+        "Waiting until Jun 11, 2027, when these shares turn long-term and the sale becomes a qualifying disposition, would save about $"
+    )[1]
+    assert "all $70,000.00 of it long-term gain" in qualifying
+    saving = Decimal(qualifying.split(" ")[0].replace(",", ""))
+    assert 1_630 < saving < 70_000 * Decimal("0.37")  # more than the long-term date alone saves
+    assert "goes on your 2027 return, not 2026's" in text
 
 
 def test_edit_an_exercise(chat: Chat) -> None:

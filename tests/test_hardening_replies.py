@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from calc.models import Trade
-from calc.planner import TaxContext, harvest
+from calc.planner import harvest
+from calc.years import Years
 from conversations.capping import MAX_REPLY_CHARS, capped
 from conversations.events import Button, Event, FileIn, Reply
 from tests.chat import NOW, Chat
@@ -109,9 +110,7 @@ def test_harvest_partial_last_lot_and_wash_windows_at_scale() -> None:
             date=when - timedelta(days=40), symbol="ABC", side="buy", quantity=Decimal(1), price=Decimal(50), id="R0"
         ),
     ]
-    plan = harvest(
-        [*recent, *trades], {"XYZ": Decimal("12.5"), "ABC": Decimal(10)}, when, TaxContext(year=2025), Decimal(3000)
-    )
+    plan = harvest([*recent, *trades], {"XYZ": Decimal("12.5"), "ABC": Decimal(10)}, when, Years.one(2025))
     # R1 loses $40, each XYZ lot 3 x 7.50 = $22.50: 132 of them reach $3,000 ($3,010), the largest first.
     assert plan.harvested == Decimal(40) + 132 * Decimal("22.50")
     assert [c.lot.symbol for c in plan.chosen].count("XYZ") == 132

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from calc import Disposition, TaxInput, book, carry_forward, compute_tax, realize, summarize_year
 from calc.netting import carryovers
-from calc.planner import TaxContext, tax_input, year_summary
+from calc.years import TaxYears, Years
 from tests.ledger import ledger
 
 D = Decimal
@@ -178,8 +178,8 @@ def test_planner_chains_carryover_with_the_users_income() -> None:
     events = ledger("2024-01-02 buy 100 XYZ 150\n2024-03-04 sell 100 XYZ 50")
     led = book(events)
     # 2025 with nothing sold: the 2024 loss of $10,000 carried in, from a year the income can't absorb.
-    low = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(5000)), led)
-    high = year_summary(TaxContext(year=2025, carryover_year=2024, wages=D(90000)), led)
+    low = TaxYears(led, Years.one(2025, wages=D(5000))).summary(2025)
+    high = TaxYears(led, Years.one(2025, wages=D(90000))).summary(2025)
     assert high.carryover_short == 7000 and low.carryover_short == 10000
 
 
@@ -189,8 +189,7 @@ def test_iso_sold_in_a_later_year_has_its_amt_gain_figured_from_amt_basis() -> N
     led = book(ledger("2024-03-04 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2026-03-05 sell 100 XYZ 70"))
     (d,) = led.dispositions
     assert d.gain == 6000 and d.term == "long" and d.amt_gain == 2000
-    summary = summarize_year(led.dispositions, 2026)
-    r = compute_tax(tax_input(led, summary, wages=D(300000)))
+    r = TaxYears(led, Years.one(2026, wages=D(300000))).view(2026).with_gains
     regular_only = compute_tax(TaxInput(year=2026, filing_status="single", wages=D(300000), long_term=D(6000)))
     # Form 6251 line 2k: AMT income is $4,000 less than it would be with the regular gain.
     assert r.amti == regular_only.amti - 4000
@@ -202,6 +201,6 @@ def test_amt_loss_on_iso_shares_is_limited_separately() -> None:
     # instructions: apply the capital loss limit separately), so line 2k is -$2,500, not -$4,000.
     led = book(ledger("2024-03-04 buy 100 XYZ 10 source=iso fmv=50 grant_date=2023-01-02\n2026-03-05 sell 100 XYZ 5"))
     assert led.dispositions[0].amt_gain == -4500
-    r = compute_tax(tax_input(led, summarize_year(led.dispositions, 2026), wages=D(300000)))
+    r = TaxYears(led, Years.one(2026, wages=D(300000))).view(2026).with_gains
     regular_only = compute_tax(TaxInput(year=2026, filing_status="single", wages=D(300000), long_term=D(-500)))
     assert r.amti == regular_only.amti - 2500

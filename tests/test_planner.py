@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from calc import Trade
 from calc.models import FilingStatus
-from calc.planner import TaxContext, harvest, plan_sale
+from calc.planner import harvest, plan_sale
+from calc.years import Years
 from tests.chat import Chat
 from tests.ledger import trades as trades_of
 
@@ -24,7 +25,7 @@ def test_losses_first_beats_fifo_with_worked_numbers() -> None:
     2024-01-02 buy 100 XYZ 10 id=old
     2026-06-01 buy 100 XYZ 50 id=new
     """)
-    context = TaxContext(year=2026, filing_status="single", wages=D(150000))
+    context = Years.one(2026, filing_status="single", wages=D(150000))
     plan = plan_sale(trades, "XYZ", D(100), D(40), WHEN, context)
     # FIFO sells the $10 lot: a $3,000 long-term gain at 15% = $450 more tax.
     assert plan.fifo.gain == 3000 and plan.fifo.tax_added == D("450.00")
@@ -55,7 +56,7 @@ def test_optimized_choice_never_worse_than_fifo(
         for i, (day, qty, cost) in enumerate(buys)
     ]
     held = sum(q for _, q, _ in buys)
-    context = TaxContext(year=2026, filing_status=status, wages=D(wages))
+    context = Years.one(2026, filing_status=status, wages=D(wages))
     plan = plan_sale(trades, "XYZ", D(max(1, held // 2)), D(price), WHEN, context)
     assert plan.best.tax.total <= plan.fifo.tax.total
 
@@ -66,7 +67,7 @@ def test_harvest_never_suggests_a_wash_sale() -> None:
     2026-11-10 buy 10 AAA 20 id=a2
     2025-03-02 buy 100 BBB 40 id=b
     """)
-    plan = harvest(trades, {"AAA": D(20), "BBB": D(10)}, WHEN, TaxContext(year=2026, wages=D(100000)), D(3000))
+    plan = harvest(trades, {"AAA": D(20), "BBB": D(10)}, WHEN, Years.one(2026, wages=D(100000)))
     risky = {c.lot.id: c for c in plan.candidates}
     assert risky["a"].wash_risk and risky["a"].safe_to_sell_from == date(2026, 12, 11)
     assert [c.lot.id for c in plan.chosen] == ["b"]
@@ -82,7 +83,7 @@ def test_seed_scenario_nso_gains_and_harvestable_losses() -> None:
     2026-03-02 sell 1000 GAIN 400
     2024-01-03 buy 1000 LOSS 500 id=l
     """)
-    plan = harvest(trades, {"LOSS": D(100)}, WHEN, TaxContext(year=2026, filing_status="single"), D(3000))
+    plan = harvest(trades, {"LOSS": D(100)}, WHEN, Years.one(2026, filing_status="single"))
     assert plan.harvested == 400000
     # The losses cancel the $300,000 gain: 20% plus the 3.8% NIIT at this income.
     assert plan.saving_on_gains == D(300000) * (D("0.20") + D("0.038"))
@@ -153,8 +154,8 @@ def test_harvest_counts_losses_already_taken_this_year(tmp_path: Path) -> None:
     2025-05-01 buy 500 ABC 60 id=a
     2026-02-01 sell 300 ABC 45
     """)
-    context = TaxContext(year=2026, filing_status="single", wages=D(120000))
-    plan = harvest(trades, {"ABC": D(40)}, WHEN, context, D(3000))
+    context = Years.one(2026, filing_status="single", wages=D(120000))
+    plan = harvest(trades, {"ABC": D(40)}, WHEN, context)
     assert plan.target == 0 and plan.chosen == () and len(plan.candidates) == 1
     # $1,000 realized leaves $2,000 of the limit: the suggestion stops once it is reached.
     trades = trades_of("""
@@ -162,7 +163,7 @@ def test_harvest_counts_losses_already_taken_this_year(tmp_path: Path) -> None:
     2025-06-02 buy 100 XYZ 50 id=x
     2026-02-01 sell 100 ABC 50
     """)
-    plan = harvest(trades, {"ABC": D(40), "XYZ": D(10)}, WHEN, context, D(3000))
+    plan = harvest(trades, {"ABC": D(40), "XYZ": D(10)}, WHEN, context)
     assert plan.target == 2000 and [c.lot.symbol for c in plan.chosen] == ["ABC"]  # its $8,000 loss is enough
     chat = Chat(tmp_path / "cgt.db")
     chat.onboard(income="120000")

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import LotPick, Trade, book
-from calc.planner import TaxContext, harvest
+from calc.planner import harvest
+from calc.years import Years
 
 D = Decimal
 WHEN = date(2026, 11, 23)
@@ -40,7 +41,7 @@ def test_suggested_sales_are_never_wash_sales(
         for i, (ago, sym, qty, cost) in enumerate(purchases)
     ]
     prices = {"AAA": D(price_a), "BBB": D(price_b)}
-    plan = harvest(trades, prices, WHEN, TaxContext(year=2026, wages=D(wages)), D(3000))
+    plan = harvest(trades, prices, WHEN, Years.one(2026, wages=D(wages)))
     assert not any(c.wash_risk for c in plan.chosen)
     sales = [
         Trade(

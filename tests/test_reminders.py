@@ -20,12 +20,14 @@ from pydantic import SecretStr
 from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
+import calc.years
 import conversations.reminders as pure
 from bot import reminders as sender
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.storage import Store
 from bot.telegram import _start_up, build_application
+from calc.years import Years
 from conversations.events import Event
 from conversations.reminders import last_trading_day, reminders, upcoming
 from conversations.state import Profile, UserState
@@ -43,7 +45,7 @@ def state() -> UserState:
     2026-06-01 buy  5 LOS 100
     """)
     return UserState(
-        profile=Profile(tax_year=2026, other_income=D(150000)),
+        profile=Profile(tax_year=2026, years=Years.one(2026, wages=D(150000))),
         trades=tuple(t.model_copy(update={"id": f"T{i}"}) for i, t in enumerate(trades)),
         prices={"XYZ": D(150), "LOS": D(50)},
     )
@@ -115,7 +117,7 @@ def test_planning_figures_no_tax(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("planning figured tax")
 
     monkeypatch.setattr(pure, "year_tax", no_tax)
-    monkeypatch.setattr(pure, "compute_tax", no_tax)
+    monkeypatch.setattr(calc.years, "compute_tax", no_tax)
     assert len(upcoming(state(), date(2026, 11, 23), date(2026, 12, 31))) == 5
 
 

@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from calc import book, summarize_year
-from calc.planner import TaxContext, year_summary, year_tax
 from calc.tax import TaxInput, compute_tax
+from calc.years import TaxYears, YearFigures, Years
 from tests.ledger import trades
 
 D = Decimal
@@ -134,9 +134,10 @@ def test_distributions_in_the_year_from_the_planner_context() -> None:
             """
         )
     )
-    context = TaxContext(year=2025, wages=D(100000), capital_gain_distributions=D(4000), interest=D(500))
-    s = year_summary(context, ledger)
+    figures = YearFigures(wages=D(100000), capital_gain_distributions=D(4000), interest=D(500))
+    years = TaxYears(ledger, Years(figures={2025: figures}))
+    s = years.summary(2025)
     assert (s.short_term_net, s.long_term_net, s.carryforward_short) == (-10000, 4000, 3000)
-    r = year_tax(context, ledger)
+    r = years.view(2025).with_gains
     # AGI = 100,000 + 500 - 3,000 = 97,500: the distributions are inside the netted loss, not added again.
     assert (r.capital_gain, r.agi, r.preferential_income) == (-3000, 97500, 0)

@@ -1,0 +1,307 @@
+"""A user's tax years: what each year's return holds besides stock sales, the capital-loss
+carryover chained from one year into the next, and the one TaxInput each year is taxed from.
+
+The chain starts at the first year with sales (or with a carryover the user stated) and runs
+year by year: each year's Schedule D starts from the carryover the year before left, figured on
+the Capital Loss Carryover Worksheet with that year's own income (Schedule D instructions). A
+carryover the user states for a year, from a return already filed, replaces the figured one.
+
+A year without figures of its own borrows the nearest year's (the earlier one on a tie), and
+says so through `Figures.income_from` / `status_from`; with none anywhere, income is $0 and the
+filing status single, and `income_from` is None so the chat can say it assumed that.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Self
+
+from pydantic import Field
+
+from calc.booking import Ledger
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, IncomeEvent
+from calc.netting import YearSummary, summarize_year
+from calc.params import YearParams, law_for
+from calc.tax import TaxInput, TaxResult, compute_tax
+
+# The income a year's figures hold; each is an amount for the whole year.
+INCOME_FIELDS = ("wages", "interest", "ordinary_dividends", "qualified_dividends", "capital_gain_distributions")
+
+# Income events a sale makes (not an exercise or vest): the tax a year's sales add includes them.
+SALE_RULES = frozenset({"equity.iso_disqualifying", "equity.iso_same_year_sale", "equity.iso_amt_basis"})
+
+Money = Decimal
+
+
+class YearFigures(Frozen):
+    """One year's return apart from stock sales, as the user gave it; None: not given for this year.
+
+    `ordinary_dividends` is Form 1040 line 3b (1099-DIV box 1a), which includes the qualified
+    dividends of line 3a (box 1b). Capital gain distributions (box 2a) go on Schedule D line 13.
+    """
+
+    filing_status: FilingStatus | None = None
+    wages: Money | None = Field(default=None, ge=0)  # wages and other ordinary income
+    interest: Money | None = Field(default=None, ge=0)
+    ordinary_dividends: Money | None = Field(default=None, ge=0)
+    qualified_dividends: Money | None = Field(default=None, ge=0)
+    capital_gain_distributions: Money | None = Field(default=None, ge=0)
+
+    def has_income(self) -> bool:
+        return any(getattr(self, name) is not None for name in INCOME_FIELDS)
+
+
+class Carryover(Frozen):
+    """A capital-loss carryover into a year (Schedule D lines 6 and 14), as positive amounts."""
+
+    short: Money = Field(default=ZERO, ge=0)
+    long: Money = Field(default=ZERO, ge=0)
+
+
+class Figures(Frozen):
+    """A year's figures as the tax is figured: every value present, and where it came from."""
+
+    year: int
+    filing_status: FilingStatus
+    status_from: int | None  # the year the status was given for; None: never given, single assumed
+    income_from: int | None  # the year the income was given for; None: none given, $0 assumed
+    wages: Money = ZERO
+    interest: Money = ZERO
+    ordinary_dividends: Money = ZERO
+    qualified_dividends: Money = ZERO
+    capital_gain_distributions: Money = ZERO
+
+    @property
+    def dividends(self) -> Money:
+        """Form 1040 line 3b: the ordinary dividends, never less than the qualified part of them."""
+        return max(self.ordinary_dividends, self.qualified_dividends)
+
+    @property
+    def other_income(self) -> Money:
+        """Everything but capital gains: wages, interest and dividends (Form 1040 lines 1-3b)."""
+        return self.wages + self.interest + self.dividends
+
+
+class Years(Frozen):
+    """A user's figures by year and the carryovers they stated (from returns already filed)."""
+
+    figures: dict[int, YearFigures] = Field(default_factory=dict)
+    carryovers: dict[int, Carryover] = Field(default_factory=dict)
+
+    @classmethod
+    def one(
+        cls,
+        year: int,
+        filing_status: FilingStatus = "single",
+        wages: Money = ZERO,
+        qualified_dividends: Money | None = None,
+        carryover_short: Money = ZERO,
+        carryover_long: Money = ZERO,
+        carryover_year: int | None = None,
+    ) -> Self:
+        """One year's figures (and a carryover into `carryover_year`, by default that year): the
+        shape of a single return, used by the planner's callers and tests."""
+        figures = YearFigures(filing_status=filing_status, wages=wages, qualified_dividends=qualified_dividends)
+        carried = {}
+        if carryover_short or carryover_long:
+            carried[carryover_year or year] = Carryover(short=carryover_short, long=carryover_long)
+        return cls(figures={year: figures}, carryovers=carried)
+
+    def with_figures(self, year: int, **changes: object) -> Self:
+        current = self.figures.get(year, YearFigures())
+        updated = YearFigures.model_validate(current.model_dump() | changes)
+        return self.model_copy(update={"figures": {**self.figures, year: updated}})
+
+    def with_carryover(self, year: int, short: Money, long: Money) -> Self:
+        return self.model_copy(update={"carryovers": {**self.carryovers, year: Carryover(short=short, long=long)}})
+
+    def given(self, year: int) -> YearFigures:
+        return self.figures.get(year, YearFigures())
+
+    def resolve(self, year: int) -> Figures:
+        """The year's figures, borrowing from the nearest year that has them (the earlier on a tie)."""
+        nearest = sorted(self.figures, key=lambda y: (abs(y - year), y))
+        status_from = next((y for y in nearest if self.figures[y].filing_status is not None), None)
+        income_from = next((y for y in nearest if self.figures[y].has_income()), None)
+        status = self.figures[status_from].filing_status if status_from is not None else None
+        income: dict[str, Money] = {}
+        if income_from is not None:
+            given = self.figures[income_from]
+            income = {name: getattr(given, name) or ZERO for name in INCOME_FIELDS}
+        return Figures(
+            year=year,
+            filing_status=status or "single",
+            status_from=status_from,
+            income_from=income_from,
+            **income,
+        )
+
+
+def _from_sale(event: IncomeEvent) -> bool:
+    return any(r.rule in SALE_RULES for r in event.reasons)
+
+
+@dataclass(frozen=True)
+class YearView:
+    """A year's whole picture: its figures, its Schedule D with the carryover chained in, and its tax
+    with the year's sales and without them (the carryover and other income still counted)."""
+
+    year: int
+    law: YearParams  # the year's law; for a year past the last one known, the latest (law.year says which)
+    figures: Figures
+    summary: YearSummary
+    sale_wages: Money  # wages the year's sales made (disqualifying ISO sales, IRC 422(c)(2))
+    tax_input: TaxInput  # the year's return, sales included
+    input_without_sales: TaxInput
+
+    @cached_property
+    def with_gains(self) -> TaxResult:
+        return compute_tax(self.tax_input)
+
+    @cached_property
+    def without_gains(self) -> TaxResult:
+        return compute_tax(self.input_without_sales)
+
+    @property
+    def added(self) -> Money:
+        """The tax the year's sales add, their option wages included."""
+        return self.with_gains.total - self.without_gains.total
+
+    @property
+    def law_is_estimated(self) -> bool:
+        return self.law.year != self.year
+
+    @property
+    def loss_limit(self) -> Money:
+        """IRC 1211(b): $3,000 of net capital loss a year against other income ($1,500 separate)."""
+        return self.law.capital_loss_limit(self.figures.filing_status)
+
+    def long_term_saving(self, gain: Money) -> Money:
+        """The tax `gain` more of this year's gain costs as short-term, less what it costs as long-term."""
+        i = self.tax_input
+        short = compute_tax(i.model_copy(update={"short_term": i.short_term + gain}))
+        long_ = compute_tax(i.model_copy(update={"long_term": i.long_term + gain}))
+        return short.total - long_.total
+
+
+@dataclass
+class TaxYears:
+    """A ledger's tax years under a user's figures. Each year is figured once and kept."""
+
+    ledger: Ledger
+    years: Years = field(default_factory=Years)
+    _rows: dict[int, list[Disposition]] = field(init=False, repr=False)
+    _summaries: dict[int, YearSummary] = field(init=False, repr=False, default_factory=dict)
+    _views: dict[int, YearView] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rows: dict[int, list[Disposition]] = defaultdict(list)
+        for d in self.ledger.dispositions:
+            rows[d.sold.year].append(d)
+        self._rows = dict(rows)
+
+    def sold(self, year: int) -> list[Disposition]:
+        return self._rows.get(year, [])
+
+    def first_year(self) -> int | None:
+        """Where the chain starts: the first year with sales or with a stated carryover."""
+        starts = [*self._rows, *self.years.carryovers]
+        return min(starts) if starts else None
+
+    def income_before_gains(self, year: int) -> Money:
+        """Form 1040 line 15 without the capital gain or loss (negative when the deduction is larger)."""
+        figures = self.years.resolve(year)
+        return figures.other_income + self.ledger.wages(year) - law_for(year).standard_deduction(figures.filing_status)
+
+    def summary(self, year: int) -> YearSummary:
+        """The year's Schedule D, the carryover chained in from the first year."""
+        if year in self._summaries:
+            return self._summaries[year]
+        first = self.first_year()
+        stated = self.years.carryovers.get(year)
+        if stated is not None:
+            carried = stated
+        elif first is None or year <= first:
+            carried = Carryover()
+        else:
+            before = self.summary(year - 1)  # recursion depth is the chain's length: a few decades at most
+            carried = Carryover(short=before.carryforward_short, long=before.carryforward_long)
+        figures = self.years.resolve(year)
+        summary = summarize_year(
+            self.sold(year),
+            year,
+            carried.short,
+            carried.long,
+            figures.filing_status,
+            income_before_gains=self.income_before_gains(year),
+            capital_gain_distributions=figures.capital_gain_distributions,
+            params=law_for(year),
+        )
+        self._summaries[year] = summary
+        return summary
+
+    def view(self, year: int) -> YearView:
+        if year not in self._views:
+            self._views[year] = self._view(year)
+        return self._views[year]
+
+    def _view(self, year: int) -> YearView:
+        summary = self.summary(year)
+        figures = self.years.resolve(year)
+        law = law_for(year)
+        events = [e for e in self.ledger.income if e.date.year == year]
+        option_wages = sum((e.amount for e in events if e.kind == "wages"), ZERO)
+        adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment"), ZERO)
+        sale_wages = sum((e.amount for e in events if e.kind == "wages" and _from_sale(e)), ZERO)
+        sale_adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment" and _from_sale(e)), ZERO)
+        amt_short = amt_long = ZERO
+        for d in self.sold(year):
+            if d.amt_gain is not None:
+                if d.term == "short":
+                    amt_short += d.amt_gain - d.gain
+                else:
+                    amt_long += d.amt_gain - d.gain
+        refigured = bool(amt_short or amt_long)
+        # The one place a year's return is put together (Form 1040 lines 1-7, Form 6251 lines 2i, 2k).
+        # TaxInput.long_term is Schedule D line 15 without line 13: compute_tax adds the distributions.
+        long_term = summary.long_term_net - summary.capital_gain_distributions
+        with_gains = TaxInput(
+            year=law.year,
+            filing_status=figures.filing_status,
+            wages=figures.wages + option_wages,
+            interest=figures.interest,
+            ordinary_dividends=figures.dividends,
+            qualified_dividends=figures.qualified_dividends,
+            capital_gain_distributions=summary.capital_gain_distributions,
+            amt_adjustments=adjustments,
+            short_term=summary.short_term_net,
+            long_term=long_term,
+            amt_short_term=summary.short_term_net + amt_short if refigured else None,
+            amt_long_term=long_term + amt_long if refigured else None,
+        )
+        without = with_gains.model_copy(
+            update={
+                "wages": with_gains.wages - sale_wages,
+                "amt_adjustments": adjustments - sale_adjustments,
+                "short_term": -summary.carryover_short,
+                "long_term": -summary.carryover_long,
+                "amt_short_term": None,
+                "amt_long_term": None,
+            }
+        )
+        return YearView(
+            year=year,
+            law=law,
+            figures=figures,
+            summary=summary,
+            sale_wages=sale_wages,
+            tax_input=with_gains,
+            input_without_sales=without,
+        )
+
+    def total(self, first: int, last: int) -> Money:
+        """Tax over the years `first` to `last`, each with its sales."""
+        return sum((self.view(year).with_gains.total for year in range(first, last + 1)), ZERO)
