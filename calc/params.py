@@ -1,15 +1,19 @@
 """Tax law as data: one JSON file per year in calc/params/, validated on load.
 
 Code reads these parameters and never hard-codes a threshold, so a new tax year
-is a new file (copy the last one, change the figures and the sources).
+is a new file (copy the last one, change the figures and the sources). Values the
+law doesn't index (the rates, the $3,000 loss limit, the NIIT thresholds) are stated
+once, with their statute, in calc/params/law.json; each year's file is laid over it.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -96,6 +100,29 @@ class Amt(_Schema):
     high_rate_threshold: ByStatus
 
 
+class LawFile(_Schema):
+    """calc/params/law.json: the values every year shares, each group with the statute that sets it."""
+
+    about: str
+    statutes: dict[str, str] = Field(min_length=1)
+    values: dict[str, Any]
+
+
+@cache
+def law() -> LawFile:
+    text = resources.files("calc").joinpath("params", "law.json").read_text()
+    return LawFile.model_validate(json.loads(text, parse_float=Decimal))  # no float ever holds a rate
+
+
+def _laid_over(base: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
+    """The year's values over the shared ones, group by group (a year may override a shared value)."""
+    merged = dict(base)
+    for key, value in year.items():
+        below = merged.get(key)
+        merged[key] = _laid_over(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
+
+
 class YearParams(_Schema):
     year: int
     sources: tuple[str, ...] = Field(min_length=1)
@@ -128,7 +155,7 @@ def params_for(year: int) -> YearParams:
     if not source.is_file():
         years = available_years()
         raise UnsupportedYear(year, first=years[0], last=years[-1])
-    loaded = YearParams.model_validate_json(source.read_text())
+    loaded = YearParams.model_validate(_laid_over(law().values, json.loads(source.read_text(), parse_float=Decimal)))
     if loaded.year != year:
         raise ValueError(f"{source} says year {loaded.year}")
     return loaded

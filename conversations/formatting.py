@@ -131,3 +131,9 @@ def limit_words(law: YearParams, fmt: Fmt) -> str:
         f"{fmt.money(law.capital_loss_limit('single'))} a year "
         f"({fmt.money(law.capital_loss_limit('mfs'))} {STATUS_NAMES['mfs'].lower()})"
     )
+
+
+def rates_words(law: YearParams, fmt: Fmt) -> str:
+    """The long-term rates as the law states them: "0%, 15% and 20%"."""
+    cg = law.capital_gains
+    return f"{fmt.rate(cg.rate_low)}, {fmt.rate(cg.rate_mid)} and {fmt.rate(cg.rate_high)}"

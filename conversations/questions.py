@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable
 
 from calc import CalcError, UnsupportedYear
+from calc.params import law_for
 from calc.years import YearView
+from conversations.formatting import limit_words, rates_words
 from conversations.kernel import Ctx, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reports import tax_lines
@@ -62,7 +64,8 @@ def _wash_sale(ctx: Ctx) -> str:
 def _holding(ctx: Ctx) -> str:
     words = (
         "Shares held one year or less are short-term: their gain is taxed like wages. Held more than one "
-        "year, they're long-term and get the 0/15/20% rates. The count starts the day after you buy."
+        f"year, they're long-term and get the {rates_words(law_for(ctx.today.year), ctx.fmt)} rates. "
+        "The count starts the day after you buy."
     )
     lots = [lot for lot in ledger_for(ctx.state).lots if lot.long_term_from > ctx.today]
     if lots:
@@ -77,8 +80,8 @@ def _holding(ctx: Ctx) -> str:
 
 def _carryover(ctx: Ctx) -> str:
     words = (
-        "When your losses beat your gains, up to $3,000 of the net loss ($1,500 married filing separately) "
-        "lowers your other income each year. The rest carries forward to later years, keeping its "
+        "When your losses beat your gains, the net loss lowers your other income each year, up to "
+        f"{limit_words(law_for(ctx.today.year), ctx.fmt)}. The rest carries forward to later years, keeping its "
         "short- or long-term character, with no time limit."
     )
     view = _view(ctx)

@@ -17,7 +17,7 @@ from calc.years import Figures, YearView
 from conversations.capping import first_few
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
-from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words
+from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words, rates_words
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
@@ -145,8 +145,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         + (f", carryover {fmt.money(-s.carryover_short)}" if s.carryover_short else "")
         + ". Short-term is held one year or less; it's taxed like wages."
     )
-    cg = view.law.capital_gains
-    rates = f"{fmt.rate(cg.rate_low)}, {fmt.rate(cg.rate_mid)} and {fmt.rate(cg.rate_high)}"
+    rates = rates_words(view.law, fmt)
     lines.append(
         f"Long-term net {fmt.money(s.long_term_net)}: gains {fmt.money(s.long_term_gains)}, losses "
         f"{fmt.money(s.long_term_losses)}"

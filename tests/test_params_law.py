@@ -1,0 +1,47 @@
+"""Law values stated once: what the statute fixes (rates, the $3,000 limit, NIIT thresholds) lives in
+calc/params/law.json with its citation; each year's file holds only what is indexed."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+
+from calc.params import _laid_over, available_years, law, params_for
+
+
+def year_file(year: int) -> dict[str, object]:
+    return json.loads(resources.files("calc").joinpath("params", f"{year}.json").read_text())
+
+
+def test_every_year_gets_the_statutes_values() -> None:
+    for year in available_years():
+        p = params_for(year)
+        assert (p.capital_loss_limit("single"), p.capital_loss_limit("mfs")) == (3000, 1500)  # IRC 1211(b)(1)
+        assert p.niit.rate == Decimal("0.038") and p.niit.threshold("mfj") == 250000  # IRC 1411
+        assert (p.capital_gains.rate_mid, p.capital_gains.rate_high) == (Decimal("0.15"), Decimal("0.20"))
+        assert (p.amt.rate_low, p.amt.rate_high) == (Decimal("0.26"), Decimal("0.28"))  # IRC 55(b)(1)(A)
+
+
+def test_no_year_restates_a_shared_value() -> None:
+    shared = law().values
+    for year in available_years():
+        data = year_file(year)
+        for group, values in shared.items():
+            inner = data.get(group)
+            if isinstance(values, dict) and isinstance(inner, dict):
+                assert not set(values) & set(inner), (year, group)
+            else:
+                assert inner is None, (year, group)
+
+
+def test_each_shared_group_cites_its_law() -> None:
+    cited = " ".join(law().statutes)
+    for group in law().values:
+        assert group in cited, group
+
+
+def test_a_year_can_override_a_shared_value() -> None:
+    # Should the law change, a year's file restates the value; the rest of the group stays shared.
+    merged = _laid_over(law().values, {"amt": {"rate_high": "0.30"}})
+    assert merged["amt"]["rate_high"] == "0.30" and merged["amt"]["rate_low"] == "0.26"
