@@ -179,6 +179,12 @@ class YearView:
         """IRC 1211(b): $3,000 of net capital loss a year against other income ($1,500 separate)."""
         return self.law.capital_loss_limit(self.figures.filing_status)
 
+    def tax_added_by_amt_adjustment(self, adjustment: Money) -> Money:
+        """What `adjustment` of this year's ISO bargain element (Form 6251 line 2i) adds to the tax."""
+        i = self.tax_input
+        without = compute_tax(i.model_copy(update={"amt_adjustments": i.amt_adjustments - adjustment}))
+        return self.with_gains.total - without.total
+
     def long_term_saving(self, gain: Money) -> Money:
         """The tax `gain` more of this year's gain costs as short-term, less what it costs as long-term."""
         i = self.tax_input

@@ -16,7 +16,6 @@ from calc import CalcError, Trade
 from calc.equity import qualifying_from
 from calc.models import ZERO, Source
 from calc.params import law_for
-from calc.tax import compute_tax
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt, limit_words
 from conversations.kernel import Ctx, Handler, Outcome, ask, while_asking
@@ -330,11 +329,7 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
         view = year_tax(state, ledger_for(state), year)
     except CalcError:
         return ""
-    with_it = view.with_gains
-    without = compute_tax(
-        view.tax_input.model_copy(update={"amt_adjustments": view.tax_input.amt_adjustments - bargain})
-    )
-    added = with_it.total - without.total
+    added = view.tax_added_by_amt_adjustment(bargain)
     status = STATUS_NAMES[view.figures.filing_status].lower()
     if added <= 0:
         return f"At your income ({status}) it adds no AMT: the AMT exemption covers it."
