@@ -15,7 +15,7 @@ from calc.years import YearView
 from conversations.formatting import limit_words, rates_words
 from conversations.kernel import Ctx, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
-from conversations.reports import tax_lines
+from conversations.reports import figures_line, tax_lines
 from conversations.taxview import ledger_for, tax_known, tax_year, year_tax
 
 Answer = Callable[[Ctx], str]
@@ -36,12 +36,14 @@ def _tax_owed(ctx: Ctx) -> str:
     if view is None:
         return "Record your sales with /sell (or /import a broker file) and I'll estimate the federal tax they add."
     year = view.summary.year
+    figures = figures_line(view.figures, ctx.fmt)
     return "\n".join(
         [
             f"For {year}, from the sales you've recorded and the income you gave me:",
             *tax_lines(view, ctx.fmt),
             f"Total estimated federal income tax for {year}: {ctx.fmt.money(view.with_gains.total)}. "
             "/gains shows every sale and the netting behind it.",
+            *([figures] if figures else []),
         ]
     )
 

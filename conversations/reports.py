@@ -192,7 +192,10 @@ def gains(ctx: Ctx, args: str) -> Outcome:
     if figures:
         lines.append(figures)
     # The picture is a tap away rather than attached: rendering it costs more than the whole answer.
-    return say(ctx, "\n".join(lines), ((Button(label="Chart by month", data=f"chart:gains:{year}"),),))
+    buttons: tuple[tuple[Button, ...], ...] = ((Button(label="Chart by month", data=f"chart:gains:{year}"),),)
+    if view.figures.income_from is None:  # the question the $0 assumption stands in for, a tap away
+        buttons += ((Button(label=f"Tell me your {year} income", data=f"set:income:{year}"),),)
+    return say(ctx, "\n".join(lines), buttons)
 
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:

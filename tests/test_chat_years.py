@@ -106,7 +106,8 @@ def test_no_income_given_says_it_assumes_zero(chat: Chat) -> None:
     text = chat.send("/gains 2026")
     assert "I don't know your income for 2026, so this assumes $0.00 of other income, filing single" in text
     assert "/income 2026 wages" in text
-    chat.send("/income 2026 wages 90,000")
+    assert "other income do you expect for 2026" in chat.tap("Tell me your 2026 income")  # offered as a button
+    chat.send("90,000")
     text = chat.send("/gains 2026")
     assert "assumes" not in text and "below the standard deduction" not in text
     # 10,000 loss, 3,000 deducted against 90,000 - 16,100: 7,000 short-term carried into 2027.
