@@ -24,7 +24,7 @@ from pydantic import Field
 from calc.booking import Ledger
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, IncomeEvent
 from calc.netting import YearSummary, summarize_year
-from calc.params import YearParams, law_for
+from calc.params import YearParams, available_years, law_for
 from calc.tax import TaxInput, TaxResult, compute_tax
 
 # The income a year's figures hold; each is an amount for the whole year.
@@ -213,9 +213,11 @@ class TaxYears:
         return self._rows.get(year, [])
 
     def first_year(self) -> int | None:
-        """Where the chain starts: the first year with sales or with a stated carryover."""
+        """Where the chain starts: the first year with sales or with a stated carryover, but not before
+        the first year whose law is known (sales before it are for the carryover into it, which the
+        user states: /carryover 2018 ...)."""
         starts = [*self._rows, *self.years.carryovers]
-        return min(starts) if starts else None
+        return max(min(starts), available_years()[0]) if starts else None
 
     def income_before_gains(self, year: int) -> Money:
         """Form 1040 line 15 without the capital gain or loss (negative when the deduction is larger)."""

@@ -205,3 +205,12 @@ def test_the_loss_limit_is_the_statutes(status: str) -> None:
 def test_stated_carryovers_are_not_negative() -> None:
     with pytest.raises(ValueError):
         Carryover(short=D(-1))
+
+
+def test_sales_before_the_first_known_law_leave_the_chain_to_a_stated_carryover() -> None:
+    # A history imported from 2015: the engine has no 2015 law, so the chain starts in 2018, from the
+    # carryover the user states for it (their 2017 return).
+    trades = book(ledger("2015-01-05 buy 10 XYZ 100\n2015-06-01 sell 10 XYZ 50\n2018-01-02 buy 1 XYZ 10"))
+    years = TaxYears(trades, Years.one(2018, wages=D(80000), carryover_short=D(2000)))
+    assert years.first_year() == 2018
+    assert years.summary(2018).carryover_short == 2000 and years.summary(2019).carryover_short == 0
