@@ -25,7 +25,8 @@ import httpx
 from bench.bench_telegram import full_stack
 from bot.service import ChatService
 from calc.models import Trade
-from calc.planner import TaxContext, harvest
+from calc.planner import harvest
+from calc.years import Years
 from conversations.state import Profile, UserState
 from tests.emulator import Emulator
 
@@ -62,7 +63,7 @@ def planner() -> list[tuple[str, float]]:
         ("every lot bought in the wash-sale window", recent),
     ):
         start = time.perf_counter()
-        harvest(trades, {"XYZ": Decimal(5)}, WHEN, TaxContext(year=2025), Decimal(3000))
+        harvest(trades, {"XYZ": Decimal(5)}, WHEN, Years.one(2025))
         rows.append((name, time.perf_counter() - start))
     return rows
 
