@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -21,6 +22,13 @@ def parser() -> argparse.ArgumentParser:
     rem.add_argument("--dry-run", action="store_true", required=True, help="print, don't send")
     rem.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     rem.add_argument("--db", dest="sub_db")
+    for name, what in (
+        ("backup", "copy the whole database to PATH, while the bot runs"),
+        ("restore", "replace the database with the backup at PATH (stop the bot first)"),
+    ):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("path", type=Path)
+        command.add_argument("--db", dest="sub_db")
     return p
 
 
@@ -35,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cgt-bot: bad setting: {problems}", file=sys.stderr)
         return 2
     db = getattr(args, "sub_db", None) or args.db or settings.db
+    if args.command in ("backup", "restore"):
+        from bot import backup
+
+        try:
+            print(getattr(backup, args.command)(str(db), args.path))
+        except backup.BackupError as error:
+            print(f"cgt-bot: {args.command}: {error}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "reminders":
         from bot.reminders import dry_run
         from bot.service import ChatService

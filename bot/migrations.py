@@ -94,6 +94,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("ALTER TABLE users ADD COLUMN splits TEXT NOT NULL DEFAULT '[]'",),
         ("ALTER TABLE users ADD COLUMN splits TEXT NOT NULL DEFAULT '[]'",),
     ),
+    Migration(
+        5,
+        "the update inbox: each webhook update recorded before it is answered, applied in order by the worker "
+        "holding the user's lease",
+        *[
+            (
+                "CREATE TABLE inbox (user_id BIGINT NOT NULL, update_id BIGINT NOT NULL, payload TEXT NOT NULL, "
+                f"received_at {real} NOT NULL, PRIMARY KEY (user_id, update_id))",
+                f"CREATE TABLE inbox_leases (user_id BIGINT PRIMARY KEY, owner TEXT NOT NULL, until {real} NOT NULL)",
+            )
+            for real in ("REAL", "DOUBLE PRECISION")
+        ],
+    ),
 )
 
 _BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, what TEXT, applied_at TEXT)"

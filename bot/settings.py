@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = Field(default=None, alias="TELEGRAM_BASE_URL")
     listen: str = Field(default="0.0.0.0", alias="CGT_LISTEN")
     port: int = Field(default=8443, alias="CGT_PORT")
+    # Every worker registers the webhook (setWebhook) at start by default; off when a deploy step does it.
+    webhook_register: bool = Field(default=True, alias="CGT_WEBHOOK_REGISTER")
+    log_format: Literal["text", "json"] = Field(default="text", alias="CGT_LOG_FORMAT")
 
     @field_validator("db", mode="before")
     @classmethod

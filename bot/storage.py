@@ -324,6 +324,71 @@ class Store:
             tx.execute("UPDATE send_pace SET next_at = ? WHERE name = 'telegram'", [slot + interval])
         return slot
 
+    # The update inbox (webhook mode): recorded before Telegram gets its 200, applied in order, once.
+
+    def enqueue(self, user_id: int, update_id: int, payload: str, now: float) -> bool:
+        """Record an update; False when it is already recorded or was already handled (a redelivery)."""
+        with self.db.write(user_id) as tx:
+            if _seen(tx, user_id, str(update_id)):
+                return False
+            cursor = tx.execute(
+                "INSERT INTO inbox (user_id, update_id, payload, received_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [user_id, update_id, payload, now],
+            )
+            return cursor.rowcount == 1
+
+    def pending(self, user_id: int) -> list[tuple[int, str]]:
+        """The user's recorded updates, oldest first (update ids rise in the order Telegram got them)."""
+        with self.db.read() as tx:
+            rows = tx.execute(
+                "SELECT update_id, payload FROM inbox WHERE user_id = ? ORDER BY update_id", [user_id]
+            ).fetchall()
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    def drop_from_inbox(self, user_id: int, update_id: int) -> None:
+        with self.db.write(user_id) as tx:
+            tx.execute("DELETE FROM inbox WHERE user_id = ? AND update_id = ?", [user_id, update_id])
+
+    def lease_user(self, user_id: int, owner: str, now: float, lease: float) -> bool:
+        """Make `owner` the one worker applying this user's updates for `lease` seconds (or renew it)."""
+        with self.db.write(user_id) as tx:
+            tx.execute(
+                "INSERT INTO inbox_leases (user_id, owner, until) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE "
+                "SET owner = excluded.owner, until = excluded.until "
+                "WHERE inbox_leases.until < ? OR inbox_leases.owner = excluded.owner",
+                [user_id, owner, now + lease, now],
+            )
+            row = tx.execute("SELECT owner FROM inbox_leases WHERE user_id = ?", [user_id]).fetchone()
+        return row is not None and row[0] == owner
+
+    def release_user(self, user_id: int, owner: str) -> None:
+        with self.db.write(user_id) as tx:
+            tx.execute("DELETE FROM inbox_leases WHERE user_id = ? AND owner = ?", [user_id, owner])
+
+    def stranded(self, received_before: float, now: float, limit: int) -> list[int]:
+        """Users with updates waiting and no live lease (their worker died): for another to apply."""
+        with self.db.read() as tx:
+            rows = tx.execute(
+                "SELECT DISTINCT i.user_id FROM inbox i WHERE i.received_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM inbox_leases l WHERE l.user_id = i.user_id AND l.until >= ?) LIMIT ?",
+                [received_before, now, limit],
+            ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def pseudonym(self, user_id: int) -> str:
+        """A stable stand-in for a user id in logs: a salted hash, not reversible without the database."""
+        with self.db.read() as tx:
+            return self._user_key(tx, user_id)[:12]
+
+    def healthy(self) -> bool:
+        try:
+            with self.db.read() as tx:
+                tx.execute("SELECT 1").fetchone()
+        except Exception:
+            return False
+        return True
+
 
 def _seen(tx: Tx, user_id: int, event_id: str) -> bool:
     row = tx.execute("SELECT 1 FROM processed WHERE user_id = ? AND event_id = ?", [user_id, event_id]).fetchone()

@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import redaction, reminders
+from bot import logs, metrics, redaction, reminders, webhook
 from bot.flood import TOO_FAST, FloodGate
 from bot.service import ChatService
 from bot.settings import Settings
@@ -200,7 +200,9 @@ class TelegramFrontEnd:
         chat = update.effective_chat
         assert user is not None and chat is not None
         # In a thread (bot/steps.py): a slow step (a long history booked) holds back only this user.
-        replies = await self.steps.run(user.id, partial(self.service.process, user.id, event))
+        with metrics.STEP_SECONDS.time():
+            replies = await self.steps.run(user.id, partial(self.service.process, user.id, event))
+        metrics.UPDATES.labels(kind=event.kind).inc()
         for reply in replies:
             await self._send(update, context, chat.id, reply)
 
@@ -244,6 +246,7 @@ class TelegramFrontEnd:
             )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        metrics.ERRORS.inc()
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
@@ -262,6 +265,8 @@ class TelegramFrontEnd:
 
 async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     counts = await reminders.send_due(context.bot, context.application.bot_data["service"])
+    for outcome, n in counts.items():
+        metrics.REMINDERS.labels(outcome=outcome).inc(n)
     if counts:
         log.info("reminders: %s", ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())))
 
@@ -312,24 +317,21 @@ def build_application(
 def run(settings: Settings, **builder_options: Any) -> int:
     """Serve until stopped; the exit status. A start-up failure (a token Telegram rejects, a server
     out of reach) is one redacted line on stderr, not a traceback with the token in it."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logs.configure(settings.log_format)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     if settings.webhook_url and secret is None:
         raise SystemExit("cgt-bot: set CGT_WEBHOOK_SECRET with CGT_WEBHOOK_URL so updates can be verified.")
     service = ChatService(settings.db)
+    if settings.webhook_url:
+        builder_options = {"updater": None, **builder_options}  # our own server takes the webhooks
     app = build_application(settings, service, **builder_options)
     assert settings.telegram_bot_token is not None
     redactor = redaction.RedactingFilter([settings.telegram_bot_token.get_secret_value(), secret])
     try:
         if settings.webhook_url:
-            app.run_webhook(
-                listen=settings.listen,
-                port=settings.port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            assert secret is not None
+            register = settings.webhook_url if settings.webhook_register else None
+            asyncio.run(webhook.serve(app, service.store, secret, settings.listen, settings.port, register))
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:

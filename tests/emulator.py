@@ -256,3 +256,33 @@ class Emulator:
         return self._ok(
             {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": file_id}
         )
+
+
+def serve_http(emulator: Emulator, port: int) -> Any:
+    """The emulator on a real socket (127.0.0.1:port), for bot processes started by a test
+    (TELEGRAM_BASE_URL=http://127.0.0.1:port). Runs on the caller's event loop; returns the server."""
+    import tornado.httpserver
+    import tornado.web
+
+    class Api(tornado.web.RequestHandler):
+        async def _any(self) -> None:
+            request = httpx.Request(
+                self.request.method or "POST",
+                f"http://127.0.0.1:{port}{self.request.uri}",
+                headers=dict(self.request.headers),
+                content=self.request.body,
+            )
+            response = await emulator._serve(request)
+            self.set_status(response.status_code)
+            self.set_header("Content-Type", response.headers.get("content-type", "application/json"))
+            self.write(response.content)
+
+        async def get(self, *_: str) -> None:
+            await self._any()
+
+        async def post(self, *_: str) -> None:
+            await self._any()
+
+    server = tornado.httpserver.HTTPServer(tornado.web.Application([(r"/(.*)", Api)]))
+    server.listen(port, address="127.0.0.1")
+    return server
