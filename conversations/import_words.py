@@ -76,15 +76,14 @@ def _broker_notes(fmt: Fmt, preview: ImportPreview) -> list[str]:
     return notes
 
 
-def actions(fmt: Fmt, splits: Sequence[Split], pending: Sequence[Pending], saved: bool) -> list[str]:
+def actions(fmt: Fmt, splits: Sequence[Split], pending: Sequence[Pending]) -> list[str]:
     """Splits applied, and the other corporate actions for the user to confirm, with their effect."""
     lines: list[str] = []
     if splits:
         lines.append(
-            "Stock splits in the file:" if saved else "Stock splits in the file (not saved yet: add each with /split):"
+            "Stock splits in the file, applied with it (the same cost over the new number of shares, dates kept):"
         )
-        applied = " — applied: the same cost over the new number of shares, purchase dates kept" if saved else ""
-        lines.extend(f"• {fmt.day(s.date)}: {s.symbol} {_ratio(fmt, s.ratio)}{applied}." for s in splits)
+        lines.extend(f"• {fmt.day(s.date)}: {s.symbol} {_ratio(fmt, s.ratio)}." for s in splits)
     if pending:
         lines.append("Corporate actions for you to confirm (nothing changed for them):")
         lines.extend(f"• {fmt.day(p.action.date)}: {_effect(fmt, p)}" for p in pending[:MAX_ITEMS_SHOWN])

@@ -45,14 +45,6 @@ class Plan:
     already: int = 0
 
 
-def _saves_splits(ctx: Ctx) -> bool:
-    return True  # the state keeps splits (UserState.splits)
-
-
-def _state_splits(ctx: Ctx) -> tuple[Split, ...]:
-    return ctx.state.splits
-
-
 def receive_file(ctx: Ctx, _: str) -> Outcome:
     file = ctx.event.file
     if file is None:
@@ -72,7 +64,7 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
         return say(ctx, reconciling.report(ctx, preview))
     plan = _plan(ctx, preview)
     lines = import_words.summary(ctx.fmt, preview, plan.already, plan.problems)
-    lines += import_words.actions(ctx.fmt, plan.splits, plan.pending, _saves_splits(ctx))
+    lines += import_words.actions(ctx.fmt, plan.splits, plan.pending)
     lines += import_words.from_broker(ctx.fmt, plan.opening)
     return _next_step(ctx, "\n".join(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100])
 
@@ -89,7 +81,7 @@ def _plan(ctx: Ctx, preview: ImportPreview) -> Plan:
     plan.trades = [t for t in incoming if t.id not in existing]
     plan.already = len(incoming) - len(plan.trades)
     resolved = resolve(preview.actions, [*ctx.state.trades, *plan.trades], preview.format)
-    known = {s.id for s in _state_splits(ctx)}
+    known = {s.id for s in ctx.state.splits}
     plan.splits = [s for s in resolved.splits if s.id not in known]
     plan.pending = resolved.pending
     if preview.closed_lots:
@@ -99,8 +91,7 @@ def _plan(ctx: Ctx, preview: ImportPreview) -> Plan:
 
 
 def _events(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Trade | Split]:
-    kept = splits if _saves_splits(ctx) else ()
-    return [*ctx.state.trades, *_state_splits(ctx), *sorted(new, key=lambda t: t.date), *kept]
+    return [*ctx.state.trades, *ctx.state.splits, *sorted(new, key=lambda t: t.date), *splits]
 
 
 def _short(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Shortfall]:
@@ -124,7 +115,7 @@ def _from_draft(draft: dict[str, str]) -> tuple[list[Trade], list[Split]]:
 
 def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name: str) -> Outcome:
     """Ask for missing purchases, or for the confirmation; nothing is saved by either."""
-    if not new and not (splits and _saves_splits(ctx)):
+    if not new and not splits:
         return say(ctx, text + "\nNothing new to add.", wizard=None)
     short = _short(ctx, new, splits)
     if short:
@@ -139,8 +130,7 @@ def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name:
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
-    count = len(new) + (len(splits) if _saves_splits(ctx) else 0)
-    label = f"Add {counted(len(new), 'trade')}" if len(new) == count else f"Add {counted(count, 'entry')}"
+    label = f"Add {counted(len(new), 'trade')}" + (f" and {counted(len(splits), 'split')}" if splits else "")
     buttons = ((Button(label=label, data="import:yes"), Button(label="Cancel", data="import:no")),)
     return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", _draft(new, splits, name), buttons=buttons)
 
@@ -257,26 +247,22 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     existing = {t.id for t in ctx.state.trades}
     incoming, incoming_splits = _from_draft(wizard.draft)
     new = [t for t in incoming if t.id not in existing]
-    known = {s.id for s in _state_splits(ctx)}
-    splits = [s for s in incoming_splits if s.id not in known] if _saves_splits(ctx) else []
+    known = {s.id for s in ctx.state.splits}
+    splits = [s for s in incoming_splits if s.id not in known]
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"I can't add these: {problem}. Nothing was imported.", wizard=None)
     trades = (*ctx.state.trades, *sorted(new, key=lambda t: t.date))
     undo = ((Button(label="Undo this import", data="import:undo"),),)
-    changes: dict[str, object] = {
-        "trades": trades,
-        "last_added": tuple(t.id for t in new) + tuple(s.id for s in splits),
-    }
-    if splits:
-        changes["splits"] = (*_state_splits(ctx), *splits)
     added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
         f"Added {added} from {wizard.draft['name']}. /portfolio and /gains include them now; /form8949 makes the tax form.",
         buttons=undo,
         wizard=None,
-        **changes,
+        trades=trades,
+        splits=(*ctx.state.splits, *splits),
+        last_added=tuple(t.id for t in new) + tuple(s.id for s in splits),
     )
 
 
@@ -286,16 +272,15 @@ def undo_import(ctx: Ctx) -> Outcome:
     if len(added) < 1 or not all(i.startswith("I") for i in added):
         return say(ctx, "That import was already undone, or something was entered after it; use /trades to delete.")
     trades = tuple(t for t in ctx.state.trades if t.id not in added)
-    splits = tuple(s for s in _state_splits(ctx) if s.id not in added)
+    splits = tuple(s for s in ctx.state.splits if s.id not in added)
     try:
         book([*trades, *splits])
     except CalcError as error:
         return say(ctx, f"I can't undo that import: {error_words(error, ctx.fmt)}.")
     removed = len(ctx.state.trades) - len(trades)
-    changes: dict[str, object] = {"trades": trades, "last_added": ()}
-    if _saves_splits(ctx):
-        changes["splits"] = splits
-    return say(ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", (), **changes)
+    return say(
+        ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", trades=trades, splits=splits, last_added=()
+    )
 
 
 STEPS: dict[tuple[str, str], Handler] = {("import", ASKING_OPENING_LOTS): answer_opening_lots}

@@ -175,3 +175,34 @@ def test_missing_lots_in_several_lines_and_twice_the_same_lot(chat: Chat) -> Non
     parts = [d for d in book(chat.service.state(1).trades).dispositions if d.symbol == "VVV"]
     assert sum(d.basis for d in parts) == D("10230.00")  # 300 + 300 + 9,630
     assert sum(d.proceeds for d in parts) == D("10378.37")
+
+
+def test_splits_in_files_are_applied_and_undone_with_the_import(chat: Chat) -> None:
+    preview = send_file(chat, "fidelity_espp_2021.csv")
+    # REVERSE SPLIT R/S FROM +130 / R/S TO -1,300 with 1,000 + 300 LGO held: 1-for-10.
+    assert "• Mar 8, 2021: LGO 1-for-10 reverse split." in preview
+    assert buttons(chat) == ["Add 8 trades and 1 split", "Cancel"]
+    assert "Added 8 trades and 1 split" in chat.tap("Add 8 trades")
+    state = chat.service.state(1)
+    lgo = [lot for lot in book([*state.trades, *state.splits]).lots if lot.symbol == "LGO"]
+    assert [(lot.quantity, lot.basis) for lot in lgo] == [
+        (100, D("1160.00")),
+        (30, D("480.00")),
+    ]  # a tenth of the shares
+    espp = next(t for t in state.trades if t.source == "espp")
+    assert espp.date == date(2020, 12, 31)  # "YOU BOUGHT ESPP### AS OF 12-31-20", run on 01/04/2021
+    chat.press("import:undo")
+    assert chat.service.state(1).trades == () and chat.service.state(1).splits == ()
+
+
+def test_schwab_split_of_shares_added_and_the_rest_without_the_unseen_sale(chat: Chat) -> None:
+    preview = send_file(chat, "schwab_2023.csv")
+    assert "• Jul 12, 2024: AVGO 10-for-1 split." in preview  # 9 shares added to 1 held
+    assert "• Aug 22, 2023: sold 592.199 FIHBX; 28.841 held before." in preview
+    reply = chat.tap("Add without those sales")
+    assert "cut 1 sale to the shares held" in reply and buttons(chat) == ["Add 10 trades and 1 split", "Cancel"]
+    chat.tap("Add 10 trades")
+    state = chat.service.state(1)
+    lots = {lot.symbol: lot for lot in book([*state.trades, *state.splits]).lots}
+    assert (lots["AVGO"].quantity, lots["AVGO"].basis) == (10, D("1680.00"))
+    assert lots["FIHBX"].quantity == D("12.4")  # the 28.841 held were sold; the October reinvestment stays
