@@ -10,9 +10,10 @@ lots whose basis and income follow calc.equity.
 from __future__ import annotations
 
 import bisect
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
@@ -137,6 +138,31 @@ class _Book:
                 self.capacity[position] = event.quantity
             elif isinstance(event, Split):
                 self.splits[event.symbol].append((position, event.ratio))
+
+    def copy(self, ordered: Sequence[Trade | Split]) -> _Book:
+        """This state, to continue with `ordered` (these events and sales after them), leaving
+        this one as it is: every open lot and every list booking changes is copied."""
+        lots: dict[int, OpenLot] = {}
+        holdings: dict[tuple[str, str | None], _Holding] = defaultdict(_Holding)
+        for key, holding in self.holdings.items():
+            copied = holdings[key]
+            for sequence, group in holding.groups.items():
+                copied.groups[sequence] = [
+                    lots.setdefault(id(lot), replace(lot, reasons=list(lot.reasons))) for lot in group
+                ]
+        book = copy.copy(self)
+        book.ordered = ordered
+        book.holdings = holdings
+        book.buys = defaultdict(list, {symbol: list(buys) for symbol, buys in self.buys.items()})
+        book.capacity = dict(self.capacity)
+        book.splits = defaultdict(list, {symbol: list(splits) for symbol, splits in self.splits.items()})
+        # A lot no longer held (sold) stays the same object: nothing changes a lot without shares.
+        book.lot_of_buy = {position: lots.get(id(lot), lot) for position, lot in self.lot_of_buy.items()}
+        book.parts_of_buy = dict(self.parts_of_buy)
+        book.pending = defaultdict(list, {position: list(p) for position, p in self.pending.items()})
+        book.dispositions = list(self.dispositions)
+        book.income = list(self.income)
+        return book
 
     # --- purchases -------------------------------------------------------------------------
     def buy(self, position: int, trade: Trade) -> None:
@@ -468,6 +494,8 @@ class _Part:
     income: tuple[IncomeEvent, ...] = ()
     income_runs: tuple[tuple[int, int, int], ...] = ()
     error: tuple[int, CalcError] | None = None
+    # Where booking stood after the last event: sales added after it continue from a copy.
+    end: _Book | None = None
 
     @property
     def weight(self) -> int:
@@ -479,12 +507,16 @@ class _Part:
 KEPT = WeighedCache[_Part](max_weight=2_000_000)
 
 
-def _run(state: _Book, ordered: Sequence[Trade | Split]) -> _Part:
-    disposition_runs: list[tuple[int, int, int]] = []
-    income_runs: list[tuple[int, int, int]] = []
+def _run(state: _Book, ordered: Sequence[Trade | Split], resumed: _Part | None = None) -> _Part:
+    """Book `ordered` from where `state` stands (the start, or `resumed`'s end)."""
+    disposition_runs = list(resumed.disposition_runs) if resumed else []
+    income_runs = list(resumed.income_runs) if resumed else []
+    start = len(resumed.events) if resumed else 0
     dispositions, income = state.dispositions, state.income
+    position = start
     try:
-        for position, event in enumerate(ordered):
+        for position in range(start, len(ordered)):
+            event = ordered[position]
             rows, earned = len(dispositions), len(income)
             if isinstance(event, Split):
                 state.split(position, event)
@@ -498,6 +530,8 @@ def _run(state: _Book, ordered: Sequence[Trade | Split]) -> _Part:
                 income_runs.append((position, earned, len(income)))
     except CalcError as error:
         return _Part(events=tuple(ordered), error=(position, error))
+    # Kept for continuing: a purchase's lot matters only while it holds shares none replaced.
+    state.lot_of_buy = {at: lot for at, lot in state.lot_of_buy.items() if lot.quantity > 0 and not lot.replaced}
     return _Part(
         events=tuple(ordered),
         lots=state.frozen_lots(),
@@ -505,14 +539,38 @@ def _run(state: _Book, ordered: Sequence[Trade | Split]) -> _Part:
         disposition_runs=tuple(disposition_runs),
         income=tuple(income),
         income_runs=tuple(income_runs),
+        end=state,
     )
+
+
+RESUME_AFTER = 3  # sales added at the end that continue a kept booking instead of booking again
+
+
+def _resumable(events: list[Trade | Split], method: Method) -> _Part | None:
+    """A kept booking of all but the last few events, when those are sales on or after every
+    earlier date: nothing before them can change (they replace no loss: a wash sale needs a
+    purchase, and the purchases before them were all seen), so booking continues from its end."""
+    for added in range(1, min(RESUME_AFTER, len(events) - 1) + 1):
+        tail = events[-added]
+        if not (isinstance(tail, Trade) and tail.side == "sell"):
+            return None
+        if events[-added - 1].date > tail.date:
+            return None
+        part = KEPT.get((method, *map(id, events[:-added])))
+        if part is not None and part.end is not None:
+            return part
+    return None
 
 
 def _symbol_part(events: list[Trade | Split], method: Method) -> _Part:
     key = (method, *map(id, events))
     part = KEPT.get(key)
     if part is None:
-        part = _run(_Book(method=method, ordered=events), events)
+        earlier = _resumable(events, method)
+        if earlier is not None and earlier.end is not None:
+            part = _run(earlier.end.copy(events), events, resumed=earlier)
+        else:
+            part = _run(_Book(method=method, ordered=events), events)
         KEPT.put(key, part, part.weight)
     return part
 
@@ -535,11 +593,13 @@ def _merged(parts: list[tuple[_Part, list[int]]]) -> Ledger:
         ((positions[at], part.income, start, end) for part, positions in parts for at, start, end in part.income_runs),
         key=first,
     )
-    return Ledger(
+    ledger = Ledger(
         lots=tuple(chain.from_iterable(part.lots for part, _ in parts)),  # parts come in symbol order
         dispositions=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in disposition_runs)),
         income=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in income_runs)),
     )
+    collector.keeping(len(ledger.lots) + len(ledger.dispositions) + len(ledger.income))
+    return ledger
 
 
 def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
@@ -549,10 +609,10 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
     symbol is booked on its own and kept (KEPT): after a change only the symbols whose
     trades changed are booked again, and the result is row for row what one booking of
     everything gives. Events without ids are named by their position in the whole history,
-    so those are booked all together, as before.
+    so a history of several symbols with such events is booked all together, as before.
     """
     ordered = _ordered(events)
-    if not all(event.id for event in ordered):
+    if not all(event.id for event in ordered) and len({event.symbol for event in ordered}) > 1:
         return book_at_once(ordered, method)
     with collector.paused():
         by_symbol: dict[str, tuple[list[Trade | Split], list[int]]] = {}

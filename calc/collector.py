@@ -27,12 +27,21 @@ FREEZE_AFTER = 100_000
 _lock = threading.Lock()
 _running = 0
 _was_enabled = True
+_kept = 0  # references the paused blocks said they keep in large containers
+
+
+def keeping(references: int) -> None:
+    """Say that a paused block keeps this many references in a few large containers (a ledger's
+    tuple of rows): one object each for the allocation count, but a collection visits every reference."""
+    global _kept
+    with _lock:
+        _kept += references
 
 
 @contextmanager
 def paused() -> Iterator[None]:
     """Pause the collector while the block runs; freeze what survives if it was a lot."""
-    global _running, _was_enabled
+    global _running, _was_enabled, _kept
     with _lock:
         if _running == 0:
             _was_enabled = gc.isenabled()
@@ -46,8 +55,9 @@ def paused() -> Iterator[None]:
             if _running == 0:
                 # While paused, generation 0's count is the tracked objects allocated (less
                 # those freed) since the last collection: what a collection would have to scan.
-                if gc.get_count()[0] > FREEZE_AFTER:
+                if gc.get_count()[0] + _kept > FREEZE_AFTER:
                     gc.freeze()
+                _kept = 0
                 if _was_enabled:
                     gc.enable()
 

@@ -3,7 +3,8 @@
 book() books each symbol on its own and keeps it; book_at_once() books the whole history in
 one pass the way booking always did. Random histories over three symbols (sales capped at
 what is held, now and then one that oversells, splits, an IRA account) go through random
-edits as the chat makes them — add, edit, delete, undo, import — and after each the two
+edits as the chat makes them — add, edit, delete, undo, import, and sales on the last day
+(which continue a kept booking from its end, as /whatif's do) — and after each the two
 must agree: the same lots, the same dispositions in the same order with the same reasons,
 the same income, or the same error.
 """
@@ -81,7 +82,7 @@ class History:
 
 edits = st.lists(
     st.tuples(
-        st.sampled_from(["add", "add", "edit", "delete", "undo", "import"]),
+        st.sampled_from(["add", "add", "edit", "delete", "undo", "import", "sell last", "sell last"]),
         st.integers(0, 10_000),  # which trade
         st.lists(trade_rows, min_size=1, max_size=6),  # new trades (add takes the first)
         st.integers(-3, 3),  # an edit's change of price and date
@@ -114,6 +115,18 @@ def apply(history: History, edit: tuple[str, int, list[tuple[int, str, str, int,
     events = history.events
     if kind == "add":
         history.save([*events, history.make(rows[0])])
+    elif kind == "sell last" and events:  # a sale on the last day (continues the kept booking)
+        last = max(events, key=lambda event: event.date)
+        history.number += 1
+        sale = Trade(
+            date=last.date + timedelta(days=change % 2),
+            symbol=last.symbol,
+            side="sell",
+            quantity=D(rows[0][3]),
+            price=D(rows[0][4]),
+            id=f"T{history.number}" if which % 5 else "",  # the planner's what-if sale has no id
+        )
+        history.save([*events, sale])
     elif kind == "import":
         history.save([*events, *(history.make(row) for row in rows)])
     elif kind == "edit" and events:
@@ -176,3 +189,22 @@ def test_the_first_error_in_date_order_wins_whichever_symbol_it_is_in() -> None:
     assert "2024-03-01" in str(outcome(book, [e for e in events if e.symbol == "AAA"]))  # kept first
     assert outcome(book, events) == outcome(book_at_once, events)
     assert "2024-02-01" in str(outcome(book, events))
+
+
+def test_sales_continuing_a_kept_booking_leave_it_as_it_was() -> None:
+    """/whatif books the history plus one sale, again and again: each continues from the kept
+    booking's end, so each must leave that end untouched (here the sale's loss goes into the
+    purchase of 2024-03-05, which can absorb only one loss)."""
+    events = ledger("""
+        2024-01-02 buy  100 AAA 50 id=a
+        2024-03-05 buy  100 AAA 45 id=b
+    """)
+    book(events)
+    for _ in range(2):
+        what_if = [*events, *ledger("2024-03-10 sell 100 AAA 30")]  # a new sale each time, no id
+        result = book(what_if)
+        assert result == book_at_once(what_if)
+        (sale,) = result.dispositions
+        assert sale.wash_sale_disallowed == 2000
+        (lot,) = result.lots
+        assert (lot.id, lot.basis, lot.wash_sale_adjustment) == ("b", 6500, 2000)
