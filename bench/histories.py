@@ -81,5 +81,6 @@ HISTORIES: dict[str, Callable[[], list[Trade]]] = {"retail": retail, "active": a
 
 def state_of(trades: list[Trade]) -> UserState:
     last_year = max(t.date for t in trades).year
-    profile = Profile(onboarded=True, tax_year=last_year, other_income=Decimal(85_000))
+    # As a stored profile reads (the year's other income asked at onboarding).
+    profile = Profile.model_validate({"onboarded": True, "tax_year": last_year, "other_income": "85000"})
     return UserState(profile=profile, trades=tuple(trades), next_trade_number=len(trades) + 1)
