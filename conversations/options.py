@@ -333,7 +333,12 @@ def _amt_words(fmt: Fmt, state: UserState, trade: Trade, bargain: Decimal) -> st
     status = STATUS_NAMES[view.figures.filing_status].lower()
     if added <= 0:
         return f"At your income ({status}) it adds no AMT: the AMT exemption covers it."
-    return f"At your income ({status}) it adds about {fmt.money(added)} of AMT to your {year} tax."
+    return (
+        f"At your income ({status}) it adds about {fmt.money(added)} of AMT to your {year} tax. "
+        "AMT from exercising ISOs usually comes back: it becomes a credit (Form 8801) against your regular tax in "
+        "later years when that is above the AMT, so it's closer to a prepayment. I don't figure that credit, so a "
+        "later year's tax here may be higher than what you'll pay."
+    )
 
 
 # --- common beliefs, answered gently (conversations.questions routes the questions here) -----------
