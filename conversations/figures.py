@@ -42,7 +42,6 @@ STATUS_WORDS: dict[str, FilingStatus] = {
     **{name.lower(): code for code, name in STATUS_NAMES.items()},
     "joint": "mfj",
     "jointly": "mfj",
-    "married": "mfj",
     "separate": "mfs",
     "separately": "mfs",
     "head of household": "hoh",
@@ -108,7 +107,10 @@ def filing(ctx: Ctx, args: str) -> Outcome:
     year, rest = year_first(ctx, args, FILING_USAGE)
     if not rest:
         return say(ctx, year_words(ctx.state.profile.years, year, ctx.fmt) + "\n" + FILING_USAGE)
-    code = STATUS_WORDS.get(" ".join(rest.lower().split()))
+    said = " ".join(rest.lower().split())
+    if said == "married":  # jointly or separately changes the tax a lot: ask, don't guess
+        raise InputError(f"Jointly or separately? Send /filing {year} mfj or /filing {year} mfs.")
+    code = STATUS_WORDS.get(said)
     if code is None:
         raise InputError(f"I don't know the filing status “{short(rest)}”. {FILING_USAGE}")
     years = ctx.state.profile.years.with_figures(year, filing_status=code)
