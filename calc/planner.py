@@ -7,7 +7,7 @@ candidates, so the chosen lots are never worse than FIFO for this year's tax.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -146,6 +146,15 @@ def _shares_down(quantity: Decimal) -> Decimal:
     return quantity.quantize(Decimal(1).scaleb(-SHARES.places), rounding=ROUND_DOWN)
 
 
+def unrealized(ledger: Ledger, prices: Mapping[str, Decimal]) -> Iterator[tuple[Lot, Decimal, Decimal]]:
+    """Each lot a tax return sees whose price is known: the lot, its price, and its unrealized gain
+    (negative: a loss)."""
+    for lot in ledger.taxable_lots():
+        price = prices.get(lot.symbol)
+        if price is not None:
+            yield lot, price, lot.quantity * price - lot.basis
+
+
 class HarvestCandidate(Frozen):
     lot: Lot
     price: Decimal
@@ -190,9 +199,8 @@ def harvest(trades: Sequence[Trade], prices: dict[str, Decimal], when: date, yea
     ledger = book(trades)
     window = _purchases_in_window(trades, when)
     candidates = []
-    for lot in ledger.taxable_lots():
-        price = prices.get(lot.symbol)
-        if price is None or lot.quantity * price >= lot.basis:
+    for lot, price, gain in unrealized(ledger, prices):
+        if gain >= 0:
             continue
         # The latest purchase in the window other than this lot's own: newest first, so at most two looks.
         last = next((day for day, trade_id in window.get(lot.symbol, ()) if trade_id != lot.purchase_id), None)
@@ -201,7 +209,7 @@ def harvest(trades: Sequence[Trade], prices: dict[str, Decimal], when: date, yea
             HarvestCandidate(
                 lot=lot,
                 price=price,
-                loss=lot.basis - lot.quantity * price,
+                loss=-gain,
                 term="long" if when >= lot.long_term_from else "short",
                 wash_risk=recent,
                 recent_purchase=last,
@@ -212,7 +220,7 @@ def harvest(trades: Sequence[Trade], prices: dict[str, Decimal], when: date, yea
     candidates.sort(key=lambda c: -c.loss)
     view = TaxYears(ledger, years).view(when.year)
     tax_before = view.with_gains
-    loss_limit = view.law.capital_loss_limit(view.figures.filing_status)  # $3,000; $1,500 separate
+    loss_limit = view.loss_limit
     realized = max(ZERO, tax_before.capital_gain)
     # Form 1040 line 7 is the net gain, or the loss allowed (never below -limit): losses already
     # realized use up the limit first, and past it more losses only carry forward.

@@ -18,6 +18,7 @@ from functools import partial
 
 from calc import CalcError, Ledger, UnsupportedYear
 from calc.models import ZERO, Lot
+from calc.planner import unrealized
 from calc.years import YearView
 from conversations.formatting import Fmt
 from conversations.prices import DEFAULT_SOURCE
@@ -118,11 +119,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
         f"(estimated tax they add: {fmt.money(view.added)})."
     )
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
-    losses = ZERO
-    for lot in ledger.taxable_lots():
-        price = prices.get(lot.symbol)
-        if price is not None and lot.quantity * price < lot.basis:
-            losses += lot.basis - lot.quantity * price
+    losses = -sum((gain for _, _, gain in unrealized(ledger, prices) if gain < 0), ZERO)
     if losses:
         lines.append(
             f"Unrealized losses you could harvest: {fmt.money(losses)} at your last prices. Losses offset gains, then up to "
@@ -141,9 +138,8 @@ def _long_term(
     ahead = state.profile.reminder_days
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
     out: list[tuple[Due, Text]] = []
-    for lot in ledger.taxable_lots():
-        price = prices.get(lot.symbol)
-        if price is None or lot.quantity * price <= lot.basis:
+    for lot, price, gain in unrealized(ledger, prices):
+        if gain <= 0:
             continue
         crossing = lot.long_term_from
         for on, when in ((crossing - timedelta(days=ahead), "before"), (crossing, "on")):
