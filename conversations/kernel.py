@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
+
+from conversations.drafts import Answers, Asking, GrantDraft, SaleOffer, TradeDraft
 from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
+
+A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer)
 
 
 @dataclass
@@ -50,12 +56,31 @@ def ask(
     flow: str,
     step: str,
     text: str,
-    draft: dict[str, str] | None = None,
+    draft: Answers | dict[str, str] | None = None,
     buttons: tuple[tuple[Button, ...], ...] = (),
     **changes: object,
 ) -> Outcome:
-    wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
+    """Open the question `step` of `flow`, keeping the answers so far (`draft`: a typed model from
+    conversations/drafts.py, or a dict for a flow whose answers aren't typed yet)."""
+    if isinstance(draft, BaseModel):
+        wizard = Wizard(flow=flow, step=step, answers=draft)
+    else:
+        wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
     return say(ctx, text, buttons, wizard=wizard, **changes)
+
+
+def answers(ctx: Ctx, kind: type[A]) -> A:
+    """The open question's typed answers; a step runs only while its flow's question is open."""
+    wizard = ctx.state.wizard
+    assert wizard is not None and isinstance(wizard.answers, kind), wizard
+    return wizard.answers
+
+
+def asking(ctx: Ctx) -> Asking:
+    """The answers of a /buy, /sell, /exercise or /vest question (they share the first questions)."""
+    wizard = ctx.state.wizard
+    assert wizard is not None and isinstance(wizard.answers, TradeDraft | GrantDraft), wizard
+    return wizard.answers
 
 
 Handler = Callable[[Ctx, str], Outcome]

@@ -16,9 +16,10 @@ from calc import CalcError, Trade
 from calc.equity import qualifying_from
 from calc.models import ZERO, Source
 from calc.params import law_for
+from conversations.drafts import GrantDraft
 from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt, limit_words
-from conversations.kernel import Ctx, Handler, Outcome, ask, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask, while_asking
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
 from conversations.taxview import ledger_for, tax_known, year_tax
@@ -95,7 +96,9 @@ def exercise(ctx: Ctx, args: str) -> Outcome:
 def vest(ctx: Ctx, args: str) -> Outcome:
     if args:
         return record(ctx, grant_line(args, "vest", ctx.today, ctx.fmt.locale))
-    return ask(ctx, "vest", ASKING_SYMBOL, "Which stock vested? Send the ticker symbol, like AAPL.", {"kind": "rsu"})
+    return ask(
+        ctx, "vest", ASKING_SYMBOL, "Which stock vested? Send the ticker symbol, like AAPL.", GrantDraft(grant="rsu")
+    )
 
 
 def grant_line(args: str, command: str, today: dt.date, locale: Locale_ = US) -> Grant:
@@ -170,7 +173,8 @@ def _checked(grant: Grant) -> Grant:
 def choose_kind(ctx: Ctx, kind: str) -> Outcome:
     if kind not in ("nso", "iso"):
         raise InputError("Tap NSO or ISO, or type one of them.")
-    return ask(ctx, "exercise", ASKING_SYMBOL, "Which stock? Send the ticker symbol, like AAPL.", {"kind": kind})
+    draft = GrantDraft(grant="iso" if kind == "iso" else "nso")
+    return ask(ctx, "exercise", ASKING_SYMBOL, "Which stock? Send the ticker symbol, like AAPL.", draft)
 
 
 def answer_kind(ctx: Ctx, text: str) -> Outcome:
@@ -183,7 +187,7 @@ def answer_kind(ctx: Ctx, text: str) -> Outcome:
 def answer_shares(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "quantity": str(quantity(text, ctx.fmt.locale))}
+    draft = answers(ctx, GrantDraft).model_copy(update={"quantity": quantity(text, ctx.fmt.locale)})
     if wizard.flow == "vest":
         return _ask_fmv(ctx, wizard.flow, draft)
     return ask(ctx, wizard.flow, ASKING_STRIKE, "What was the strike (exercise) price per share? (like 12.50)", draft)
@@ -192,12 +196,11 @@ def answer_shares(ctx: Ctx, text: str) -> Outcome:
 def answer_strike(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    return _ask_fmv(
-        ctx, wizard.flow, {**wizard.draft, "strike": str(money(text, "strike price", locale=ctx.fmt.locale))}
-    )
+    strike = money(text, "strike price", locale=ctx.fmt.locale)
+    return _ask_fmv(ctx, wizard.flow, answers(ctx, GrantDraft).model_copy(update={"strike": strike}))
 
 
-def _ask_fmv(ctx: Ctx, flow: str, draft: dict[str, str]) -> Outcome:
+def _ask_fmv(ctx: Ctx, flow: str, draft: GrantDraft) -> Outcome:
     where = {
         "vest": "your vesting statement or pay stub shows it",
         "exercise": "Form 3921 box 4 for ISOs; your exercise confirmation or W-2 for NSOs",
@@ -208,8 +211,9 @@ def _ask_fmv(ctx: Ctx, flow: str, draft: dict[str, str]) -> Outcome:
 def answer_fmv(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "fmv": str(money(text, "market value", allow_zero=False, locale=ctx.fmt.locale))}
-    if draft["kind"] == "iso":
+    fmv = money(text, "market value", allow_zero=False, locale=ctx.fmt.locale)
+    draft = answers(ctx, GrantDraft).model_copy(update={"fmv": fmv})
+    if draft.grant == "iso":
         return ask(
             ctx,
             wizard.flow,
@@ -223,17 +227,18 @@ def answer_fmv(ctx: Ctx, text: str) -> Outcome:
 def answer_grant_date(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    return record(ctx, _checked(_from_draft(wizard.draft, trade_date(text, ctx.today, ctx.fmt.locale))))
+    return record(ctx, _checked(_from_draft(answers(ctx, GrantDraft), trade_date(text, ctx.today, ctx.fmt.locale))))
 
 
-def _from_draft(draft: dict[str, str], granted: dt.date | None) -> Grant:
+def _from_draft(draft: GrantDraft, granted: dt.date | None) -> Grant:
+    assert draft.quantity is not None and draft.fmv is not None and draft.date is not None, draft
     return Grant(
-        kind=draft["kind"],
-        quantity=Decimal(draft["quantity"]),
-        symbol=draft["symbol"],
-        strike=Decimal(draft.get("strike", "0")),
-        fmv=Decimal(draft["fmv"]),
-        date=dt.date.fromisoformat(draft["date"]),
+        kind=draft.grant,
+        quantity=draft.quantity,
+        symbol=draft.symbol,
+        strike=draft.strike or ZERO,
+        fmv=draft.fmv,
+        date=draft.date,
         granted=granted,
     )
 

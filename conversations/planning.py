@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, LotPick
+from calc import CalcError
+from calc.models import ZERO
 from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
 from conversations.capping import MAX_ITEMS_LISTED
+from conversations.drafts import SaleOffer
 from conversations.events import Button
 from conversations.formatting import Fmt, error_words
-from conversations.kernel import Ctx, Handler, Outcome, ask, say
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
 from conversations.parsing import InputError, TradeLine
 from conversations.prices import DEFAULT_SOURCE
 from conversations.trading import record
@@ -52,13 +54,9 @@ def _describe_picks(ctx: Ctx, plan: SalePlan) -> str:
 def offer(ctx: Ctx, text: str, plan: SalePlan, line: TradeLine, buttons: tuple[tuple[Button, ...], ...]) -> Outcome:
     if not buttons:
         return say(ctx, text)
-    draft = {
-        "symbol": line.symbol,
-        "quantity": str(line.quantity),
-        "price": str(line.price),
-        "date": line.date.isoformat(),
-        "picks": ",".join(f"{p.lot_id}={p.quantity}" for p in plan.best.picks),
-    }
+    draft = SaleOffer(
+        symbol=line.symbol, quantity=line.quantity, price=line.price, date=line.date, picks=tuple(plan.best.picks)
+    )
     return ask(ctx, "whatif", OFFERING_SALE, text, draft, buttons=buttons)
 
 
@@ -66,19 +64,11 @@ def record_plan(ctx: Ctx, _: str) -> Outcome:
     wizard = ctx.state.wizard
     if wizard is None or wizard.step != OFFERING_SALE:
         return say(ctx, "That suggestion has expired. Ask /whatif again.")
-    d = wizard.draft
-    picks = tuple(
-        LotPick(lot_id=item.split("=")[0], quantity=Decimal(item.split("=")[1])) for item in d["picks"].split(",")
-    )
+    offer = answers(ctx, SaleOffer)
     line = TradeLine(
-        side="sell",
-        quantity=Decimal(d["quantity"]),
-        symbol=d["symbol"],
-        price=Decimal(d["price"]),
-        date=date.fromisoformat(d["date"]),
-        fees=Decimal(0),
+        side="sell", quantity=offer.quantity, symbol=offer.symbol, price=offer.price, date=offer.date, fees=ZERO
     )
-    return record(ctx, line, picks)
+    return record(ctx, line, offer.picks)
 
 
 def harvest_command(ctx: Ctx, _: str) -> Outcome:

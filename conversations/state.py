@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from calc.models import Split, Trade, canonical_symbol
 from calc.years import Carryover, YearFigures, Years
+from conversations.drafts import Answers, from_old_draft
 
 # Before figures were kept per year, one set applied to whichever year the chat was on.
 _SINGLE_YEAR_FIELDS = ("filing_status", "other_income", "carryover_short", "carryover_long")
@@ -63,7 +64,17 @@ class Wizard(BaseModel):
 
     flow: str  # e.g. "buy", "sell", "onboarding", "settings"
     step: str  # e.g. "ASKING_SYMBOL"
-    draft: dict[str, str] = Field(default_factory=dict)
+    answers: Answers | None = None  # typed, one model per flow (conversations/drafts.py)
+    draft: dict[str, str] = Field(default_factory=dict)  # flows whose answers aren't typed yet
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_answers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("answers") is None and data.get("draft"):
+            answers = from_old_draft(str(data.get("flow")), data["draft"])
+            if answers is not None:
+                return {**data, "answers": answers, "draft": {}}
+        return data
 
 
 class UserState(BaseModel):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
-from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.limits import PRICE
@@ -12,9 +10,10 @@ from calc.models import ZERO
 from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
+from conversations.drafts import TradeDraft
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
-from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say, while_asking
 from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
 from conversations.state import UserState
 from conversations.taxview import held, ledger_as_of, ledger_for, ledger_of
@@ -43,7 +42,9 @@ def _start(ctx: Ctx, side: str, args: str) -> Outcome:
         assert line is not None
         return record(ctx, line)
     verb = "buy" if side == "buy" else "sell"
-    return ask(ctx, side, ASKING_SYMBOL, f"Which stock did you {verb}? Send the ticker symbol, like AAPL.")
+    return ask(
+        ctx, side, ASKING_SYMBOL, f"Which stock did you {verb}? Send the ticker symbol, like AAPL.", TradeDraft()
+    )
 
 
 def from_plain_text(ctx: Ctx, text: str) -> Outcome | None:
@@ -66,7 +67,7 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
                 else " You haven't recorded any purchases yet: /buy first."
             )
             raise InputError(f"You don't hold any {ticker}.{hint}")
-    draft = {**wizard.draft, "symbol": ticker}
+    draft = asking(ctx).model_copy(update={"symbol": ticker})
     return ask(
         ctx,
         wizard.flow,
@@ -81,11 +82,11 @@ def answer_date(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
     when = trade_date(text, ctx.today, ctx.fmt.locale)
-    draft = {**wizard.draft, "date": when.isoformat()}
+    draft = asking(ctx).model_copy(update={"date": when})
     if wizard.flow == "sell":
-        owned = held(ledger_as_of(ctx.state, when), draft["symbol"])
+        owned = held(ledger_as_of(ctx.state, when), draft.symbol)
         if not owned:
-            raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {draft['symbol']} yet. Send a later date.")
+            raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {draft.symbol} yet. Send a later date.")
         question = f"How many shares? (you held {ctx.fmt.shares(owned)} then)"
     else:
         question = "How many shares?"
@@ -95,15 +96,15 @@ def answer_date(ctx: Ctx, text: str) -> Outcome:
 def answer_quantity(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    shares = quantity(text, ctx.fmt.locale)
-    draft = {**wizard.draft, "quantity": str(shares)}
+    draft = answers(ctx, TradeDraft).model_copy(update={"quantity": quantity(text, ctx.fmt.locale)})
     return ask(ctx, wizard.flow, ASKING_PRICE, "At what price per share? (like 20 or 187.50)", draft)
 
 
 def answer_price(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "price": str(money(text, "price", allow_zero=False, locale=ctx.fmt.locale))}
+    price = money(text, "price", allow_zero=False, locale=ctx.fmt.locale)
+    draft = answers(ctx, TradeDraft).model_copy(update={"price": price})
     return ask(
         ctx,
         wizard.flow,
@@ -117,7 +118,7 @@ def answer_price(ctx: Ctx, text: str) -> Outcome:
 def answer_fees(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    draft = {**wizard.draft, "fees": str(money(text, "fee", locale=ctx.fmt.locale))}
+    draft = answers(ctx, TradeDraft).model_copy(update={"fees": money(text, "fee", locale=ctx.fmt.locale)})
     line = _line(wizard.flow, draft)
     if wizard.flow == "sell":
         lots = _open_lots(ctx, line)
@@ -126,14 +127,15 @@ def answer_fees(ctx: Ctx, text: str) -> Outcome:
     return record(ctx, line)
 
 
-def _line(side: str, draft: dict[str, str]) -> TradeLine:
+def _line(side: str, draft: TradeDraft) -> TradeLine:
+    assert draft.quantity is not None and draft.price is not None and draft.date is not None, draft
     return TradeLine(
         side=side,
-        quantity=Decimal(draft["quantity"]),
-        symbol=draft["symbol"],
-        price=Decimal(draft["price"]),
-        date=date.fromisoformat(draft["date"]),
-        fees=Decimal(draft.get("fees", "0")),
+        quantity=draft.quantity,
+        symbol=draft.symbol,
+        price=draft.price,
+        date=draft.date,
+        fees=draft.fees or ZERO,
     )
 
 
@@ -174,23 +176,23 @@ def choose_lots(ctx: Ctx, arg: str) -> Outcome:
     wizard = ctx.state.wizard
     if wizard is None or wizard.step != ASKING_LOTS:
         return say(ctx, "That sale was already recorded or cancelled.")
-    return record(ctx, _line("sell", wizard.draft))
+    return record(ctx, _line("sell", answers(ctx, TradeDraft)))
 
 
 def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
     wizard = ctx.state.wizard
     if wizard is None or wizard.step != ASKING_LOTS:
         return say(ctx, "That sale was already recorded or cancelled.")
-    line = _line("sell", wizard.draft)
+    draft = answers(ctx, TradeDraft)
+    line = _line("sell", draft)
     lots = {lot.id: lot for lot in _open_lots(ctx, line)}
     if lot_id not in lots:
         return say(ctx, "That lot isn't open any more. Tap another, or FIFO.")
-    chosen = [p for p in wizard.draft.get("picks", "").split(",") if p]
-    if lot_id in chosen:
+    if lot_id in draft.picks:
         return say(ctx, "You already picked that lot.")
-    chosen.append(lot_id)
+    chosen = [*draft.picks, lot_id]
     picked = sum((lots[i].quantity for i in chosen), ZERO)
-    draft = {**wizard.draft, "picks": ",".join(chosen)}
+    draft = draft.model_copy(update={"picks": tuple(chosen)})
     if picked < line.quantity:
         left = [lot for lot in lots.values()]
         return ask(

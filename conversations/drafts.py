@@ -1,0 +1,80 @@
+"""The answers a step-by-step question has collected so far, one typed model per flow.
+
+A wizard (conversations.state.Wizard) keeps them in `answers` between messages; each step
+copies the model with one more field filled (`model_copy(update=...)`). Typed answers replace
+the old `dict[str, str]` drafts, where numbers and dates travelled as strings and a sale's
+lots were encoded two ways ("a,b" and "a=5,b=3").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from calc.models import LotPick
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Asked(_Draft):
+    """The first questions /buy, /sell, /exercise and /vest share: symbol, trade date, shares."""
+
+    symbol: str = ""
+    date: dt.date | None = None
+    quantity: Decimal | None = None
+
+
+class TradeDraft(Asked):
+    """/buy and /sell step by step; a sale by specific lots collects the lots tapped, in order."""
+
+    kind: Literal["trade"] = "trade"
+    price: Decimal | None = None
+    fees: Decimal | None = None
+    picks: tuple[str, ...] = ()  # lot ids
+
+
+class GrantDraft(Asked):
+    """/exercise and /vest step by step."""
+
+    kind: Literal["grant"] = "grant"
+    grant: Literal["nso", "iso", "rsu"]
+    strike: Decimal | None = None
+    fmv: Decimal | None = None
+
+
+class SaleOffer(_Draft):
+    """The sale /whatif offers to record with its cheapest lots."""
+
+    kind: Literal["sale_offer"] = "sale_offer"
+    symbol: str
+    quantity: Decimal
+    price: Decimal
+    date: dt.date
+    picks: tuple[LotPick, ...]
+
+
+Answers = Annotated[TradeDraft | GrantDraft | SaleOffer, Field(discriminator="kind")]
+Asking = TradeDraft | GrantDraft  # the flows that share trading's first questions
+
+
+def from_old_draft(flow: str, draft: dict[str, str]) -> dict[str, Any] | None:
+    """A wizard stored before answers were typed, as the typed answers' fields (None: that flow's
+    answers aren't typed). A question open across the upgrade goes on where it was."""
+    if flow in ("buy", "sell"):
+        picks = [p for p in draft.get("picks", "").split(",") if p]
+        return {**draft, "kind": "trade", "picks": picks}
+    if flow in ("exercise", "vest") and "kind" in draft:
+        rest = {k: v for k, v in draft.items() if k != "kind"}
+        return {**rest, "kind": "grant", "grant": draft["kind"]}
+    if flow == "whatif" and "picks" in draft:
+        offered = [dict(zip(("lot_id", "quantity"), p.split("="), strict=True)) for p in draft["picks"].split(",")]
+        return {**draft, "kind": "sale_offer", "picks": offered}
+    return None
+
+
+__all__ = ["Answers", "Asked", "Asking", "GrantDraft", "SaleOffer", "TradeDraft", "from_old_draft"]

@@ -1,0 +1,97 @@
+"""A question's answers are typed per flow, and a question stored before that (a dict of strings)
+goes on where it was: the upgrade loses nobody's half-entered trade."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from calc.models import LotPick
+from conversations.drafts import GrantDraft, SaleOffer, TradeDraft
+from conversations.events import Event
+from conversations.router import handle
+from conversations.state import Profile, UserState, Wizard
+from tests.chat import NOW, Chat
+
+
+def _old(flow: str, step: str, draft: dict[str, str]) -> Wizard:
+    return Wizard.model_validate_json(json.dumps({"flow": flow, "step": step, "draft": draft}))
+
+
+def _text(state: UserState, text: str) -> tuple[UserState, str]:
+    outcome = handle(state, Event(kind="text", id="e", now=NOW, text=text))
+    return outcome.state, "\n".join(r.text for r in outcome.replies)
+
+
+def test_the_sale_wizard_keeps_typed_answers_and_picks(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    chat.send("/buy 10 XYZ 20 2024-01-10")
+    chat.send("/buy 10 XYZ 30 2024-02-10")
+    for answer in ("/sell", "XYZ", "2024-06-03", "15", "25", "0"):
+        chat.send(answer)
+    wizard = chat.service.state(chat.user_id).wizard
+    assert wizard is not None and wizard.draft == {}
+    assert wizard.answers == TradeDraft(
+        symbol="XYZ", date=date(2024, 6, 3), quantity=Decimal(15), price=Decimal(25), fees=Decimal(0)
+    )
+    chat.tap("10 from Feb")
+    wizard = chat.service.state(chat.user_id).wizard
+    assert wizard is not None and isinstance(wizard.answers, TradeDraft) and len(wizard.answers.picks) == 1
+    chat.tap("10 from Jan")
+    assert chat.service.state(chat.user_id).wizard is None
+    (sale,) = [t for t in chat.service.state(chat.user_id).trades if t.side == "sell"]
+    assert [p.quantity for p in sale.lots] == [10, 5]  # the February lot first, as tapped
+
+
+def test_a_buy_stored_as_strings_goes_on_at_its_question() -> None:
+    wizard = _old("buy", "ASKING_FEES", {"symbol": "XYZ", "date": "2024-01-10", "quantity": "100", "price": "20"})
+    assert wizard.answers == TradeDraft(symbol="XYZ", date=date(2024, 1, 10), quantity=Decimal(100), price=Decimal(20))
+    state = UserState(profile=Profile(onboarded=True, tax_year=2024), wizard=wizard)
+    state, reply = _text(state, "4.95")
+    (trade,) = state.trades
+    assert (trade.symbol, trade.quantity, trade.price, trade.fees, trade.date) == (
+        "XYZ",
+        100,
+        20,
+        Decimal("4.95"),
+        date(2024, 1, 10),
+    )
+    assert state.wizard is None and "XYZ" in reply
+
+
+def test_old_exercise_and_whatif_answers_become_their_models() -> None:
+    exercise = _old("exercise", "ASKING_FMV", {"kind": "iso", "symbol": "XYZ", "date": "2026-02-02", "quantity": "10"})
+    assert exercise.answers == GrantDraft(grant="iso", symbol="XYZ", date=date(2026, 2, 2), quantity=Decimal(10))
+    offer = _old(
+        "whatif",
+        "OFFERING_SALE",
+        {"symbol": "XYZ", "quantity": "15", "price": "30", "date": "2026-11-23", "picks": "T2=10,T1=5"},
+    )
+    assert offer.answers == SaleOffer(
+        symbol="XYZ",
+        quantity=Decimal(15),
+        price=Decimal(30),
+        date=date(2026, 11, 23),
+        picks=(LotPick(lot_id="T2", quantity=Decimal(10)), LotPick(lot_id="T1", quantity=Decimal(5))),
+    )
+    # A flow whose answers aren't typed keeps its dict as it was.
+    other = _old("import", "CONFIRMING_IMPORT", {"name": "x.csv", "trades": "[]"})
+    assert other.answers is None and other.draft == {"name": "x.csv", "trades": "[]"}
+
+
+def test_typed_answers_survive_storage(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    for answer in ("/exercise", "ISO", "XYZ", "2026-02-02", "100", "10", "50"):
+        chat.send(answer)
+    wizard = chat.restart().service.state(chat.user_id).wizard
+    assert wizard is not None and wizard.step == "ASKING_GRANT_DATE"
+    assert wizard.answers == GrantDraft(
+        grant="iso",
+        symbol="XYZ",
+        date=date(2026, 2, 2),
+        quantity=Decimal(100),
+        strike=Decimal(10),
+        fmv=Decimal(50),
+    )
