@@ -12,9 +12,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
-from bot.database import Database, SqliteDatabase, connect
+from bot.database import Database, DatabaseUnusable, SqliteDatabase, connect, is_url
 
 
 class BackupError(Exception):
@@ -35,7 +36,13 @@ def backup(target: str, path: Path) -> str:
 def restore(target: str, path: Path) -> str:
     if not path.is_file():
         raise BackupError(f"there is no file {path}")
-    db: Database = connect(target)
+    try:
+        db: Database = connect(target)
+    except DatabaseUnusable:
+        if is_url(target):
+            raise
+        _set_aside(Path(target))  # restoring is what a damaged file calls for: kept beside, never overwritten
+        db = connect(target)
     if isinstance(db, SqliteDatabase):
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source:
@@ -51,6 +58,15 @@ def restore(target: str, path: Path) -> str:
         return f"Restored {db.where} from {path}."
     _pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={target}", str(path))
     return f"Restored {db.where} from {path}."
+
+
+def _set_aside(path: Path) -> None:
+    """Move a damaged database (and its -wal and -shm) to NAME.damaged-TIMESTAMP, for whoever may rescue it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(f"{path}.damaged-{stamp}{suffix}")
 
 
 def _owner_only(path: Path) -> None:

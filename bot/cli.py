@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.settings import Settings
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cgt-bot", description="A capital-gains tax assistant (estimates, not advice).")
@@ -34,8 +36,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from bot.settings import Settings
-
     try:
         settings = Settings()
     except ValidationError as error:
@@ -52,6 +52,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cgt-bot: {args.command}: {error}", file=sys.stderr)
             return 1
         return 0
+    from bot.database import DatabaseUnusable
+
+    try:
+        return _run(args, settings, str(db))
+    except DatabaseUnusable as error:  # one line, never a traceback: what is wrong and what to do
+        print(f"cgt-bot: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings, db: str) -> int:
     if args.command == "reminders":
         from bot.reminders import dry_run
         from bot.service import ChatService

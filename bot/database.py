@@ -75,6 +75,10 @@ class Database(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def checkpoint(self) -> None:
+        """Move what the write-ahead log holds into the database and empty the log."""
+
     @property
     @abstractmethod
     def where(self) -> str:
@@ -121,7 +125,13 @@ class SqliteDatabase(Database):
         conn.execute("PRAGMA synchronous=NORMAL")
         # Writers queue for the lock rather than fail: another process's step holds it for milliseconds.
         conn.execute("PRAGMA busy_timeout=30000")
+        # Deleted rows are overwritten with zeros, not left in free pages: /forget leaves no bytes behind.
+        conn.execute("PRAGMA secure_delete=ON")
         return conn
+
+    def checkpoint(self) -> None:
+        if not self._memory:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Tx]:
@@ -211,6 +221,9 @@ class PostgresDatabase(Database):
     def write(self, *user_ids: int) -> Any:
         return self._transaction(user_ids)
 
+    def checkpoint(self) -> None:
+        pass  # deleted rows are reclaimed by (auto)vacuum; PostgreSQL has no log file to empty here
+
     def exclusive(self) -> Any:
         return self._transaction(exclusive=True)
 
@@ -228,10 +241,72 @@ def is_url(target: str | Path) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
+class DatabaseUnusable(Exception):
+    """The database can't be used as it is: damaged, empty where data was, unwritable, out of reach.
+    The message is one line for the operator, saying what to do."""
+
+
+RESTORE = "restore your last backup with cgt-bot restore BACKUP_FILE (the damaged file is set aside)"
+
+
 def connect(target: str | Path) -> Database:
-    """Open the database `target` names and bring its schema up to date."""
+    """Open the database `target` names, check it, and bring its schema up to date.
+
+    Raises DatabaseUnusable rather than start over a damaged file: a 0-byte file where a database
+    was would otherwise start empty, every user's data gone without a word."""
     from bot.migrations import migrate
 
-    db: Database = PostgresDatabase(str(target)) if is_url(target) else SqliteDatabase(Path(target))
-    migrate(db)
+    if is_url(target):
+        db: Database = PostgresDatabase(str(target))
+        try:
+            migrate(db)
+        except Exception as error:  # psycopg's OperationalError and kin, imported lazily
+            if type(error).__module__.startswith("psycopg"):
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                raise DatabaseUnusable(f"can't use the database at {db.where}: {first}") from None
+            raise
+        return db
+    path = Path(target)
+    if str(path) != ":memory:":
+        _check_file(path)
+    db = SqliteDatabase(path)
+    try:
+        if str(path) != ":memory:":
+            _check_sqlite(db)
+        migrate(db)
+    except sqlite3.DatabaseError as error:  # OperationalError (read-only, locked) included
+        raise DatabaseUnusable(_sqlite_reason(path, error)) from None
     return db
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseUnusable(f"{path} is a folder; CGT_DB (or --db) names the database file")
+    if path.exists() and path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
+        raise DatabaseUnusable(
+            f"{path} is empty (0 bytes) where a database was: if it held your data, {RESTORE}; "
+            "to start afresh, delete the file"
+        )
+
+
+def _check_sqlite(db: SqliteDatabase) -> None:
+    """Damage anywhere in the file (quick_check reads every page), then that it can be written."""
+    rows = db.conn.execute("PRAGMA quick_check").fetchall()
+    if [tuple(r) for r in rows] != [("ok",)]:
+        raise sqlite3.DatabaseError(f"database disk image is malformed ({rows[0][0]})")
+    # A write, rolled back: a read-only file or folder fails here, not at the first trade saved.
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE write_probe (x INTEGER)")
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def _sqlite_reason(path: Path, error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"{path} can't be written ({text}): check the permissions of the file and of its folder"
+    if "locked" in text:
+        return f"{path} is locked by another program ({text}); try again when it is done"
+    return f"{path} is damaged ({text}): {RESTORE}"

@@ -135,6 +135,7 @@ class Store:
         """Write the step from `old` (read at `version`) to `new`, the event id and the user's reminder
         plan, in one transaction, or say why not. Returns the outcome and the user's version after it.
         """
+        erased = False
         with self.db.write(user_id) as tx:
             current = self._version(tx, user_id)
             if event_id is not None and _seen(tx, user_id, event_id):
@@ -146,11 +147,14 @@ class Store:
             if new is not old:  # states are immutable: the same object is no change
                 if forgotten(new) and not forgotten(old):
                     self._delete_user(tx, user_id, old, current + 1)
-                    return Outcome.SAVED, current + 1
-                self._write_user(tx, user_id, old, new, current + 1)
+                    erased = True
+                else:
+                    self._write_user(tx, user_id, old, new, current + 1)
                 current += 1
-            if plan is not None:
+            if plan is not None and not erased:
                 self._write_plan(tx, user_id, plan)
+        if erased:
+            self.db.checkpoint()  # the deleted rows leave the write-ahead log too, not only the tables
         return Outcome.SAVED, current
 
     def _write_user(self, tx: Tx, user_id: int, old: UserState, new: UserState, version: int) -> None:
@@ -212,7 +216,9 @@ class Store:
             "version = excluded.version",
             [self._user_key(tx, user_id), old.next_trade_number, version],
         )
-        # processed ids stay: a redelivered /forget must not act again.
+        # Every row keyed by the user goes, the ids of updates already handled too (a redelivered
+        # /forget finds nothing left to delete). With secure_delete the freed bytes are zeroed.
+        tx.execute("DELETE FROM processed WHERE user_id = ?", [user_id])
 
     def _counter(self, tx: Tx, user_id: int) -> tuple[int, int]:
         row = tx.execute(

@@ -1,0 +1,131 @@
+"""Storage under attack: what /forget leaves on disk, and databases that are damaged or can't be written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.chat import Chat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+USER = 987_654_321  # 0x3ADE68B1: SQLite stores it as these four bytes, big-endian
+
+
+def disk_bytes(db: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
+
+
+def test_forget_leaves_no_bytes_of_the_user_on_disk(tmp_path: Path) -> None:
+    db = tmp_path / "cgt.db"
+    neighbour = Chat(db, user_id=5)
+    neighbour.send("/buy 1 KEEPME 10 2024-01-10")
+    chat = Chat(db, user_id=USER)
+    chat.send("/buy 10 WASHY 50 2026-09-01")
+    chat.send("/sell 10 WASHY 40 2026-09-30")  # a loss: a wash-sale window reminder is planned
+    chat.send("/buy 10 WASHY 41 2026-10-02")
+    chat.send("/price WASHY 30")
+    chat.send("/reminders")
+    assert b"WASHY" in disk_bytes(db)
+    chat.send("/forget")
+    assert "Done" in chat.tap("Yes")
+    data = disk_bytes(db)
+    assert b"WASHY" not in data  # trades, prices, reminder keys: gone, and zeroed, not left in free pages
+    assert USER.to_bytes(4, "big") not in data  # no row keyed by the user: processed updates included
+    assert b"KEEPME" in data  # the other user keeps everything
+    assert (db.parent / "cgt.db-wal").stat().st_size == 0 if (db.parent / "cgt.db-wal").exists() else True
+    assert "KEEPME" in neighbour.send("/portfolio")
+    assert "Saved #" in chat.send("/buy 1 NEW 10 2024-01-10")  # a fresh start works
+
+
+def console(db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(db)],
+        input="/help\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def a_database_with_data(folder: Path) -> Path:
+    db = folder / "cgt.db"
+    chat = Chat(db)
+    for i in range(300):
+        chat.send(f"/buy {i + 1} S{i % 9} 20 2024-01-{1 + i % 28:02d}")
+    chat.service.store.db.checkpoint()
+    chat.service.store.db.close()
+    for extra in ("cgt.db-wal", "cgt.db-shm"):
+        (folder / extra).unlink(missing_ok=True)
+    assert db.stat().st_size > 64 * 1024
+    return db
+
+
+def refused(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
+    assert words in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        ("empty", "is empty (0 bytes)"),
+        ("4 KB", "is damaged"),
+        ("half", "is damaged"),
+        ("garbage", "is damaged"),
+        ("page zeroed", "is damaged"),
+    ],
+)
+def test_a_damaged_database_stops_start_up_with_one_line(tmp_path: Path, damage: str, words: str) -> None:
+    db = a_database_with_data(tmp_path)
+    before = db.read_bytes()
+    if damage == "empty":
+        db.write_bytes(b"")
+    elif damage == "4 KB":
+        db.write_bytes(before[:4096])
+    elif damage == "half":
+        db.write_bytes(before[: len(before) // 2])
+    elif damage == "garbage":
+        db.write_bytes(b"this is not a database, it was overwritten by mistake\n" * 100)
+    else:  # a page in the middle overwritten: only a check of every page finds it
+        page = 4096
+        middle = (len(before) // page // 2) * page
+        db.write_bytes(before[:middle] + b"\xff" * page + before[middle + page :])
+    damaged = db.read_bytes()
+    result = console(db)
+    refused(result, words)
+    assert "backup" in result.stderr or "delete the file" in result.stderr
+    assert db.read_bytes() == damaged  # left as it was, for recovery
+
+
+def test_an_unwritable_database_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    db = a_database_with_data(tmp_path)
+    if os.geteuid() != 0:
+        db.chmod(0o444)
+        tmp_path.chmod(0o555)
+        try:
+            refused(console(db), "can't be written")
+        finally:
+            tmp_path.chmod(0o755)
+        return
+    # Root writes through any permission bits: make the file immutable instead, if this machine lets us.
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+        pytest.skip("running as root where chattr +i is not allowed: no way to make a file unwritable")
+    try:
+        refused(console(db), "can't be written")
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+def test_a_new_or_healthy_database_starts(tmp_path: Path) -> None:
+    assert console(tmp_path / "new" / "cgt.db").returncode == 0
+    db = a_database_with_data(tmp_path)
+    result = console(db)
+    assert result.returncode == 0 and "/buy" in result.stdout
