@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -129,3 +130,23 @@ def test_a_new_or_healthy_database_starts(tmp_path: Path) -> None:
     db = a_database_with_data(tmp_path)
     result = console(db)
     assert result.returncode == 0 and "/buy" in result.stdout
+
+
+async def test_logs_name_no_user_and_no_symbol(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from telegram import Update
+
+    from tests.emulator import Emulator
+    from tests.test_telegram_e2e import make_app
+
+    emulator = Emulator()
+    app = make_app(emulator, tmp_path / "cgt.db")
+    with caplog.at_level(logging.INFO):
+        async with app:
+            await app.post_init(app)  # type: ignore[misc]
+            for text in ("/buy 10 WASHY 50 2026-09-01", "/sell 10 WASHY 40 2026-09-30", "/reminders", "/forget"):
+                await app.process_update(Update.de_json(emulator.text_update(USER, text), app.bot))
+            emulator.fail_once["sendMessage"] = "chat not found"  # an error path logs too
+            await app.process_update(Update.de_json(emulator.text_update(USER, "/portfolio"), app.bot))
+    text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert caplog.records  # something was logged (the error above at least)
+    assert str(USER) not in text and "WASHY" not in text
