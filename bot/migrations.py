@@ -107,6 +107,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             for real in ("REAL", "DOUBLE PRECISION")
         ],
     ),
+    Migration(
+        6,
+        "the answer to each handled update, kept with its processed row: a redelivered update gets the same "
+        "answer again instead of none",
+        ("ALTER TABLE processed ADD COLUMN replies TEXT",),
+        ("ALTER TABLE processed ADD COLUMN replies TEXT",),
+    ),
 )
 
 _BOOKKEEPING = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, what TEXT, applied_at TEXT)"

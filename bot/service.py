@@ -64,15 +64,19 @@ class ChatService:
     def process(self, user_id: int, event: Event) -> list[Reply]:
         with self.user_lock(user_id):
             for _ in range(MAX_RERUNS):
-                if self.store.seen(user_id, event.id):
-                    return []
+                # Handled already (Telegram redelivers after a restart): the same answer again, no change.
+                answered = self.store.answered(user_id, event.id)
+                if answered is not None:
+                    return answered
                 version, old = self._state(user_id)
                 outcome = handle(old, event)
                 # The user's reminders follow their data, written in the same transaction as the change.
                 plan = plan_for(outcome.state, event.now) if moves_reminders(old, outcome.state) else None
-                result, now = self.store.commit(user_id, version, old, outcome.state, event.id, plan)
+                result, now = self.store.commit(
+                    user_id, version, old, outcome.state, event.id, plan, replies=outcome.replies
+                )
                 if result is Outcome.SEEN:
-                    return []
+                    return self.store.answered(user_id, event.id) or []
                 if result is Outcome.SAVED:
                     if forgotten(outcome.state):
                         self._cache.pop(user_id, None)  # what outlives /forget is read back

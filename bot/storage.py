@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from bot.database import Database, Tx, connect
 from calc.models import Split, Trade
+from conversations.events import Reply
 from conversations.state import Profile, UserState, Wizard
 
 
@@ -79,6 +81,16 @@ class Store:
         with self.db.read() as tx:
             return _seen(tx, user_id, event_id)
 
+    def answered(self, user_id: int, event_id: str) -> list[Reply] | None:
+        """The answer kept with a handled update (None: not handled yet). A redelivery gets it again."""
+        with self.db.read() as tx:
+            row = tx.execute(
+                "SELECT replies FROM processed WHERE user_id = ? AND event_id = ?", [user_id, event_id]
+            ).fetchone()
+        if row is None:
+            return None
+        return [Reply.model_validate(item) for item in json.loads(row[0])] if row[0] else []
+
     def version(self, user_id: int) -> int:
         with self.db.read() as tx:
             return self._version(tx, user_id)
@@ -131,6 +143,7 @@ class Store:
         new: UserState,
         event_id: str | None,
         plan: Plan | None = None,
+        replies: Sequence[Reply] = (),
     ) -> tuple[Outcome, int]:
         """Write the step from `old` (read at `version`) to `new`, the event id and the user's reminder
         plan, in one transaction, or say why not. Returns the outcome and the user's version after it.
@@ -143,7 +156,10 @@ class Store:
             if version is not None and (new is not old or plan is not None) and current != version:
                 return Outcome.RACED, current
             if event_id is not None:
-                tx.execute("INSERT INTO processed (user_id, event_id) VALUES (?, ?)", [user_id, event_id])
+                tx.execute(
+                    "INSERT INTO processed (user_id, event_id, replies) VALUES (?, ?, ?)",
+                    [user_id, event_id, kept_replies(replies)],
+                )
             if new is not old:  # states are immutable: the same object is no change
                 if forgotten(new) and not forgotten(old):
                     self._delete_user(tx, user_id, old, current + 1)
@@ -394,6 +410,18 @@ class Store:
         except Exception:
             return False
         return True
+
+
+FILE_SENT_BEFORE = "(The file went with my first answer; ask again to have it sent once more.)"
+
+
+def kept_replies(replies: Sequence[Reply]) -> str:
+    """The answer as JSON, without file contents (a PDF of hundreds of pages is not kept per update)."""
+    kept = []
+    for reply in replies:
+        text = f"{reply.text}\n{FILE_SENT_BEFORE}" if reply.files else reply.text
+        kept.append(reply.model_copy(update={"text": text, "files": ()}).model_dump(mode="json"))
+    return json.dumps(kept)
 
 
 def _seen(tx: Tx, user_id: int, event_id: str) -> bool:

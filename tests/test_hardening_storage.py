@@ -150,3 +150,26 @@ async def test_logs_name_no_user_and_no_symbol(tmp_path: Path, caplog: pytest.Lo
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert caplog.records  # something was logged (the error above at least)
     assert str(USER) not in text and "WASHY" not in text
+
+
+async def test_an_update_redelivered_after_its_answer_was_lost_gets_the_same_answer(tmp_path: Path) -> None:
+    # Saved, then the process died while the answer was in flight (here: Telegram refused it), so
+    # the update comes again. It used to be answered with nothing, and the user sent the trade twice.
+    from telegram import Update
+
+    from tests.emulator import Emulator
+    from tests.test_telegram_e2e import make_app
+
+    emulator = Emulator()
+    update = emulator.text_update(60, "/buy 5 ABC 7 2024-02-01", update_id=777)
+    app = make_app(emulator, tmp_path / "cgt.db")
+    emulator.fail_once["sendMessage"] = "chat not found"
+    async with app:
+        await app.process_update(Update.de_json(update, app.bot))
+    assert sum("Saved #1" in t for t in emulator.texts(60)) == 1  # tried once, refused: never arrived
+    again = make_app(emulator, tmp_path / "cgt.db")  # a restarted bot, the update redelivered
+    async with again:
+        await again.process_update(Update.de_json(update, again.bot))
+        await again.process_update(Update.de_json(emulator.text_update(60, "/trades"), again.bot))
+    assert sum(t.startswith("Saved #1: bought 5 ABC") for t in emulator.texts(60)) == 2  # sent again
+    assert emulator.texts(60)[-1].count("ABC") == 1  # recorded once
