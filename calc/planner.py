@@ -91,7 +91,7 @@ def _with(others: Ledger, ledger: Ledger) -> Ledger:
 
 
 def plan_sale(
-    trades: Sequence[Trade],
+    trades: Sequence[Trade | Split],
     symbol: str,
     quantity: Decimal,
     price: Decimal,
@@ -131,11 +131,11 @@ def plan_sale(
     return SalePlan(best=best, fifo=fifo)
 
 
-def _purchases_in_window(trades: Sequence[Trade], when: date) -> dict[str, list[tuple[date, str]]]:
+def _purchases_in_window(trades: Sequence[Trade | Split], when: date) -> dict[str, list[tuple[date, str]]]:
     """Purchases in the 30 days up to `when`, by symbol, newest first: one pass over the trades."""
     window: dict[str, list[tuple[date, str]]] = {}
     for t in trades:
-        if t.side == "buy" and when - WASH_WINDOW <= t.date <= when:
+        if isinstance(t, Trade) and t.side == "buy" and when - WASH_WINDOW <= t.date <= when:
             window.setdefault(t.symbol, []).append((t.date, t.id))
     for purchases in window.values():
         purchases.sort(reverse=True)
@@ -190,7 +190,7 @@ class HarvestPlan(Frozen):
         return self.tax_after_gains_offset.total - self.tax_after.total
 
 
-def harvest(trades: Sequence[Trade], prices: dict[str, Decimal], when: date, years: Years) -> HarvestPlan:
+def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: date, years: Years) -> HarvestPlan:
     """Lots to sell at a loss on `when` to offset this year's realized gains and the loss limit's worth of income.
 
     A lot of a symbol bought in the past 30 days is a wash-sale risk (the purchase would replace it):

@@ -22,7 +22,7 @@ OFFERING_SALE = "OFFERING_SALE"
 
 def best_lots(ctx: Ctx, symbol: str, shares: Decimal, price: Decimal, when: date) -> SalePlan:
     try:
-        return plan_sale(ctx.state.trades, symbol, shares, price, when, ctx.state.profile.years)
+        return plan_sale((*ctx.state.trades, *ctx.state.splits), symbol, shares, price, when, ctx.state.profile.years)
     except CalcError as error:
         raise InputError(f"That sale couldn't happen: {error_words(error, ctx.fmt)}.") from None
 
@@ -76,7 +76,7 @@ def harvest_command(ctx: Ctx, _: str) -> Outcome:
     symbols = {t.symbol for t in ctx.state.trades}
     prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
     try:
-        plan = harvest(ctx.state.trades, prices, ctx.today, ctx.state.profile.years)
+        plan = harvest((*ctx.state.trades, *ctx.state.splits), prices, ctx.today, ctx.state.profile.years)
     except CalcError as error:
         raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
     return say(ctx, describe_harvest(plan, ctx.fmt, year, plan.loss_limit))

@@ -20,7 +20,7 @@ from bot.service import ChatService
 from calc.limits import FEES, PRICE, SHARES
 from conversations.events import Event, FileIn, Reply
 from conversations.files.render.csv_cells import DANGEROUS_START, PLAIN_NUMBER
-from conversations.taxview import ledger_of
+from conversations.taxview import ledger_for
 
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
 SYMBOLS = ["XYZ", "ABC", "BRK.B", "Q", "$XYZ", "xyz", "TOOLONGSYMBOL", "=1+1", ""]
@@ -90,6 +90,13 @@ COMMANDS = [
     "/price XYZ 5000000000",
     "/exercise",
     "/vest",
+    "/whatif sell 10 XYZ 30",
+    "/whatif raise 5000000000 from XYZ at 0.000001",
+    "/whatif raise 500 from ABC at 12",
+    "/split XYZ 2-for-1 2024-06-01",
+    "/split XYZ 1000000000-for-1 2024-06-01",
+    "/exercise 10 XYZ nso strike 10 fmv 50 2024-02-02",
+    "/vest 10 ABC fmv 5000000000 2024-03-03",
 ]
 BUTTON_DATA = [
     "undo:T1",
@@ -206,7 +213,7 @@ def check(replies: list[Reply], service: ChatService, user: int) -> None:
     assert len(ids) == len(set(ids))
     for t in state.trades:
         assert SHARES.problem(t.quantity) is None and PRICE.problem(t.price) is None and FEES.problem(t.fees) is None
-    ledger_of(state.trades)  # what is saved always books
+    ledger_for(state)  # what is saved always books, splits included
 
 
 def session(db: Path, seed: int, steps: int) -> None:

@@ -195,3 +195,15 @@ def test_wizard_steps_are_bounded_too(tmp_path: Path) -> None:
     assert "at most 8 decimal places" in chat.send("0.000000001")
     assert "price" in chat.send("1").lower()
     assert "at most 6 decimal places" in chat.send("20.0000001")
+
+
+def test_every_csv_writer_goes_through_safe_cells() -> None:
+    # A new CSV the bot writes must use SafeWriter, or its cells can carry formulas into a spreadsheet.
+    root = Path(__file__).resolve().parent.parent
+    raw = [
+        str(path.relative_to(root))
+        for folder in ("conversations", "bot", "calc")
+        for path in (root / folder).rglob("*.py")
+        if path.name != "csv_cells.py" and ("csv.writer(" in path.read_text() or "DictWriter(" in path.read_text())
+    ]
+    assert raw == []

@@ -119,3 +119,17 @@ def test_harvest_partial_last_lot_and_wash_windows_at_scale() -> None:
     assert by_id["R0"].wash_risk and by_id["R0"].recent_purchase == when - timedelta(days=5)  # R1 replaces it
     assert not any(by_id[f"T{i}"].wash_risk for i in range(3000))
     assert plan.carryforward == plan.harvested  # no other income: nothing absorbs the $3,000 this year
+
+
+def test_plans_count_the_splits(tmp_path: Path) -> None:
+    # Found by the fuzz test: /harvest and /whatif booked the trades without the user's splits, so a
+    # sale of post-split shares made them fail ("you held 10, so you can't sell 15").
+    chat = Chat(tmp_path / "cgt.db")
+    chat.send("/buy 10 XYZ 20 2024-01-10")
+    chat.send("/split XYZ 2-for-1 2024-06-01")
+    assert "Saved" in chat.send("/sell 15 XYZ 12 2024-07-01")
+    chat.send("/price XYZ 5")
+    harvest = chat.send("/harvest")
+    assert "went wrong" not in harvest and "5 shares bought Jan 10, 2024" in harvest
+    whatif = chat.send("/whatif sell 5 XYZ 5")
+    assert "went wrong" not in whatif and "couldn't happen" not in whatif
