@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import Any
@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot import logs, metrics, redaction, reminders, webhook
+from bot import polling as polling_inbox
 from bot.flood import TOO_FAST, FloodGate
 from bot.service import ChatService
 from bot.settings import Settings
@@ -56,12 +57,18 @@ class PerUserOrder(BaseUpdateProcessor):
     user's updates are skipped with one plain warning (bot/flood.py).
     """
 
-    def __init__(self, max_concurrent_updates: int = 256, gate: FloodGate | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        gate: FloodGate | None = None,
+        done: Callable[[object], None] | None = None,
+    ) -> None:
         # PTB's own semaphore is taken before do_process_update and would be held while waiting for
         # the user's turn; it is made wide, and the real limit is `_slots`, taken once it is the turn.
         super().__init__(WAITING_UPDATES)
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self.gate = gate or FloodGate()
+        self.done = done or (lambda update: None)  # called when an update's step is over, however it ended
         self._turns: dict[int, tuple[asyncio.Lock, int]] = {}  # user -> (lock, updates holding or waiting)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -74,6 +81,7 @@ class PerUserOrder(BaseUpdateProcessor):
         if not admitted:
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()  # never run: nothing of it happens, and no "never awaited" warning
+            self.done(update)
             if warn and isinstance(update, Update):
                 await self._warn(update, user.id)
             return
@@ -81,7 +89,10 @@ class PerUserOrder(BaseUpdateProcessor):
         self._turns[user.id] = (lock, count + 1)
         try:
             async with lock, self._slots:
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    self.done(update)
         finally:
             lock, count = self._turns[user.id]
             if count == 1:
@@ -278,6 +289,8 @@ async def plan_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _start_up(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+    if app.bot_data.get("polling"):
+        await polling_inbox.apply_left_over(app, app.bot_data["service"].store)
     # Nobody is replanned here: reminders are rows kept with each change (bot/reminders.py).
     if app.job_queue is not None:
         once = {"max_instances": 1, "coalesce": True}
@@ -297,7 +310,12 @@ def build_application(
     token = settings.telegram_bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     redaction.install([token, secret])
-    builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder()).post_init(_start_up)
+    polling = not settings.webhook_url
+    # Polling: each update recorded in the inbox before getUpdates confirms it (bot/polling.py).
+    done = (lambda update: polling_inbox.done(service.store, update)) if polling else None
+    builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder(done=done)).post_init(_start_up)
+    if polling:
+        builder = builder.update_queue(polling_inbox.RecordingQueue(service.store))
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_base_url:
@@ -307,6 +325,7 @@ def build_application(
         builder = getattr(builder, name)(value)
     app = builder.build()
     app.bot_data["service"] = service
+    app.bot_data["polling"] = polling
     front = TelegramFrontEnd(service)
     app.add_handler(CallbackQueryHandler(front.on_button))
     app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, front.on_message))

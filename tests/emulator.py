@@ -45,6 +45,11 @@ class Emulator:
     waiting_polls: int = 0  # getUpdates calls waiting for an update
     reject_token: bool = False  # every call answers 401 Unauthorized, as for a revoked token
     unreachable: bool = False  # every call fails to connect
+    # method -> how many calls are answered before the rest hang (a bot to be killed mid-call);
+    # release() lets the hanging ones finish.
+    answer_first: dict[str, int] = field(default_factory=dict)
+    offsets_asked: list[int] = field(default_factory=list)  # getUpdates offsets, as each call arrives
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -123,6 +128,11 @@ class Emulator:
                 return json.loads(markup)["inline_keyboard"] if isinstance(markup, str) else markup["inline_keyboard"]
         return []
 
+    def release(self) -> None:
+        """Calls stop hanging, and none hangs from now on."""
+        self.answer_first.clear()
+        self._released.set()
+
     # --- the transport ------------------------------------------------------------------
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self._serve)
@@ -132,8 +142,18 @@ class Emulator:
             raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
         if self.reject_token:
             return self._error(401, "Unauthorized")
+        method = request.url.path.rsplit("/", 1)[-1]
+        if method in self.answer_first:
+            if self.answer_first[method] <= 0:
+                await self._released.wait()
+                return self._error(502, "Bad Gateway")  # the caller is long dead
+            self.answer_first[method] -= 1
         if request.url.path.endswith("/getUpdates"):
             params = self._params(request)
+            offset = int(params.get("offset") or 0)
+            self.offsets_asked.append(offset)
+            if offset:  # Telegram forgets what is confirmed when the call arrives, not when it is answered
+                self.updates[:] = self._pending(offset)
             timeout = float(params.get("timeout") or 0)
             if timeout > 0 and not self._pending(int(params.get("offset") or 0)):
                 self._arrived.clear()
