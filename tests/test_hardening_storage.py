@@ -173,3 +173,47 @@ async def test_an_update_redelivered_after_its_answer_was_lost_gets_the_same_ans
         await again.process_update(Update.de_json(emulator.text_update(60, "/trades"), again.bot))
     assert sum(t.startswith("Saved #1: bought 5 ABC") for t in emulator.texts(60)) == 2  # sent again
     assert emulator.texts(60)[-1].count("ABC") == 1  # recorded once
+
+
+def test_forget_deletes_every_row_keyed_by_the_user_on_both_backends(db_target: str) -> None:
+    chat = Chat(db_target, user_id=USER)  # type: ignore[arg-type]
+    chat.send("/buy 10 WASHY 50 2026-09-01")
+    chat.send("/sell 10 WASHY 40 2026-09-30")
+    chat.send("/buy 10 WASHY 41 2026-10-02")
+    chat.send("/price WASHY 30")
+    chat.send("/forget")
+    chat.tap("Yes")
+    db = chat.service.store.db
+    with db.read() as tx:
+        if db.kind == "sqlite":
+            tables = [r[0] for r in tx.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+            keyed = [
+                t for t in tables if any(c[1] == "user_id" for c in tx.execute(f"PRAGMA table_info({t})").fetchall())
+            ]
+        else:
+            keyed = [
+                r[0]
+                for r in tx.execute(
+                    "SELECT table_name FROM information_schema.columns WHERE column_name = 'user_id' "
+                    "AND table_schema = current_schema()"
+                ).fetchall()
+            ]
+        assert {"trades", "processed", "reminders_due"} <= set(keyed)
+        left = {t: tx.execute(f"SELECT count(*) FROM {t} WHERE user_id = ?", [USER]).fetchone()[0] for t in keyed}
+        users = tx.execute("SELECT count(*) FROM users WHERE id = ?", [USER]).fetchone()[0]
+    assert left == dict.fromkeys(keyed, 0) and users == 0
+
+
+def test_an_unreachable_postgresql_server_is_one_line_without_the_password(tmp_path: Path) -> None:
+    port = 1  # nothing listens there
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", f"postgresql://cgt:s3cret-pw@127.0.0.1:{port}/cgt"],
+        input="/help\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    refused(result, "can't use the database at postgresql://127.0.0.1:1/cgt")
+    assert "s3cret-pw" not in result.stderr
