@@ -43,19 +43,20 @@ START = textwrap.dedent(
 )
 
 
-def start(failure: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def start(failure: str, tmp_path: Path, log_format: str = "text") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", START, failure, str(tmp_path / "cgt.db")],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=Path(__file__).parent.parent,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "CGT_LOG_FORMAT": log_format},
     )
 
 
-def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
-    result = start("reject_token", tmp_path)
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path, log_format: str) -> None:
+    result = start("reject_token", tmp_path, log_format)
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
