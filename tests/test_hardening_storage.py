@@ -43,7 +43,7 @@ def test_forget_leaves_no_bytes_of_the_user_on_disk(tmp_path: Path) -> None:
     assert "Saved #" in chat.send("/buy 1 NEW 10 2024-01-10")  # a fresh start works
 
 
-def console(db: Path) -> subprocess.CompletedProcess[str]:
+def console(db: Path | str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", "--db", str(db)],
         input="/help\n",
@@ -205,15 +205,6 @@ def test_forget_deletes_every_row_keyed_by_the_user_on_both_backends(db_target: 
 
 
 def test_an_unreachable_postgresql_server_is_one_line_without_the_password(tmp_path: Path) -> None:
-    port = 1  # nothing listens there
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--db", f"postgresql://cgt:s3cret-pw@127.0.0.1:{port}/cgt"],
-        input="/help\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = console("postgresql://cgt:s3cret-pw@127.0.0.1:1/cgt")  # nothing listens on port 1
     refused(result, "can't use the database at postgresql://127.0.0.1:1/cgt")
     assert "s3cret-pw" not in result.stderr
