@@ -105,3 +105,20 @@ async def test_a_flood_through_telegram_is_answered_in_part_with_one_warning(tmp
     assert flood.count(TOO_FAST) == 1
     assert len(flood) - 1 <= BURST + 2  # the burst (and what refilled meanwhile), not 300 answers
     assert emulator.texts(41)  # the other user was answered
+
+
+async def test_the_flood_gate_holds_in_webhook_mode_too(tmp_path: Path) -> None:
+    from bot.webhook import InboxWorker
+    from tests.test_telegram_e2e import make_app
+
+    emulator = Emulator()
+    app = make_app(emulator, tmp_path / "cgt.db", rate_limit=False)
+    async with app:
+        worker = InboxWorker(app, app.bot_data["service"].store)
+        for _ in range(BURST + 30):
+            await worker.receive(emulator.text_update(42, "/help"))
+        await worker.receive(emulator.text_update(43, "/help"))
+        await worker.finish(timeout=30)
+    flood = emulator.texts(42)
+    assert flood.count(TOO_FAST) == 1 and len(flood) - 1 <= BURST + 1
+    assert emulator.texts(43)  # another user is answered
