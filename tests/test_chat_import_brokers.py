@@ -206,3 +206,13 @@ def test_schwab_split_of_shares_added_and_the_rest_without_the_unseen_sale(chat:
     lots = {lot.symbol: lot for lot in book([*state.trades, *state.splits]).lots}
     assert (lots["AVGO"].quantity, lots["AVGO"].basis) == (10, D("1680.00"))
     assert lots["FIHBX"].quantity == D("12.4")  # the 28.841 held were sold; the October reinvestment stays
+
+
+def test_a_realized_report_sent_again_is_compared_not_added_twice(chat: Chat) -> None:
+    send_file(chat, "schwab_realized_lots.csv")
+    chat.tap("Add 6 trades")
+    report = send_file(chat, "schwab_realized_lots.csv")
+    assert "compared them with yours; nothing was added" in report and "1 difference:" in report
+    # VUG and DBGI agree to the dollar; XYZ's replacement purchase (the broker's wash sale) isn't here.
+    assert "Mar 14, 2025 XYZ: the broker disallows $1,000.00 more of the loss as a wash sale than I do" in report
+    assert len(chat.service.state(1).trades) == 6
