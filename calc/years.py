@@ -154,6 +154,7 @@ class YearView:
     figures: Figures
     summary: YearSummary
     sale_wages: Money  # wages the year's sales made (disqualifying ISO sales, IRC 422(c)(2))
+    sales: int  # Form 8949 rows in the year
     tax_input: TaxInput  # the year's return, sales included
     input_without_sales: TaxInput
 
@@ -169,6 +170,16 @@ class YearView:
     def added(self) -> Money:
         """The tax the year's sales add, their option wages included."""
         return self.with_gains.total - self.without_gains.total
+
+    @cached_property
+    def carryover_saving(self) -> Money:
+        """What the loss carried into the year saves, before the year's sales: the tax without sales
+        and without the carryover, less the tax without sales."""
+        i = self.input_without_sales
+        if not (self.summary.carryover_short or self.summary.carryover_long):
+            return ZERO
+        bare = compute_tax(i.model_copy(update={"short_term": ZERO, "long_term": ZERO}))
+        return bare.total - self.without_gains.total
 
     @property
     def law_is_estimated(self) -> bool:
@@ -306,6 +317,7 @@ class TaxYears:
             figures=figures,
             summary=summary,
             sale_wages=sale_wages,
+            sales=len(self.sold(year)),
             tax_input=with_gains,
             input_without_sales=without,
         )

@@ -15,6 +15,7 @@ from calc.years import Years
 from conversations.formatting import STATUS_NAMES, Fmt
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, money, short
+from conversations.taxview import ledger_for, tax_years
 
 # The words for each income field, longest first so "ordinary dividends" wins over "dividends".
 INCOME_WORDS: dict[str, str] = {
@@ -126,7 +127,7 @@ CARRYOVER_USAGE = (
 def carryover(ctx: Ctx, args: str) -> Outcome:
     year, rest = year_first(ctx, args, CARRYOVER_USAGE)
     if not rest:
-        return say(ctx, year_words(ctx.state.profile.years, year, ctx.fmt) + "\n" + CARRYOVER_USAGE)
+        return say(ctx, _carried_words(ctx, year) + "\n" + CARRYOVER_USAGE)
     lowered = rest.lower()
     if lowered in ("none", "no", "0", "clear"):
         amounts = {"short": "0", "long": "0"}
@@ -142,6 +143,7 @@ def carryover(ctx: Ctx, args: str) -> Outcome:
     loc = ctx.fmt.locale
     short_term = money(amounts.get("short", "0"), "short-term carryover", locale=loc)
     long_term = money(amounts.get("long", "0"), "long-term carryover", locale=loc)
+    figured = _carried_words(ctx, year) if year not in ctx.state.profile.years.carryovers else ""
     years = ctx.state.profile.years.with_carryover(year, short_term, long_term)
     if not short_term and not long_term:
         years = years.model_copy(update={"carryovers": {y: c for y, c in years.carryovers.items() if y != year}})
@@ -150,6 +152,7 @@ def carryover(ctx: Ctx, args: str) -> Outcome:
         text = (
             f"Saved: {ctx.fmt.money(short_term)} short-term and {ctx.fmt.money(long_term)} long-term carried into "
             f"{year} (from your {year - 1} return). Later years chain on from it."
+            + (f"\n(Before: {figured[0].lower()}{figured[1:]})" if figured else "")
         )
     return _save(ctx, years, text)
 
@@ -180,3 +183,14 @@ def year_words(years: Years, year: int, fmt: Fmt) -> str:
         else ""
     )
     return f"{year}: {status}; {income}{carried}."
+
+
+def _carried_words(ctx: Ctx, year: int) -> str:
+    """The carryover into `year` as the chain has it: stated by the user, or figured from their trades."""
+    fmt = ctx.fmt
+    stated = ctx.state.profile.years.carryovers.get(year)
+    summary = tax_years(ctx.state, ledger_for(ctx.state)).summary(year)
+    amounts = f"{fmt.money(summary.carryover_short)} short-term and {fmt.money(summary.carryover_long)} long-term"
+    if stated is not None:
+        return f"Into {year}: {amounts}, as you told me (from your {year - 1} return)."
+    return f"Into {year}: {amounts}, figured from your trades before {year}."

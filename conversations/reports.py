@@ -129,7 +129,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
     fmt = ctx.fmt
     if not sold and not (s.carryover_short or s.carryover_long or s.capital_gain_distributions):
         return say(ctx, f"You haven't sold anything in {year} yet. /whatif shows what a sale would do.")
-    lines = [f"Realized in {year}:"]
+    lines = [f"Realized in {year}:" if sold else f"No sales in {year}, but the loss carried in from {year - 1} counts:"]
     for d in sold[:MAX_ROWS]:
         lines.append("• " + _disposition_line(d, fmt))
     if len(sold) > MAX_ROWS:
@@ -217,8 +217,15 @@ def sale_wages_words(wages: Decimal, fmt: Fmt) -> str:
 
 def tax_lines(view: YearView, fmt: Fmt) -> list[str]:
     r = view.with_gains
-    lines = [f"Estimated federal tax these sales add: {fmt.money(view.added)}."]
+    lines = [f"Estimated federal tax these sales add: {fmt.money(view.added)}."] if view.sales else []
     lines.extend("  " + line for line in why_tax(r, fmt))
+    saving = view.carryover_saving
+    if saving > 0:
+        carried = view.summary.carryover_short + view.summary.carryover_long
+        lines.append(
+            f"The {fmt.money(carried)} carried in from {view.year - 1} lowers your {view.year} tax by about "
+            f"{fmt.money(saving)}" + (" (before these sales)." if view.sales else ".")
+        )
     return lines
 
 

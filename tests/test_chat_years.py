@@ -62,6 +62,14 @@ def test_every_year_chains_from_the_first_one(chat: Chat) -> None:
     text = chat.send("/gains 2025")
     assert "haven't sold anything" not in text
     assert "carryover -$2,000.00" in text and "$2,000.00 this year" in text and "Nothing is left" in text
+    # Its saving: 2025 taxable 80,000 - 15,750 = 64,250 without it, 62,250 with it, both in the 22% rows
+    # of the Tax Table: 22% x 2,000 = 440.
+    assert "No sales in 2025, but the loss carried in from 2024 counts" in text
+    assert "The $2,000.00 carried in from 2024 lowers your 2025 tax by about $440.00." in text
+    assert "these sales add" not in text
+    assert "Into 2025: $0.00 short-term and $2,000.00 long-term, figured from your trades" in chat.send(
+        "/carryover 2025"
+    )
     # 2022-2025 have no figures of their own: each says whose it used, in one line.
     assert "Using 2026's income of $80,000.00 and 2026's filing status (single) for 2025" in text
 
