@@ -27,8 +27,10 @@ from calc.netting import YearSummary, summarize_year
 from calc.params import YearParams, available_years, law_for
 from calc.tax import TaxInput, TaxResult, compute_tax
 
-# The income a year's figures hold; each is an amount for the whole year.
-INCOME_FIELDS = ("wages", "interest", "ordinary_dividends", "qualified_dividends", "capital_gain_distributions")
+# The income a year's figures hold, each an amount for the whole year; a year without them borrows the
+# nearest year's. Capital gain distributions are not among them: like sales, they are Schedule D items
+# (line 13) of their own year only, and borrowing them would move another year's carryover.
+INCOME_FIELDS = ("wages", "interest", "ordinary_dividends", "qualified_dividends")
 
 # Income events a sale makes (not an exercise or vest): the tax a year's sales add includes them.
 SALE_RULES = frozenset({"equity.iso_disqualifying", "equity.iso_same_year_sale", "equity.iso_amt_basis"})
@@ -122,7 +124,8 @@ class Years(Frozen):
         return self.figures.get(year, YearFigures())
 
     def resolve(self, year: int) -> Figures:
-        """The year's figures, borrowing from the nearest year that has them (the earlier on a tie)."""
+        """The year's figures, borrowing filing status and income from the nearest year that has them
+        (the earlier on a tie); capital gain distributions are the year's own."""
         nearest = sorted(self.figures, key=lambda y: (abs(y - year), y))
         status_from = next((y for y in nearest if self.figures[y].filing_status is not None), None)
         income_from = next((y for y in nearest if self.figures[y].has_income()), None)
@@ -136,6 +139,7 @@ class Years(Frozen):
             filing_status=status or "single",
             status_from=status_from,
             income_from=income_from,
+            capital_gain_distributions=self.given(year).capital_gain_distributions or ZERO,
             **income,
         )
 

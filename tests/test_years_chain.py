@@ -214,3 +214,11 @@ def test_sales_before_the_first_known_law_leave_the_chain_to_a_stated_carryover(
     years = TaxYears(trades, Years.one(2018, wages=D(80000), carryover_short=D(2000)))
     assert years.first_year() == 2018
     assert years.summary(2018).carryover_short == 2000 and years.summary(2019).carryover_short == 0
+
+
+def test_capital_gain_distributions_stay_in_their_year() -> None:
+    # 2025's figures lend 2026 their wages, not their Schedule D line 13: that is 2025's alone.
+    years = Years(figures={2025: YearFigures(wages=D(90000), capital_gain_distributions=D(700))})
+    assert years.resolve(2025).capital_gain_distributions == 700
+    f2026 = years.resolve(2026)
+    assert (f2026.income_from, f2026.wages, f2026.capital_gain_distributions) == (2025, 90000, 0)
