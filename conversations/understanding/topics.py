@@ -1,0 +1,65 @@
+"""Questions by subject: which topic a question is about. The first pattern that matches wins,
+so the narrow subjects come before the broad ones ("last day to sell for tax losses" is about the
+last day, not about taxes)."""
+
+from __future__ import annotations
+
+import re
+
+_OPTIONS = r"(options?|nsos?|nqsos?|isos?|rsus?|bargain|exercis\w*|vest\w*|w-?2|comp\w*)"
+_LOSSES = r"(loss|losses|harvest\w*|write[- ]?off)"
+
+TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("options", re.compile(rf"\b{_LOSSES}\b.*\b{_OPTIONS}\b|\b{_OPTIONS}\b.*\b{_LOSSES}\b", re.I)),
+    ("iso", re.compile(r"\bisos?\b.*\b(tax\w*|owe|amt)\b|\b(tax\w*|owe|amt)\b.*\bisos?\b", re.I)),
+    (
+        "lastday",
+        re.compile(
+            r"\b(last|final)\s+(trading\s+)?day\b|\bdeadline\b|\bby when\b|\bsell by\b|\bhave to sell by\b|"
+            r"\bneed to sell\b.*\b(count|by)\b",
+            re.I,
+        ),
+    ),
+    ("wash", re.compile(r"\bwash\b|\bbuy\s+(it\s+|them\s+)?back\b|\bre-?buy\b|\brepurchase\b", re.I)),
+    (
+        "longterm",
+        re.compile(r"\b(long|short)[- ]?term\b|\bholding period\b|\bhow long (have|did) i (held|hold|owned)\b", re.I),
+    ),
+    ("carryover", re.compile(r"\bcarry\s*(over|forward)|\bcarryover\b|\bloss limit\b|\b3,?000\b", re.I)),
+    (
+        "harvest",
+        re.compile(
+            r"\bharvest\w*\b|\blosers?\b|\b(at|for) a loss\b|\b(stocks?|positions?|lots?) (are |that are )?down\b",
+            re.I,
+        ),
+    ),
+    (
+        "tax",
+        re.compile(
+            r"\b(how much|what)\b.*\b(tax|taxes)\b|\b(tax|taxes)\b.*\b(owe|due|estimate|bill|pay)\b|"
+            r"\bdo i owe\b|\bwhat do i owe\b|\bestimate my tax|\btax bill\b|\bmy tax(es)?\b",
+            re.I,
+        ),
+    ),
+    (
+        "gains",
+        re.compile(
+            r"\bprofits?\b|\bgains?\b|\bp\s*&\s*l\b|\bp/l\b|\bhow much (did|have) i (make|made|lose|lost)\b|"
+            r"\bup or down\b|\bhow did i do\b|\bhow am i doing\b",
+            re.I,
+        ),
+    ),
+    (
+        "portfolio",
+        re.compile(
+            r"\bportfolio\b|\bholdings?\b|\bpositions\b|\bwhat do i own\b|\bwhat am i holding\b|\bwhat do i have\b",
+            re.I,
+        ),
+    ),
+    ("trades", re.compile(r"\btrades\b|\btransactions\b", re.I)),
+    ("advice", re.compile(r"\b(advice|advisor|adviser|accountant|cpa)\b", re.I)),
+]
+
+
+def topic_of(text: str) -> str | None:
+    return next((name for name, pattern in TOPICS if pattern.search(text)), None)

@@ -1,0 +1,97 @@
+"""The words the understanding layer knows, as data: verbs and idioms for buying and selling, the
+words that say which number is which, and the small words it skips."""
+
+from __future__ import annotations
+
+import re
+
+BUY_VERBS = {
+    "buy", "bought", "buying", "purchase", "purchased", "got", "grabbed", "snagged", "added", "acquired",
+    "scooped", "kaufte", "gekauft", "kauf", "kaufen",
+}  # fmt: skip
+SELL_VERBS = {
+    "sell", "sold", "selling", "dumped", "dump", "unloaded", "offloaded", "trimmed", "trim", "liquidated",
+    "verkauft", "verkaufte", "verkaufen",
+}  # fmt: skip
+# Idioms of several words, matched on the lowercased text before the words are split.
+BUY_IDIOMS = re.compile(
+    r"\b(picked up|pick up|loaded up on|load up on|scooped up|bought into|opened a position in|went long|"
+    r"put \$?[\d.,]+k? (?:in|into)|invested|spent)\b",
+    re.I,
+)
+SELL_IDIOMS = re.compile(
+    r"\b(got rid of|get rid of|took profits? on|take profits? on|cashed out|cash out|got out of|get out of|"
+    r"exited|exit|closed out|closed|close out|let go of|sold off|sold out|took some profit)\b",
+    re.I,
+)
+# A sale of the whole position when no number is given: "closed my PYPL position", "exited AAPL".
+WHOLE_POSITION = re.compile(
+    r"\b(closed|close out|closed out|exited|exit|cashed out|got out of|sold out of|liquidated|position|"
+    r"got rid of my|dumped my|sold my|sell my|everything|entire|whole|rest of|remaining)\b",
+    re.I,
+)
+ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining)\b", re.I)
+HALF_WORDS = re.compile(r"\bhalf\b", re.I)
+HYPOTHETICAL = re.compile(
+    r"\bwhat\s*if\b|\bwhatif\b|\bwhat happens\b|\bwhat would\b|\bhow much\b|\btax(es)?\b|\bif i\b|\bthinking\b|"
+    r"\bconsidering\b|\bshould i\b|\bdamage\b|\bcost me\b|\bowe\b|\btax hit\b|\braise\b|\bwould i\b",
+    re.I,
+)
+SALE_WORD = re.compile(r"\b(sell|sold|selling|raise|dump|dumping|unload)\b", re.I)
+EXERCISE = re.compile(r"\bexercis\w*\b", re.I)
+VEST = re.compile(r"\bvest(ed|ing|s)?\b", re.I)
+ISO_WORDS = re.compile(r"\b(isos?|incentive stock options?)\b", re.I)
+NSO_WORDS = re.compile(r"\b(nsos?|nqsos?|non[- ]?qualified( stock)?( options?)?|nqs?os?)\b", re.I)
+PRICE_STATEMENT = re.compile(
+    r"^\s*(?:the\s+)?(?:price\s+of\s+)?\$?(?P<sym>[A-Za-z][A-Za-z.\-]{0,6})\s+(?:price\s+)?(?:is|'s)\s+"
+    r"(?:now\s+|at\s+|trading\s+at\s+)?\$?(?P<price>\d[\d.,]*)\b(?:\s+(?:now|today))?\s*$",
+    re.I,
+)
+GREETING = re.compile(
+    r"^\W*(hi|hello|hey|hiya|howdy|yo|hallo|servus|moin|good\s+(morning|afternoon|evening))\b(\s+there)?\W*$", re.I
+)
+HELP = re.compile(
+    r"^\W*(help|help me|hilfe|menu|commands?|start over)\W*$|\bwhat can (you|i) do\b|\bhow (does|do) (this|it|i use)\b|"
+    r"\bhow do i use\b|\bwhat commands\b",
+    re.I,
+)
+UNDO = re.compile(
+    r"^\W*(oops|undo|rückgängig)\b|\bundo\b|\btake (that|it) back\b|\b(remove|delete) (that|the) last\b|"
+    r"\b(remove|delete) (the )?last (one|trade|entry)\b",
+    re.I,
+)
+THANKS = re.compile(r"^\W*(thanks|thank you|thx|ty|great|cool|ok|okay|nice|danke|perfect)\b", re.I)
+QUESTION_START = re.compile(
+    r"^\s*(when|what|what's|whats|how|is|are|would|will|can|could|do|does|did|which|why|am|any|should|by when)\b",
+    re.I,
+)
+
+# Words that tell which number is which.
+PRICE_BEFORE = {"at", "@", "for", "paid", "got", "received", "price", "receiving", "zu", "für", "fuer", "um"}
+PRICE_AFTER = ("each", "apiece", "a share", "per share", "/share", "a pop", "per", "/sh")
+DOLLARS_AFTER = ("of", "worth", "in", "into", "on", "from", "dollars", "bucks", "usd")
+STRIKE_BEFORE = {"strike", "at", "price"}
+FMV_BEFORE = {"fmv", "value", "was", "price", "worth", "at"}
+FEES_AFTER = re.compile(r"\b(?:with\s+)?(?:fees?|commission)\s*[:=]?\s*\$?(?P<n>\d[\d.,]*)", re.I)
+FEES_BEFORE = re.compile(r"\b(?:with\s+)?\$?(?P<n>\d[\d.,]*)\s+(?:in\s+)?(?:fees?|commission)\b", re.I)
+
+# Words skipped when looking for the symbol or a company name.
+FILLER = {
+    "i", "me", "my", "mine", "the", "a", "an", "of", "in", "into", "on", "at", "@", "for", "to", "and", "just",
+    "shares", "share", "sh", "stock", "stocks", "position", "positions", "more", "another", "some", "each", "per",
+    "apiece", "all", "half", "everything", "entire", "whole", "rest", "remaining", "x", "also", "today", "now", "then",
+    "paid", "got", "received", "by", "with", "worth", "dollars", "bucks", "usd", "up", "out", "off", "it", "them",
+    "that", "this", "was", "is", "be", "been", "have", "had", "has", "what", "if", "how", "much", "would", "will",
+    "should", "could", "can", "do", "does", "did", "tax", "taxes", "owe", "cost", "damage", "thinking", "about",
+    "considering", "happens", "or", "wait", "hit", "so", "far", "yet", "when", "there", "from", "raise", "pop",
+    "profit", "profits", "took", "take", "long", "went", "opened", "dip", "bought", "ira", "roth",
+    "your", "its", "habe", "zu", "für", "am", "um", "und", "stück", "aktien", "fees", "fee", "commission", "strike",
+    "fmv", "fair", "market", "value", "price", "options", "option", "nso", "nsos", "iso", "isos", "rsu", "rsus",
+    "vested", "vest", "exercised", "exercise", "incentive", "non-qualified", "qualified", "nonqualified", "were", "let", "go", "rid", "cashed", "closed", "close", "exited", "exit", "liquidated",
+    "loaded", "scooped", "picked", "put", "invested", "spent", "trading", "trade", "sold", "sell", "selling",
+    "buy", "buying", "purchase", "purchased", "grabbed", "snagged", "added", "acquired", "dumped", "unloaded",
+    "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar",
+}  # fmt: skip
+# Capitalised words that are never tickers.
+NOT_TICKERS = {"I", "IRA", "NSO", "NSOS", "ISO", "ISOS", "RSU", "RSUS", "FMV", "OK", "USD", "CPA", "AMT", "NIIT",
+               "ETF", "ROTH", "A", "AM", "PM", "EUR", "NQSO", "NQSOS", "IPO", "YOLO", "LOL", "TY", "THX", "US"}  # fmt: skip
