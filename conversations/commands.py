@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import account, figures, forms, onboarding, options, planning, reports, splits, trading
+from conversations import account, figures, forms, onboarding, options, planning, reports, splits, trading, words
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.onboarding import DISCLAIMER
 
@@ -48,7 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "buy",
-        trading.buy,
+        words.buy_command,
         TRADES,
         "a purchase, step by step or in one line",
         menu="record a purchase",
@@ -56,7 +56,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "sell",
-        trading.sell,
+        words.sell_command,
         TRADES,
         "a sale, the same ways",
         menu="record a sale",

@@ -62,6 +62,7 @@ def _dollars(locale: str) -> tuple[NumberPattern, str]:
     return parsed.currency_formats["standard"], get_currency_symbol("USD", parsed)
 
 
+_ENGLISH = Locale.parse("en")
 # Parsed once: Babel parses a pattern given as a string on every call.
 _SHARES = parse_pattern("#,##0.######")
 _RATE = parse_pattern("#,##0.#%")
@@ -91,6 +92,17 @@ class Fmt:
 
     def rate(self, rate: Decimal) -> str:
         return format_percent(rate, format=_RATE, locale=self.locale)
+
+    def counted(self, amount: Decimal | int, singular: str, plural: str | None = None) -> str:
+        """ "1 share", "2 shares", "1.5 shares": the number in the user's locale, the English noun's
+        plural chosen by CLDR's rule for English (Babel), as the words are English."""
+        form = _ENGLISH.plural_form(amount)
+        noun = singular if form == "one" else plural or singular + "s"
+        return f"{self.shares(Decimal(amount))} {noun}"
+
+
+def shares_of(fmt: Fmt, amount: Decimal) -> str:
+    return fmt.counted(amount, "share")
 
 
 def error_words(error: CalcError, fmt: Fmt) -> str:

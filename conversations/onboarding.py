@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from calc.params import available_years
@@ -11,6 +13,7 @@ from conversations.formatting import STATUS_NAMES
 from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
 from conversations.parsing import InputError, money, short
 from conversations.state import Wizard
+from conversations.understanding import numbers
 
 DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."
 
@@ -30,6 +33,16 @@ def _year_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
 
 
 def start(ctx: Ctx, _: str) -> Outcome:
+    if ctx.state.profile.onboarded:
+        return say(
+            ctx,
+            "You're already set up: " + summary(ctx) + "\n/settings changes any one answer.",
+            ((Button(label="Settings", data="set:menu"), Button(label="Answer all five again", data="restart:")),),
+        )
+    return questionnaire(ctx, "")
+
+
+def questionnaire(ctx: Ctx, _: str) -> Outcome:
     text = (
         "Hi! I keep track of your stock trades and estimate the US federal tax on your capital gains.\n"
         f"{DISCLAIMER}\n\nFirst, five quick questions (you can change them later in /settings).\n"
@@ -86,7 +99,8 @@ def ask_income(ctx: Ctx, flow: str) -> Outcome:
         flow,
         ASKING_OTHER_INCOME,
         f"Roughly how much other income do you expect for {year}: wages, interest, everything but stock sales? "
-        f"A round number is fine, like 85,000. (Dividends can go apart: /income {year} qualified dividends 1,200.)",
+        f"A round number is fine, like {ctx.fmt.number(Decimal(85000))}. (Dividends can go apart: "
+        f"/income {year} qualified dividends {ctx.fmt.number(Decimal(1200))}.)",
         _draft(ctx),
         buttons=((Button(label="None", data="income:0"),),),
     )
@@ -99,8 +113,8 @@ def ask_carryover(ctx: Ctx, flow: str) -> Outcome:
         flow,
         ASKING_CARRYOVER,
         f"Do you have a capital-loss carryover into {year} ({year - 1}'s Schedule D, or your tax software)? "
-        "Send the short-term and long-term amounts, like 1,200 3,500, or tap None. (If you record trades from "
-        "earlier years, I figure it from them.)",
+        f"Send the short-term and long-term amounts, like {ctx.fmt.number(Decimal(1200))} "
+        f"{ctx.fmt.number(Decimal(3500))}, or tap None. (If you record trades from earlier years, I figure it from them.)",
         _draft(ctx),
         buttons=((Button(label="None", data="carry:none"),),),
     )
@@ -149,7 +163,26 @@ def answer_status(ctx: Ctx, text: str) -> Outcome:
 
 def answer_income(ctx: Ctx, text: str) -> Outcome:
     amount = money(text, "income", locale=ctx.fmt.locale)
+    if numbers.ambiguous(text, str(ctx.fmt.locale)):
+        return _which_number(ctx, text, amount, "income")
     return _next(ctx, ASKING_OTHER_INCOME, years=ctx.state.profile.years.with_figures(_year(ctx), wages=amount))
+
+
+def _which_number(ctx: Ctx, text: str, value: Decimal, button: str) -> Outcome:
+    """“85,000” from a user whose language writes 85,5 for eighty-five and a half: asked, never
+    stored as 85 (nor as 85,000) without a yes."""
+    thousands = Decimal(re.sub(r"\D", "", text))
+    fmt = ctx.fmt
+    return say(
+        ctx,
+        f"Did you mean {fmt.money(thousands)} or {fmt.money(value)}? (“{short(text)}” can be read both ways.)",
+        (
+            (
+                Button(label=fmt.money(thousands), data=f"{button}:{thousands}"),
+                Button(label=fmt.money(value), data=f"{button}:{value}"),
+            ),
+        ),
+    )
 
 
 def answer_carryover(ctx: Ctx, text: str) -> Outcome:
@@ -158,6 +191,12 @@ def answer_carryover(ctx: Ctx, text: str) -> Outcome:
         parts = ["0", "0"]
     if len(parts) != 2:
         raise InputError("Send two amounts, short-term then long-term, like 1,200 3,500 (or 0 0, or None).")
+    for part in parts:
+        if numbers.ambiguous(part, str(ctx.fmt.locale)):
+            raise InputError(
+                f"“{short(part)}” can be read two ways. Send the carryover without separators, like "
+                f"{re.sub(r'[^0-9]', '', part)} for the whole amount."
+            )
     short_term = money(parts[0], "short-term carryover", locale=ctx.fmt.locale)
     long_term = money(parts[1], "long-term carryover", locale=ctx.fmt.locale)
     year = _year(ctx)
@@ -220,6 +259,7 @@ BUTTONS: dict[str, Handler] = {
     "carry": while_asking(ASKING_CARRYOVER, _carry_button, CLOSED),
     "set": _settings_button,
     "tz": while_asking(ASKING_TIMEZONE, answer_timezone, CLOSED),
+    "restart": questionnaire,
 }
 
 

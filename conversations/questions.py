@@ -1,22 +1,26 @@
-"""Plain-language answers to the questions people type instead of commands.
+"""Plain-language answers to the questions people type instead of commands, by subject.
 
-Each entry is a pattern and what answers it, with the user's own figures where they help.
-The first pattern that matches answers; text that matches none gets the usual hint.
+Which subject a question is about is decided in one place, conversations/understanding/topics.py;
+here each subject has its answer, with the user's own figures (and for a named stock, that
+stock's own dates).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from calc import CalcError, TaxResult, UnsupportedYear
 from calc.params import law_for
 from calc.years import YearView
-from conversations.formatting import Fmt, limit_words, rates_words
-from conversations.kernel import Ctx, Outcome, say
+from conversations.formatting import Fmt, limit_words, rates_words, shares_of
+from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
-from conversations.reports import figures_line, tax_lines
+from conversations.planning import harvest_command
+from conversations.reminders import last_trading_day
+from conversations.reports import figures_line, gains, portfolio, tax_lines
 from conversations.taxview import ledger_for, tax_known, tax_year, year_tax
+from conversations.trading import list_trades
 
 Answer = Callable[[Ctx], str]
 
@@ -117,8 +121,24 @@ def _advice(_: Ctx) -> str:
     )
 
 
-def _greeting(_: Ctx) -> str:
-    return "You're welcome! Send /help any time to see what I can do."
+def _symbol_holding(ctx: Ctx, symbol: str) -> str:
+    """When each of the user's lots of one stock turns long-term."""
+    fmt = ctx.fmt
+    lots = sorted((lot for lot in ledger_for(ctx.state).lots if lot.symbol == symbol), key=lambda lot: lot.purchased)
+    if not lots:
+        return f"You don't hold any {symbol} now, so nothing of it is waiting to turn long-term."
+    lines = []
+    for lot in lots[:MAX_LOTS]:
+        if lot.long_term_from <= ctx.today:
+            lines.append(f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}: long-term already")
+        else:
+            days = (lot.long_term_from - ctx.today).days
+            lines.append(
+                f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}: long-term on "
+                f"{fmt.day(lot.long_term_from)} (in {days} days)"
+            )
+    more = f"\n… and {len(lots) - MAX_LOTS} more lots: /portfolio lists them all." if len(lots) > MAX_LOTS else ""
+    return f"Your {symbol}, lot by lot (long-term means held more than a year):\n" + "\n".join(lines) + more
 
 
 # --- what I don't cover: said plainly, with what the user can do instead -------------------------
@@ -176,73 +196,78 @@ def _scope(_: Ctx) -> str:
     )
 
 
-US_STATES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|"
-    "Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|"
-    "Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|"
-    "Virginia|Washington|West Virginia|Wisconsin|Wyoming|NYC"
-)
-
-QUESTIONS: list[tuple[re.Pattern[str], Answer]] = [
-    (
-        re.compile(
-            rf"\bstate\b.*\btax|\btax\w*\b.*\bstate\b|\b(local|city)\s+tax|\b({US_STATES})\b.*\btax|\btax\w*\b.*\b({US_STATES})\b",
-            re.I,
-        ),
-        _state_tax,
-    ),
-    (
-        re.compile(
-            r"\b(calls?|puts?)\b.*\b(options?|contracts?|premium|strike|expir\w*|assign\w*|sold|wrote|bought)\b|"
-            r"\b(covered|naked|long|short)\s+(calls?|puts?)\b|\boptions?\s+(contracts?|trad\w*|premium)\b|"
-            r"\b(straddle|spread|1256)\b",
-            re.I,
-        ),
-        _option_contracts,
-    ),
-    (re.compile(r"\bshort\s+(sale|sales|sell\w*|position)|\bsell\w*\s+short\b|\bshort(ed|ing)\b", re.I), _short_sales),
-    (
-        re.compile(r"\bcollectibles?\b|\b28\s?%|\b(gold|silver|platinum|bullion|artwork|coin collection)\b", re.I),
-        _collectibles,
-    ),
-    (
-        re.compile(r"\b1250\b|\brecapture\b|\b(rental|real estate|house|home sale|reits?)\b|\bdepreciat\w*", re.I),
-        _section_1250,
-    ),
-    (
-        re.compile(
-            r"\b(what|which)\b.*\b(not|don't|do not|can't|cannot|doesn't)\b.*\b(cover|handle|support)\b|"
-            r"\b(scope|limitations?)\b",
-            re.I,
-        ),
-        _scope,
-    ),
-    (
-        re.compile(
-            r"\b(loss|losses|harvest\w*|write[- ]?off)\b.*\b(options?|nsos?|nqsos?|isos?|rsus?|bargain|"
-            r"exercis\w*|vest\w*|w-?2|comp\w*)\b|\b(options?|nsos?|nqsos?|isos?|rsus?|bargain|exercis\w*|"
-            r"vest\w*|w-?2|comp\w*)\b.*\b(loss|losses|harvest\w*|write[- ]?off)\b",
-            re.I,
-        ),
-        losses_and_options_words,
-    ),
-    (re.compile(r"\bisos?\b.*\b(tax\w*|owe|amt)\b|\b(tax\w*|owe|amt)\b.*\bisos?\b", re.I), iso_tax_words),
-    (re.compile(r"\bwash\b", re.I), _wash_sale),
-    (re.compile(r"\b(long|short)[- ]?term\b|\bholding period\b", re.I), _holding),
-    (re.compile(r"\bcarry\s*(over|forward)|\bcarryover\b|\bloss limit\b|\b3,?000\b", re.I), _carryover),
-    (
-        re.compile(r"\b(how much|what)\b.*\b(tax|taxes)\b|\b(tax|taxes)\b.*\b(owe|due|estimate)\b|\bdo i owe\b", re.I),
-        _tax_owed,
-    ),
-    (re.compile(r"\b(advice|advisor|adviser|accountant|cpa)\b", re.I), _advice),
-    (re.compile(r"^\W*(thanks|thank you|thx|ty|great|cool|ok|okay|nice)\b", re.I), _greeting),
-]
+def _symbol_wash(ctx: Ctx, symbol: str) -> str:
+    """The user's own dates for one stock: purchases that would make a loss sale now a wash sale,
+    and recent loss sales that a purchase now would make one."""
+    fmt = ctx.fmt
+    window = timedelta(days=WASH_DAYS)
+    since = ctx.today - window
+    bought = [t for t in ctx.state.trades if t.symbol == symbol and t.side == "buy" and since <= t.date <= ctx.today]
+    ledger = ledger_for(ctx.state)
+    losses = [d for d in ledger.dispositions if d.symbol == symbol and d.gain < 0 and since <= d.sold <= ctx.today]
+    lines = []
+    if bought:
+        last = max(t.date for t in bought)
+        lines.append(
+            f"You bought {symbol} on {', '.join(fmt.day(t.date) for t in bought[-3:])}: selling {symbol} at a loss "
+            f"before {fmt.day(last + window + timedelta(days=1))} would be a wash sale (the loss moves into those shares)."
+        )
+    if losses:
+        last_loss = max(d.sold for d in losses)
+        lines.append(
+            f"You sold {symbol} at a loss on {fmt.day(last_loss)}: buying it back before "
+            f"{fmt.day(last_loss + window + timedelta(days=1))} would make that loss a wash sale."
+        )
+    if not lines:
+        lines.append(
+            f"No {symbol} bought or sold at a loss in the last 30 days, so a sale at a loss today isn't a wash "
+            "sale, as long as you don't buy it again within 30 days after."
+        )
+    return "\n".join(lines)
 
 
-def answer(ctx: Ctx, text: str) -> Outcome | None:
-    """The answer to a question in plain words, or None when it isn't one of these."""
-    for pattern, words in QUESTIONS:
-        if pattern.search(text):
-            return say(ctx, words(ctx))
-    return None
+def _last_day(ctx: Ctx, year: int) -> str:
+    day = last_trading_day(year)
+    passed = " (already past)" if day < ctx.today else ""
+    return (
+        f"The last trading day of {year} is {ctx.fmt.day(day)}{passed}. The trade date decides the tax year, so a "
+        f"sale that day counts for {year}, even though it settles in {year + 1}. /harvest shows losses worth taking."
+    )
+
+
+def about(ctx: Ctx, topic: str, symbol: str | None, year: int | None) -> Outcome:
+    """The answer to a question on one subject; a named stock is answered for that stock."""
+    if topic in COMMANDS:
+        return COMMANDS[topic](ctx, str(year) if year and topic == "gains" else "")
+    if topic == "longterm" and symbol:
+        return say(ctx, _symbol_holding(ctx, symbol))
+    if topic == "wash" and symbol:
+        return say(ctx, _symbol_wash(ctx, symbol))
+    if topic == "lastday":
+        return say(ctx, _last_day(ctx, year or tax_year(ctx.state, ctx.today.year)))
+    return say(ctx, ANSWERS[topic](ctx))
+
+
+MAX_LOTS = 10
+WASH_DAYS = 30
+ANSWERS: dict[str, Answer] = {
+    "state": _state_tax,
+    "contracts": _option_contracts,
+    "shorts": _short_sales,
+    "collectibles": _collectibles,
+    "realestate": _section_1250,
+    "scope": _scope,
+    "options": losses_and_options_words,
+    "iso": iso_tax_words,
+    "wash": _wash_sale,
+    "longterm": _holding,
+    "carryover": _carryover,
+    "tax": _tax_owed,
+    "advice": _advice,
+}
+COMMANDS: dict[str, Handler] = {
+    "gains": gains,
+    "portfolio": portfolio,
+    "trades": list_trades,
+    "harvest": harvest_command,
+}

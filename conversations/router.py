@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from calc.limits import OutOfBounds, out_of_bounds
-from conversations import account, importing, onboarding, options, planning, questions, reports, splits, trading
+from conversations import account, importing, onboarding, options, planning, reports, splits, trading, words
 from conversations.capping import capped
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
@@ -19,11 +19,13 @@ from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.parsing import MAX_INPUT, InputError
 from conversations.state import UserState
 
+HANDLERS: dict[str, Handler] = {name: command.handler for name, command in BY_NAME.items()}
 STEPS: dict[tuple[str, str], Handler] = {
     **onboarding.STEPS,
     **trading.STEPS,
     **options.STEPS,
     **importing.STEPS,
+    ("words", words.CONFIRMING_TRADE): lambda ctx, text: words.answer_confirmation(ctx, text, HANDLERS),
 }
 BUTTONS: dict[str, Handler] = {
     **onboarding.BUTTONS,
@@ -32,7 +34,9 @@ BUTTONS: dict[str, Handler] = {
     **account.BUTTONS,
     **planning.BUTTONS,
     **importing.BUTTONS,
+    **words.BUTTONS,
     "chart": reports.chart,
+    "cmd": lambda ctx, name: _command_button(ctx, name),  # defined below: it reads BY_NAME
 }
 
 
@@ -46,6 +50,16 @@ def too_many_trades(held: int, would: int) -> str:
         f"That would make {would:,} trades, and I keep up to {MAX_TRADES_PER_USER:,} per person "
         f"(you have {held:,}). Nothing was saved; /export gives you a copy of what you have."
     )
+
+
+def _command_button(ctx: Ctx, name: str) -> Outcome:
+    """A suggested command as a button ("Did you mean /sell?"): runs it as if typed alone."""
+    command = BY_NAME.get(name)
+    if command is None:
+        return say(ctx, "That button has expired. Send /help to see what I can do.")
+    if not command.keeps_question:
+        ctx.state = ctx.state.model_copy(update={"wizard": None})
+    return command.handler(ctx, "")
 
 
 def handle(state: UserState, event: Event) -> Outcome:
@@ -87,7 +101,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
         name = name.split("@")[0].lower()
         command = BY_NAME.get(name)
         if command is None:
-            return say(ctx, f"I don't know /{name[:30]}. Send /help to see the commands.")
+            return words.unknown_command(ctx, name, BY_NAME)
         if ctx.state.wizard and not command.keeps_question:
             ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
         return command.handler(ctx, args.strip())
@@ -99,16 +113,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
             return step(ctx, text)
     if not text:
         return say(ctx, "Send /help to see what I can do.")
-    lowered = text.lower()
-    if lowered.startswith(("what if", "whatif", "what happens if")):
-        return reports.whatif(ctx, text)
-    line = trading.from_plain_text(ctx, text)
-    if line is not None:
-        return line
-    told = splits.from_plain_text(ctx, text)
+    told = splits.from_plain_text(ctx, text)  # "XYZ split 2-for-1 on 2024-06-10"
     if told is not None:
         return told
-    answer = questions.answer(ctx, text)
-    if answer is not None:
-        return answer
-    return account.unknown(ctx, text)
+    return words.free_text(ctx, text, HANDLERS)

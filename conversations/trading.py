@@ -47,11 +47,6 @@ def _start(ctx: Ctx, side: str, args: str) -> Outcome:
     )
 
 
-def from_plain_text(ctx: Ctx, text: str) -> Outcome | None:
-    line = trade_line(text, ctx.today, locale=ctx.fmt.locale)
-    return None if line is None else record(ctx, line)
-
-
 # --- the wizard, one question at a time --------------------------------------------------------
 def answer_symbol(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.machine import registry
+from conversations.commands import BY_NAME
 from conversations.understanding.reader import understand
 from tests.phrasings.table import TODAY, Row, actual, expected, rows
 
@@ -18,5 +18,5 @@ def test_the_table_is_large() -> None:
 
 @pytest.mark.parametrize("row", TUNED, ids=str)
 def test_phrasing(row: Row) -> None:
-    reading = understand(row.text, TODAY, row.locale, commands=registry()[0])
+    reading = understand(row.text, TODAY, row.locale, commands=BY_NAME)
     assert actual(reading) == expected(row), f"line {row.line}"

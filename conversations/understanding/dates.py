@@ -30,6 +30,7 @@ CALENDAR = [
     re.compile(_ON + r"(?P<d>\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+\d{4}\b)?)", re.I),
 ]
 RELATIVE = [
+    re.compile(r"(?P<d>\b(?:tomorrow|morgen|next\s+" + _WEEKDAY + r"|next\s+week)\b)", re.I),
     re.compile(r"(?P<d>\b(?:this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight)\b)", re.I),
     re.compile(r"(?P<d>\byesterday" + _PART + r"\b)", re.I),
     re.compile(r"(?P<d>\b(?:heute|gestern|vorgestern)\b)", re.I),
@@ -56,6 +57,8 @@ def find(text: str, today: date, locale: str) -> tuple[date | None, str, str | N
         found = pattern.search(text)
         if found:
             rest = text[: found.start()] + " " + text[found.end() :]
+            if found.group("d").lower().startswith(("tomorrow", "morgen", "next")):
+                return None, rest, f"“{found.group('d')}” is in the future. Send the date the trade happened."
             return _relative(found.group("d"), today, locale), rest, None
     return None, text, None
 

@@ -18,7 +18,7 @@ from conversations.understanding import companies, dates, numbers
 from conversations.understanding import vocabulary as v
 from conversations.understanding.commands import closest
 from conversations.understanding.reading import Reading
-from conversations.understanding.topics import topic_of
+from conversations.understanding.topics import out_of_scope, topic_of
 
 TRADE_COMMANDS = {"buy": "buy", "sell": "sell", "whatif": "whatif", "exercise": "exercise", "vest": "vest"}
 YEAR = re.compile(r"\b(20\d\d)\b")
@@ -31,7 +31,7 @@ def understand(text: str, today: date, locale: str = "en_US", commands: Iterable
         return Reading("unknown")
     if text.startswith("/"):
         return _slash(text, today, locale, frozenset(commands))
-    for check in (_whatif, _question, _options, _trade_in_words, _price, _small_talk, _subject):
+    for check in (_not_covered, _whatif, _question, _options, _trade_in_words, _price, _small_talk, _subject):
         reading = check(text, today, locale)
         if reading is not None:
             return reading
@@ -55,11 +55,16 @@ def _slash(text: str, today: date, locale: str, known: frozenset[str]) -> Readin
     return Reading("command", command=guess) if guess else Reading("unknown")
 
 
+def _not_covered(text: str, today: date, locale: str) -> Reading | None:
+    topic = out_of_scope(text)
+    return None if topic is None else Reading("question", topic=topic)
+
+
 def _whatif(text: str, today: date, locale: str) -> Reading | None:
     if not (v.SALE_WORD.search(text) and v.HYPOTHETICAL.search(text)):
         return None
     reading = _trade("whatif", text, today, locale)
-    return reading if reading.symbol else None
+    return reading if reading.symbol and reading.unsure != "symbol" else None
 
 
 def _question(text: str, today: date, locale: str) -> Reading | None:
@@ -150,6 +155,9 @@ def _trade(intent: str, text: str, today: date, locale: str) -> Reading:
     tokens = _tokens(rest)
     symbol, company = _symbol(tokens, rest, companies_too=True)
     slots = _numbers(tokens, locale, option=None)
+    if symbol is None:
+        symbol = _lowercase_ticker(tokens)
+        slots.unsure = slots.unsure or ("symbol" if symbol else None)
     portion = None
     if slots.shares is None and slots.dollars is None:
         if v.HALF_WORDS.search(rest):
@@ -296,6 +304,15 @@ def _symbol(tokens: list[str], text: str, companies_too: bool | str) -> tuple[st
                 if symbol:
                     return symbol, companies.name_of(symbol) or words
     return None, None
+
+
+def _lowercase_ticker(tokens: list[str]) -> str | None:
+    """In a trade with no ticker found, one short unknown word ("sofi") is probably the ticker typed in
+    lowercase: a guess, confirmed before saving."""
+    words = [t for t in tokens if t.isalpha() and t.lower() not in v.FILLER and not _is_vocabulary(t.lower())]
+    if len(words) == 1 and len(words[0]) <= 5 and SYMBOL.match(words[0].upper()):
+        return words[0].upper()
+    return None
 
 
 def _as_symbol(token: str, text: str, lowercase: bool = False) -> str | None:

@@ -9,7 +9,53 @@ import re
 _OPTIONS = r"(options?|nsos?|nqsos?|isos?|rsus?|bargain|exercis\w*|vest\w*|w-?2|comp\w*)"
 _LOSSES = r"(loss|losses|harvest\w*|write[- ]?off)"
 
+US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|"
+    "Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|"
+    "Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|"
+    "Virginia|Washington|West Virginia|Wisconsin|Wyoming|NYC"
+)
+# What the bot doesn't cover: asked or told ("I sold a put and it got assigned"), these get an honest
+# answer before anything is read as a trade.
+OUT_OF_SCOPE: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "state",
+        re.compile(
+            rf"\bstate\b.*\btax|\btax\w*\b.*\bstate\b|\b(local|city)\s+tax|\b({US_STATES})\b.*\btax|"
+            rf"\btax\w*\b.*\b({US_STATES})\b",
+            re.I,
+        ),
+    ),
+    (
+        "contracts",
+        re.compile(
+            r"\b(calls?|puts?)\b.*\b(options?|contracts?|premium|strike|expir\w*|assign\w*|sold|wrote|bought)\b|"
+            r"\b(covered|naked|long|short)\s+(calls?|puts?)\b|\boptions?\s+(contracts?|trad\w*|premium)\b|"
+            r"\b(straddle|spread|1256)\b|\b(sold|wrote|bought)\s+an?\s+(call|put)\b",
+            re.I,
+        ),
+    ),
+    ("shorts", re.compile(r"\bshort\s+(sale|sales|sell\w*|position)|\bsell\w*\s+short\b|\bshort(ed|ing)\b", re.I)),
+    (
+        "collectibles",
+        re.compile(r"\bcollectibles?\b|\b28\s?%|\b(gold|silver|platinum|bullion|artwork|coin collection)\b", re.I),
+    ),
+    (
+        "realestate",
+        re.compile(r"\b1250\b|\brecapture\b|\b(rental|real estate|house|home sale|reits?)\b|\bdepreciat\w*", re.I),
+    ),
+    (
+        "scope",
+        re.compile(
+            r"\b(what|which)\b.*\b(not|don't|do not|can't|cannot|doesn't)\b.*\b(cover|handle|support)\b|"
+            r"\b(scope|limitations?)\b",
+            re.I,
+        ),
+    ),
+]
 TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    *OUT_OF_SCOPE,
     ("options", re.compile(rf"\b{_LOSSES}\b.*\b{_OPTIONS}\b|\b{_OPTIONS}\b.*\b{_LOSSES}\b", re.I)),
     ("iso", re.compile(r"\bisos?\b.*\b(tax\w*|owe|amt)\b|\b(tax\w*|owe|amt)\b.*\bisos?\b", re.I)),
     (
@@ -63,3 +109,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
 
 def topic_of(text: str) -> str | None:
     return next((name for name, pattern in TOPICS if pattern.search(text)), None)
+
+
+def out_of_scope(text: str) -> str | None:
+    return next((name for name, pattern in OUT_OF_SCOPE if pattern.search(text)), None)

@@ -90,7 +90,8 @@ FILLER = {
     "vested", "vest", "exercised", "exercise", "incentive", "non-qualified", "qualified", "nonqualified", "were", "let", "go", "rid", "cashed", "closed", "close", "exited", "exit", "liquidated",
     "loaded", "scooped", "picked", "put", "invested", "spent", "trading", "trade", "sold", "sell", "selling",
     "buy", "buying", "purchase", "purchased", "grabbed", "snagged", "added", "acquired", "dumped", "unloaded",
-    "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar",
+    "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar", "year", "end",
+    "before", "after", "until", "since", "last", "week", "day", "days", "ago", "sale", "loss", "gain", "lot", "lots",
 }  # fmt: skip
 # Capitalised words that are never tickers.
 NOT_TICKERS = {"I", "IRA", "NSO", "NSOS", "ISO", "ISOS", "RSU", "RSUS", "FMV", "OK", "USD", "CPA", "AMT", "NIIT",

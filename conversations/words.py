@@ -1,0 +1,328 @@
+"""Free text: what the understanding layer read, turned into an answer or an action.
+
+Exact trades are saved at once (with Undo); a reading that involved a guess (a company name, a
+dollar amount, "all"/"half", a number the locale reads two ways, a missing date) is shown first —
+"bought 10 AAPL (Apple Inc.) at $150.00 today — Save / Change" — and saved only on Save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from decimal import ROUND_DOWN, Decimal
+
+from calc.models import ZERO
+from conversations import questions
+from conversations.account import unknown
+from conversations.events import Button
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
+from conversations.options import exercise, vest
+from conversations.parsing import InputError, TradeLine, short, trade_line
+from conversations.reports import whatif
+from conversations.taxview import held, ledger_as_of
+from conversations.trading import buy, price, record, sell, undo
+from conversations.understanding.commands import closest
+from conversations.understanding.companies import name_of
+from conversations.understanding.reader import understand
+from conversations.understanding.reading import Reading
+
+CONFIRMING_TRADE = "CONFIRMING_TRADE"
+CLOSED = "That question is closed. Send the trade again if you still want to save it."
+YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "ja"}
+NO = {"no", "n", "change", "nope", "wrong", "cancel", "nein"}
+SIX_PLACES = Decimal("0.000001")
+
+
+def free_text(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
+    """Any message that isn't a command or the answer to an open question. `commands` is the
+    command table's handlers (for "help" in words), passed in as this module is one of them."""
+    return act(ctx, understand(text, ctx.today, str(ctx.fmt.locale)), text, commands)
+
+
+def act(ctx: Ctx, reading: Reading, text: str, commands: Mapping[str, Handler]) -> Outcome:
+    if reading.problem:
+        raise InputError(reading.problem)
+    intent = reading.intent
+    if intent in ("buy", "sell"):
+        return _trade(ctx, reading)
+    if intent == "whatif":
+        return _whatif(ctx, reading)
+    if intent in ("exercise", "vest"):
+        return _option(ctx, reading)
+    if intent == "price" and reading.symbol and reading.price:
+        return price(ctx, f"{reading.symbol} {reading.price}")
+    if intent == "question" and reading.topic:
+        return questions.about(ctx, reading.topic, reading.symbol, reading.year)
+    if intent == "help":
+        return commands["help"](ctx, "")
+    if intent in SMALL_TALK:
+        return SMALL_TALK[intent](ctx, "")
+    return _not_understood(ctx, reading, text)
+
+
+def trade_command(ctx: Ctx, side: str, args: str) -> Outcome:
+    """/buy and /sell: alone, the step-by-step questions. With a trade, the strict one-line parser
+    (its messages say exactly what is wrong), except where the words need a guess the strict parser
+    would get wrong (a dollar amount, a company name, all/half): those are read as free text is, and
+    confirmed. A line without a date is confirmed too ("today — Save / Change")."""
+    if not args:
+        return (buy if side == "buy" else sell)(ctx, args)
+    reading = understand(f"/{side} {args}", ctx.today, str(ctx.fmt.locale))
+    if reading.intent == side and (reading.dollars or reading.company or reading.portion) and not reading.problem:
+        return _trade(ctx, reading)
+    line = trade_line(f"/{side} {args}", ctx.today, locale=ctx.fmt.locale)
+    assert line is not None
+    if (reading.date is None or reading.unsure) and not reading.problem:
+        return _confirm(ctx, line, replace(reading, company=None, dollars=None, portion=None))
+    return record(ctx, line)
+
+
+def buy_command(ctx: Ctx, args: str) -> Outcome:
+    return trade_command(ctx, "buy", args)
+
+
+def sell_command(ctx: Ctx, args: str) -> Outcome:
+    return trade_command(ctx, "sell", args)
+
+
+def unknown_command(ctx: Ctx, name: str, known: Iterable[str]) -> Outcome:
+    """/sel: "did you mean /sell?", with the command as a button."""
+    guess = closest(name, known)
+    if guess is None:
+        return say(ctx, f"I don't know /{short(name, 30)}. Send /help to see the commands.")
+    return say(
+        ctx,
+        f"I don't know /{short(name, 30)}. Did you mean /{guess}?",
+        ((Button(label=f"/{guess}", data=f"cmd:{guess}"), Button(label="/help", data="cmd:help")),),
+    )
+
+
+# --- trades -------------------------------------------------------------------------------------
+def _trade(ctx: Ctx, reading: Reading) -> Outcome:
+    side = reading.intent
+    symbol = reading.symbol
+    when = reading.date or ctx.today
+    if symbol is None:
+        raise InputError(f"Which stock? {_example(ctx, side)}")
+    shares = _shares(ctx, reading, symbol, when)
+    if shares is None or reading.price is None:
+        missing = (
+            "the number of shares and the price"
+            if shares is None and reading.price is None
+            else ("the number of shares" if shares is None else "the price per share")
+        )
+        raise InputError(f"I'm missing {missing}. {_example(ctx, side, symbol)}")
+    line = TradeLine(
+        side=side,
+        quantity=shares,
+        symbol=symbol,
+        price=reading.price,
+        date=when,
+        fees=reading.fees or ZERO,
+        account=reading.account,
+        account_type="ira" if reading.account else "taxable",
+    )
+    if not reading.guessed:
+        return record(ctx, line)
+    return _confirm(ctx, line, reading)
+
+
+def _shares(ctx: Ctx, reading: Reading, symbol: str, when: dt.date) -> Decimal | None:
+    if reading.shares is not None:
+        return reading.shares
+    if reading.dollars is not None:
+        if reading.price is None:
+            raise InputError(
+                f"At what price? With the price I can work out the shares {ctx.fmt.money(reading.dollars)} bought."
+            )
+        shares = (reading.dollars / reading.price).quantize(SIX_PLACES, rounding=ROUND_DOWN)
+        if shares <= 0:
+            raise InputError("That amount buys less than a millionth of a share. Send the number of shares instead.")
+        return shares.normalize()
+    if reading.portion is not None:
+        owned = held(ledger_as_of(ctx.state, when), symbol)
+        if not owned:
+            raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {symbol}, so there's nothing to sell.")
+        if reading.portion == "all":
+            return owned
+        half = owned / 2
+        return half.to_integral_value(rounding=ROUND_DOWN) if owned == owned.to_integral_value() and half >= 1 else half
+    return None
+
+
+def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
+    fmt = ctx.fmt
+    company = f" ({reading.company})" if reading.company else ""
+    verb = "bought" if line.side == "buy" else "sold"
+    day = "today" if line.date == ctx.today and reading.date is None else f"on {fmt.day(line.date)}"
+    what = f"{verb} {fmt.shares(line.quantity)} {line.symbol}{company} at {fmt.money(line.price)} {day}"
+    where = f" in your {line.account}" if line.account else ""
+    fees = f", fees {fmt.money(line.fees)}" if line.fees else ""
+    notes = []
+    if reading.dollars is not None:
+        notes.append(
+            f"{fmt.money(reading.dollars)} at {fmt.money(line.price)} a share is {fmt.shares(line.quantity)} shares."
+        )
+    if reading.portion == "all":
+        notes.append(f"That's all the {line.symbol} you held then.")
+    elif reading.portion == "half":
+        notes.append(f"That's half the {line.symbol} you held then.")
+    if reading.unsure == "symbol":
+        notes.append(f"I took that as the ticker {line.symbol}.")
+    elif reading.unsure:
+        notes.append(
+            f"I read the {'number of shares' if reading.unsure == 'shares' else 'price'} the way your language writes "
+            f"numbers ({fmt.number(Decimal('1.5'))} is one and a half). If you meant thousands, tap Change."
+        )
+    if reading.date is None:
+        notes.append("You didn't say when, so I put today.")
+    nonce = ctx.event.id[-16:]
+    draft = {
+        "side": line.side,
+        "symbol": line.symbol,
+        "quantity": str(line.quantity),
+        "price": str(line.price),
+        "date": line.date.isoformat(),
+        "fees": str(line.fees),
+        "account": line.account or "",
+        "nonce": nonce,
+    }
+    text = f"{what}{where}{fees} — save it?" + ("\n" + "\n".join(notes) if notes else "")
+    buttons = ((Button(label="Save", data=f"save:{nonce}"), Button(label="Change", data=f"change:{nonce}")),)
+    return ask(ctx, "words", CONFIRMING_TRADE, text[0].upper() + text[1:], draft, buttons=buttons)
+
+
+def _draft_line(draft: dict[str, str]) -> TradeLine:
+    account = draft.get("account") or None
+    return TradeLine(
+        side=draft["side"],
+        quantity=Decimal(draft["quantity"]),
+        symbol=draft["symbol"],
+        price=Decimal(draft["price"]),
+        date=dt.date.fromisoformat(draft["date"]),
+        fees=Decimal(draft["fees"]),
+        account=account,
+        account_type="ira" if account else "taxable",
+    )
+
+
+def _open(ctx: Ctx, nonce: str | None) -> dict[str, str] | None:
+    """The trade waiting for a yes, if this is the question being answered."""
+    wizard = ctx.state.wizard
+    if wizard is None or (wizard.flow, wizard.step) != ("words", CONFIRMING_TRADE):
+        return None
+    if nonce is not None and wizard.draft.get("nonce") != nonce:
+        return None
+    return wizard.draft
+
+
+def save_pressed(ctx: Ctx, nonce: str) -> Outcome:
+    draft = _open(ctx, nonce)
+    if draft is None:
+        return say(ctx, CLOSED)
+    return record(ctx, _draft_line(draft))
+
+
+def change_pressed(ctx: Ctx, nonce: str) -> Outcome:
+    draft = _open(ctx, nonce)
+    if draft is None:
+        return say(ctx, CLOSED)
+    line = _draft_line(draft)
+    return say(
+        ctx,
+        "Nothing saved. Send it again the way it should be, like: " + _one_liner(ctx, line),
+        wizard=None,
+    )
+
+
+def answer_confirmation(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
+    """Typed instead of tapped: yes saves, no changes; anything else is a new message."""
+    word = text.strip().lower().strip("!.")
+    if word in YES:
+        return save_pressed(ctx, ctx.state.wizard.draft["nonce"] if ctx.state.wizard else "")
+    if word in NO:
+        return change_pressed(ctx, ctx.state.wizard.draft["nonce"] if ctx.state.wizard else "")
+    ctx.state = ctx.state.model_copy(update={"wizard": None})
+    return free_text(ctx, text, commands)
+
+
+def _one_liner(ctx: Ctx, line: TradeLine) -> str:
+    fmt = ctx.fmt
+    return (
+        f"/{line.side} {fmt.shares(line.quantity)} {line.symbol} {fmt.number(line.price)} "
+        f"{line.date.isoformat()}" + (f" in my {line.account}" if line.account else "")
+    )
+
+
+def _example(ctx: Ctx, side: str, symbol: str = "AAPL") -> str:
+    """A one-line example written the way the user's locale writes numbers."""
+    verb = "bought" if side == "buy" else "sold"
+    return f"Write it like: {verb} 10 {symbol} at {ctx.fmt.number(Decimal('150.25'))} yesterday."
+
+
+# --- what if, options, questions ------------------------------------------------------------------
+def _whatif(ctx: Ctx, reading: Reading) -> Outcome:
+    symbol = reading.symbol
+    assert symbol is not None
+    at = f" {reading.price}" if reading.price is not None else ""
+    if reading.dollars is not None:
+        if reading.price is None:
+            return whatif(ctx, f"raise {reading.dollars} from {symbol}")
+        return whatif(ctx, f"raise {reading.dollars} from {symbol} at {reading.price}")
+    shares = _shares(ctx, replace(reading, dollars=None), symbol, ctx.today)
+    if shares is None:
+        raise InputError(f"How many shares? Ask like: what if I sell 10 {symbol} at {ctx.fmt.number(Decimal(200))}?")
+    return whatif(ctx, f"sell {shares} {symbol}{at}")
+
+
+def _option(ctx: Ctx, reading: Reading) -> Outcome:
+    handler = exercise if reading.intent == "exercise" else vest
+    if reading.shares is None and reading.symbol is None:
+        return handler(ctx, "")
+    parts = [str(reading.shares or ""), reading.symbol or ""]
+    if reading.kind:
+        parts.append(reading.kind)
+    if reading.strike is not None:
+        parts += ["strike", str(reading.strike)]
+    if reading.fmv is not None:
+        parts += ["fmv", str(reading.fmv)]
+    if reading.date is not None:
+        parts.append(reading.date.isoformat())
+    if reading.symbol is None:
+        raise InputError(
+            f"Which company's stock? Send it again with the symbol, like: /{reading.intent} "
+            + " ".join(p for p in parts if p).replace(" strike", " XYZ strike", 1)
+        )
+    return handler(ctx, " ".join(p for p in parts if p))
+
+
+def _greeting(ctx: Ctx, _: str) -> Outcome:
+    return say(
+        ctx,
+        "Hi! Tell me about a trade in your own words, like “bought 10 AAPL at "
+        f"{ctx.fmt.number(Decimal('150.25'))} yesterday”, or ask “what's my profit?”. /help lists everything.",
+    )
+
+
+def _thanks(ctx: Ctx, _: str) -> Outcome:
+    return say(ctx, "You're welcome! Send /help any time to see what I can do.")
+
+
+SMALL_TALK: dict[str, Handler] = {"greeting": _greeting, "undo": undo, "thanks": _thanks}
+
+
+def _not_understood(ctx: Ctx, reading: Reading, text: str) -> Outcome:
+    if reading.symbol:
+        company = name_of(reading.symbol)
+        return say(
+            ctx,
+            f"What about {reading.symbol}{f' ({company})' if company else ''}? To record a trade: "
+            f"“bought 10 {reading.symbol} at {ctx.fmt.number(Decimal('150.25'))} yesterday”; to ask: "
+            f"“when does my {reading.symbol} go long-term?”",
+            ((Button(label="Portfolio", data="cmd:portfolio"), Button(label="Help", data="cmd:help")),),
+        )
+    return unknown(ctx, text)
+
+
+BUTTONS: dict[str, Handler] = {"save": save_pressed, "change": change_pressed}
