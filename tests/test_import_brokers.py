@@ -212,6 +212,16 @@ def test_open_lots_start_a_portfolio() -> None:
     ]
 
 
+def test_ibkr_flex_open_positions_by_lot() -> None:
+    preview = read("ibkr_flex_open_positions.csv")
+    assert [(lot.symbol, lot.acquired, lot.quantity, lot.cost) for lot in preview.lots] == [
+        ("NVDA", date(2023, 1, 5), D(10), D(2400)),
+        ("NVDA", date(2023, 6, 5), D(15), D(3850)),
+    ]  # the SUMMARY row isn't a third lot
+    assert dict(preview.left_out) == {OPTIONS: 1}
+    assert [(p.line, p.reason) for p in preview.problems] == [(6, "the lot is in EUR; I read US-dollar lots only")]
+
+
 def test_import_ids_are_the_ones_files_got_before_issue_14() -> None:
     """Files imported with the reader before this change (main at fb1517c gave these ids) must not come
     back as new trades now that the price is derived from the Amount and the file is reversed."""

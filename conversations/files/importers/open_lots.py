@@ -2,27 +2,30 @@
 
   Symbol,Date Acquired,Quantity,Cost Basis[,Account]
 (also "Open Date" or "Acquired" for the date, "Cost" or "Cost Basis Total" for the basis): each
-row a lot held, bought on its date for its total cost, fees included.
+row a lot held, bought on its date for its total cost, fees included. An Interactive Brokers Flex
+query of Open Positions with lot detail reads the same way: Symbol, Quantity, OpenDateTime,
+CostBasisMoney, and LevelOfDetail (only its LOT rows; the SUMMARY rows add them up).
 """
 
 from __future__ import annotations
 
 from conversations.files.importers.basis import lot
-from conversations.files.importers.common import Result, Row
+from conversations.files.importers.common import OPTION, Problem, Result, Row, Skip
 
 NAME = "open lots"
 TITLE = "a list of open lots"
-DATE_COLUMNS = ("date acquired", "open date", "acquired")
-SIGNATURE = {"symbol", "date acquired", "open date", "acquired", "quantity", "cost basis", "cost", "account"}
-REQUIRED = (("symbol",), ("date acquired", "open date", "acquired"), ("quantity",), ("cost basis", "cost"))
+DATE_COLUMNS = ("date acquired", "open date", "acquired", "opendatetime")
+COST_COLUMNS = ("cost basis", "cost", "cost basis total", "costbasismoney")
+SIGNATURE = {"symbol", "quantity", "account", "levelofdetail", *DATE_COLUMNS, *COST_COLUMNS}
+REQUIRED = (("symbol",), DATE_COLUMNS, ("quantity",), COST_COLUMNS)
 
 
 def detect(header: list[str]) -> bool:
     names = {h.lower() for h in header}
     return (
         {"symbol", "quantity"} <= names
-        and bool({"date acquired", "open date", "acquired"} & names)
-        and bool({"cost basis", "cost", "cost basis total"} & names)
+        and bool(set(DATE_COLUMNS) & names)
+        and bool(set(COST_COLUMNS) & names)
         and "date sold" not in names
     )
 
@@ -31,11 +34,21 @@ def read(row: Row) -> Result:
     when = row.get(*DATE_COLUMNS)
     if not when[:1].isdigit():
         return None  # totals and notes
+    if row.get("levelofdetail").upper() not in ("", "LOT"):
+        return None  # a Flex SUMMARY row repeats its lots
+    category = row.get("assetclass")
+    if category.upper() in ("OPT", "FOP"):
+        return OPTION
+    if category and category.upper() != "STK":
+        return Skip(f"of {category} positions (only stocks are read)")
+    currency = row.get("currencyprimary")
+    if currency and currency.upper() != "USD":
+        return Problem(row.line, f"the lot is in {currency}; I read US-dollar lots only")
     return lot(
         row,
         row.get("symbol"),
         when,
         row.get("quantity"),
-        row.get("cost basis", "cost", "cost basis total"),
-        row.get("account"),
+        row.get(*COST_COLUMNS),
+        row.get("account", "clientaccountid"),
     )
