@@ -235,3 +235,19 @@ def test_share_classes_have_one_form() -> None:
     assert Trade(date=TODAY, symbol="BRK/B", side="buy", quantity=D(1), price=D(1)).symbol == "BRK.B"
     assert UserState(prices={"BRK-B": D("410.50")}).prices == {"BRK.B": D("410.50")}
     assert canonical_symbol("BTC-USD") == "BTC-USD"  # not a share class
+
+
+def test_a_csv_of_ones_own_keeps_its_order_even_when_it_runs_backwards() -> None:
+    content = b"date,side,symbol,quantity,price\n2024-03-01,buy,X,1,10\n2024-03-01,sell,X,1,11\n2024-02-01,buy,Y,1,5\n2024-01-01,buy,Y,1,5\n"
+    preview = read_csv("mine.csv", content, today=TODAY)
+    assert not preview.newest_first
+    assert [(t.symbol, t.side) for t in preview.trades if t.symbol == "X"] == [("X", "buy"), ("X", "sell")]
+
+
+def test_a_schwab_page_sorted_oldest_first_is_not_reversed() -> None:
+    header = '"Date","Action","Symbol","Description","Quantity","Price","Fees & Comm","Amount"\n'
+    rows = '"01/10/2024","Buy","X","X","10","$10.00","","-$100.00"\n"01/10/2024","Sell","X","X","10","$11.00","","$110.00"\n'
+    rows += '"02/10/2024","Buy","X","X","5","$12.00","","-$60.00"\n'
+    preview = read_csv("s.csv", (header + rows).encode(), today=TODAY)
+    assert not preview.newest_first
+    assert [t.side for t in preview.trades] == ["buy", "sell", "buy"]

@@ -238,9 +238,12 @@ def _date_problem(line: int, result: Trade | CorporateAction | BrokerSale | Brok
 
 
 def _is_newest_first(fmt: ModuleType, table: list[Row], trades: list[Trade]) -> bool:
-    """Most brokers list the newest first. Decide from each symbol's own trades (an IBKR statement is
-    sorted by symbol, then oldest first); when they don't tell, from every dated row's order; when
-    that doesn't either (Fidelity's files are not always in order), from the broker's habit."""
+    """Schwab, Fidelity, Robinhood and IBKR's transaction history list the newest first, unless the
+    user sorted the page first. Decide from each symbol's own trades; when they don't tell, from every
+    dated row's order; when that doesn't either (Fidelity's files are not always in order), from the
+    broker's habit. Other files (a CSV of your own, /export, IBKR statements) keep their order."""
+    if not hasattr(fmt, "NEWEST_FIRST"):
+        return False
     by_symbol: defaultdict[str, list[date]] = defaultdict(list)
     for t in trades:
         by_symbol[t.symbol].append(t.date)
