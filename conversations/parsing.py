@@ -73,7 +73,11 @@ def _example(locale: Locale_) -> str:
 
 
 def money(text: str, what: str = "price", allow_zero: bool = True, locale: Locale_ = US) -> Decimal:
-    value = number(text, what, locale)
+    return checked_money(number(text, what, locale), what, allow_zero, locale)
+
+
+def checked_money(value: Decimal, what: str = "price", allow_zero: bool = True, locale: Locale_ = US) -> Decimal:
+    """An amount however it was read (typed, or from words), within the bounds every path keeps."""
     if value < 0 or (value == 0 and not allow_zero):
         raise InputError(f"The {what} must be more than zero." if not allow_zero else f"The {what} can't be negative.")
     if value > MONEY.maximum:
@@ -84,7 +88,10 @@ def money(text: str, what: str = "price", allow_zero: bool = True, locale: Local
 
 
 def quantity(text: str, locale: Locale_ = US) -> Decimal:
-    value = ZERO if text.strip().startswith("-") else number(text, "number of shares", locale)
+    return checked_quantity(ZERO if text.strip().startswith("-") else number(text, "number of shares", locale))
+
+
+def checked_quantity(value: Decimal) -> Decimal:
     if value <= 0:
         raise InputError("The number of shares must be more than zero, like 100 or 2.5.")
     if value > SHARES.maximum:

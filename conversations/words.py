@@ -18,7 +18,8 @@ from conversations.account import unknown
 from conversations.events import Button
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
-from conversations.parsing import InputError, TradeLine, short, trade_line
+from conversations.parsing import InputError, TradeLine, checked_money, checked_quantity, short, trade_line
+from conversations.parsing import symbol as parsed_symbol
 from conversations.reports import whatif
 from conversations.taxview import held, ledger_as_of
 from conversations.trading import buy, price, record, sell, undo
@@ -113,13 +114,14 @@ def _trade(ctx: Ctx, reading: Reading) -> Outcome:
             else ("the number of shares" if shares is None else "the price per share")
         )
         raise InputError(f"I'm missing {missing}. {_example(ctx, side, symbol)}")
+    locale = ctx.fmt.locale
     line = TradeLine(
         side=side,
-        quantity=shares,
-        symbol=symbol,
-        price=reading.price,
+        quantity=checked_quantity(shares),
+        symbol=parsed_symbol(symbol),
+        price=checked_money(reading.price, "price", allow_zero=False, locale=locale),
         date=when,
-        fees=reading.fees or ZERO,
+        fees=checked_money(reading.fees or ZERO, "fee", locale=locale),
         account=reading.account,
         account_type="ira" if reading.account else "taxable",
     )
