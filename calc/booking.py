@@ -36,6 +36,8 @@ from calc.models import (
     cents,
 )
 
+# IRC 1091(a): replacement stock acquired within 30 days before or after the sale. Stated here once;
+# the planner, the reminders and the chat's words read it.
 WASH_WINDOW = timedelta(days=30)
 
 

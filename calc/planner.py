@@ -11,15 +11,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from calc.booking import Ledger, book
+from calc.booking import WASH_WINDOW, Ledger, book
 from calc.equity import qualifying_from
 from calc.holding import long_term_from
 from calc.limits import SHARES
 from calc.models import ZERO, Disposition, Frozen, Lot, LotPick, Split, Trade
 from calc.tax import TaxResult
 from calc.years import TaxYears, Years
-
-WASH_WINDOW = timedelta(days=30)
 
 
 def year_tax(years: Years, ledger: Ledger, year: int) -> TaxResult:

@@ -109,7 +109,7 @@ COMMANDS: tuple[Command, ...] = (
         "gains",
         reports.gains,
         STANDING,
-        "realized gains, netting, the $3,000 loss limit, carryforward, the tax they add",
+        "realized gains, netting, the yearly loss limit, carryforward, the tax they add",
         menu="realized gains and the tax they add",
         examples=("/gains 2025",),
     ),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from calc import CalcError, TaxResult, UnsupportedYear
+from calc.booking import WASH_WINDOW
 from calc.params import law_for
 from calc.years import YearView
 from conversations.formatting import Fmt, limit_words, rates_words, shares_of
@@ -60,7 +61,9 @@ def total_lines(r: TaxResult, fmt: Fmt) -> list[str]:
         f"• income tax {fmt.money(r.income_tax)}",
     ]
     if r.niit:
-        lines.append(f"• net investment income tax (3.8%, Form 8960) {fmt.money(r.niit)}")
+        lines.append(
+            f"• net investment income tax ({fmt.rate(law_for(r.year).niit.rate)}, Form 8960) {fmt.money(r.niit)}"
+        )
     if r.amt:
         lines.append(f"• alternative minimum tax (Form 6251) {fmt.money(r.amt)}")
     return lines
@@ -68,7 +71,7 @@ def total_lines(r: TaxResult, fmt: Fmt) -> list[str]:
 
 def _wash_sale(ctx: Ctx) -> str:
     words = (
-        "A wash sale is selling at a loss and buying the same stock within 30 days before or after. "
+        f"A wash sale is selling at a loss and buying the same stock within {WASH_WINDOW.days} days before or after. "
         "The loss isn't lost: it can't be deducted now, but it's added to the new shares' basis, and "
         "their holding period includes the old shares'. You get it back when you sell the new shares."
     )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from calc import CalcError, Ledger, UnsupportedYear
+from calc.booking import WASH_WINDOW
 from calc.models import ZERO, Lot
 from calc.planner import unrealized
 from calc.years import YearView
@@ -26,7 +27,6 @@ from conversations.state import UserState
 from conversations.taxview import ledger_for, tax_known, year_tax
 
 YEAR_END_DAYS = ((12, 1), (12, 15))
-WASH_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     if losses:
         lines.append(
             f"Unrealized losses you could harvest: {fmt.money(losses)} at your last prices. Losses offset gains, then up to "
-            f"{fmt.money(limit)} of other income; the rest carries forward. Don't buy the same stock within 30 days "
+            f"{fmt.money(limit)} of other income; the rest carries forward. Don't buy the same stock within {WASH_WINDOW.days} days "
             "before or after a loss sale (wash sale). /harvest has details."
         )
     lines.append(

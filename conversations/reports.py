@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
+from calc.booking import WASH_WINDOW
 from calc.models import ZERO
 from calc.netting import lost_to_ira
 from calc.params import params_for
@@ -179,7 +180,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
     if s.wash_sale_disallowed - lost_for_good:
         lines.append(
             f"Wash sales: {fmt.money(s.wash_sale_disallowed - lost_for_good)} of losses can't be deducted now because "
-            "you bought the same stock within 30 days; they're added to the new shares' basis instead."
+            f"you bought the same stock within {WASH_WINDOW.days} days; they're added to the new shares' basis instead."
         )
     if lost_for_good:
         lines.append(

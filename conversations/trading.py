@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from calc import CalcError, Disposition, Lot, LotPick, Trade
+from calc.booking import WASH_WINDOW
 from calc.limits import PRICE
 from calc.models import ZERO
 from calc.netting import lost_to_ira
@@ -274,7 +275,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
         lines = [head, f"Basis {fmt.money(lot.basis)}; it turns long-term on {fmt.day(lot.long_term_from)}."]
         if lot.wash_sale_adjustment:
             lines.append(
-                f"It replaces shares you sold at a loss within 30 days, so {fmt.money(lot.wash_sale_adjustment)} of that "
+                f"It replaces shares you sold at a loss within {WASH_WINDOW.days} days, so {fmt.money(lot.wash_sale_adjustment)} of that "
                 "loss is added to its basis (a wash sale)."
             )
         return "\n".join(lines)
@@ -284,7 +285,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
         part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt)}."
         if d.wash_sale_disallowed:
             part += (
-                f"\n  Wash sale: you bought {d.symbol} within 30 days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
+                f"\n  Wash sale: you bought {d.symbol} within {WASH_WINDOW.days} days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
                 "can't be deducted now; it's added to the new shares' basis."
             )
         parts.append(part)
@@ -300,7 +301,7 @@ def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> l
     lost = lost_to_ira(dispositions, trade.id)
     if lost:
         lines.append(
-            f"⚠ But it replaces {trade.symbol} you sold at a loss within 30 days in a taxable account: "
+            f"⚠ But it replaces {trade.symbol} you sold at a loss within {WASH_WINDOW.days} days in a taxable account: "
             f"{fmt.money(lost)} of that loss is disallowed for good. Shares in an IRA can't take the loss into "
             "their basis (Rev. Rul. 2008-5), so unlike other wash sales you never get it back."
         )
