@@ -203,7 +203,7 @@ def _symbol_wash(ctx: Ctx, symbol: str) -> str:
     """The user's own dates for one stock: purchases that would make a loss sale now a wash sale,
     and recent loss sales that a purchase now would make one."""
     fmt = ctx.fmt
-    window = timedelta(days=WASH_DAYS)
+    window = WASH_WINDOW
     since = ctx.today - window
     bought = [t for t in ctx.state.trades if t.symbol == symbol and t.side == "buy" and since <= t.date <= ctx.today]
     ledger = ledger_for(ctx.state)
@@ -223,8 +223,8 @@ def _symbol_wash(ctx: Ctx, symbol: str) -> str:
         )
     if not lines:
         lines.append(
-            f"No {symbol} bought or sold at a loss in the last 30 days, so a sale at a loss today isn't a wash "
-            "sale, as long as you don't buy it again within 30 days after."
+            f"No {symbol} bought or sold at a loss in the last {window.days} days, so a sale at a loss today isn't a "
+            f"wash sale, as long as you don't buy it again within {window.days} days after."
         )
     return "\n".join(lines)
 
@@ -252,7 +252,6 @@ def about(ctx: Ctx, topic: str, symbol: str | None, year: int | None) -> Outcome
 
 
 MAX_LOTS = 10
-WASH_DAYS = 30
 ANSWERS: dict[str, Answer] = {
     "state": _state_tax,
     "contracts": _option_contracts,

@@ -10,7 +10,7 @@ import calc.planner
 import conversations.reminders
 from calc.booking import WASH_WINDOW
 
-HARD_CODED = re.compile(r"\b30 days\b|3\.8%|\$3,000|\$1,500")
+HARD_CODED = re.compile(r"\b30 days\b|3\.8%|\$3,000|\$1,500|days=30\b|_DAYS = 30\b")
 CHAT = Path(__file__).parent.parent / "conversations"
 
 
