@@ -5,6 +5,7 @@ Telegram forgets an update once the next getUpdates asks past it, and python-tel
 as it has queued a batch: before, an update fetched but not handled was lost (nothing saved, nothing
 answered), and one saved but not answered was answered with nothing when it came again, so the user
 sent the trade twice. Now each is recorded before it is confirmed and kept with its answer.
+Each runs on SQLite and on PostgreSQL (the db_target fixture).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def free_port() -> int:
 
 
 class Bot:
-    def __init__(self, db: Path, api_port: int, log: Path) -> None:
+    def __init__(self, db: str, api_port: int, log: Path) -> None:
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -74,18 +75,16 @@ def answered(emulator: Emulator, text: str) -> int:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> Any:  # async: the server runs on the test's event loop
+async def world(tmp_path: Path, db_target: str) -> Any:  # async: the server runs on the test's event loop
     emulator = Emulator()
     port = free_port()
     server = serve_http(emulator, port)
-    yield emulator, port, tmp_path / "cgt.db", tmp_path / "bot.log"
+    yield emulator, port, db_target, tmp_path / "bot.log"
     emulator.release()
     server.stop()
 
 
-async def kill_while(
-    emulator: Emulator, port: int, db: Path, log: Path, method: str, after: int, *updates: Any
-) -> None:
+async def kill_while(emulator: Emulator, port: int, db: str, log: Path, method: str, after: int, *updates: Any) -> None:
     """Start the bot, queue the updates, kill it once `method` has been answered `after` times and hangs."""
     emulator.answer_first[method] = after
     bot = Bot(db, port, log)
@@ -107,7 +106,7 @@ async def kill_while(
     emulator.release()
 
 
-async def restart(emulator: Emulator, port: int, db: Path, log: Path, done: Callable[[], bool]) -> None:
+async def restart(emulator: Emulator, port: int, db: str, log: Path, done: Callable[[], bool]) -> None:
     bot = Bot(db, port, log)
     try:
         await until(done, "the restarted bot to answer")
