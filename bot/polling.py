@@ -36,7 +36,11 @@ class RecordingQueue(asyncio.Queue[object]):
         if isinstance(item, Update) and item.effective_user is not None:
             # Synchronous on purpose: the Updater's next getUpdates (which confirms this update to
             # Telegram) must not start before the row is committed.
-            self.store.enqueue(item.effective_user.id, item.update_id, json.dumps(item.to_dict()), time.time())
+            payload = json.dumps(item.to_dict())
+            if not self.store.enqueue(item.effective_user.id, item.update_id, payload, time.time()):
+                # Handled already, or left over and applied at start-up: Telegram sent it again because
+                # the bot died before confirming it. Answering again would say the same thing twice.
+                return
         await super().put(item)
 
 

@@ -150,3 +150,19 @@ async def test_killed_mid_reply_in_a_burst_of_trades(world: Any) -> None:
     assert [t.quantity for t in trades] == list(range(1, 13))  # each once, in the order sent
     for number in range(1, 13):
         assert answered(emulator, f"Saved #{number}:") == 1  # each answered once, none twice
+
+
+async def test_an_update_telegram_sends_again_is_queued_once(tmp_path: Path) -> None:
+    from telegram import Update
+
+    from bot.polling import RecordingQueue, done
+
+    emulator = Emulator()
+    store = ChatService(tmp_path / "cgt.db").store
+    queue = RecordingQueue(store)
+    update = Update.de_json(emulator.text_update(USER, "/help"), None)
+    await queue.put(update)
+    await queue.put(update)  # sent again before it was handled: once in the queue
+    assert queue.qsize() == 1 and [u for u, _ in store.pending(USER)] == [update.update_id]
+    done(store, await queue.get())
+    assert store.pending(USER) == []
