@@ -30,12 +30,12 @@ def _cap(reply: Reply) -> Reply:
             break
         kept.append(line)
         size += len(line) + 1
-    if not kept:  # one enormous line: cut it (plain text only; in HTML a cut could split a tag)
-        kept = (
-            [_TAG.sub("", reply.text)[:MAX_REPLY_CHARS] + "…"] if reply.html else [reply.text[:MAX_REPLY_CHARS] + "…"]
-        )
-    left = len(lines) - len(kept)
     whole = html.unescape(_TAG.sub("", reply.text)) if reply.html else reply.text
+    if not kept:  # one enormous line: cut as plain text (in HTML a cut could split a tag or an entity)
+        kept = [(html.escape(whole[:MAX_REPLY_CHARS]) if reply.html else reply.text[:MAX_REPLY_CHARS]) + "…"]
+    elif reply.html:
+        kept[-1] += _closing(kept)  # a tag opened above the cut and closed below it is closed here
+    left = len(lines) - len(kept)
     note = (
         f"… and {left:,} more line{'s' if left != 1 else ''}: the whole answer is in answer.txt."
         if left > 0
@@ -43,6 +43,21 @@ def _cap(reply: Reply) -> Reply:
     )
     file = FileOut(name="answer.txt", content=whole.encode(), caption="The whole answer.")
     return reply.model_copy(update={"text": "\n".join([*kept, note]), "files": (*reply.files, file)})
+
+
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+
+
+def _closing(lines: list[str]) -> str:
+    """The closing tags for the tags left open in `lines` (Telegram refuses unbalanced HTML)."""
+    open_tags: list[str] = []
+    for match in _OPEN_OR_CLOSE.finditer("\n".join(lines)):
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            open_tags.append(name)
+        elif name in open_tags:
+            del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name)]
+    return "".join(f"</{name}>" for name in reversed(open_tags))
 
 
 MAX_ITEMS_LISTED = 10  # lots of a sale, suggestions of a plan: the rest as a count

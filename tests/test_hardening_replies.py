@@ -133,3 +133,12 @@ def test_plans_count_the_splits(tmp_path: Path) -> None:
     assert "went wrong" not in harvest and "5 shares bought Jan 10, 2024" in harvest
     whatif = chat.send("/whatif sell 5 XYZ 5")
     assert "went wrong" not in whatif and "couldn't happen" not in whatif
+
+
+def test_a_cut_html_answer_stays_valid_html() -> None:
+    body = "\n".join(f"line {i} &amp; more" for i in range(1000))
+    (cut,) = capped([Reply(text=f"<b>Heading</b>\n<pre>{body}</pre>", html=True)])
+    assert cut.text.count("<pre>") == cut.text.count("</pre>") == 1  # closed above the note
+    assert cut.text.index("</pre>") < cut.text.index("the whole answer is in answer.txt")
+    (one_line,) = capped([Reply(text="<i>" + "x &amp; y " * 2000 + "</i>", html=True)])
+    assert "<i>" not in one_line.text and "&amp;" in one_line.text and "&am…" not in one_line.text
