@@ -17,6 +17,7 @@ from babel.numbers import (
 )
 
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
+from calc.limits import SHARES
 from calc.models import FilingStatus, Reason
 from calc.params import YearParams
 
@@ -64,7 +65,7 @@ def _dollars(locale: str) -> tuple[NumberPattern, str]:
 
 _ENGLISH = Locale.parse("en")
 # Parsed once: Babel parses a pattern given as a string on every call.
-_SHARES = parse_pattern("#,##0.######")
+_SHARES = parse_pattern("#,##0." + "#" * SHARES.places)  # every place kept (calc/limits.py): 0.12345678 shows whole
 _RATE = parse_pattern("#,##0.#%")
 
 

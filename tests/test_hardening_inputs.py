@@ -185,6 +185,9 @@ def test_the_sale_of_a_typed_fraction_matches_what_is_held(tmp_path: Path) -> No
     assert "Saved #2" in chat.send("/sell 0.12345678 XYZ 15 2024-02-10")
     chat.send("/buy 0.1 XYZ 20 2024-03-10")
     assert "can't sell" in chat.send("/sell 0.10000001 XYZ 15 2024-04-10")
+    # The "you held 0.1 XYZ, so you can't sell 0.1": every place a quantity may have is shown.
+    chat.send("/buy 0.12345678 ABC 20 2024-01-10")
+    assert "you held 0.12345678 ABC, so you can't sell 0.12345679" in chat.send("/sell 0.12345679 ABC 15 2024-02-10")
 
 
 def test_wizard_steps_are_bounded_too(tmp_path: Path) -> None:
