@@ -8,8 +8,13 @@ user is told once, in plain words, until the bucket has room again.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
+
+from telegram import Update
+
+log = logging.getLogger("cgt_bot.flood")
 
 BURST = 20  # messages at once: a wizard tapped through quickly, a few trades pasted one by one
 PER_SECOND = 1.0  # sustained; a person reads each answer
@@ -57,3 +62,10 @@ class FloodGate:
         full = [user for user, b in self._buckets.items() if b.tokens + (now - b.at) * self.per_second >= self.burst]
         for user in full:
             del self._buckets[user]
+
+
+async def warn_too_fast(update: Update, user_id: int) -> None:
+    try:
+        await update.get_bot().send_message(user_id, TOO_FAST)
+    except Exception:  # the warning is a courtesy; a network error must not end the bot
+        log.warning("could not warn a user about skipped messages")

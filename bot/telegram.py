@@ -29,7 +29,7 @@ from telegram.ext import (
 
 from bot import logs, metrics, redaction, reminders, webhook
 from bot import polling as polling_inbox
-from bot.flood import TOO_FAST, FloodGate
+from bot.flood import FloodGate, warn_too_fast
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.steps import Steps
@@ -53,8 +53,9 @@ class PerUserOrder(BaseUpdateProcessor):
     """Different users' updates run concurrently; one user's run in arrival order.
 
     An update waits for its user's turn before it takes one of the concurrent-update slots, so a
-    user with many queued updates holds one slot, not hundreds; past the flood gate's burst, a
-    user's updates are skipped with one plain warning (bot/flood.py).
+    user with many queued updates holds one slot, not hundreds. With a flood gate, past its burst a
+    user's updates are skipped with one plain warning (bot/flood.py); in long polling the gate is
+    applied earlier, as updates are queued (bot/polling.py), so a flood isn't even recorded.
     """
 
     def __init__(
@@ -67,7 +68,7 @@ class PerUserOrder(BaseUpdateProcessor):
         # the user's turn; it is made wide, and the real limit is `_slots`, taken once it is the turn.
         super().__init__(WAITING_UPDATES)
         self._slots = asyncio.Semaphore(max_concurrent_updates)
-        self.gate = gate or FloodGate()
+        self.gate = gate
         self.done = done or (lambda update: None)  # called when an update's step is over, however it ended
         self._turns: dict[int, tuple[asyncio.Lock, int]] = {}  # user -> (lock, updates holding or waiting)
 
@@ -77,13 +78,13 @@ class PerUserOrder(BaseUpdateProcessor):
             async with self._slots:
                 await coroutine
             return
-        admitted, warn = self.gate.admit(user.id)
+        admitted, warn = self.gate.admit(user.id) if self.gate is not None else (True, False)
         if not admitted:
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()  # never run: nothing of it happens, and no "never awaited" warning
             self.done(update)
             if warn and isinstance(update, Update):
-                await self._warn(update, user.id)
+                await warn_too_fast(update, user.id)
             return
         lock, count = self._turns.get(user.id) or (asyncio.Lock(), 0)
         self._turns[user.id] = (lock, count + 1)
@@ -99,13 +100,6 @@ class PerUserOrder(BaseUpdateProcessor):
                 del self._turns[user.id]  # no lock kept for every user who ever wrote
             else:
                 self._turns[user.id] = (lock, count - 1)
-
-    @staticmethod
-    async def _warn(update: Update, user_id: int) -> None:
-        try:
-            await update.get_bot().send_message(user_id, TOO_FAST)
-        except Exception:  # the warning is a courtesy; a network error must not end the bot
-            log.warning("could not warn a user about skipped messages")
 
     async def initialize(self) -> None:
         pass
@@ -310,12 +304,14 @@ def build_application(
     token = settings.telegram_bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     redaction.install([token, secret])
+    gate = FloodGate()
     polling = not settings.webhook_url
-    # Polling: each update recorded in the inbox before getUpdates confirms it (bot/polling.py).
-    done = (lambda update: polling_inbox.done(service.store, update)) if polling else None
-    builder = ApplicationBuilder().token(token).concurrent_updates(PerUserOrder(done=done)).post_init(_start_up)
-    if polling:
-        builder = builder.update_queue(polling_inbox.RecordingQueue(service.store))
+    # Polling: each update gated and recorded in the inbox before getUpdates confirms it (bot/polling.py).
+    queue = polling_inbox.RecordingQueue(service.store, gate) if polling else None
+    processor = PerUserOrder(gate=None if queue else gate, done=queue.done if queue else None)
+    builder = ApplicationBuilder().token(token).concurrent_updates(processor).post_init(_start_up)
+    if queue is not None:
+        builder = builder.update_queue(queue)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.telegram_base_url:
@@ -326,6 +322,7 @@ def build_application(
     app = builder.build()
     app.bot_data["service"] = service
     app.bot_data["polling"] = polling
+    app.bot_data["flood_gate"] = gate  # webhook workers gate as they record (bot/webhook.py)
     front = TelegramFrontEnd(service)
     app.add_handler(CallbackQueryHandler(front.on_button))
     app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, front.on_message))

@@ -27,7 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.flood import TOO_FAST
+from bot.flood import warn_too_fast
 from bot.storage import Store
 
 log = logging.getLogger("cgt_bot.webhook")
@@ -55,13 +55,12 @@ class InboxWorker:
             return
         # The same flood gate as in polling (bot/flood.py, on PerUserOrder): past a user's burst their
         # updates are skipped, with one warning, so one chat can't fill every worker's inbox.
-        gate = getattr(self.app.update_processor, "gate", None)
+        gate = self.app.bot_data.get("flood_gate")
         if gate is not None:
             admitted, warn = gate.admit(user.id)
             if not admitted:
                 if warn:
-                    with contextlib.suppress(Exception):  # a courtesy; the network must not end the worker
-                        await self.app.bot.send_message(user.id, TOO_FAST)
+                    await warn_too_fast(update, user.id)
                 return
         if self.store.enqueue(user.id, update.update_id, json.dumps(payload), time.time()):
             self.kick(user.id)

@@ -155,7 +155,7 @@ async def test_killed_mid_reply_in_a_burst_of_trades(world: Any) -> None:
 async def test_an_update_telegram_sends_again_is_queued_once(tmp_path: Path) -> None:
     from telegram import Update
 
-    from bot.polling import RecordingQueue, done
+    from bot.polling import RecordingQueue
 
     emulator = Emulator()
     store = ChatService(tmp_path / "cgt.db").store
@@ -164,5 +164,5 @@ async def test_an_update_telegram_sends_again_is_queued_once(tmp_path: Path) -> 
     await queue.put(update)
     await queue.put(update)  # sent again before it was handled: once in the queue
     assert queue.qsize() == 1 and [u for u, _ in store.pending(USER)] == [update.update_id]
-    done(store, await queue.get())
+    queue.done(await queue.get())
     assert store.pending(USER) == []
