@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from calc.limits import OutOfBounds, out_of_bounds
+from calc.limits import FEES, PRICE, SHARES, OutOfBounds, out_of_bounds
+from calc.models import Trade
 from conversations import account, importing, onboarding, options, planning, reports, splits, trading, words
 from conversations.capping import capped
 from conversations.commands import BY_NAME
@@ -62,6 +63,20 @@ def _command_button(ctx: Ctx, name: str) -> Outcome:
     return command.handler(ctx, "")
 
 
+def _out_of_bounds(before: tuple[Trade, ...], after: tuple[Trade, ...]) -> str:
+    """What is wrong with a trade this step adds or changes, by calc.limits (places included): the
+    backstop for every way into the ledger (typed, understood words, files, edits), each of which
+    also says it in its own terms first."""
+    kept = {id(t) for t in before}
+    for t in after:
+        if id(t) not in kept:
+            for bound, value in ((SHARES, t.quantity), (PRICE, t.price), (FEES, t.fees), (PRICE, t.fmv)):
+                problem = bound.problem(value) if value is not None else None
+                if problem:
+                    return problem
+    return ""
+
+
 def handle(state: UserState, event: Event) -> Outcome:
     """One step of the conversation. Never raises for bad input: it answers it."""
     if event.locale and not state.profile.onboarded and state.profile.locale != locale_for(event.locale):
@@ -71,8 +86,12 @@ def handle(state: UserState, event: Event) -> Outcome:
     ctx = Ctx(state, event)
     try:
         outcome = _dispatch(ctx)
-        if len(outcome.state.trades) > max(MAX_TRADES_PER_USER, len(state.trades)):
-            return Outcome(state, [Reply(text=too_many_trades(len(state.trades), len(outcome.state.trades)))])
+        if outcome.state.trades is not state.trades:  # a step that saves trades, by whatever path
+            if len(outcome.state.trades) > max(MAX_TRADES_PER_USER, len(state.trades)):
+                return Outcome(state, [Reply(text=too_many_trades(len(state.trades), len(outcome.state.trades)))])
+            problem = _out_of_bounds(state.trades, outcome.state.trades)
+            if problem:
+                return Outcome(state, [Reply(text=f"I can't take that: {problem}. Nothing was saved.")])
         return Outcome(outcome.state, capped(outcome.replies))
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])

@@ -210,3 +210,18 @@ def test_every_csv_writer_goes_through_safe_cells() -> None:
         if path.name != "csv_cells.py" and ("csv.writer(" in path.read_text() or "DictWriter(" in path.read_text())
     ]
     assert raw == []
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("bought 0.123456789 XYZ at 20 on 2024-01-10", "at most 8 decimal places"),
+        ("bought 10 XYZ at 20.1234567 on 2024-01-10", "at most 6 decimal places"),
+    ],
+)
+def test_trades_said_in_words_are_bounded_too(tmp_path: Path, said: str, expected: str) -> None:
+    # Found by the fuzz test: the understanding layer reads numbers its own way; the router checks
+    # every trade a step adds or changes, whatever path it came by.
+    chat = Chat(tmp_path / "cgt.db")
+    assert expected in chat.send(said)
+    assert chat.service.state(1).trades == ()
