@@ -10,7 +10,8 @@ places (a satoshi), at most $10^9 a share with 6 decimal places, fees to 14 plac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Literal
 
 
 class OutOfBounds(ValueError):
@@ -64,3 +65,12 @@ def out_of_bounds(error: Exception) -> list[str]:
     if not callable(errors):
         return []
     return [str(e["ctx"]["error"]) for e in errors() if isinstance(e.get("ctx", {}).get("error"), OutOfBounds)]
+
+
+def per_share(total: Decimal, shares: Decimal, side: Literal["buy", "sell"]) -> tuple[Decimal, Decimal]:
+    """A trade's total cash as a price to PRICE.places and a fee for the rest, never negative, so the
+    total stays exact: shares x price + fee for a purchase, shares x price - fee for a sale. (A price
+    of 9,500 / 341 has 28 digits; kept as it is, it would pass no bound and print as its rounding.)"""
+    rounding = ROUND_FLOOR if side == "buy" else ROUND_CEILING
+    price = (total / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
+    return price, (total - shares * price) if side == "buy" else (shares * price - total)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from calc.limits import FEES, PRICE, SHARES, OutOfBounds, out_of_bounds
+from calc.limits import PRICE, SHARES, OutOfBounds, out_of_bounds
 from calc.models import Trade
 from conversations import account, importing, onboarding, options, planning, reports, splits, trading, words
 from conversations.capping import capped
@@ -70,7 +70,9 @@ def _out_of_bounds(before: tuple[Trade, ...], after: tuple[Trade, ...]) -> str:
     kept = {id(t) for t in before}
     for t in after:
         if id(t) not in kept:
-            for bound, value in ((SHARES, t.quantity), (PRICE, t.price), (FEES, t.fees), (PRICE, t.fmv)):
+            # Fees only by range (the model's): one figured from a broker's cash or a sale cut to the
+            # shares held keeps what the cash needs; shares and prices are what people read back.
+            for bound, value in ((SHARES, t.quantity), (PRICE, t.price), (PRICE, t.fmv)):
                 problem = bound.problem(value) if value is not None else None
                 if problem:
                     return problem

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from calc.limits import per_share
 from calc.models import Trade
 from calc.opening import Shortfall
 from conversations.files.importers.common import BrokerLot, BrokerSale, Problem
@@ -30,12 +31,14 @@ def import_id(*parts: object, seen: Counter[str] | None = None) -> str:
 
 
 def purchase(symbol: str, when: date, quantity: Decimal, cost: Decimal, account: str | None, id_: str) -> Trade:
+    price, rest = per_share(cost, quantity, "buy")  # the cost exact, the price to the places kept
     return Trade(
         date=when,
         symbol=symbol,
         side="buy",
         quantity=quantity,
-        price=cost / quantity,
+        price=price,
+        fees=rest,
         account=account or None,
         account_type="ira" if account and IRA.search(account) else "taxable",
         id=id_,
@@ -85,12 +88,14 @@ def sales_as_trades(source: str, sales: Sequence[BrokerSale]) -> SalesAsTrades:
             import_id(*key, *money, "buy", seen=seen),
         )
         out.trades.append(bought)
+        price, fee = per_share(sale.proceeds, sale.quantity, "sell")  # the proceeds exact, as for the cost
         out.trades.append(
             bought.model_copy(
                 update={
                     "date": sale.sold,
                     "side": "sell",
-                    "price": sale.proceeds / sale.quantity,
+                    "price": price,
+                    "fees": fee,
                     "id": import_id(*key, *money, "sell", seen=seen),
                 }
             )

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-from calc.limits import FEES, PRICE, SHARES, Bound
+from calc.limits import FEES, PRICE, SHARES, Bound, per_share
 from calc.models import Source, Trade
 from conversations.files.render.csv_cells import unescape_cell
 from conversations.parsing import IRA
@@ -266,9 +266,8 @@ def _price_from_total(
     gross = total + fees if side == "sell" else total - fees
     if gross <= 0:
         return printed, fees
-    rounding = ROUND_CEILING if side == "sell" else ROUND_FLOOR
-    exact = (gross / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
-    return exact, (shares * exact - total) if side == "sell" else (total - shares * exact)
+    price, rest = per_share(gross, shares, "sell" if side == "sell" else "buy")
+    return price, fees + rest
 
 
 MAX_CELL = 40  # characters of a cell quoted back in a problem line
@@ -319,11 +318,8 @@ def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tup
     fees = gross - cash if side == "sell" else cash - gross
     if fees >= 0:
         return price, fees
-    # The printed price was rounded: the cash is exact. The price to the precision kept, rounded
-    # so that what is left over is a (tiny) fee, never a negative one: the cash stays exact.
-    rounding = ROUND_FLOOR if side == "buy" else ROUND_CEILING
-    exact = (cash / shares).quantize(Decimal(1).scaleb(-PRICE.places), rounding=rounding)
-    return exact, (cash - shares * exact) if side == "buy" else (shares * exact - cash)
+    # The printed price was rounded: the cash is exact (a tiny fee takes what the kept places can't).
+    return per_share(cash, shares, "buy" if side == "buy" else "sell")
 
 
 _CUSIP = re.compile(r"^[0-9][0-9A-Z]{7}[0-9]$")
