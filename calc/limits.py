@@ -59,12 +59,25 @@ FEES = Bound("fees", Decimal(10**9), SHARES.places + PRICE.places)
 MONEY = Bound("amount", Decimal(10**12), 6)  # other amounts people type: income, carryover
 
 
+_NAMES = {"quantity": "number of shares", "price": "price", "fees": "fees", "fmv": "market value"}
+
+
 def out_of_bounds(error: Exception) -> list[str]:
-    """The reasons, if a model refused a value for being out of bounds (pydantic wraps them)."""
+    """The reasons, if a model refused a trade's number for being out of bounds (pydantic wraps them):
+    past calc.limits, or zero or negative where the model wants more."""
     errors = getattr(error, "errors", None)
     if not callable(errors):
         return []
-    return [str(e["ctx"]["error"]) for e in errors() if isinstance(e.get("ctx", {}).get("error"), OutOfBounds)]
+    reasons = []
+    for e in errors():
+        name = _NAMES.get(str(e["loc"][-1])) if e.get("loc") else None
+        if isinstance(e.get("ctx", {}).get("error"), OutOfBounds):
+            reasons.append(str(e["ctx"]["error"]))
+        elif name and e["type"] == "greater_than":
+            reasons.append(f"the {name} must be more than zero")
+        elif name and e["type"] == "greater_than_equal":
+            reasons.append(f"the {name} can't be negative")
+    return reasons
 
 
 def per_share(total: Decimal, shares: Decimal, side: Literal["buy", "sell"]) -> tuple[Decimal, Decimal]:

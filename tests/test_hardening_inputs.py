@@ -225,3 +225,13 @@ def test_trades_said_in_words_are_bounded_too(tmp_path: Path, said: str, expecte
     chat = Chat(tmp_path / "cgt.db")
     assert expected in chat.send(said)
     assert chat.service.state(1).trades == ()
+
+
+def test_a_zero_understood_in_words_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # Found by the long fuzz run: "bought ABC 0 at 20" was offered as "Bought 0 ABC … save it?", and
+    # Save ended in a traceback (the model wants more than zero shares).
+    chat = Chat(tmp_path / "cgt.db")
+    chat.send("bought ABC 0 at 20")
+    reply = chat.tap("Save") if chat.last[0].buttons else chat.last[0].text
+    assert "must be more than zero" in reply or "more than zero" in reply
+    assert chat.service.state(1).trades == ()
