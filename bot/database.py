@@ -72,6 +72,13 @@ class Database(ABC):
     def read(self) -> Any:
         """Context manager: a read-only transaction."""
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """One statement on its own, outside any transaction: a single read costs one round trip."""
+        return self._one(sql, params)
+
+    @abstractmethod
+    def _one(self, sql: str, params: Sequence[Any]) -> list[Any]: ...
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -155,6 +162,10 @@ class SqliteDatabase(Database):
     def read(self) -> Any:
         return self._transaction("BEGIN")
 
+    def _one(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._shared_lock if self._memory else _nothing():
+            return self.conn.execute(sql, params).fetchall()
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
@@ -229,6 +240,9 @@ class PostgresDatabase(Database):
 
     def read(self) -> Any:
         return self._transaction()
+
+    def _one(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        return _PgTx(self.conn).execute(sql, params).fetchall()
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

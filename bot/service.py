@@ -54,8 +54,8 @@ class ChatService:
         with self.user_lock(user_id):
             return self._state(user_id)[1]
 
-    def _state(self, user_id: int) -> tuple[int, UserState]:
-        version = self.store.version(user_id)
+    def _state(self, user_id: int, version: int | None = None) -> tuple[int, UserState]:
+        version = self.store.version(user_id) if version is None else version
         cached = self._cache.get(user_id)
         if cached is None or cached[0] != version:
             cached = self._cache[user_id] = self.store.load_versioned(user_id)

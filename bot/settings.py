@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # Every worker registers the webhook (setWebhook) at start by default; off when a deploy step does it.
     webhook_register: bool = Field(default=True, alias="CGT_WEBHOOK_REGISTER")
     log_format: Literal["text", "json"] = Field(default="text", alias="CGT_LOG_FORMAT")
+    # Off only to measure the bot itself against an emulator: Telegram limits a bot to about 30 messages/s.
+    rate_limit: bool = Field(default=True, alias="CGT_RATE_LIMIT")
 
     @field_validator("db", mode="before")
     @classmethod

@@ -74,12 +74,10 @@ class Store:
     # Reading
 
     def users(self) -> list[int]:
-        with self.db.read() as tx:
-            return [row[0] for row in tx.execute("SELECT id FROM users ORDER BY id").fetchall()]
+        return [row[0] for row in self.db.query("SELECT id FROM users ORDER BY id")]
 
     def seen(self, user_id: int, event_id: str) -> bool:
-        with self.db.read() as tx:
-            return _seen(tx, user_id, event_id)
+        return self.peek(user_id, event_id)[0]
 
     def answered(self, user_id: int, event_id: str) -> list[Reply] | None:
         """The answer kept with a handled update (None: not handled yet). A redelivery gets it again."""
@@ -92,8 +90,16 @@ class Store:
         return [Reply.model_validate(item) for item in json.loads(row[0])] if row[0] else []
 
     def version(self, user_id: int) -> int:
-        with self.db.read() as tx:
-            return self._version(tx, user_id)
+        return self.peek(user_id, "")[1]
+
+    def peek(self, user_id: int, event_id: str) -> tuple[bool, int]:
+        """Whether the event was handled, and the user's version: what a step checks first, in one query."""
+        (row,) = self.db.query(
+            "SELECT EXISTS (SELECT 1 FROM processed WHERE user_id = ? AND event_id = ?), "
+            "COALESCE((SELECT version FROM users WHERE id = ?), (SELECT version FROM counters WHERE user_key = ?), 0)",
+            [user_id, event_id, user_id, self._key(user_id)],
+        )
+        return bool(row[0]), int(row[1])
 
     def load(self, user_id: int) -> UserState:
         return self.load_versioned(user_id)[1]
@@ -243,8 +249,11 @@ class Store:
         return (int(row[0]), int(row[1])) if row is not None else (1, 0)
 
     def _user_key(self, tx: Tx, user_id: int) -> str:
+        return self._key(user_id)
+
+    def _key(self, user_id: int) -> str:
         if self._salt is None:
-            self._salt = str(tx.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
+            self._salt = str(self.db.query("SELECT value FROM meta WHERE key = 'salt'")[0][0])
         return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
 
     # Reminders: planned with each change (commit), claimed by one worker, marked with the outcome.
@@ -285,11 +294,11 @@ class Store:
         return [(row[0], date.fromisoformat(row[1]) if row[1] else date.min, row[2]) for row in rows]
 
     def reminder_sent(self, user_id: int, key: str) -> bool:
-        with self.db.read() as tx:
-            row = tx.execute(
+        return bool(
+            self.db.query(
                 "SELECT 1 FROM reminders_due WHERE user_id = ? AND key = ? AND sent_at IS NOT NULL", [user_id, key]
-            ).fetchone()
-        return row is not None
+            )
+        )
 
     def claim_due(self, now: float, lease: float, per_chat: float = 1.0) -> Claimed | None:
         """The most overdue unsent reminder, claimed for `lease` seconds by this worker.
@@ -362,10 +371,7 @@ class Store:
 
     def pending(self, user_id: int) -> list[tuple[int, str]]:
         """The user's recorded updates, oldest first (update ids rise in the order Telegram got them)."""
-        with self.db.read() as tx:
-            rows = tx.execute(
-                "SELECT update_id, payload FROM inbox WHERE user_id = ? ORDER BY update_id", [user_id]
-            ).fetchall()
+        rows = self.db.query("SELECT update_id, payload FROM inbox WHERE user_id = ? ORDER BY update_id", [user_id])
         return [(int(row[0]), str(row[1])) for row in rows]
 
     def drop_from_inbox(self, user_id: int, update_id: int) -> None:
@@ -400,13 +406,11 @@ class Store:
 
     def pseudonym(self, user_id: int) -> str:
         """A stable stand-in for a user id in logs: a salted hash, not reversible without the database."""
-        with self.db.read() as tx:
-            return self._user_key(tx, user_id)[:12]
+        return self._key(user_id)[:12]
 
     def healthy(self) -> bool:
         try:
-            with self.db.read() as tx:
-                tx.execute("SELECT 1").fetchone()
+            self.db.query("SELECT 1")
         except Exception:
             return False
         return True

@@ -340,7 +340,7 @@ def run(settings: Settings, **builder_options: Any) -> int:
     service = ChatService(settings.db)
     if settings.webhook_url:
         builder_options = {"updater": None, **builder_options}  # our own server takes the webhooks
-    app = build_application(settings, service, **builder_options)
+    app = build_application(settings, service, rate_limit=settings.rate_limit, **builder_options)
     assert settings.telegram_bot_token is not None
     redactor = redaction.RedactingFilter([settings.telegram_bot_token.get_secret_value(), secret])
     try:

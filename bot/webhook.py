@@ -84,13 +84,16 @@ class InboxWorker:
 
     async def _drain_once(self, user_id: int) -> None:
         while self.store.lease_user(user_id, self.owner, time.time(), LEASE):
+            renewed = time.time()
             try:
                 while rows := self.store.pending(user_id):
                     for update_id, payload in rows:
                         started = time.perf_counter()
                         await self.app.process_update(Update.de_json(json.loads(payload), self.app.bot))
                         self.store.drop_from_inbox(user_id, update_id)
-                        self.store.lease_user(user_id, self.owner, time.time(), LEASE)  # renew
+                        if time.time() > renewed + LEASE / 2:  # renew before it can run out
+                            self.store.lease_user(user_id, self.owner, time.time(), LEASE)
+                            renewed = time.time()
                         log.info(
                             "update applied",
                             extra={

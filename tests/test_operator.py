@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,51 @@ def test_pseudonyms_are_stable_and_not_the_id(tmp_path: Path) -> None:
     store = ChatService(tmp_path / "cgt.db").store
     assert store.pseudonym(123456789) == store.pseudonym(123456789) != store.pseudonym(123456780)
     assert "123456789" not in store.pseudonym(123456789)
+
+
+# The webhook workers' start-up path (bot/webhook.py) fails as the polling one does (tests/test_hardening_token.py):
+# one line on stderr, the token nowhere, with JSON logs too.
+WEBHOOK_START = """
+import sys
+from pathlib import Path
+from pydantic import SecretStr
+from telegram.request import HTTPXRequest
+from bot.settings import Settings
+from bot.telegram import run
+from tests.emulator import TOKEN, Emulator
+
+emulator = Emulator(**{sys.argv[1]: True})
+settings = Settings(
+    TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=Path(sys.argv[2]), TELEGRAM_BASE_URL="http://bot-api.local",
+    CGT_WEBHOOK_URL="https://bot.example.org/telegram", CGT_WEBHOOK_SECRET=SecretStr("s3cret-hook"),
+    CGT_LISTEN="127.0.0.1", CGT_PORT=sys.argv[3], CGT_LOG_FORMAT="json",
+)
+sys.exit(run(settings, request=HTTPXRequest(httpx_kwargs={"transport": emulator.transport()})))
+"""
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "line"),
+    [
+        ("reject_token", 2, "rejected TELEGRAM_BOT_TOKEN"),
+        ("unreachable", 1, "can't reach Telegram (http://bot-api.local)"),
+    ],
+)
+def test_webhook_worker_start_up_failures_are_one_line_without_secrets(
+    tmp_path: Path, failure: str, code: int, line: str
+) -> None:
+    from tests.test_workers_e2e import free_port
+
+    root = Path(__file__).parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", WEBHOOK_START, failure, str(tmp_path / "cgt.db"), str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output and "s3cret-hook" not in output
+    assert line in result.stderr.strip().splitlines()[-1]

@@ -1,0 +1,144 @@
+"""Webhook workers on one PostgreSQL: updates per second and per-message latency with 1, 2 and 4 workers.
+
+Each worker is a real `cgt-bot telegram` process in webhook mode; the Bot API emulator (tests/emulator.py,
+on a local socket, in this process) delivers the updates and records the answers. 300 users each send
+5 messages (buy, buy, portfolio, sell, trades), each waiting for the answer to the last before sending
+the next, as a person would; a user's updates go to the workers in turn. Latency is from the POST of the
+update to the emulator receiving its answer; updates/s is all updates over the whole run. PostgreSQL is
+started by tests/pg.py (throwaway data directory). Everything shares the machine's cores: the load
+generator and the emulator, the workers and PostgreSQL; on 2 cores the point is that more workers still
+work, keep order and stay correct, not the absolute figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+from tests.emulator import TOKEN, Emulator, serve_http
+from tests.pg import Server
+from tests.test_workers_e2e import SECRET, free_port
+
+USERS = 300
+MESSAGES = [
+    "/buy 10 XYZ 20 2024-01-10",
+    "/buy 5 ABC 7 2024-02-01",
+    "/portfolio",
+    "/sell 5 XYZ 25 2025-03-03",
+    "/trades",
+]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class AnsweringEmulator(Emulator):
+    """Tells the waiting user when their answer arrives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle(request)
+        if request.url.path.endswith("/sendMessage") and self.calls[-1].params.get("chat_id") is not None:
+            self.answered[int(self.calls[-1].params["chat_id"])].set()
+        return response
+
+
+def start(db: str, api_port: int, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": f"http://127.0.0.1:{api_port}",
+        "CGT_DB": db,
+        "CGT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "CGT_WEBHOOK_SECRET": SECRET,
+        "CGT_LISTEN": "127.0.0.1",
+        "CGT_PORT": str(port),
+        "CGT_LOG_FORMAT": "json",
+        "CGT_RATE_LIMIT": "false",  # Telegram's 30 messages/s would measure Telegram, not the workers
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "telegram"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+
+
+async def run(workers: int, server: Server, tmp: Path) -> tuple[float, list[float], int]:
+    db = server.new_database()
+    from bot.service import ChatService
+
+    ChatService(db)  # migrated once, as a deploy step would
+    emulator = AnsweringEmulator()
+    api_port = free_port()
+    api = serve_http(emulator, api_port)
+    ports = [free_port() for _ in range(workers)]
+    procs = [start(db, api_port, port, tmp / f"w{workers}-{i}.log") for i, port in enumerate(ports)]
+    latencies: list[float] = []
+    try:
+        limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+            for port in ports:
+                while True:
+                    try:
+                        if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.2)
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+            async def user(uid: int) -> None:
+                for n, text in enumerate(MESSAGES):
+                    answered = emulator.answered[uid]
+                    answered.clear()
+                    update = emulator.text_update(uid, text)
+                    sent = time.perf_counter()
+                    port = ports[(uid + n) % workers]
+                    await client.post(f"http://127.0.0.1:{port}/telegram", json=update, headers=headers)
+                    await asyncio.wait_for(answered.wait(), 120)
+                    latencies.append(time.perf_counter() - sent)
+
+            began = time.perf_counter()
+            await asyncio.gather(*(user(uid) for uid in range(1, USERS + 1)))
+            elapsed = time.perf_counter() - began
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=60)
+        api.stop()
+    # Correct as well as fast: every purchase recorded once, in order.
+    service = ChatService(db)
+    wrong = sum(1 for uid in range(1, USERS + 1) if [int(t.quantity) for t in service.state(uid).trades] != [10, 5, 5])
+    return USERS * len(MESSAGES) / elapsed, latencies, wrong
+
+
+def main() -> None:
+    server = Server()
+    server.start()
+    if not server.url:
+        print(f"skipped: {server.problem}")
+        return
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"{'workers':>8}{'updates/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'wrong users':>13}")
+            for workers in (1, 2, 4):
+                rate, latencies, wrong = asyncio.run(run(workers, server, Path(tmp)))
+                q = statistics.quantiles(latencies, n=100)
+                print(f"{workers:>8}{rate:>12.0f}{q[49] * 1000:>10.0f}{q[98] * 1000:>10.0f}{wrong:>13}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
