@@ -182,6 +182,9 @@ class Trade(Frozen):
     account: str | None = None
     account_type: AccountType = "taxable"
     id: str = ""
+    # The short number the user sees and types (/edit 12) when the id isn't one: an import's id is a digest,
+    # its de-duplication key. 0: the id is the number (T12).
+    number: int = 0
     lots: tuple[LotPick, ...] = ()
     source: Source = "purchase"
     fmv: Decimal | None = Field(default=None, ge=0)

@@ -252,7 +252,10 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"I can't add these: {problem}. Nothing was imported.", wizard=None)
-    trades = (*ctx.state.trades, *sorted(new, key=lambda t: t.date))
+    # Each gets a short number from the user's one counter, so /edit and /delete reach it; its id stays the digest.
+    first = ctx.state.next_trade_number
+    new = [t.model_copy(update={"number": first + i}) for i, t in enumerate(sorted(new, key=lambda t: t.date))]
+    trades = (*ctx.state.trades, *new)
     undo = ((Button(label="Undo this import", data="import:undo"),),)
     added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
@@ -263,6 +266,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
         trades=trades,
         splits=(*ctx.state.splits, *splits),
         last_added=tuple(t.id for t in new) + tuple(s.id for s in splits),
+        next_trade_number=first + len(new),
     )
 
 

@@ -259,7 +259,7 @@ def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
 def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     verb = "Bought" if trade.side == "buy" else "Sold"
     head = (
-        f"Saved #{trade.id[1:]}: {verb.lower()} {fmt.shares(trade.quantity)} {trade.symbol} at {fmt.money(trade.price)} "
+        f"Saved #{number_of(trade)}: {verb.lower()} {fmt.shares(trade.quantity)} {trade.symbol} at {fmt.money(trade.price)} "
         f"on {fmt.day(trade.date)}"
         + (f" in your {trade.account}" if trade.account_type == "ira" else "")
         + (f", fees {fmt.money(trade.fees)}" if trade.fees else "")
@@ -325,10 +325,10 @@ def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
         ledger_of(trades, ctx.state.splits)
     except CalcError as error:
         raise InputError(
-            f"I can't remove #{trade.id[1:]}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
+            f"I can't remove #{number_of(trade)}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
         ) from None
     last = tuple(i for i in ctx.state.last_added if i != trade.id)
-    return say(ctx, f"{verb}: #{trade.id[1:]} {_short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
+    return say(ctx, f"{verb}: #{number_of(trade)} {_short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
 
 
 def _short_trade(fmt: Fmt, t: Trade) -> str:
@@ -348,7 +348,7 @@ def list_trades(ctx: Ctx, _: str) -> Outcome:
     if not trades:
         return say(ctx, "No trades yet. Record one with /buy or /sell.")
     shown = trades[-15:]
-    lines = [f"#{t.id[1:]} {_short_trade(ctx.fmt, t)}" for t in shown]
+    lines = [f"#{number_of(t)} {_short_trade(ctx.fmt, t)}" for t in shown]
     more = f"\n(the last 15 of {len(trades)}; /export has them all)" if len(trades) > 15 else ""
     if ctx.state.splits:
         more += "\n\nSplits:\n" + "\n".join(f"#{s.id[1:]} {splits.short_split(ctx.fmt, s)}" for s in ctx.state.splits)
@@ -362,9 +362,16 @@ def list_trades(ctx: Ctx, _: str) -> Outcome:
     )
 
 
+def number_of(trade: Trade) -> str:
+    """The number the user sees and types for a trade: its own, or its id's (T12 is #12)."""
+    return str(trade.number) if trade.number else trade.id[1:]
+
+
 def _numbered(ctx: Ctx, text: str) -> Trade:
     number = text.strip().lstrip("#")
-    trade = ctx.state.trade(f"T{number}") if number.isdigit() else None
+    trade = None
+    if number.isdigit():
+        trade = ctx.state.trade(f"T{number}") or next((t for t in ctx.state.trades if t.number == int(number)), None)
     if trade is None:
         raise InputError(f"There's no trade #{short(number) or '?'}. /trades lists them with their numbers.")
     return trade
@@ -383,7 +390,7 @@ def delete(ctx: Ctx, args: str) -> Outcome:
     trade = _numbered(ctx, args)
     return say(
         ctx,
-        f"Delete #{trade.id[1:]} {_short_trade(ctx.fmt, trade)}?",
+        f"Delete #{number_of(trade)} {_short_trade(ctx.fmt, trade)}?",
         ((Button(label="Yes, delete", data=f"del:{trade.id}"), Button(label="Keep it", data="keep:")),),
     )
 
@@ -415,7 +422,7 @@ def edit(ctx: Ctx, args: str) -> Outcome:
         changes = {"price": money(value, "price", allow_zero=trade.source == "rsu", locale=ctx.fmt.locale)}
     elif field in ("fmv", "value", "granted", "grant") and trade.source == "purchase":
         raise InputError(
-            f"#{trade.id[1:]} is a purchase: only option exercises and vests have a market value and grant date."
+            f"#{number_of(trade)} is a purchase: only option exercises and vests have a market value and grant date."
         )
     elif field in ("fmv", "value"):
         changes = {"fmv": money(value, "market value", allow_zero=False, locale=ctx.fmt.locale)}
@@ -433,7 +440,7 @@ def edit(ctx: Ctx, args: str) -> Outcome:
     updated = Trade.model_validate({**trade.model_dump(), **changes})  # within calc.limits, as typed ones are
     trades = tuple(updated if t.id == trade.id else t for t in ctx.state.trades)
     _validated(ctx, trades)
-    return say(ctx, f"Changed #{trade.id[1:]}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
+    return say(ctx, f"Changed #{number_of(trade)}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
 
 
 def price(ctx: Ctx, args: str) -> Outcome:
