@@ -58,7 +58,14 @@ class SaleOffer(_Draft):
     picks: tuple[LotPick, ...]
 
 
-Answers = Annotated[TradeDraft | GrantDraft | SaleOffer, Field(discriminator="kind")]
+class YearDraft(_Draft):
+    """/start's and /settings' questions about one year's figures: the year /settings YEAR opened."""
+
+    kind: Literal["year"] = "year"
+    year: int
+
+
+Answers = Annotated[TradeDraft | GrantDraft | SaleOffer | YearDraft, Field(discriminator="kind")]
 Asking = TradeDraft | GrantDraft  # the flows that share trading's first questions
 
 
@@ -74,7 +81,9 @@ def from_old_draft(flow: str, draft: dict[str, str]) -> dict[str, Any] | None:
     if flow == "whatif" and "picks" in draft:
         offered = [dict(zip(("lot_id", "quantity"), p.split("="), strict=True)) for p in draft["picks"].split(",")]
         return {**draft, "kind": "sale_offer", "picks": offered}
+    if flow in ("onboarding", "settings") and draft.get("year", "").isdigit():
+        return {"kind": "year", "year": draft["year"]}
     return None
 
 
-__all__ = ["Answers", "Asked", "Asking", "GrantDraft", "SaleOffer", "TradeDraft", "from_old_draft"]
+__all__ = ["Answers", "Asked", "Asking", "GrantDraft", "SaleOffer", "TradeDraft", "YearDraft", "from_old_draft"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from calc.params import available_years
+from conversations.drafts import YearDraft
 from conversations.events import Button
 from conversations.figures import year_first, year_words
 from conversations.formatting import STATUS_NAMES
@@ -58,13 +59,13 @@ def _profile(ctx: Ctx, **changes: object) -> dict[str, object]:
 def _year(ctx: Ctx) -> int:
     """The year whose figures the open question sets: the one /settings YEAR opened, else the chat's."""
     wizard = ctx.state.wizard
-    if wizard is not None and wizard.draft.get("year", "").isdigit():
-        return int(wizard.draft["year"])
+    if wizard is not None and isinstance(wizard.answers, YearDraft):
+        return wizard.answers.year
     return ctx.state.profile.current_year(ctx.today)
 
 
-def _draft(ctx: Ctx) -> dict[str, str]:
-    return {"year": str(_year(ctx))}
+def _draft(ctx: Ctx) -> YearDraft:
+    return YearDraft(year=_year(ctx))
 
 
 def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
@@ -239,7 +240,9 @@ def _carry_button(ctx: Ctx, _: str) -> Outcome:
 def _settings_button(ctx: Ctx, arg: str) -> Outcome:
     arg, _, year = arg.partition(":")
     if year.isdigit():  # the year /settings YEAR opened: its questions set that year's figures
-        ctx.state = ctx.state.model_copy(update={"wizard": Wizard(flow="settings", step="", draft={"year": year})})
+        ctx.state = ctx.state.model_copy(
+            update={"wizard": Wizard(flow="settings", step="", answers=YearDraft(year=int(year)))}
+        )
     question = {
         "year": ASKING_TAX_YEAR,
         "status": ASKING_FILING_STATUS,

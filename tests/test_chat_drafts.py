@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from calc.models import LotPick
-from conversations.drafts import GrantDraft, SaleOffer, TradeDraft
+from conversations.drafts import GrantDraft, SaleOffer, TradeDraft, YearDraft
 from conversations.events import Event
 from conversations.router import handle
 from conversations.state import Profile, UserState, Wizard
@@ -76,6 +76,8 @@ def test_old_exercise_and_whatif_answers_become_their_models() -> None:
         date=date(2026, 11, 23),
         picks=(LotPick(lot_id="T2", quantity=Decimal(10)), LotPick(lot_id="T1", quantity=Decimal(5))),
     )
+    settings = _old("settings", "ASKING_OTHER_INCOME", {"year": "2025"})
+    assert settings.answers == YearDraft(year=2025)
     # A flow whose answers aren't typed keeps its dict as it was.
     other = _old("import", "CONFIRMING_IMPORT", {"name": "x.csv", "trades": "[]"})
     assert other.answers is None and other.draft == {"name": "x.csv", "trades": "[]"}
