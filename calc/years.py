@@ -22,7 +22,7 @@ from typing import Self
 from pydantic import Field
 
 from calc.booking import Ledger
-from calc.models import ZERO, Disposition, FilingStatus, Frozen, IncomeEvent
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, IncomeEvent, Term
 from calc.netting import YearSummary, summarize_year
 from calc.params import YearParams, available_years, law_for
 from calc.tax import TaxInput, TaxResult, compute_tax
@@ -200,12 +200,11 @@ class YearView:
         without = compute_tax(i.model_copy(update={"amt_adjustments": i.amt_adjustments - adjustment}))
         return self.with_gains.total - without.total
 
-    def long_term_saving(self, gain: Money) -> Money:
-        """The tax `gain` more of this year's gain costs as short-term, less what it costs as long-term."""
+    def cost_of(self, gain: Money, term: Term) -> Money:
+        """What `gain` more of this year's gain, short- or long-term, adds to its tax."""
         i = self.tax_input
-        short = compute_tax(i.model_copy(update={"short_term": i.short_term + gain}))
-        long_ = compute_tax(i.model_copy(update={"long_term": i.long_term + gain}))
-        return short.total - long_.total
+        field = "short_term" if term == "short" else "long_term"
+        return compute_tax(i.model_copy(update={field: getattr(i, field) + gain})).total - self.with_gains.total
 
 
 @dataclass

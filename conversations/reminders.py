@@ -145,25 +145,32 @@ def _long_term(
         for on, when in ((crossing - timedelta(days=ahead), "before"), (crossing, "on")):
             if start <= on <= end:
                 due = Due(key=f"long_term:{lot.id}:{when}:{crossing.isoformat()}", kind="long_term", on=on)
-                out.append((due, partial(_long_term_text, lot, price, when, views, fmt)))
+                out.append((due, partial(_long_term_text, lot, price, when, on, views, fmt)))
     return out
 
 
-def _long_term_text(lot: Lot, price: Decimal, when: str, views: Views, fmt: Fmt) -> str:
+def _long_term_text(lot: Lot, price: Decimal, when: str, on: date, views: Views, fmt: Fmt) -> str:
     crossing = lot.long_term_from
-    saving = _saving_by_waiting(views(crossing.year), lot.quantity * price - lot.basis)
+    # Selling now (the day before the crossing, for the reminder on the day) is short-term on that
+    # day's return; waiting puts a long-term gain on the crossing year's, which may be the next one.
+    sold_now = on if when == "before" else crossing - timedelta(days=1)
+    saving = _saving_by_waiting(views(sold_now.year), views(crossing.year), lot.quantity * price - lot.basis)
     head = (
         f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term today."
         if when == "on"
         else f"Your {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)} turn long-term on "
         f"{fmt.day(crossing)}. Selling before then is short-term."
     )
-    tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax." if saving > 0 else ""
-    return head + tail
+    tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax" if saving > 0 else ""
+    if tail and sold_now.year != crossing.year:
+        tail += f" (the sale then goes on your {crossing.year} return instead of {sold_now.year}'s)"
+    return head + tail + ("." if tail else "")
 
 
-def _saving_by_waiting(view: YearView | None, gain: Decimal) -> Decimal:
-    return ZERO if view is None else view.long_term_saving(gain)
+def _saving_by_waiting(now: YearView | None, then: YearView | None, gain: Decimal) -> Decimal:
+    if now is None or then is None:
+        return ZERO
+    return now.cost_of(gain, "short") - then.cost_of(gain, "long")
 
 
 def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple[Due, Text]]:

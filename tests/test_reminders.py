@@ -82,6 +82,21 @@ def test_long_term_reminder_says_what_waiting_saves() -> None:
     assert "turn long-term on Dec 2, 2026" in before.text and "waiting saves about $27.00" in before.text
 
 
+def test_a_wait_past_december_31_compares_this_years_return_with_next_years() -> None:
+    # 10 XYZ bought 2026-01-03 at $100 turn long-term on 2027-01-04; at $150 the gain is $500. Single,
+    # $150,000 of wages in 2026 (borrowed for 2027, figured with 2026's law, the latest known).
+    # Sold on the Dec 28 reminder: short-term on 2026's return, taxable 133,900 + 500 in the 24% bracket: $120.
+    # Waiting: long-term on 2027's, above the 0% band: 15% x 500 = $75. Saves $45.
+    s = UserState(
+        profile=Profile(tax_year=2026, years=Years.one(2026, wages=D(150000))),
+        trades=tuple(t.model_copy(update={"id": "T1"}) for t in ledger("2026-01-03 buy 10 XYZ 100")),
+        prices={"XYZ": D(150)},
+    )
+    (before,) = [r for r in reminders(s, date(2026, 12, 28), date(2026, 12, 28)) if r.kind == "long_term"]
+    assert "turn long-term on Jan 4, 2027" in before.text
+    assert "waiting saves about $45.00 of tax (the sale then goes on your 2027 return instead of 2026's)" in before.text
+
+
 def test_lots_in_an_ira_get_no_long_term_or_harvest_reminders() -> None:
     s = state()
     ira = ledger("2025-12-01 buy 10 IRAX 100 account=ira\n2026-06-01 buy 5 IRAL 100 account=ira")
