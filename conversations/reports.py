@@ -105,11 +105,13 @@ def _year_arg(ctx: Ctx, args: str) -> int:
     return year
 
 
-def _unabsorbed_words(s: YearSummary, fmt: Fmt) -> str:
+def _unabsorbed_words(s: YearSummary, figures: Figures, fmt: Fmt) -> str:
     """Why less carryover is used up than deducted: income too small to absorb the deduction."""
     used = -s.net - s.carryforward_short - s.carryforward_long
     if used >= s.deductible_loss:
         return ""
+    if figures.income_from is None:  # not the user's situation but the $0 assumed for them: say that
+        return f"With no income given I assume {fmt.money(ZERO)}, and then none of it is used up. "
     if used <= 0:
         return (
             "But your other income is below the standard deduction, so there is nothing for it to offset "
@@ -159,7 +161,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
         lines.append(
             f"A net loss lowers your other income by at most {fmt.money(view.loss_limit)} a year "
             f"({STATUS_NAMES[s.filing_status].lower()}): {fmt.money(s.deductible_loss)} this year. "
-            + _unabsorbed_words(s, fmt)
+            + _unabsorbed_words(s, view.figures, fmt)
             + (
                 f"The rest carries forward, keeping its character: {fmt.money(s.carryforward_short)} short-term and "
                 f"{fmt.money(s.carryforward_long)} long-term into {year + 1}."

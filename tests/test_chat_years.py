@@ -114,6 +114,7 @@ def test_no_income_given_says_it_assumes_zero(chat: Chat) -> None:
     text = chat.send("/gains 2026")
     assert "I don't know your income for 2026, so this assumes $0.00 of other income, filing single" in text
     assert "/income 2026 wages" in text
+    assert "below the standard deduction" not in text and "With no income given I assume $0.00" in text
     assert "other income do you expect for 2026" in chat.tap("Tell me your 2026 income")  # offered as a button
     chat.send("90,000")
     text = chat.send("/gains 2026")
