@@ -146,5 +146,9 @@ def test_any_text_gets_an_answer(chat: Chat, text: str) -> None:
     before = chat.service.state(1).trades
     reply = chat.send(text)
     assert reply.strip()
-    if not text.strip().lower().startswith(("/buy", "/sell", "buy", "sell", "bought", "sold", "/undo", "/forget")):
+    if (
+        not text.strip()
+        .lower()
+        .startswith(("/buy", "/sell", "buy", "sell", "bought", "sold", "/undo", "undo", "/forget"))
+    ):
         assert chat.service.state(1).trades == before
