@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.reminders import moves_reminders, plan_for
 from bot.storage import Outcome, Store, forgotten, open_store
+from calc import collector
 from conversations.events import Event, Reply
 from conversations.router import handle
 from conversations.state import UserState
@@ -58,7 +59,8 @@ class ChatService:
         version = self.store.version(user_id) if version is None else version
         cached = self._cache.get(user_id)
         if cached is None or cached[0] != version:
-            cached = self._cache[user_id] = self.store.load_versioned(user_id)
+            with collector.paused():  # a long history is many objects that stay: frozen, not rescanned
+                cached = self._cache[user_id] = self.store.load_versioned(user_id)
         return cached
 
     def process(self, user_id: int, event: Event) -> list[Reply]:

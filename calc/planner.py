@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from calc import collector
 from calc.booking import WASH_WINDOW, Ledger, book
 from calc.equity import qualifying_from
 from calc.holding import long_term_from
@@ -88,6 +89,7 @@ def _with(others: Ledger, ledger: Ledger) -> Ledger:
     )
 
 
+@collector.pausing
 def plan_sale(
     trades: Sequence[Trade | Split],
     symbol: str,
@@ -188,6 +190,7 @@ class HarvestPlan(Frozen):
         return self.tax_after_gains_offset.total - self.tax_after.total
 
 
+@collector.pausing
 def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: date, years: Years) -> HarvestPlan:
     """Lots to sell at a loss on `when` to offset this year's realized gains and the loss limit's worth of income.
 
@@ -310,6 +313,7 @@ class WhatIf(Frozen):
 SALE_ID = "whatif"
 
 
+@collector.pausing
 def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence[Split] = ()) -> WhatIf:
     """Book `sale` (its id is replaced) with the trades, and figure what waiting would change.
 
