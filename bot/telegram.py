@@ -158,6 +158,9 @@ class TelegramFrontEnd:
             return
         if not _own_private_chat(update):
             await message.reply_text(GROUP_REPLY)
+            chat = update.effective_chat
+            if chat is not None and chat.type != ChatType.PRIVATE:
+                await context.bot.leave_chat(chat.id)  # said once: in a group, financial data has no place
             return
         event = await self._event_from_message(update, message, context)
         if event is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from conversations.confirming import answered, question
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.csv_cells import SafeWriter
 from conversations.kernel import Ctx, Handler, Outcome, say
@@ -110,16 +111,23 @@ def export(ctx: Ctx, _: str) -> Outcome:
 
 
 def forget(ctx: Ctx, _: str) -> Outcome:
-    return say(
+    return question(
         ctx,
+        "forget",
         f"Delete all your data: {len(ctx.state.trades)} trades, prices and settings? This can't be undone.",
-        ((Button(label="Yes, delete everything", data="forget:yes"), Button(label="No", data="forget:no")),),
+        "Yes, delete everything",
+        "forget",
+        {},
+        no="No",
     )
 
 
 def confirm_forget(ctx: Ctx, arg: str) -> Outcome:
-    if arg != "yes":
+    """Only the yes of the question still open deletes: an old "Yes, delete everything" doesn't again."""
+    if arg == "no":
         return say(ctx, "Kept everything.")
+    if answered(ctx, "forget", arg) is None:
+        return say(ctx, "That question is closed. Send /forget if you want to delete everything.")
     return Outcome(UserState(), [Reply(text="Done: everything about you is deleted. /start begins afresh.")])
 
 

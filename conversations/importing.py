@@ -19,6 +19,7 @@ from calc import CalcError, Split, Trade
 from calc.booking import book
 from calc.opening import Shortfall, shortfalls, without_shortfalls
 from conversations import import_words, reconciling
+from conversations.confirming import ago, answered, question, stale, stamp
 from conversations.events import Button
 from conversations.files.actions import Pending, resolve
 from conversations.files.importers import ImportError_, ImportPreview, Problem, read_csv
@@ -233,8 +234,8 @@ def without_missing(ctx: Ctx) -> Outcome:
 
 
 def confirm(ctx: Ctx, answer: str) -> Outcome:
-    if answer == "undo":
-        return undo_import(ctx)
+    if answer.startswith("undo"):
+        return undo_pressed(ctx, answer.partition(":")[2])
     if answer == "without":
         return without_missing(ctx)
     wizard = ctx.state.wizard
@@ -256,7 +257,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     first = ctx.state.next_trade_number
     new = [t.model_copy(update={"number": first + i}) for i, t in enumerate(sorted(new, key=lambda t: t.date))]
     trades = (*ctx.state.trades, *new)
-    undo = ((Button(label="Undo this import", data="import:undo"),),)
+    undo = ((Button(label="Undo this import", data=f"import:undo:{stamp(ctx)}"),),)
     added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
@@ -268,6 +269,29 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
         last_added=tuple(t.id for t in new) + tuple(s.id for s in splits),
         next_trade_number=first + len(new),
     )
+
+
+def undo_pressed(ctx: Ctx, stamped: str) -> Outcome:
+    """Undo this import: at once while fresh; pressed minutes later, only after a yes (it may remove
+    hundreds of trades)."""
+    added = [i for i in ctx.state.last_added if i.startswith("I")]
+    if not added or not stale(ctx, stamped):
+        return undo_import(ctx)
+    return question(
+        ctx,
+        "import-undo",
+        f"That button is from {ago(ctx, stamped)}. Remove the {counted(len(added), 'trade')} the last import added?",
+        "Yes, undo the import",
+        "import!",
+        {},
+    )
+
+
+def undo_confirmed(ctx: Ctx, key: str) -> Outcome:
+    if answered(ctx, "import-undo", key) is None:
+        return say(ctx, "That question is closed.")
+    ctx.state = ctx.state.model_copy(update={"wizard": None})
+    return undo_import(ctx)
 
 
 def undo_import(ctx: Ctx) -> Outcome:
@@ -288,4 +312,4 @@ def undo_import(ctx: Ctx) -> Outcome:
 
 
 STEPS: dict[tuple[str, str], Handler] = {("import", ASKING_OPENING_LOTS): answer_opening_lots}
-BUTTONS: dict[str, Handler] = {"import": confirm}
+BUTTONS: dict[str, Handler] = {"import": confirm, "import!": undo_confirmed}

@@ -11,6 +11,7 @@ from calc.models import ZERO
 from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
+from conversations.confirming import CONFIRMING, ago, answered, question, stale, stamp
 from conversations.drafts import TradeDraft
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
@@ -253,7 +254,8 @@ def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
         }
     )
     text = describe(ctx.fmt, new_state, trade)
-    return Outcome(new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{trade.id}"),),))])
+    undo_button = Button(label="Undo", data=f"undo:{trade.id}:{stamp(ctx)}")
+    return Outcome(new_state, [Reply(text=text, buttons=((undo_button,),))])
 
 
 def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
@@ -309,6 +311,33 @@ def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> l
 
 
 # --- undo, list, edit, delete, price ------------------------------------------------------------
+def undo_pressed(ctx: Ctx, arg: str) -> Outcome:
+    """Undo under a saved trade: at once while it is fresh; a few minutes later, only after a yes."""
+    target, _, stamped = arg.partition(":")
+    entry = ctx.state.trade(target) or ctx.state.split(target)
+    if entry is None:
+        return say(ctx, "There's nothing to undo: that entry is already gone.")
+    if not stale(ctx, stamped):
+        return undo(ctx, target)
+    what = _short_trade(ctx.fmt, entry) if isinstance(entry, Trade) else splits.short_split(ctx.fmt, entry)
+    return question(
+        ctx,
+        "undo",
+        f"That Undo button is from {ago(ctx, stamped)}. Undo #{number_of(entry) if isinstance(entry, Trade) else target[1:]} {what}?",
+        "Yes, undo it",
+        "undo!",
+        {"id": target},
+    )
+
+
+def undo_confirmed(ctx: Ctx, key: str) -> Outcome:
+    draft = answered(ctx, "undo", key)
+    if draft is None:
+        return say(ctx, "That question is closed.")
+    ctx.state = ctx.state.model_copy(update={"wizard": None})  # answered: its yes is spent
+    return undo(ctx, draft["id"])
+
+
 def undo(ctx: Ctx, arg: str) -> Outcome:
     target = arg or (ctx.state.last_added[-1] if ctx.state.last_added else "")
     if target and (told := ctx.state.split(target)) is not None:
@@ -382,20 +411,32 @@ def delete(ctx: Ctx, args: str) -> Outcome:
         raise InputError("Which one? Send /delete and the trade's number, like /delete 3 (/trades lists them).")
     number = args.strip().lstrip("#").upper().removeprefix("S")
     if (told := ctx.state.split(f"S{number}")) is not None:
-        return say(
+        return question(
             ctx,
+            "delete",
             f"Delete #{number} {splits.short_split(ctx.fmt, told)}?",
-            ((Button(label="Yes, delete", data=f"del:{told.id}"), Button(label="Keep it", data="keep:")),),
+            "Yes, delete",
+            "del",
+            {"id": told.id},
         )
     trade = _numbered(ctx, args)
-    return say(
+    return question(
         ctx,
+        "delete",
         f"Delete #{number_of(trade)} {_short_trade(ctx.fmt, trade)}?",
-        ((Button(label="Yes, delete", data=f"del:{trade.id}"), Button(label="Keep it", data="keep:")),),
+        "Yes, delete",
+        "del",
+        {"id": trade.id},
     )
 
 
-def confirm_delete(ctx: Ctx, trade_id: str) -> Outcome:
+def confirm_delete(ctx: Ctx, key: str) -> Outcome:
+    """The yes of the delete question still open, for the entry that question named."""
+    draft = answered(ctx, "delete", key)
+    if draft is None:
+        return say(ctx, "That question is closed. /delete and the number asks again.")
+    ctx.state = ctx.state.model_copy(update={"wizard": None})
+    trade_id = draft["id"]
     if (told := ctx.state.split(trade_id)) is not None:
         return splits.remove(ctx, told, "Deleted")
     trade = ctx.state.trade(trade_id)
@@ -454,6 +495,9 @@ def price(ctx: Ctx, args: str) -> Outcome:
 
 
 def _keep(ctx: Ctx, _: str) -> Outcome:
+    wizard = ctx.state.wizard
+    if wizard is not None and wizard.step == CONFIRMING:  # "Keep it" closes the question it answers
+        return say(ctx, "Kept.", wizard=None)
     return say(ctx, "Kept.")
 
 
@@ -475,7 +519,8 @@ STEPS[("sell", ASKING_LOTS)] = lambda ctx, text: (
 )
 
 BUTTONS: dict[str, Handler] = {
-    "undo": undo,
+    "undo": undo_pressed,
+    "undo!": undo_confirmed,
     "del": confirm_delete,
     "keep": _keep,
     "fees": while_asking(ASKING_FEES, answer_fees, CLOSED),

@@ -226,6 +226,9 @@ class Emulator:
             "text": text,
         }
 
+    def api_leaveChat(self, _: dict[str, Any]) -> httpx.Response:
+        return self._ok(True)
+
     def api_getMe(self, _: dict[str, Any]) -> httpx.Response:
         return self._ok({"id": BOT_ID, "is_bot": True, "first_name": "cgt", "username": "cgt_test_bot"})
 

@@ -135,7 +135,7 @@ def test_users_are_isolated(tmp_path: Path) -> None:
     alice.send("/buy 5 ABC 7 2024-02-01")
     assert "No trades" in bob.send("/trades")
     assert "no trade #1" in bob.send("/edit 1 price 3").lower()
-    assert "already gone" in bob.press("del:T1")
+    assert "question is closed" in bob.press("del:T1")
     assert "nothing to undo" in bob.press("undo:T1").lower()
     assert len(alice.service.state(1).trades) == 1
 

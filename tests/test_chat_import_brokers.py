@@ -59,7 +59,8 @@ def test_mid_way_history_asks_for_the_missing_lot_and_books_it(chat: Chat) -> No
     )
     again = send_file(chat, "fidelity_all_accounts_2025.csv")
     assert "4 trades you already have" in again and "Nothing new to add." in again
-    assert "removed the 5 imported trades" in chat.press("import:undo")  # the purchase typed in goes too
+    assert "Remove the 5 trades" in chat.press("import:undo")  # a button without its time asks first
+    assert "removed the 5 imported trades" in chat.tap("Yes, undo")  # the purchase typed in goes too
     assert chat.service.state(1).trades == ()
 
 
@@ -192,6 +193,7 @@ def test_splits_in_files_are_applied_and_undone_with_the_import(chat: Chat) -> N
     espp = next(t for t in state.trades if t.source == "espp")
     assert espp.date == date(2020, 12, 31)  # "YOU BOUGHT ESPP### AS OF 12-31-20", run on 01/04/2021
     chat.press("import:undo")
+    chat.tap("Yes, undo")
     assert chat.service.state(1).trades == () and chat.service.state(1).splits == ()
 
 
