@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from calc import CalcError, Ledger, Lot, Split
 from calc.models import ZERO
+from conversations.confirming import stamp
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line
 from conversations.kernel import Ctx, Outcome, say
@@ -156,7 +157,9 @@ def _record(ctx: Ctx, line: SplitLine) -> Outcome:
         }
     )
     text = describe(fmt, new, owned, before.lots, after)
-    return Outcome(new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{new.id}"),),))])
+    return Outcome(
+        new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{new.id}:{stamp(ctx)}"),),))]
+    )
 
 
 def describe(fmt: Fmt, new: Split, owned: Decimal, lots_before: Sequence[Lot], after: Ledger) -> str:
