@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -126,11 +127,18 @@ def error_words(error: CalcError, fmt: Fmt) -> str:
     return str(error)
 
 
-def holding_words(reason: Reason, fmt: Fmt) -> str:
+def holding_words(reason: Reason, fmt: Fmt, others: Iterable[Reason] = ()) -> str:
+    """ "held 446 days, more than one year"; a wash-sale replacement says how much of that is tacked
+    on from the shares whose loss moved into it (IRC 1223(3)): "held 446 days (172 days, plus 274 ...)"."""
     days = reason.facts.get("days")
-    if reason.rule == "holding.long":
-        return f"held {days} days, more than one year"
-    return f"held {days} days, one year or less"
+    term = "more than one year" if reason.rule == "holding.long" else "one year or less"
+    tacked = max((int(str(r.facts["tacked_days"])) for r in others if r.rule == "wash.basis_added"), default=0)
+    if tacked and isinstance(days, int) and days > tacked:
+        return (
+            f"held {days} days ({days - tacked} days, plus {tacked} from the shares whose loss moved here "
+            f"in a wash sale), {term}"
+        )
+    return f"held {days} days, {term}"
 
 
 def gain_line(gain: Decimal, term: str, fmt: Fmt) -> str:

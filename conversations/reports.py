@@ -203,7 +203,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:
     holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.shares(d.quantity)} shares sold {fmt.day(d.sold)}, {holding_words(holding, fmt)}"
+    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.shares(d.quantity)} shares sold {fmt.day(d.sold)}, {holding_words(holding, fmt, d.reasons)}"
     if d.wash_sale_disallowed:
         text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
     return text

@@ -284,7 +284,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     parts = []
     for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt)}."
+        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt, d.reasons)}."
         if d.wash_sale_disallowed:
             part += (
                 f"\n  Wash sale: you bought {d.symbol} within {WASH_WINDOW.days} days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
