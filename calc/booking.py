@@ -20,6 +20,7 @@ from itertools import chain
 from operator import itemgetter
 
 from calc import collector, equity
+from calc.assets import is_crypto
 from calc.cache import WeighedCache
 from calc.errors import CalcError, NotEnoughShares
 from calc.holding import holding_reason, long_term_from
@@ -324,6 +325,16 @@ class _Book:
         buys = self.buys[sale.symbol]
         start = bisect.bisect_left(buys, (sale.date - WASH_WINDOW, -1))
         end = bisect.bisect_right(buys, (sale.date + WASH_WINDOW, len(self.ordered)))
+        if is_crypto(sale):  # property, not stock or securities: the rule doesn't reach it
+            if any(buys[index][1] != sold.sequence for index in range(start, end)):
+                reasons.append(
+                    Reason(
+                        rule="wash.not_crypto",
+                        facts={"symbol": sale.symbol, "loss": loss},
+                        source="IRC 1091(a) (stock or securities); IRS Notice 2014-21 (virtual currency is property)",
+                    )
+                )
+            return ZERO
         tacked_days = (sale.date - sold.acquired).days
         remaining = quantity
         disallowed = ZERO

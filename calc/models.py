@@ -29,6 +29,8 @@ Method = Literal["fifo", "lifo", "hifo", "specific"]
 AccountType = Literal["taxable", "ira"]
 # How shares were acquired: equity compensation sets basis differently from a purchase.
 Source = Literal["purchase", "nso", "iso", "rsu", "espp"]
+# What was bought, where it matters to the law: the wash-sale rule reaches stock and securities only.
+Asset = Literal["security", "crypto"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -189,6 +191,7 @@ class Trade(Frozen):
     source: Source = "purchase"
     fmv: Decimal | None = Field(default=None, ge=0)
     grant_date: dt.date | None = None
+    asset: Asset | None = None  # None: by the symbol (calc.assets.is_crypto)
 
     _symbol = field_validator("symbol")(clean_symbol)
     _quantity = field_validator("quantity")(_at_most(SHARES))

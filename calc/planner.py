@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from calc import collector
+from calc.assets import is_crypto
 from calc.booking import WASH_WINDOW, Ledger, book
 from calc.equity import qualifying_from
 from calc.holding import long_term_from
@@ -164,6 +165,7 @@ class HarvestCandidate(Frozen):
     recent_purchase: date | None
     safe_to_sell_from: date  # first day a sale is clear of those purchases
     safe_to_rebuy_from: date  # if sold on `when`: first day buying back is not a wash sale
+    crypto: bool = False  # property, not a security: no wash-sale rule (calc.assets)
 
 
 class HarvestPlan(Frozen):
@@ -199,12 +201,15 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
     """
     ledger = book(trades)
     window = _purchases_in_window(trades, when)
+    crypto = {t.symbol for t in trades if is_crypto(t)}
     candidates = []
     for lot, price, gain in unrealized(ledger, prices):
         if gain >= 0:
             continue
         # The latest purchase in the window other than this lot's own: newest first, so at most two looks.
         last = next((day for day, trade_id in window.get(lot.symbol, ()) if trade_id != lot.purchase_id), None)
+        if lot.symbol in crypto:
+            last = None  # property, not a security: no wash sale either way (calc.assets)
         recent = last is not None
         candidates.append(
             HarvestCandidate(
@@ -215,7 +220,8 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 wash_risk=recent,
                 recent_purchase=last,
                 safe_to_sell_from=(last + WASH_WINDOW + timedelta(days=1)) if last else when,
-                safe_to_rebuy_from=when + WASH_WINDOW + timedelta(days=1),
+                safe_to_rebuy_from=when if lot.symbol in crypto else when + WASH_WINDOW + timedelta(days=1),
+                crypto=lot.symbol in crypto,
             )
         )
     candidates.sort(key=lambda c: -c.loss)

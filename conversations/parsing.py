@@ -17,7 +17,7 @@ from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, p
 from dateutil import parser as date_parser
 
 from calc.limits import MONEY, SHARES
-from calc.models import ZERO, AccountType, canonical_symbol
+from calc.models import ZERO, AccountType, Asset, canonical_symbol
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
@@ -175,10 +175,13 @@ class TradeLine:
     fees: Decimal
     account: str | None = None  # "IRA" or "Roth IRA": a tax-advantaged account
     account_type: AccountType = "taxable"
+    asset: Asset | None = None  # "crypto" when the line says so (calc.assets decides the rest)
 
 
 # "in my IRA", "Roth IRA", "ira": trades in a tax-advantaged account (no gain or loss to report,
 # and a purchase there can make a taxable loss a wash sale for good).
+# "crypto", "(crypto)", "cryptocurrency", "coin": the asset is property, not a security.
+CRYPTO = re.compile(r"\(?\b(?:crypto(?:currency)?|coins?|tokens?)\b\)?", re.I)
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 
 
@@ -216,6 +219,10 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
     if ira:
         account = f"{ira.group(1).strip().title()} IRA" if ira.group(1) else "IRA"
         rest = rest[: ira.start()] + " " + rest[ira.end() :]
+    asset: Asset | None = None
+    if crypto := CRYPTO.search(rest):
+        asset = "crypto"
+        rest = rest[: crypto.start()] + " " + rest[crypto.end() :]
     fees = Decimal(0)
     fee_match = re.search(r"\b(fees?|commission)\s*[:=]?\s*(\$?[\d.,]*\d)", rest, re.I)
     if fee_match:
@@ -254,6 +261,7 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
         fees=fees,
         account=account,
         account_type="ira" if account else "taxable",
+        asset=asset,
     )
 
 

@@ -105,6 +105,11 @@ def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> 
                 f". ⚠ You bought {c.lot.symbol} on {fmt.day(c.recent_purchase or c.safe_to_sell_from)}: selling at a loss "
                 f"before {fmt.day(c.safe_to_sell_from)} would be a wash sale (the loss would be disallowed)"
             )
+        elif c.crypto:
+            text += (
+                ". Crypto is property, not a security: the wash-sale rule doesn't apply, so you can buy it back "
+                "at once and keep the loss"
+            )
         else:
             text += f". If you sell, don't buy {c.lot.symbol} back before {fmt.day(c.safe_to_rebuy_from)} (wash sale)"
         lines.append(text + ".")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.booking import WASH_WINDOW
 from calc.limits import PRICE
-from calc.models import ZERO
+from calc.models import ZERO, Asset
 from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
@@ -229,8 +229,14 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
         lots=picks,
         account=line.account,
         account_type=line.account_type,
+        asset=line.asset or _asset_said_before(ctx.state, line.symbol),
     )
     return save(ctx, trade, describe_saved)
+
+
+def _asset_said_before(state: UserState, ticker: str) -> Asset | None:
+    """A symbol the user once called crypto stays crypto: they needn't say it on every line."""
+    return next((t.asset for t in reversed(state.trades) if t.symbol == ticker and t.asset), None)
 
 
 def next_trade_id(state: UserState) -> str:
@@ -285,6 +291,11 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
         part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt, d.reasons)}."
+        if any(r.rule == "wash.not_crypto" for r in d.reasons):
+            part += (
+                f"\n  You bought {d.symbol} within 30 days, but crypto is property, not a security: the wash-sale "
+                "rule (IRC 1091) doesn't apply to it, so this loss counts."
+            )
         if d.wash_sale_disallowed:
             part += (
                 f"\n  Wash sale: you bought {d.symbol} within {WASH_WINDOW.days} days, so {fmt.money(d.wash_sale_disallowed)} of the loss "

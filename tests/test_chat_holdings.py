@@ -35,3 +35,37 @@ def test_a_wash_sale_replacement_says_its_tacked_holding_period(chat: Chat) -> N
 def test_a_sale_without_a_wash_sale_says_just_its_days(chat: Chat) -> None:
     chat.send("/buy 100 AAA 50 2025-01-02")
     assert "held 274 days, one year or less" in chat.send("/sell 100 AAA 60 2025-10-03")
+
+
+def test_crypto_losses_are_not_wash_sales_but_the_same_trades_in_a_stock_are(chat: Chat) -> None:
+    # 0.5 BTC bought at $60,000 on Jan 5, 0.1 more at $55,000 on Jan 20, then 0.5 sold at $50,000 on
+    # Feb 2 (FIFO: the Jan 5 coins): a $5,000 loss, with a purchase 13 days before. For stock the
+    # 0.1 replaces 0.1 of the 0.5 sold: 1/5 of the loss, $1,000, is disallowed (IRC 1091). Bitcoin is
+    # property (Notice 2014-21), not stock or securities: the whole $5,000 counts.
+    chat.send("/buy 0.5 BTC 60000 2026-01-05")
+    chat.send("/buy 0.1 BTC 55000 2026-01-20")
+    sold = chat.send("/sell 0.5 BTC 50000 2026-02-02")
+    assert "$5,000.00 short-term loss" in sold and "crypto is property, not a security" in sold
+    assert "Wash sale" not in sold
+    chat.send("/buy 0.5 XYZ 60000 2026-01-05")
+    chat.send("/buy 0.1 XYZ 55000 2026-01-20")
+    stock = chat.send("/sell 0.5 XYZ 50000 2026-02-02")
+    assert "Wash sale" in stock and "$1,000.00 of the loss" in stock
+
+
+def test_a_coin_the_user_calls_crypto_stays_crypto(chat: Chat) -> None:
+    # 10,000 PEPE at $0.02 ($200), 5,000 more at $0.018 on Jan 20 (said without the word), 10,000 sold
+    # at $0.01 on Feb 2: a $100 loss, kept whole.
+    chat.send("/buy 10000 PEPE 0.02 2026-01-05 crypto")
+    chat.send("/buy 5000 PEPE 0.018 2026-01-20")
+    sold = chat.send("/sell 10000 PEPE 0.01 2026-02-02")
+    assert "$100.00 short-term loss" in sold and "crypto is property" in sold
+    assert [t.asset for t in chat.service.state(1).trades] == ["crypto", "crypto", "crypto"]
+
+
+def test_harvest_says_crypto_can_be_bought_back_at_once(chat: Chat) -> None:
+    chat.send("/buy 1 ETH 4000 2026-01-05")
+    chat.send("/buy 1 ETH 3500 2026-11-10")  # 13 days before today (Nov 23): a wash-sale risk for a stock
+    chat.send("/price ETH 3000")
+    text = chat.send("/harvest")
+    assert "Crypto is property, not a security" in text and "would be a wash sale" not in text
