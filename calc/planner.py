@@ -201,7 +201,7 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
     """
     ledger = book(trades)
     window = _purchases_in_window(trades, when)
-    crypto = {t.symbol for t in trades if is_crypto(t)}
+    crypto = {t.symbol for t in trades if isinstance(t, Trade) and is_crypto(t)}
     candidates = []
     for lot, price, gain in unrealized(ledger, prices):
         if gain >= 0:
