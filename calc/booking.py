@@ -28,6 +28,7 @@ from calc.matching import METHODS, OpenLot, Picks
 from calc.models import (
     ZERO,
     Disposition,
+    Fact,
     IncomeEvent,
     Lot,
     Method,
@@ -136,7 +137,8 @@ class _Book:
 
     def __post_init__(self) -> None:
         for position, event in enumerate(self.ordered):
-            if isinstance(event, Trade) and event.side == "buy":
+            # Inherited and gifted shares aren't acquired "by purchase" (IRC 1091(a)): never replacements.
+            if isinstance(event, Trade) and event.side == "buy" and event.source not in ("inherited", "gift"):
                 self.buys[event.symbol].append((event.date, position))
                 self.capacity[position] = event.quantity
             elif isinstance(event, Split):
@@ -176,11 +178,12 @@ class _Book:
             id=purchase_id,
             purchase_id=purchase_id,
             symbol=trade.symbol,
-            acquired=trade.date,
+            acquired=trade.held_since or trade.date,  # a gift's holding period includes the donor's
             purchased=trade.date,
             quantity=trade.quantity,
             basis=acquisition.basis,
             sequence=position,
+            loss_basis_per_share=_gift_loss_basis(trade),
             account=trade.account,
             account_type=trade.account_type,
             source=trade.source,
@@ -224,6 +227,7 @@ class _Book:
             amt_basis=None if lot.amt_basis is None else share_of(lot.amt_basis, quantity, lot.quantity),
             grant_date=lot.grant_date,
             bargain_per_share=lot.bargain_per_share,
+            loss_basis_per_share=lot.loss_basis_per_share,
             reasons=list(lot.reasons),
         )
         lot.quantity -= part.quantity
@@ -285,7 +289,19 @@ class _Book:
         basis: Decimal,
         amt_basis: Decimal | None,
     ) -> None:
-        reasons = [holding_reason(lot.acquired, trade.date), *lot.reasons]
+        acquired = lot.acquired
+        gift: Reason | None = None
+        if lot.loss_basis_per_share is not None and proceeds < basis:
+            basis, acquired, gift = _gift_loss(lot, quantity, proceeds, basis)
+        if lot.source == "inherited":
+            holding = Reason(
+                rule="holding.inherited",
+                facts={"days": (trade.date - acquired).days, "acquired": acquired, "sold": trade.date},
+                source="IRC 1223(9); Publication 551, Inherited Property",
+            )
+        else:
+            holding = holding_reason(acquired, trade.date)
+        reasons = [holding, *lot.reasons, *([gift] if gift else [])]
         iso = equity.disposition(lot, quantity, trade.date, proceeds, basis, amt_basis)
         basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
         self.income.extend(iso.income)
@@ -297,12 +313,12 @@ class _Book:
             Disposition(
                 symbol=trade.symbol,
                 quantity=quantity,
-                acquired=lot.acquired,
+                acquired=acquired,
                 sold=trade.date,
                 proceeds=proceeds,
                 basis=basis,
                 gain=proceeds - basis + disallowed,
-                term="long" if trade.date >= long_term_from(lot.acquired) else "short",
+                term="long" if lot.source == "inherited" or trade.date >= long_term_from(acquired) else "short",
                 wash_sale_disallowed=disallowed,
                 amt_gain=proceeds - basis + disallowed + iso.amt_gain_difference if iso.amt_gain_difference else None,
                 lot_id=lot.id,
@@ -442,6 +458,8 @@ class _Book:
                 continue
             for lot in holding:
                 lot.quantity *= split.ratio
+                if lot.loss_basis_per_share is not None:
+                    lot.loss_basis_per_share /= split.ratio
                 lot.bargain_per_share /= split.ratio  # ISO: the same bargain element over more (or fewer) shares
                 lot.reasons.append(
                     Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550")
@@ -472,7 +490,8 @@ class _Book:
                 purchased=lot.purchased,
                 quantity=lot.quantity,
                 basis=lot.basis,
-                long_term_from=long_term_from(lot.acquired),
+                # Inherited: long-term from the start, whatever the days (IRC 1223(9)).
+                long_term_from=lot.acquired if lot.source == "inherited" else long_term_from(lot.acquired),
                 account=lot.account,
                 account_type=lot.account_type,
                 source=lot.source,
@@ -483,6 +502,27 @@ class _Book:
             for lot in holding
             if lot.quantity > 0
         )
+
+
+def _gift_loss_basis(trade: Trade) -> Decimal | None:
+    """A gift worth less than the donor's basis when given has a second basis, for a loss: that value."""
+    if trade.gift_value is None:
+        return None
+    donor = trade.price + trade.fees / trade.quantity
+    return trade.gift_value if trade.gift_value < donor else None
+
+
+def _gift_loss(lot: OpenLot, quantity: Decimal, proceeds: Decimal, basis: Decimal) -> tuple[Decimal, date, Reason]:
+    """IRC 1015(a), Treas. Reg. 1.1015-1(a)(2): sold below the donor's basis, a gift worth less when given
+    has the value at the gift as its basis for a loss, and a sale in between is neither gain nor loss.
+    With that basis the holding period starts at the gift (Publication 551, Property Received as a Gift)."""
+    assert lot.loss_basis_per_share is not None
+    loss_basis = cents(lot.loss_basis_per_share * quantity)
+    facts: dict[str, Fact] = {"donor_basis": basis, "value_at_gift": loss_basis, "proceeds": proceeds}
+    source = "IRC 1015(a); Publication 551, Property Received as a Gift"
+    if proceeds < loss_basis:
+        return loss_basis, lot.purchased, Reason(rule="gift.loss_basis", facts=facts, source=source)
+    return proceeds, lot.acquired, Reason(rule="gift.no_gain_no_loss", facts=facts, source=source)
 
 
 def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:

@@ -37,6 +37,8 @@ class OpenLot:
     grant_date: date | None = None
     bargain_per_share: Decimal = ZERO  # ISO: fmv - strike at exercise, for a disqualifying disposition
     replaced: bool = False  # these shares already absorbed a wash-sale loss
+    # A gift worth less than the donor's basis when given: the basis per share for a loss (IRC 1015(a)).
+    loss_basis_per_share: Decimal | None = None
     reasons: list[Reason] = field(default_factory=list)
 
     @property

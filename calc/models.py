@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import CoreSchema, core_schema
 
 from calc.limits import FEES, PRICE, SHARES, Bound
@@ -28,7 +28,9 @@ Term = Literal["short", "long"]
 Method = Literal["fifo", "lifo", "hifo", "specific"]
 AccountType = Literal["taxable", "ira"]
 # How shares were acquired: equity compensation sets basis differently from a purchase.
-Source = Literal["purchase", "nso", "iso", "rsu", "espp"]
+# "inherited": basis is the value at death, always long-term (IRC 1014, 1223(9)); "gift": the donor's
+# basis and holding period carry over, with the dual basis for a loss (IRC 1015(a), 1223(2)).
+Source = Literal["purchase", "nso", "iso", "rsu", "espp", "inherited", "gift"]
 # What was bought, where it matters to the law: the wash-sale rule reaches stock and securities only.
 Asset = Literal["security", "crypto"]
 
@@ -192,11 +194,25 @@ class Trade(Frozen):
     fmv: Decimal | None = Field(default=None, ge=0)
     grant_date: dt.date | None = None
     asset: Asset | None = None  # None: by the symbol (calc.assets.is_crypto)
+    # A gift (source="gift"): `date` is the day it was given, `price` the donor's basis per share,
+    # `held_since` the donor's acquisition date, `gift_value` the value per share on the gift date.
+    held_since: dt.date | None = None
+    gift_value: Decimal | None = Field(default=None, gt=0)
 
     _symbol = field_validator("symbol")(clean_symbol)
     _quantity = field_validator("quantity")(_at_most(SHARES))
     _price = field_validator("price", "fmv")(_at_most(PRICE))
     _fees = field_validator("fees")(_at_most(FEES))
+
+    @model_validator(mode="after")
+    def _gift_fields_fit(self) -> Trade:
+        if (self.held_since is not None or self.gift_value is not None) and self.source != "gift":
+            raise ValueError("held_since and gift_value are for gifts (source='gift')")
+        if self.held_since is not None and self.held_since > self.date:
+            raise ValueError("the donor acquired the shares before giving them: held_since is after the gift date")
+        if self.source in ("inherited", "gift") and self.side != "buy":
+            raise ValueError("an inheritance or a gift is an acquisition (side='buy')")
+        return self
 
 
 class Split(Frozen):

@@ -131,6 +131,8 @@ def holding_words(reason: Reason, fmt: Fmt, others: Iterable[Reason] = ()) -> st
     """ "held 446 days, more than one year"; a wash-sale replacement says how much of that is tacked
     on from the shares whose loss moved into it (IRC 1223(3)): "held 446 days (172 days, plus 274 ...)"."""
     days = reason.facts.get("days")
+    if reason.rule == "holding.inherited":
+        return f"inherited {days} days before, long-term however long (IRC 1223(9))"
     term = "more than one year" if reason.rule == "holding.long" else "one year or less"
     tacked = max((int(str(r.facts["tacked_days"])) for r in others if r.rule == "wash.basis_added"), default=0)
     if tacked and isinstance(days, int) and days > tacked:

@@ -6,6 +6,7 @@ wrong and how to write it, in words fit to send as they are.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,7 +18,7 @@ from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, p
 from dateutil import parser as date_parser
 
 from calc.limits import MONEY, SHARES
-from calc.models import ZERO, AccountType, Asset, canonical_symbol
+from calc.models import ZERO, AccountType, Asset, Source, canonical_symbol
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
@@ -176,12 +177,18 @@ class TradeLine:
     account: str | None = None  # "IRA" or "Roth IRA": a tax-advantaged account
     account_type: AccountType = "taxable"
     asset: Asset | None = None  # "crypto" when the line says so (calc.assets decides the rest)
+    source: Source = "purchase"  # "inherited" or "gift" when the line says so
+    held_since: dt.date | None = None  # a gift: the donor's date (the line's date is then the gift's)
+    gift_value: Decimal | None = None  # a gift: its value per share when given
 
 
 # "in my IRA", "Roth IRA", "ira": trades in a tax-advantaged account (no gain or loss to report,
 # and a purchase there can make a taxable loss a wash sale for good).
 # "crypto", "(crypto)", "cryptocurrency", "coin": the asset is property, not a security.
 CRYPTO = re.compile(r"\(?\b(?:crypto(?:currency)?|coins?|tokens?)\b\)?", re.I)
+# "inherited": basis is the value at death; "gift value 15 on 2024-03-01": the donor's basis carries over.
+INHERITED = re.compile(r"\b(?:inherited|inheritance|bequest|bequeathed)\b", re.I)
+GIFT = re.compile(r"\b(?:a\s+)?gift(?:ed)?\b(?P<rest>.*)$", re.I)
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 
 
@@ -207,6 +214,17 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
         rest = " ".join(words[1:])
     else:
         rest = " ".join(words[1:]) if head in BUY_WORDS | SELL_WORDS else text
+    source: Source = "purchase"
+    gift: tuple[Decimal, date] | None = None
+    if found_gift := GIFT.search(rest):
+        gift = _gift(found_gift["rest"], today, locale)
+        source = "gift"
+        rest = rest[: found_gift.start()]
+    elif found_inherited := INHERITED.search(rest):
+        source = "inherited"
+        rest = rest[: found_inherited.start()] + " " + rest[found_inherited.end() :]
+    if source != "purchase" and side != "buy":
+        raise InputError("Inherited or gifted shares are a purchase line: /buy 100 XYZ 50 2024-03-01 inherited.")
     when = today
     for pattern in DATE_PATTERNS:
         found = pattern.search(rest)
@@ -252,17 +270,45 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
             f"I'm missing {' and '.join(missing)}." if missing else "I found more than one trade's worth of words."
         )
         raise InputError(f"{problem} {TRADE_HELP.format(side=side)}")
+    held_since = None
+    if gift is not None:
+        if gift[1] < when:
+            raise InputError(
+                f"The gift date {gift[1].isoformat()} is before the donor's purchase on {when.isoformat()}. {GIFT_HELP}"
+            )
+        held_since, when = when, gift[1]
     return TradeLine(
         side=side,
         quantity=quantity(numbers[0], locale),
         symbol=symbol(symbols[0]),
         price=money(numbers[1], "price", allow_zero=False, locale=locale),
         date=when,
+        source=source,
+        held_since=held_since,
+        gift_value=gift[0] if gift else None,
         fees=fees,
         account=account,
         account_type="ira" if account else "taxable",
         asset=asset,
     )
+
+
+GIFT_HELP = (
+    "For a gift write the donor's price and date, then the value per share and the date it was given, like "
+    "/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01."
+)
+
+
+def _gift(text: str, today: date, locale: Locale_) -> tuple[Decimal, date]:
+    """ "value 15 on 2024-03-01" after the word gift: the value per share when given, and that date."""
+    value = re.search(r"\b(?:value|valued|worth|fmv)\s*(?:of|at|was)?\s*(\$?[\d.,]*\d)", text, re.I)
+    if value is None:
+        raise InputError(f"I need the value per share on the day of the gift. {GIFT_HELP}")
+    words = (text[: value.start()] + " " + text[value.end() :]).split()
+    day = " ".join(w for w in words if w.lower().strip(",") not in ("on", "at", "given", "received", "per", "share"))
+    if not day:
+        raise InputError(f"I need the date of the gift. {GIFT_HELP}")
+    return money(value.group(1), "value", allow_zero=False, locale=locale), trade_date(day, today, locale)
 
 
 TRADE_HELP = "Write it like: /{side} 100 XYZ 20 2024-01-10 (shares, symbol, price per share, date)."

@@ -230,6 +230,9 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
         account=line.account,
         account_type=line.account_type,
         asset=line.asset or _asset_said_before(ctx.state, line.symbol),
+        source=line.source,
+        held_since=line.held_since,
+        gift_value=line.gift_value,
     )
     return save(ctx, trade, describe_saved)
 
@@ -280,7 +283,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
         lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
         if lot is None:
             return head
-        lines = [head, f"Basis {fmt.money(lot.basis)}; it turns long-term on {fmt.day(lot.long_term_from)}."]
+        lines = [head, *_acquired_words(fmt, trade, lot)]
         if lot.wash_sale_adjustment:
             lines.append(
                 f"It replaces shares you sold at a loss within {WASH_WINDOW.days} days, so {fmt.money(lot.wash_sale_adjustment)} of that "
@@ -291,9 +294,13 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
         part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt, d.reasons)}."
+        if any(r.rule == "gift.loss_basis" for r in d.reasons):
+            part += "\n  A gift worth less than the donor's basis when given: the loss is figured from its value then."
+        if any(r.rule == "gift.no_gain_no_loss" for r in d.reasons):
+            part += "\n  Sold between the value at the gift and the donor's basis: neither gain nor loss (IRC 1015(a))."
         if any(r.rule == "wash.not_crypto" for r in d.reasons):
             part += (
-                f"\n  You bought {d.symbol} within 30 days, but crypto is property, not a security: the wash-sale "
+                f"\n  You bought {d.symbol} within {WASH_WINDOW.days} days, but crypto is property, not a security: the wash-sale "
                 "rule (IRC 1091) doesn't apply to it, so this loss counts."
             )
         if d.wash_sale_disallowed:
@@ -303,6 +310,30 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
             )
         parts.append(part)
     return "\n".join([head, *first_few(parts, "lot")])
+
+
+def _acquired_words(fmt: Fmt, trade: Trade, lot: Lot) -> list[str]:
+    """The lot's basis and holding period, with the rule behind them for inherited and gifted shares."""
+    if trade.source == "inherited":
+        return [
+            f"Inherited: your basis is the value on the date of death, {fmt.money(lot.basis)} (IRC 1014), and a sale is "
+            "long-term whenever it happens (IRC 1223(9)). If the estate chose the alternate valuation date, use that "
+            "date's value instead."
+        ]
+    if trade.source != "gift" or trade.held_since is None or trade.gift_value is None:
+        return [f"Basis {fmt.money(lot.basis)}; it turns long-term on {fmt.day(lot.long_term_from)}."]
+    lines = [
+        f"A gift: the donor's basis, {fmt.money(lot.basis)}, and holding period (from {fmt.day(trade.held_since)}) "
+        f"carry over (IRC 1015, 1223(2)); it's long-term from {fmt.day(lot.long_term_from)}."
+    ]
+    value = trade.gift_value * trade.quantity
+    if value < lot.basis:
+        lines.append(
+            f"It was worth {fmt.money(value)} when given, less than that basis. So if you sell for less than "
+            f"{fmt.money(value)}, the loss is figured from {fmt.money(value)} and the holding period starts at the "
+            f"gift; between {fmt.money(value)} and {fmt.money(lot.basis)} there's neither gain nor loss (IRC 1015(a))."
+        )
+    return lines
 
 
 def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> list[str]:

@@ -69,3 +69,41 @@ def test_harvest_says_crypto_can_be_bought_back_at_once(chat: Chat) -> None:
     chat.send("/price ETH 3000")
     text = chat.send("/harvest")
     assert "Crypto is property, not a security" in text and "would be a wash sale" not in text
+
+
+def test_inherited_shares_in_one_line(chat: Chat) -> None:
+    # Value at death $50 x 100 = $5,000 is the basis (IRC 1014); sold 2 months later at $60: long-term.
+    text = chat.send("/buy 100 XYZ 50 2024-03-01 inherited")
+    assert "Inherited: your basis is the value on the date of death, $5,000.00 (IRC 1014)" in text
+    sold = chat.send("/sell 100 XYZ 60 2024-05-01")
+    assert "$1,000.00 long-term gain" in sold and "long-term however long (IRC 1223(9))" in sold
+
+
+def test_gifted_shares_in_one_line_with_the_dual_basis(chat: Chat) -> None:
+    text = chat.send("/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01")
+    assert "the donor's basis, $2,000.00, and holding period (from May 1, 2019) carry over" in text
+    assert "between $1,500.00 and $2,000.00 there's neither gain nor loss" in text
+    (trade,) = chat.service.state(1).trades
+    assert (trade.source, trade.date.isoformat(), str(trade.held_since), trade.gift_value) == (
+        "gift",
+        "2024-03-01",
+        "2019-05-01",
+        15,
+    )
+    # Sold at $10 a month after the gift: the loss is from the $1,500 value, short-term: $500.
+    sold = chat.send("/sell 100 XYZ 10 2024-04-01")
+    assert "$500.00 short-term loss" in sold and "figured from its value then" in sold
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("/buy 100 XYZ 20 2019-05-01 gift", "the value per share on the day of the gift"),
+        ("/buy 100 XYZ 20 2019-05-01 gift value 15", "the date of the gift"),
+        ("/buy 100 XYZ 20 2024-05-01 gift value 15 on 2024-03-01", "before the donor's purchase"),
+        ("/sell 100 XYZ 20 2024-05-01 inherited", "Inherited or gifted shares are a purchase line"),
+    ],
+)
+def test_gift_and_inheritance_lines_missing_something(chat: Chat, line: str, words: str) -> None:
+    assert words in chat.send(line)
+    assert not chat.service.state(1).trades
