@@ -9,12 +9,13 @@ lots were encoded two ways ("a,b" and "a=5,b=3").
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calc.models import LotPick
+from calc.models import LotPick, Split, Trade
 
 
 class _Draft(BaseModel):
@@ -65,7 +66,19 @@ class YearDraft(_Draft):
     year: int
 
 
-Answers = Annotated[TradeDraft | GrantDraft | SaleOffer | YearDraft, Field(discriminator="kind")]
+class ImportDraft(_Draft):
+    """A broker file's trades and splits between its preview and Add: nothing is saved before Add.
+    `nonce` names the preview, so an Add, Cancel or "without" button of an earlier preview can't act
+    on this one."""
+
+    kind: Literal["import"] = "import"
+    name: str
+    trades: tuple[Trade, ...] = ()
+    splits: tuple[Split, ...] = ()
+    nonce: str = ""
+
+
+Answers = Annotated[TradeDraft | GrantDraft | SaleOffer | YearDraft | ImportDraft, Field(discriminator="kind")]
 Asking = TradeDraft | GrantDraft  # the flows that share trading's first questions
 
 
@@ -83,7 +96,20 @@ def from_old_draft(flow: str, draft: dict[str, str]) -> dict[str, Any] | None:
         return {**draft, "kind": "sale_offer", "picks": offered}
     if flow in ("onboarding", "settings") and draft.get("year", "").isdigit():
         return {"kind": "year", "year": draft["year"]}
+    if flow == "import" and "trades" in draft:  # its buttons carried no nonce: "" answers them
+        trades, splits = json.loads(draft["trades"]), json.loads(draft.get("splits", "[]"))
+        return {"kind": "import", "name": draft.get("name", "your file"), "trades": trades, "splits": splits}
     return None
 
 
-__all__ = ["Answers", "Asked", "Asking", "GrantDraft", "SaleOffer", "TradeDraft", "YearDraft", "from_old_draft"]
+__all__ = [
+    "Answers",
+    "Asked",
+    "Asking",
+    "GrantDraft",
+    "ImportDraft",
+    "SaleOffer",
+    "TradeDraft",
+    "YearDraft",
+    "from_old_draft",
+]

@@ -11,7 +11,6 @@ actions are listed with what they do to the lots.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,14 +18,15 @@ from calc import CalcError, Split, Trade
 from calc.booking import book
 from calc.opening import Shortfall, shortfalls, without_shortfalls
 from conversations import import_words, reconciling
-from conversations.confirming import ago, answered, question, stale, stamp
+from conversations.confirming import ago, answered, nonce, question, stale, stamp
+from conversations.drafts import ImportDraft
 from conversations.events import Button
 from conversations.files.actions import Pending, resolve
 from conversations.files.importers import ImportError_, ImportPreview, Problem, read_csv
 from conversations.files.opening import fill, import_id, lots_as_trades, purchase, sales_as_trades
 from conversations.files.render.money import counted
 from conversations.formatting import error_words
-from conversations.kernel import Ctx, Handler, Outcome, ask, say
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
 from conversations.parsing import InputError, money, quantity, symbol, trade_date
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"
@@ -100,18 +100,8 @@ def _short(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Shor
     return [s for s in shortfalls(_events(ctx, new, splits)) if s.sale_id in new_ids]
 
 
-def _draft(new: Sequence[Trade], splits: Sequence[Split], name: str) -> dict[str, str]:
-    return {
-        "trades": json.dumps([t.model_dump(mode="json") for t in new]),
-        "splits": json.dumps([s.model_dump(mode="json") for s in splits]),
-        "name": name,
-    }
-
-
-def _from_draft(draft: dict[str, str]) -> tuple[list[Trade], list[Split]]:
-    trades = [Trade.model_validate(item) for item in json.loads(draft["trades"])]
-    splits = [Split.model_validate(item) for item in json.loads(draft.get("splits", "[]"))]
-    return trades, splits
+def _draft(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split], name: str) -> ImportDraft:
+    return ImportDraft(name=name, trades=tuple(new), splits=tuple(splits), nonce=nonce(ctx))
 
 
 def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name: str) -> Outcome:
@@ -119,21 +109,21 @@ def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name:
     if not new and not splits:
         return say(ctx, text + "\nNothing new to add.", wizard=None)
     short = _short(ctx, new, splits)
+    draft = _draft(ctx, new, splits, name)
     if short:
-        buttons = (
-            (
-                Button(label="Add without those sales", data="import:without"),
-                Button(label="Cancel", data="import:no"),
-            ),
-        )
         text += "\n" + "\n".join(import_words.missing(ctx.fmt, short))
-        return ask(ctx, "import", ASKING_OPENING_LOTS, text, _draft(new, splits, name), buttons=buttons)
+        return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, buttons=_lot_buttons(draft))
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
     label = f"Add {counted(len(new), 'trade')}" + (f" and {counted(len(splits), 'split')}" if splits else "")
-    buttons = ((Button(label=label, data="import:yes"), Button(label="Cancel", data="import:no")),)
-    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", _draft(new, splits, name), buttons=buttons)
+    buttons = (
+        (
+            Button(label=label, data=f"import:yes:{draft.nonce}"),
+            Button(label="Cancel", data=f"import:no:{draft.nonce}"),
+        ),
+    )
+    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
 
 
 def _booking_problem(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> str:
@@ -146,9 +136,8 @@ def _booking_problem(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) ->
 
 def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
     """Lines like "341 VVV 2023-05-10 9,500": the purchases a mid-way history is missing."""
-    wizard = ctx.state.wizard
-    assert wizard is not None
-    new, splits = _from_draft(wizard.draft)
+    draft = answers(ctx, ImportDraft)
+    new, splits = list(draft.trades), list(draft.splits)
     short = _short(ctx, new, splits)
     lines = [line for line in text.splitlines() if line.strip()][:MAX_OPENING_LINES]
     added: list[Trade] = []
@@ -166,8 +155,8 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
                 "import",
                 ASKING_OPENING_LOTS,
                 f"{where}{error} Send shares, symbol, date bought and total cost, like: 341 VVV 2023-05-10 9,500",
-                wizard.draft,
-                buttons=_lot_buttons(),
+                draft,
+                buttons=_lot_buttons(draft),
             )
     text = (
         "Added to the import: "
@@ -177,11 +166,16 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
         )
         + "."
     )
-    return _next_step(ctx, text, [*new, *added], splits, wizard.draft["name"])
+    return _next_step(ctx, text, [*new, *added], splits, draft.name)
 
 
-def _lot_buttons() -> tuple[tuple[Button, ...], ...]:
-    return ((Button(label="Add without those sales", data="import:without"), Button(label="Cancel", data="import:no")),)
+def _lot_buttons(draft: ImportDraft) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(label="Add without those sales", data=f"import:without:{draft.nonce}"),
+            Button(label="Cancel", data=f"import:no:{draft.nonce}"),
+        ),
+    )
 
 
 def _opening_lot(ctx: Ctx, line: str, short: Sequence[Shortfall]) -> Trade:
@@ -205,9 +199,8 @@ def _opening_lot(ctx: Ctx, line: str, short: Sequence[Shortfall]) -> Trade:
 
 def _lots_from_file(ctx: Ctx, preview: ImportPreview) -> Outcome:
     """An open-lots or realized gain/loss file sent while the missing purchases are asked for."""
-    wizard = ctx.state.wizard
-    assert wizard is not None
-    new, splits = _from_draft(wizard.draft)
+    draft = answers(ctx, ImportDraft)
+    new, splits = list(draft.trades), list(draft.splits)
     lots = list(preview.lots)
     lots += reconciling.sold_lots(preview.sales)
     opening = [t for t in fill(_short(ctx, new, splits), lots, preview.format) if t.id not in {n.id for n in new}]
@@ -215,14 +208,11 @@ def _lots_from_file(ctx: Ctx, preview: ImportPreview) -> Outcome:
         "\n".join(import_words.from_broker(ctx.fmt, opening))
         or f"{preview.title.capitalize()} has none of the missing lots."
     )
-    return _next_step(ctx, text, [*new, *opening], splits, wizard.draft["name"])
+    return _next_step(ctx, text, [*new, *opening], splits, draft.name)
 
 
-def without_missing(ctx: Ctx) -> Outcome:
-    wizard = ctx.state.wizard
-    if wizard is None or wizard.step != ASKING_OPENING_LOTS:
-        return say(ctx, "That import was already added or cancelled.")
-    new, splits = _from_draft(wizard.draft)
+def without_missing(ctx: Ctx, draft: ImportDraft) -> Outcome:
+    new, splits = list(draft.trades), list(draft.splits)
     short = _short(ctx, new, splits)
     kept = without_shortfalls(new, short)
     dropped = sum(1 for s in short if s.held == 0)
@@ -230,23 +220,29 @@ def without_missing(ctx: Ctx) -> Outcome:
     parts = [f"left out {counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
     if cut:
         parts.append(f"cut {counted(cut, 'sale')} to the shares held")
-    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, wizard.draft["name"])
+    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, draft.name)
 
 
 def confirm(ctx: Ctx, answer: str) -> Outcome:
     if answer.startswith("undo"):
         return undo_pressed(ctx, answer.partition(":")[2])
-    if answer == "without":
-        return without_missing(ctx)
+    verb, _, key = answer.partition(":")
     wizard = ctx.state.wizard
     if wizard is None or wizard.step not in (CONFIRMING_IMPORT, ASKING_OPENING_LOTS):
         return say(ctx, "That import was already added or cancelled.")
-    if answer != "yes":
+    draft = answers(ctx, ImportDraft)
+    if key != draft.nonce:  # a button of an earlier preview: it answers a question that is closed
+        return say(ctx, "That question is closed: the button was for an earlier preview. Use the newest one's buttons.")
+    if verb == "without":
+        if wizard.step != ASKING_OPENING_LOTS:
+            return say(ctx, "Nothing is missing from this import: tap Add or Cancel.")
+        return without_missing(ctx, draft)
+    if verb != "yes":
         return say(ctx, "Cancelled; nothing was imported.", wizard=None)
     if wizard.step != CONFIRMING_IMPORT:
         return say(ctx, "Send the missing purchases first, or tap Add without those sales.")
     existing = {t.id for t in ctx.state.trades}
-    incoming, incoming_splits = _from_draft(wizard.draft)
+    incoming, incoming_splits = list(draft.trades), list(draft.splits)
     new = [t for t in incoming if t.id not in existing]
     known = {s.id for s in ctx.state.splits}
     splits = [s for s in incoming_splits if s.id not in known]
@@ -261,7 +257,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
-        f"Added {added} from {wizard.draft['name']}. /portfolio and /gains include them now; /form8949 makes the tax form.",
+        f"Added {added} from {draft.name}. /portfolio and /gains include them now; /form8949 makes the tax form.",
         buttons=undo,
         wizard=None,
         trades=trades,

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from conversations.drafts import Answers, Asking, GrantDraft, SaleOffer, TradeDraft, YearDraft
+from conversations.drafts import Answers, Asking, GrantDraft, ImportDraft, SaleOffer, TradeDraft, YearDraft
 from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
 
-A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer, YearDraft)
+A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer, YearDraft, ImportDraft)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -19,8 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conversations.drafts import ImportDraft
 from conversations.events import Event, FileIn
 from conversations.files.importers import MAX_BYTES, MAX_ROWS, ImportError_, read_csv
+from conversations.state import Wizard
 from tests.chat import NOW, Chat
 
 FIXTURES = Path(__file__).parent / "fixtures" / "brokers"
@@ -304,3 +307,34 @@ def test_an_account_named_ira_is_tax_advantaged() -> None:
     )
     trades = read_csv("g.csv", content, today=TODAY).trades
     assert [t.account_type for t in trades] == ["ira", "taxable", "taxable"]
+
+
+def test_an_earlier_previews_add_button_adds_nothing_from_the_newer_one(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    chat._run(file_event("generic.csv", (FIXTURES / "generic.csv").read_bytes(), 1))
+    first_add = next(b.data for r in chat.last for row in r.buttons for b in row if b.label.startswith("Add"))
+    chat._run(file_event("fidelity.csv", (FIXTURES / "fidelity.csv").read_bytes(), 2))
+    newer_add = next(b.data for r in chat.last for row in r.buttons for b in row if b.label.startswith("Add"))
+    # The first preview's Add answers a question that is closed: it neither adds the newer file nor the older.
+    assert "That question is closed" in chat.press(first_add)
+    assert chat.service.state(1).trades == ()
+    assert chat.service.state(1).wizard is not None  # the newer preview is still open, its own Add works
+    assert "Added" in chat.press(newer_add)
+    assert "already added or cancelled" in chat.press(first_add)
+
+
+def test_a_preview_stored_before_drafts_were_typed_is_added_by_its_old_button(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    chat._run(file_event("generic.csv", (FIXTURES / "generic.csv").read_bytes(), 1))
+    typed = chat.service.state(1).wizard
+    assert typed is not None and isinstance(typed.answers, ImportDraft)
+    trades = json.dumps([t.model_dump(mode="json") for t in typed.answers.trades])
+    # The wizard as an older release stored it: a dict of strings, buttons without a nonce.
+    old = Wizard.model_validate(
+        {"flow": "import", "step": typed.step, "draft": {"trades": trades, "splits": "[]", "name": "generic.csv"}}
+    )
+    assert isinstance(old.answers, ImportDraft) and old.answers.trades == typed.answers.trades
+    assert old.answers.nonce == ""
+    state = chat.service.state(1).model_copy(update={"wizard": old})
+    chat.service.store.save(1, chat.service.state(1), state, None)
+    assert "Added 2 trades from generic.csv" in chat.restart().press("import:yes")

@@ -131,7 +131,8 @@ async def test_killed_after_add_while_the_answer_is_in_flight(world: Any) -> Non
         await until(lambda: answered(emulator, "That looks like") == 1, "the preview")
     finally:
         first.stop()
-    add = emulator.button_update(USER, "import:yes")
+    tapped = next(b["callback_data"] for row in emulator.buttons(USER) for b in row if b["text"].startswith("Add"))
+    add = emulator.button_update(USER, tapped)
     # Saved, then killed while the answer hangs.
     await kill_while(emulator, port, db, log, "sendMessage", 0, add)
     assert len(ChatService(db).state(USER).trades) == 2
