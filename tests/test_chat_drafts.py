@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from calc.models import LotPick
-from conversations.drafts import GrantDraft, SaleOffer, TradeDraft, YearDraft
+from conversations.drafts import GrantDraft, ImportDraft, SaleOffer, TradeDraft, YearDraft
 from conversations.events import Event
 from conversations.router import handle
 from conversations.state import Profile, UserState, Wizard
@@ -78,9 +78,11 @@ def test_old_exercise_and_whatif_answers_become_their_models() -> None:
     )
     settings = _old("settings", "ASKING_OTHER_INCOME", {"year": "2025"})
     assert settings.answers == YearDraft(year=2025)
+    preview = _old("import", "CONFIRMING_IMPORT", {"name": "x.csv", "trades": "[]"})
+    assert preview.answers == ImportDraft(name="x.csv")  # no nonce: the old preview's buttons had none
     # A flow whose answers aren't typed keeps its dict as it was.
-    other = _old("import", "CONFIRMING_IMPORT", {"name": "x.csv", "trades": "[]"})
-    assert other.answers is None and other.draft == {"name": "x.csv", "trades": "[]"}
+    other = _old("forget", "CONFIRMING", {"nonce": "e17"})
+    assert other.answers is None and other.draft == {"nonce": "e17"}
 
 
 def test_typed_answers_survive_storage(tmp_path: Path) -> None:
