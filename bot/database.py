@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from bot.migrations import migrate
+
 
 class Cursor(Protocol):
     @property
@@ -268,8 +270,6 @@ def connect(target: str | Path) -> Database:
 
     Raises DatabaseUnusable rather than start over a damaged file: a 0-byte file where a database
     was would otherwise start empty, every user's data gone without a word."""
-    from bot.migrations import migrate
-
     if is_url(target):
         db: Database = PostgresDatabase(str(target))
         try:

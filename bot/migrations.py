@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from bot.database import Database
+if TYPE_CHECKING:  # bot.database runs the migrations when it connects; they only name its type
+    from bot.database import Database
 
 
 @dataclass(frozen=True)
