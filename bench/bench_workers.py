@@ -13,11 +13,9 @@ work, keep order and stay correct, not the absolute figure.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -25,9 +23,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.emulator import TOKEN, Emulator, serve_http
+from tests.emulator import Emulator, serve_http
 from tests.pg import Server
-from tests.test_workers_e2e import SECRET, free_port
+from tests.test_workers_e2e import SECRET, free_port, start_worker
 
 USERS = 300
 MESSAGES = [
@@ -55,22 +53,8 @@ class AnsweringEmulator(Emulator):
 
 
 def start(db: str, api_port: int, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": f"http://127.0.0.1:{api_port}",
-        "CGT_DB": db,
-        "CGT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-        "CGT_WEBHOOK_SECRET": SECRET,
-        "CGT_LISTEN": "127.0.0.1",
-        "CGT_PORT": str(port),
-        "CGT_LOG_FORMAT": "json",
-        "CGT_RATE_LIMIT": "false",  # Telegram's 30 messages/s would measure Telegram, not the workers
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "telegram"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
+    # Telegram's 30 messages/s would measure Telegram, not the workers.
+    return start_worker(db, api_port, port, log, CGT_RATE_LIMIT="false")
 
 
 async def run(workers: int, server: Server, tmp: Path) -> tuple[float, list[float], int]:

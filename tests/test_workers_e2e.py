@@ -39,7 +39,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_worker(db: str, api_port: int, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(db: str, api_port: int, port: int, log: Path, **settings: str) -> subprocess.Popen[bytes]:
+    """A webhook worker in its own process; `settings` adds environment variables (CGT_RATE_LIMIT=...)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -51,6 +52,7 @@ def start_worker(db: str, api_port: int, port: int, log: Path) -> subprocess.Pop
         "CGT_LISTEN": "127.0.0.1",
         "CGT_PORT": str(port),
         "CGT_LOG_FORMAT": "json",
+        **settings,
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "telegram"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
