@@ -56,6 +56,10 @@ def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[T
                 source="purchase",
                 fmv=None,
                 grant_date=None,
+                number=0,
+                asset=None,
+                held_since=None,
+                gift_value=None,
             )
         )
     return trades
