@@ -117,7 +117,6 @@ def forget(ctx: Ctx, _: str) -> Outcome:
         f"Delete all your data: {len(ctx.state.trades)} trades, prices and settings? This can't be undone.",
         "Yes, delete everything",
         "forget",
-        {},
         no="No",
     )
 

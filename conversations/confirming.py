@@ -1,42 +1,68 @@
-"""Questions that a destructive button answers, bound to that one question.
+"""Buttons bound to the one question they answer (issue 17: one mechanism for every confirmation).
 
-A confirmation ("Yes, delete everything", "Yes, delete" #3, "Save") carries a nonce that the open
-question holds: an old button from an earlier question, or one tapped after the data changed, gets
-"That question is closed" instead of acting on whatever is there now. Buttons that act at once (Undo,
-Undo this import) carry the time they were sent; pressed more than a few minutes later they ask first.
+Every question a wizard opens is named by the event that opened it (`kernel.question_name`, kept
+in `Wizard.nonce`). A button that answers it (Save, Change, "Yes, delete", "Yes, delete everything",
+"Yes, undo it", Add N trades, Cancel, Add without those sales, a lot to sell, FIFO, Record this sale,
+Keep it) carries that nonce in its data: `bound()` gives the question's typed answers only while that
+very question is open. A button from an earlier question, or one pressed again after its question was
+answered, gets "That question is closed" instead of acting on whatever is open now.
+
+Buttons that act at once on something saved (Undo, Undo this import) carry the time they were sent
+instead; pressed more than a few minutes later they ask first (a bound question).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from conversations.drafts import YesNo
 from conversations.events import Button
-from conversations.kernel import Ctx, Outcome, ask
+from conversations.kernel import A, Ctx, Outcome, ask, question_name
 
 CONFIRMING = "CONFIRMING"
+CLOSED = "That question is closed."
 STALE_AFTER = timedelta(minutes=5)
 
 
-def nonce(ctx: Ctx) -> str:
-    """Names the question this event opens: the event's own id, short enough for callback data."""
-    return ctx.event.id.replace(":", "")[-16:] or "0"
+def button(ctx: Ctx, label: str, action: str, arg: str = "") -> Button:
+    """A button answering the question this event opens: data "action:arg:nonce" ("action:nonce")."""
+    key = question_name(ctx)
+    return Button(label=label, data=f"{action}:{arg}:{key}" if arg else f"{action}:{key}")
 
 
-def question(
-    ctx: Ctx, flow: str, text: str, yes: str, action: str, draft: dict[str, str], no: str = "Keep it"
-) -> Outcome:
-    """Ask a yes/no question whose yes button (data "action:nonce") works only while it is open."""
-    key = nonce(ctx)
-    buttons = ((Button(label=yes, data=f"{action}:{key}"), Button(label=no, data="keep:")),)
-    return ask(ctx, flow, CONFIRMING, text, {**draft, "nonce": key}, buttons=buttons)
+def unbind(arg: str) -> tuple[str, str]:
+    """A bound button's argument and nonce, from what follows "action:". A button sent before questions
+    were named carries no nonce ("lot:T3", "lots:fifo"): ("T3", ""), which answers only a question
+    stored by that release (its nonce is "")."""
+    rest, colon, key = arg.rpartition(":")
+    return (rest, key) if colon else (arg, "")
 
 
-def answered(ctx: Ctx, flow: str, key: str, step: str = CONFIRMING) -> dict[str, str] | None:
-    """The open question's draft when `key` names it; None for a closed or different question."""
+def bound(ctx: Ctx, key: str, kind: type[A], flow: str, *steps: str) -> A | None:
+    """The open question's answers when `key` names it (and it is `flow` at one of `steps`, by default
+    a yes/no question); None when that question is closed: answered, replaced or never asked."""
     wizard = ctx.state.wizard
-    if wizard is None or (wizard.flow, wizard.step) != (flow, step) or wizard.draft.get("nonce") != key:
+    if (
+        wizard is None
+        or wizard.flow != flow
+        or wizard.step not in (steps or (CONFIRMING,))
+        or wizard.nonce != key
+        or not isinstance(wizard.answers, kind)
+    ):
         return None
-    return wizard.draft
+    return wizard.answers
+
+
+def question(ctx: Ctx, flow: str, text: str, yes: str, action: str, target: str = "", no: str = "Keep it") -> Outcome:
+    """Ask a yes/no question (about `target`, a trade or split id, if any) whose buttons work only
+    while it is open: yes is "action:nonce", no is "keep:nonce"."""
+    buttons = ((button(ctx, yes, action), button(ctx, no, "keep")),)
+    return ask(ctx, flow, CONFIRMING, text, YesNo(target=target), buttons=buttons)
+
+
+def answered(ctx: Ctx, flow: str, key: str) -> YesNo | None:
+    """The yes/no question `key` names, while it is open."""
+    return bound(ctx, key, YesNo, flow)
 
 
 def stamp(ctx: Ctx) -> str:

@@ -67,24 +67,50 @@ class YearDraft(_Draft):
 
 
 class ImportDraft(_Draft):
-    """A broker file's trades and splits between its preview and Add: nothing is saved before Add.
-    `nonce` names the preview, so an Add, Cancel or "without" button of an earlier preview can't act
-    on this one."""
+    """A broker file's trades and splits between its preview and Add: nothing is saved before Add."""
 
     kind: Literal["import"] = "import"
     name: str
     trades: tuple[Trade, ...] = ()
     splits: tuple[Split, ...] = ()
-    nonce: str = ""
 
 
-Answers = Annotated[TradeDraft | GrantDraft | SaleOffer | YearDraft | ImportDraft, Field(discriminator="kind")]
+class GuessDraft(_Draft):
+    """A trade read from free text with a guess in it (a company name, a dollar amount, "all"), shown
+    with Save / Change and saved only on Save."""
+
+    kind: Literal["guess"] = "guess"
+    side: Literal["buy", "sell"]
+    symbol: str
+    quantity: Decimal
+    price: Decimal
+    date: dt.date
+    fees: Decimal
+    account: str | None = None  # "IRA" or "Roth IRA"; None: a taxable account
+
+
+class YesNo(_Draft):
+    """A yes/no confirmation (/forget, /delete N, an old Undo): `target` is the trade or split id it
+    names, "" when it names none."""
+
+    kind: Literal["yes_no"] = "yes_no"
+    target: str = ""
+
+
+Answers = Annotated[
+    TradeDraft | GrantDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo, Field(discriminator="kind")
+]
 Asking = TradeDraft | GrantDraft  # the flows that share trading's first questions
 
 
+YES_NO_FLOWS = ("forget", "undo", "delete", "import-undo")
+
+
 def from_old_draft(flow: str, draft: dict[str, str]) -> dict[str, Any] | None:
-    """A wizard stored before answers were typed, as the typed answers' fields (None: that flow's
-    answers aren't typed). A question open across the upgrade goes on where it was."""
+    """A wizard stored before answers were typed (a dict of strings), as the typed answers' fields;
+    None for a flow none of whose questions kept answers. A question open across the upgrade goes on
+    where it was (its nonce, if it had one, moves to the wizard: conversations.state.Wizard)."""
+    draft = {k: v for k, v in draft.items() if k != "nonce"}
     if flow in ("buy", "sell"):
         picks = [p for p in draft.get("picks", "").split(",") if p]
         return {**draft, "kind": "trade", "picks": picks}
@@ -99,6 +125,10 @@ def from_old_draft(flow: str, draft: dict[str, str]) -> dict[str, Any] | None:
     if flow == "import" and "trades" in draft:  # its buttons carried no nonce: "" answers them
         trades, splits = json.loads(draft["trades"]), json.loads(draft.get("splits", "[]"))
         return {"kind": "import", "name": draft.get("name", "your file"), "trades": trades, "splits": splits}
+    if flow == "words" and "side" in draft:
+        return {**draft, "kind": "guess", "account": draft.get("account") or None}
+    if flow in YES_NO_FLOWS:
+        return {"kind": "yes_no", "target": draft.get("id", "")}
     return None
 
 
@@ -107,9 +137,11 @@ __all__ = [
     "Asked",
     "Asking",
     "GrantDraft",
+    "GuessDraft",
     "ImportDraft",
     "SaleOffer",
     "TradeDraft",
     "YearDraft",
+    "YesNo",
     "from_old_draft",
 ]

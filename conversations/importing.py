@@ -18,7 +18,7 @@ from calc import CalcError, Split, Trade
 from calc.booking import book
 from calc.opening import Shortfall, shortfalls, without_shortfalls
 from conversations import import_words, reconciling
-from conversations.confirming import ago, answered, nonce, question, stale, stamp
+from conversations.confirming import ago, answered, bound, button, question, stale, stamp
 from conversations.drafts import ImportDraft
 from conversations.events import Button
 from conversations.files.actions import Pending, resolve
@@ -100,29 +100,20 @@ def _short(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Shor
     return [s for s in shortfalls(_events(ctx, new, splits)) if s.sale_id in new_ids]
 
 
-def _draft(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split], name: str) -> ImportDraft:
-    return ImportDraft(name=name, trades=tuple(new), splits=tuple(splits), nonce=nonce(ctx))
-
-
 def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name: str) -> Outcome:
     """Ask for missing purchases, or for the confirmation; nothing is saved by either."""
     if not new and not splits:
         return say(ctx, text + "\nNothing new to add.", wizard=None)
     short = _short(ctx, new, splits)
-    draft = _draft(ctx, new, splits, name)
+    draft = ImportDraft(name=name, trades=tuple(new), splits=tuple(splits))
     if short:
         text += "\n" + "\n".join(import_words.missing(ctx.fmt, short))
-        return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, buttons=_lot_buttons(draft))
+        return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, buttons=_lot_buttons(ctx))
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
     label = f"Add {counted(len(new), 'trade')}" + (f" and {counted(len(splits), 'split')}" if splits else "")
-    buttons = (
-        (
-            Button(label=label, data=f"import:yes:{draft.nonce}"),
-            Button(label="Cancel", data=f"import:no:{draft.nonce}"),
-        ),
-    )
+    buttons = ((button(ctx, label, "import", "yes"), button(ctx, "Cancel", "import", "no")),)
     return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
 
 
@@ -156,7 +147,7 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
                 ASKING_OPENING_LOTS,
                 f"{where}{error} Send shares, symbol, date bought and total cost, like: 341 VVV 2023-05-10 9,500",
                 draft,
-                buttons=_lot_buttons(draft),
+                buttons=_lot_buttons(ctx),
             )
     text = (
         "Added to the import: "
@@ -169,13 +160,8 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
     return _next_step(ctx, text, [*new, *added], splits, draft.name)
 
 
-def _lot_buttons(draft: ImportDraft) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(label="Add without those sales", data=f"import:without:{draft.nonce}"),
-            Button(label="Cancel", data=f"import:no:{draft.nonce}"),
-        ),
-    )
+def _lot_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    return ((button(ctx, "Add without those sales", "import", "without"), button(ctx, "Cancel", "import", "no")),)
 
 
 def _opening_lot(ctx: Ctx, line: str, short: Sequence[Shortfall]) -> Trade:
@@ -230,8 +216,8 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     wizard = ctx.state.wizard
     if wizard is None or wizard.step not in (CONFIRMING_IMPORT, ASKING_OPENING_LOTS):
         return say(ctx, "That import was already added or cancelled.")
-    draft = answers(ctx, ImportDraft)
-    if key != draft.nonce:  # a button of an earlier preview: it answers a question that is closed
+    draft = bound(ctx, key, ImportDraft, "import", CONFIRMING_IMPORT, ASKING_OPENING_LOTS)
+    if draft is None:  # a button of an earlier preview: it answers a question that is closed
         return say(ctx, "That question is closed: the button was for an earlier preview. Use the newest one's buttons.")
     if verb == "without":
         if wizard.step != ASKING_OPENING_LOTS:
@@ -279,7 +265,6 @@ def undo_pressed(ctx: Ctx, stamped: str) -> Outcome:
         f"That button is from {ago(ctx, stamped)}. Remove the {counted(len(added), 'trade')} the last import added?",
         "Yes, undo the import",
         "import!",
-        {},
     )
 
 

@@ -13,14 +13,22 @@ from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
-from conversations.drafts import Answers, Asking, GrantDraft, ImportDraft, SaleOffer, TradeDraft, YearDraft
+from conversations.drafts import (
+    Answers,
+    Asking,
+    GrantDraft,
+    GuessDraft,
+    ImportDraft,
+    SaleOffer,
+    TradeDraft,
+    YearDraft,
+    YesNo,
+)
 from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
 
-A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer, YearDraft, ImportDraft)
+A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo)
 
 
 @dataclass
@@ -51,21 +59,24 @@ def say(ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **cha
     return Outcome(state, [Reply(text=text, buttons=buttons)])
 
 
+def question_name(ctx: Ctx) -> str:
+    """The nonce naming the question this event opens (the event's own id, short enough for a
+    button's callback data): the buttons sent with it carry it, and `ask` keeps it in the wizard."""
+    return ctx.event.id.replace(":", "")[-16:] or "0"
+
+
 def ask(
     ctx: Ctx,
     flow: str,
     step: str,
     text: str,
-    draft: Answers | dict[str, str] | None = None,
+    draft: Answers | None = None,
     buttons: tuple[tuple[Button, ...], ...] = (),
     **changes: object,
 ) -> Outcome:
     """Open the question `step` of `flow`, keeping the answers so far (`draft`: a typed model from
-    conversations/drafts.py, or a dict for a flow whose answers aren't typed yet)."""
-    if isinstance(draft, BaseModel):
-        wizard = Wizard(flow=flow, step=step, answers=draft)
-    else:
-        wizard = Wizard(flow=flow, step=step, draft=draft if draft is not None else {})
+    conversations/drafts.py). Each question is named by the event that opened it (`question_name`)."""
+    wizard = Wizard(flow=flow, step=step, answers=draft, nonce=question_name(ctx))
     return say(ctx, text, buttons, wizard=wizard, **changes)
 
 

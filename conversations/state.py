@@ -58,22 +58,35 @@ class Profile(BaseModel):
 
 
 class Wizard(BaseModel):
-    """A guided flow in progress: which question is open and the answers so far."""
+    """A guided flow in progress: which question is open, its name and the answers so far."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     flow: str  # e.g. "buy", "sell", "onboarding", "settings"
     step: str  # e.g. "ASKING_SYMBOL"
     answers: Answers | None = None  # typed, one model per flow (conversations/drafts.py)
-    draft: dict[str, str] = Field(default_factory=dict)  # flows whose answers aren't typed yet
+    # Names this question (conversations.kernel.question_name): a button that answers it carries
+    # the same nonce, so one from an earlier question can't act on this one. "" for a question
+    # stored before questions were named, whose buttons carried none.
+    nonce: str = ""
 
     @model_validator(mode="before")
     @classmethod
     def _typed_answers(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("answers") is None and data.get("draft"):
-            answers = from_old_draft(str(data.get("flow")), data["draft"])
-            if answers is not None:
-                return {**data, "answers": answers, "draft": {}}
+        """Wizards stored by older releases: a dict of strings in `draft` (with the nonce among
+        them), or an import preview keeping its nonce in its answers."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        draft = data.pop("draft", None) or {}
+        if data.get("answers") is None and draft:
+            data["answers"] = from_old_draft(str(data.get("flow")), draft)
+            data.setdefault("nonce", draft.get("nonce", ""))
+        answers = data.get("answers")
+        if isinstance(answers, dict) and "nonce" in answers:
+            answers = dict(answers)
+            data.setdefault("nonce", answers.pop("nonce"))
+            data["answers"] = answers
         return data
 
 

@@ -11,7 +11,7 @@ from calc.models import ZERO, Asset
 from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
-from conversations.confirming import CONFIRMING, ago, answered, question, stale, stamp
+from conversations.confirming import ago, answered, question, stale, stamp
 from conversations.drafts import TradeDraft
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
@@ -368,7 +368,7 @@ def undo_pressed(ctx: Ctx, arg: str) -> Outcome:
         f"That Undo button is from {ago(ctx, stamped)}. Undo #{number_of(entry) if isinstance(entry, Trade) else target[1:]} {what}?",
         "Yes, undo it",
         "undo!",
-        {"id": target},
+        target,
     )
 
 
@@ -377,7 +377,7 @@ def undo_confirmed(ctx: Ctx, key: str) -> Outcome:
     if draft is None:
         return say(ctx, "That question is closed.")
     ctx.state = ctx.state.model_copy(update={"wizard": None})  # answered: its yes is spent
-    return undo(ctx, draft["id"])
+    return undo(ctx, draft.target)
 
 
 def undo(ctx: Ctx, arg: str) -> Outcome:
@@ -459,7 +459,7 @@ def delete(ctx: Ctx, args: str) -> Outcome:
             f"Delete #{number} {splits.short_split(ctx.fmt, told)}?",
             "Yes, delete",
             "del",
-            {"id": told.id},
+            told.id,
         )
     trade = _numbered(ctx, args)
     return question(
@@ -468,7 +468,7 @@ def delete(ctx: Ctx, args: str) -> Outcome:
         f"Delete #{number_of(trade)} {_short_trade(ctx.fmt, trade)}?",
         "Yes, delete",
         "del",
-        {"id": trade.id},
+        trade.id,
     )
 
 
@@ -478,7 +478,7 @@ def confirm_delete(ctx: Ctx, key: str) -> Outcome:
     if draft is None:
         return say(ctx, "That question is closed. /delete and the number asks again.")
     ctx.state = ctx.state.model_copy(update={"wizard": None})
-    trade_id = draft["id"]
+    trade_id = draft.target
     if (told := ctx.state.split(trade_id)) is not None:
         return splits.remove(ctx, told, "Deleted")
     trade = ctx.state.trade(trade_id)
@@ -536,9 +536,9 @@ def price(ctx: Ctx, args: str) -> Outcome:
     return say(ctx, f"Noted: {ticker} at {ctx.fmt.money(value)}. /portfolio shows unrealized gains.", prices=prices)
 
 
-def _keep(ctx: Ctx, _: str) -> Outcome:
+def _keep(ctx: Ctx, key: str) -> Outcome:
     wizard = ctx.state.wizard
-    if wizard is not None and wizard.step == CONFIRMING:  # "Keep it" closes the question it answers
+    if wizard is not None and answered(ctx, wizard.flow, key) is not None:  # closes the question it answers
         return say(ctx, "Kept.", wizard=None)
     return say(ctx, "Kept.")
 

@@ -15,6 +15,8 @@ from decimal import ROUND_DOWN, Decimal
 from calc.models import ZERO
 from conversations import questions
 from conversations.account import unknown
+from conversations.confirming import bound, button
+from conversations.drafts import GuessDraft
 from conversations.events import Button
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
@@ -179,44 +181,36 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
         )
     if reading.date is None:
         notes.append("You didn't say when, so I put today.")
-    nonce = ctx.event.id[-16:]
-    draft = {
-        "side": line.side,
-        "symbol": line.symbol,
-        "quantity": str(line.quantity),
-        "price": str(line.price),
-        "date": line.date.isoformat(),
-        "fees": str(line.fees),
-        "account": line.account or "",
-        "nonce": nonce,
-    }
+    draft = GuessDraft(
+        side="buy" if line.side == "buy" else "sell",
+        symbol=line.symbol,
+        quantity=line.quantity,
+        price=line.price,
+        date=line.date,
+        fees=line.fees,
+        account=line.account,
+    )
     text = f"{what}{where}{fees} — save it?" + ("\n" + "\n".join(notes) if notes else "")
-    buttons = ((Button(label="Save", data=f"save:{nonce}"), Button(label="Change", data=f"change:{nonce}")),)
+    buttons = ((button(ctx, "Save", "save"), button(ctx, "Change", "change")),)
     return ask(ctx, "words", CONFIRMING_TRADE, text[0].upper() + text[1:], draft, buttons=buttons)
 
 
-def _draft_line(draft: dict[str, str]) -> TradeLine:
-    account = draft.get("account") or None
+def _draft_line(draft: GuessDraft) -> TradeLine:
     return TradeLine(
-        side=draft["side"],
-        quantity=Decimal(draft["quantity"]),
-        symbol=draft["symbol"],
-        price=Decimal(draft["price"]),
-        date=dt.date.fromisoformat(draft["date"]),
-        fees=Decimal(draft["fees"]),
-        account=account,
-        account_type="ira" if account else "taxable",
+        side=draft.side,
+        quantity=draft.quantity,
+        symbol=draft.symbol,
+        price=draft.price,
+        date=draft.date,
+        fees=draft.fees,
+        account=draft.account,
+        account_type="ira" if draft.account else "taxable",
     )
 
 
-def _open(ctx: Ctx, nonce: str | None) -> dict[str, str] | None:
+def _open(ctx: Ctx, nonce: str) -> GuessDraft | None:
     """The trade waiting for a yes, if this is the question being answered."""
-    wizard = ctx.state.wizard
-    if wizard is None or (wizard.flow, wizard.step) != ("words", CONFIRMING_TRADE):
-        return None
-    if nonce is not None and wizard.draft.get("nonce") != nonce:
-        return None
-    return wizard.draft
+    return bound(ctx, nonce, GuessDraft, "words", CONFIRMING_TRADE)
 
 
 def save_pressed(ctx: Ctx, nonce: str) -> Outcome:
@@ -242,9 +236,9 @@ def answer_confirmation(ctx: Ctx, text: str, commands: Mapping[str, Handler]) ->
     """Typed instead of tapped: yes saves, no changes; anything else is a new message."""
     word = text.strip().lower().strip("!.")
     if word in YES:
-        return save_pressed(ctx, ctx.state.wizard.draft["nonce"] if ctx.state.wizard else "")
+        return save_pressed(ctx, ctx.state.wizard.nonce if ctx.state.wizard else "")
     if word in NO:
-        return change_pressed(ctx, ctx.state.wizard.draft["nonce"] if ctx.state.wizard else "")
+        return change_pressed(ctx, ctx.state.wizard.nonce if ctx.state.wizard else "")
     ctx.state = ctx.state.model_copy(update={"wizard": None})
     return free_text(ctx, text, commands)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from calc.models import LotPick
-from conversations.drafts import GrantDraft, ImportDraft, SaleOffer, TradeDraft, YearDraft
+from conversations.drafts import GrantDraft, GuessDraft, ImportDraft, SaleOffer, TradeDraft, YearDraft, YesNo
 from conversations.events import Event
 from conversations.router import handle
 from conversations.state import Profile, UserState, Wizard
@@ -32,7 +32,7 @@ def test_the_sale_wizard_keeps_typed_answers_and_picks(tmp_path: Path) -> None:
     for answer in ("/sell", "XYZ", "2024-06-03", "15", "25", "0"):
         chat.send(answer)
     wizard = chat.service.state(chat.user_id).wizard
-    assert wizard is not None and wizard.draft == {}
+    assert wizard is not None and wizard.nonce
     assert wizard.answers == TradeDraft(
         symbol="XYZ", date=date(2024, 6, 3), quantity=Decimal(15), price=Decimal(25), fees=Decimal(0)
     )
@@ -79,10 +79,30 @@ def test_old_exercise_and_whatif_answers_become_their_models() -> None:
     settings = _old("settings", "ASKING_OTHER_INCOME", {"year": "2025"})
     assert settings.answers == YearDraft(year=2025)
     preview = _old("import", "CONFIRMING_IMPORT", {"name": "x.csv", "trades": "[]"})
-    assert preview.answers == ImportDraft(name="x.csv")  # no nonce: the old preview's buttons had none
-    # A flow whose answers aren't typed keeps its dict as it was.
-    other = _old("forget", "CONFIRMING", {"nonce": "e17"})
-    assert other.answers is None and other.draft == {"nonce": "e17"}
+    assert preview.answers == ImportDraft(name="x.csv") and preview.nonce == ""  # its buttons had none
+    # A yes/no question kept its nonce (and the id it named) among the strings.
+    forget = _old("forget", "CONFIRMING", {"nonce": "e17"})
+    assert forget.answers == YesNo() and forget.nonce == "e17"
+    delete = _old("delete", "CONFIRMING", {"id": "T3", "nonce": "e18"})
+    assert delete.answers == YesNo(target="T3") and delete.nonce == "e18"
+    guess = _old(
+        "words",
+        "CONFIRMING_TRADE",
+        {
+            "side": "buy",
+            "symbol": "AAPL",
+            "quantity": "10",
+            "price": "150",
+            "date": "2026-11-23",
+            "fees": "0",
+            "account": "",
+            "nonce": "e19",
+        },
+    )
+    assert guess.answers == GuessDraft(
+        side="buy", symbol="AAPL", quantity=Decimal(10), price=Decimal(150), date=date(2026, 11, 23), fees=Decimal(0)
+    )
+    assert guess.nonce == "e19"
 
 
 def test_typed_answers_survive_storage(tmp_path: Path) -> None:
@@ -99,3 +119,52 @@ def test_typed_answers_survive_storage(tmp_path: Path) -> None:
         strike=Decimal(10),
         fmv=Decimal(50),
     )
+
+
+def _stored(tmp_path: Path, wizard: dict[str, object]) -> Chat:
+    """A chat whose stored state holds `wizard` exactly as an older release wrote it (raw JSON)."""
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard()
+    chat.send("/buy 10 XYZ 20 2024-01-10")
+    state = json.loads(chat.service.state(chat.user_id).model_dump_json())
+    old = UserState.model_validate({**state, "wizard": wizard})
+    chat.service.store.save(chat.user_id, chat.service.state(chat.user_id), old, None)
+    return chat.restart()
+
+
+def test_a_guess_stored_as_strings_is_saved_by_its_old_save_button(tmp_path: Path) -> None:
+    draft = {
+        "side": "buy",
+        "symbol": "AAPL",
+        "quantity": "10",
+        "price": "150",
+        "date": "2024-02-01",
+        "fees": "0",
+        "account": "Roth IRA",
+        "nonce": "1234",
+    }
+    chat = _stored(tmp_path, {"flow": "words", "step": "CONFIRMING_TRADE", "draft": draft})
+    assert "That question is closed" in chat.press("save:999")  # another question's Save
+    chat.press("save:1234")
+    trades = chat.service.state(chat.user_id).trades
+    assert [(t.symbol, t.quantity, t.price, t.account, t.account_type) for t in trades[1:]] == [
+        ("AAPL", 10, 150, "Roth IRA", "ira")
+    ]
+    assert "That question is closed" in chat.press("save:1234")  # pressed twice: saved once
+    assert len(chat.service.state(chat.user_id).trades) == 2
+
+
+def test_a_delete_stored_as_strings_deletes_by_its_old_yes(tmp_path: Path) -> None:
+    chat = _stored(tmp_path, {"flow": "delete", "step": "CONFIRMING", "draft": {"id": "T1", "nonce": "77"}})
+    assert "Deleted: #1" in chat.press("del:77")
+    assert chat.service.state(chat.user_id).trades == ()
+
+
+def test_an_import_preview_stored_with_its_nonce_in_the_answers_adds_by_its_button(tmp_path: Path) -> None:
+    # The typed preview of the release before: ImportDraft kept the nonce among its fields.
+    answers = {"kind": "import", "name": "x.csv", "trades": [], "splits": [], "nonce": "abc"}
+    chat = _stored(tmp_path, {"flow": "import", "step": "CONFIRMING_IMPORT", "answers": answers})
+    wizard = chat.service.state(chat.user_id).wizard
+    assert wizard is not None and wizard.nonce == "abc" and wizard.answers == ImportDraft(name="x.csv")
+    assert "That question is closed" in chat.press("import:yes:abd")
+    assert "Added 0 trades from x.csv" in chat.press("import:yes:abc")

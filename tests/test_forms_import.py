@@ -334,7 +334,7 @@ def test_a_preview_stored_before_drafts_were_typed_is_added_by_its_old_button(tm
         {"flow": "import", "step": typed.step, "draft": {"trades": trades, "splits": "[]", "name": "generic.csv"}}
     )
     assert isinstance(old.answers, ImportDraft) and old.answers.trades == typed.answers.trades
-    assert old.answers.nonce == ""
+    assert old.nonce == ""
     state = chat.service.state(1).model_copy(update={"wizard": old})
     chat.service.store.save(1, chat.service.state(1), state, None)
     assert "Added 2 trades from generic.csv" in chat.restart().press("import:yes")
