@@ -1,4 +1,4 @@
-"""Reads the phrasing tables (tuned.tsv, heldout.tsv) and compares a Reading with a row's expectation."""
+"""Reads the phrasing tables (tuned.tsv, heldout*.tsv) and compares a Reading with a row's expectation."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ TODAY = date(2026, 11, 23)  # a Monday; "last Friday" is 2026-11-20
 FIELDS = ("intent", "symbol", "shares", "dollars", "price", "fees", "date", "account", "kind", "strike", "fmv",
           "topic", "year", "command", "company", "unsure")  # fmt: skip
 DECIMALS = {"dollars", "price", "fees", "strike", "fmv"}
+PORTION = re.compile(r"all|half|\d+/\d+")  # shares=all, shares=half, shares=1/3: a part of the position held
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def actual(reading: Reading) -> dict[str, str]:
 
 
 def expected(row: Row) -> dict[str, str]:
-    return {k: _plain(Decimal(v)) if k in DECIMALS or (k == "shares" and v not in ("all", "half")) else v
+    return {k: _plain(Decimal(v)) if k in DECIMALS or (k == "shares" and not PORTION.fullmatch(v)) else v
             for k, v in row.expected.items()}  # fmt: skip
 
 
