@@ -150,9 +150,24 @@ def _shares(ctx: Ctx, reading: Reading, symbol: str, when: dt.date) -> Decimal |
             raise InputError(f"On {ctx.fmt.day(when)} you didn't hold any {symbol}, so there's nothing to sell.")
         if reading.portion == "all":
             return owned
-        half = owned / 2
-        return half.to_integral_value(rounding=ROUND_DOWN) if owned == owned.to_integral_value() and half >= 1 else half
+        part = owned * _fraction(reading.portion)
+        if owned == owned.to_integral_value() and part >= 1:
+            return part.to_integral_value(rounding=ROUND_DOWN)  # whole shares held: a whole number of them
+        return part.quantize(SIX_PLACES, rounding=ROUND_DOWN).normalize()
     return None
+
+
+FRACTION_WORDS = {"half": "half", "1/2": "half", "1/3": "a third of", "2/3": "two thirds of", "1/4": "a quarter of",
+                  "3/4": "three quarters of"}  # fmt: skip
+
+
+def _fraction(portion: str) -> Decimal:
+    top, _, bottom = ("1/2" if portion == "half" else portion).partition("/")
+    return Decimal(top) / Decimal(bottom)
+
+
+def _portion_words(portion: str) -> str:
+    return FRACTION_WORDS.get(portion, f"{portion} of")
 
 
 def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
@@ -170,8 +185,8 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
         )
     if reading.portion == "all":
         notes.append(f"That's all the {line.symbol} you held then.")
-    elif reading.portion == "half":
-        notes.append(f"That's half the {line.symbol} you held then.")
+    elif reading.portion is not None:
+        notes.append(f"That's {_portion_words(reading.portion)} the {line.symbol} you held then.")
     if reading.unsure == "symbol":
         notes.append(f"I took that as the ticker {line.symbol}.")
     elif reading.unsure:

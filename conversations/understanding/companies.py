@@ -11,6 +11,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 TABLE = Path(__file__).with_name("companies.tsv")
+FUNDS = Path(__file__).with_name("funds.tsv")  # well-known ETFs: tickers only, never guessed from a name
 # Everyday names the index data spells differently; each maps to the class most people hold.
 NICKNAMES = {
     "google": "GOOGL",
@@ -41,15 +42,19 @@ def table() -> tuple[dict[str, str], dict[str, str]]:
     """(normalized name -> symbol, symbol -> display name)."""
     by_name: dict[str, str] = {}
     names: dict[str, str] = {}
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        symbol, name = line.split("\t")
+    for symbol, name in _rows(TABLE):
         names[symbol] = name
         by_name.setdefault(normalize(name), symbol)
     for nickname, symbol in NICKNAMES.items():
         by_name[nickname] = symbol
+    for symbol, name in _rows(FUNDS):  # a fund's name ("Vanguard ...") is too alike its siblings' to guess from
+        names.setdefault(symbol, name)
     return by_name, names
+
+
+def _rows(path: Path) -> list[tuple[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(s, n) for s, n in (line.split("\t") for line in lines if line and not line.startswith("#"))]
 
 
 def tickers() -> frozenset[str]:

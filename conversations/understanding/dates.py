@@ -9,6 +9,7 @@ user's own language).
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -29,6 +30,8 @@ CALENDAR = [
     re.compile(_ON + r"(?P<d>\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?)", re.I),
     re.compile(_ON + r"(?P<d>\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+\d{4}\b)?)", re.I),
 ]
+# "on the 18th": a day of the month without the month, the latest one that isn't in the future.
+DAY_OF_MONTH = re.compile(r"(?:\b(?:on|am)\s+)?\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", re.I)
 RELATIVE = [
     re.compile(r"(?P<d>\b(?:tomorrow|morgen|next\s+" + _WEEKDAY + r"|next\s+week)\b)", re.I),
     re.compile(r"(?P<d>\b(?:this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight)\b)", re.I),
@@ -53,6 +56,14 @@ def find(text: str, today: date, locale: str) -> tuple[date | None, str, str | N
                 return trade_date(_complete(found.group("d"), today), today, locale), rest, None
             except InputError as error:
                 return None, rest, str(error)
+    found = DAY_OF_MONTH.search(text)
+    if found:
+        rest = text[: found.start()] + " " + text[found.end() :]
+        day = _day_of_month(int(found.group("d")), today)
+        problem = (
+            None if day else f"“{found.group(0).strip()}” isn't a day of the month. Send the date like {today:%b} 3."
+        )
+        return day, rest, problem
     for pattern in RELATIVE:
         found = pattern.search(text)
         if found:
@@ -61,6 +72,18 @@ def find(text: str, today: date, locale: str) -> tuple[date | None, str, str | N
                 return None, rest, f"“{found.group('d')}” is in the future. Send the date the trade happened."
             return _relative(found.group("d"), today, locale), rest, None
     return None, text, None
+
+
+def _day_of_month(day: int, today: date) -> date | None:
+    """The latest date on or before today whose day of the month is `day` (the 31st skips short months)."""
+    if not 1 <= day <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(12):
+        if day <= monthrange(year, month)[1] and date(year, month, day) <= today:
+            return date(year, month, day)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return None
 
 
 def _complete(text: str, today: date) -> str:

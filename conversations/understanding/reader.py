@@ -14,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 
 from conversations.parsing import IRA, SYMBOL
-from conversations.understanding import companies, dates, numbers
+from conversations.understanding import companies, dates, figures, numbers
 from conversations.understanding import vocabulary as v
 from conversations.understanding.commands import closest
 from conversations.understanding.reading import Reading
 from conversations.understanding.topics import out_of_scope, topic_of
 
+WHEN_TOPICS = {"longterm", "lastday", "wash"}  # questions about when to sell, not what a sale would do
 TRADE_COMMANDS = {"buy": "buy", "sell": "sell", "whatif": "whatif", "exercise": "exercise", "vest": "vest"}
 YEAR = re.compile(r"\b(20\d\d)\b")
 _MAIN_VERBS = {"bought": "buy", "buy": "buy", "purchased": "buy", "sold": "sell", "sell": "sell"}
@@ -31,7 +32,19 @@ def understand(text: str, today: date, locale: str = "en_US", commands: Iterable
         return Reading("unknown")
     if text.startswith("/"):
         return _slash(text, today, locale, frozenset(commands))
-    for check in (_not_covered, _whatif, _question, _options, _trade_in_words, _price, _small_talk, _subject):
+    checks = (
+        _not_covered,
+        _whatif,
+        _question,
+        _take_back,
+        _options,
+        _figures,
+        _trade_in_words,
+        _price,
+        _small_talk,
+        _subject,
+    )
+    for check in checks:
         reading = check(text, today, locale)
         if reading is not None:
             return reading
@@ -64,6 +77,8 @@ def _whatif(text: str, today: date, locale: str) -> Reading | None:
     if not (v.SALE_WORD.search(text) and v.HYPOTHETICAL.search(text)):
         return None
     reading = _trade("whatif", text, today, locale)
+    if reading.price is None and reading.shares is None and topic_of(text) in WHEN_TOPICS:
+        return None  # "should I wait to sell my NVDA until it's long term?" asks when, not what if
     return reading if reading.symbol and reading.unsure != "symbol" else None
 
 
@@ -82,6 +97,11 @@ def _subject(text: str, today: date, locale: str) -> Reading | None:
     return Reading("question", topic=topic, symbol=symbol, company=company, year=int(year.group(1)) if year else None)
 
 
+def _take_back(text: str, today: date, locale: str) -> Reading | None:
+    """ "cancel that purchase" takes the last entry back (asked first); it isn't a new purchase."""
+    return Reading("undo") if v.UNDO.search(text) and not re.search(r"\d", text) else None
+
+
 def _options(text: str, today: date, locale: str) -> Reading | None:
     if v.EXERCISE.search(text):
         return _option("exercise", text, today, locale)
@@ -90,9 +110,20 @@ def _options(text: str, today: date, locale: str) -> Reading | None:
     return None
 
 
+def _figures(text: str, today: date, locale: str) -> Reading | None:
+    if _symbol(_tokens(text), text, companies_too=False)[0] is not None:
+        return None  # "I made 500 on TSLA" is about a stock, not income
+    return figures.statement(text, today, locale)
+
+
 def _trade_in_words(text: str, today: date, locale: str) -> Reading | None:
     side = _side(text)
-    return None if side is None else _trade(side, text, today, locale)
+    if side is None:
+        return None
+    reading = _trade(side, text, today, locale)
+    if reading.shares is None and reading.dollars is None and reading.portion is None and topic_of(text):
+        return None  # "last day to sell stock for 2026": a question about selling, not a sale of 2026 shares
+    return reading
 
 
 def _price(text: str, today: date, locale: str) -> Reading | None:
@@ -149,7 +180,8 @@ class _Slots:
 
 
 def _trade(intent: str, text: str, today: date, locale: str) -> Reading:
-    when, rest, problem = dates.find(text, today, locale)
+    rest, fraction = _fraction(text)
+    when, rest, problem = dates.find(rest, today, locale)
     rest, account = _account(rest)
     rest, fees = _fees(rest, locale)
     tokens = _tokens(rest)
@@ -160,7 +192,9 @@ def _trade(intent: str, text: str, today: date, locale: str) -> Reading:
         slots.unsure = slots.unsure or ("symbol" if symbol else None)
     portion = None
     if slots.shares is None and slots.dollars is None:
-        if v.HALF_WORDS.search(rest):
+        if fraction is not None:
+            portion = fraction
+        elif v.HALF_WORDS.search(rest):
             portion = "half"
         elif intent in ("sell", "whatif") and (v.ALL_WORDS.search(rest) or v.WHOLE_POSITION.search(rest)):
             portion = "all"
@@ -169,7 +203,7 @@ def _trade(intent: str, text: str, today: date, locale: str) -> Reading:
         symbol=symbol,
         company=company,
         shares=slots.shares,
-        portion=portion,  # type: ignore[arg-type]
+        portion=portion,
         dollars=slots.dollars,
         price=slots.price,
         fees=fees,
@@ -200,6 +234,19 @@ def _option(intent: str, text: str, today: date, locale: str) -> Reading:
         unsure=slots.unsure,
         problem=problem,
     )
+
+
+def _fraction(text: str) -> tuple[str, str | None]:
+    """ "a third of my NVDA": the fraction ("1/3"), and the text without it (so "two thirds" isn't 2 shares)."""
+    for pattern, fraction in v.FRACTIONS:
+        found = pattern.search(text)
+        if found:
+            if fraction == "n/d":
+                fraction = f"{found.group('n')}/{found.group('d')}"
+                if int(found.group("n")) >= int(found.group("d")):
+                    continue
+            return text[: found.start()] + " " + text[found.end() :], fraction
+    return text, None
 
 
 def _account(text: str) -> tuple[str, str | None]:
@@ -252,9 +299,9 @@ def _numbers(tokens: list[str], locale: str, option: str | None) -> _Slots:
         unsure = numbers.ambiguous(token.lstrip("$"), locale)
         if option is not None:
             role = _option_role(before, slots, option)
-        elif (before and before[-1] in v.PRICE_BEFORE and i > 1) or any(
+        elif (before and before[-1] in v.PRICE_BEFORE and i > 1 and not _the_verb(before[-1], slots)) or any(
             after.startswith(suffix) for suffix in v.PRICE_AFTER
-        ):  # not "Got 5 NVDA": there it is the verb
+        ):  # not "Got 5 NVDA" nor "i got 3 shares": there it is the verb
             role = "price"
         elif money_marked and (nxt in v.DOLLARS_AFTER or any(w in before for w in ("put", "invested", "spent"))):
             role = "dollars"
@@ -268,6 +315,11 @@ def _numbers(tokens: list[str], locale: str, option: str | None) -> _Slots:
         if unsure:
             slots.unsure = role
     return slots
+
+
+def _the_verb(word: str, slots: _Slots) -> bool:
+    """ "got" before the first number is the verb ("I got 3 shares"); after it, the price ("sold 10, got 175")."""
+    return word in v.BUY_VERBS and slots.shares is None and slots.dollars is None
 
 
 def _option_role(before: list[str], slots: _Slots, option: str) -> str:

@@ -20,16 +20,22 @@ Intent = Literal[
     "undo",
     "thanks",
     "command",
+    "income",
+    "filing",
+    "carryover",
     "unknown",
 ]
-Portion = Literal["all", "half"]
+# A part of the position held: "all", "half", or a fraction "1/3", "2/3", "1/4" (see vocabulary.FRACTIONS).
+Portion = str
 
 
 @dataclass(frozen=True)
 class Reading:
     """One interpretation of a message.
 
-    Fields the message didn't give are None. `company` is set when the symbol came from a
+    Fields the message didn't give are None. Income, filing status and carryover statements ("my
+    salary is 95k", "we file jointly", "I carried over 5,000 of losses") read as intents of their own,
+    with the amount in `dollars` and the field, status or character in `kind`. `company` is set when the symbol came from a
     company name (a guess the user confirms); `unsure` names a number the user's locale reads
     two ways ("1,500" from a German user); `problem` is a message for the user when part of the
     text was recognisably wrong (a date in the future).
@@ -45,11 +51,13 @@ class Reading:
     fees: Decimal | None = None
     date: date | None = None
     account: str | None = None
-    kind: str | None = None  # nso / iso for an exercise
+    # nso / iso for an exercise; the income field (wages, interest, ordinary_dividends, ...); the filing
+    # status (single, mfj, mfs, hoh, qss); short / long for a carryover
+    kind: str | None = None
     strike: Decimal | None = None
     fmv: Decimal | None = None
     topic: str | None = None
-    year: int | None = None
+    year: int | None = None  # a question's year; for a carryover, the year it is carried into
     command: str | None = None  # the command meant (a typo's closest match)
     unsure: str | None = None
     problem: str | None = None

@@ -75,7 +75,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (
         "harvest",
         re.compile(
-            r"\bharvest\w*\b|\blosers?\b|\b(at|for) a loss\b|\b(stocks?|positions?|lots?) (are |that are )?down\b",
+            r"\bharvest\w*\b|\blosers?\b|\b(at|for) a loss\b|\b(stocks?|positions?|lots?) (are |that are )?down\b|"
+            r"\bsell\b.*\b(save|lower|reduce|cut)\b.*\btax",
             re.I,
         ),
     ),
@@ -90,7 +91,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (
         "gains",
         re.compile(
-            r"\bprofits?\b|\bgains?\b|\bp\s*&\s*l\b|\bp/l\b|\bhow much (did|have) i (make|made|lose|lost)\b|"
+            r"\bprofits?\b|\bgains?\b|\bp\s*&\s*l\b|\bp/l\b|\bhow much (money )?(did|have) i (make|made|lose|lost)\b|"
             r"\bup or down\b|\bhow did i do\b|\bhow am i doing\b",
             re.I,
         ),
@@ -103,6 +104,15 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("trades", re.compile(r"\btrades\b|\btransactions\b", re.I)),
+    ("filing", re.compile(r"\bfiling\s+status\b|\bhow\s+(do|should)\s+(i|we)\s+file\b", re.I)),
+    (
+        "income",
+        re.compile(
+            r"\b(income|salary|wages)\b.*\b(give|gave|given|told|tell|set|entered|using|use|have|got|change)\b|"
+            r"\b(give|gave|told|tell|set|entered|using|use|change)\b.*\b(income|salary|wages)\b",
+            re.I,
+        ),
+    ),
     ("advice", re.compile(r"\b(advice|advisor|adviser|accountant|cpa)\b", re.I)),
 ]
 

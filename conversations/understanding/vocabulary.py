@@ -16,22 +16,34 @@ SELL_VERBS = {
 # Idioms of several words, matched on the lowercased text before the words are split.
 BUY_IDIOMS = re.compile(
     r"\b(picked up|pick up|loaded up on|load up on|scooped up|bought into|opened a position in|went long|"
-    r"put \$?[\d.,]+k? (?:in|into)|invested|spent)\b",
+    r"put \$?[\d.,]+k? (?:in|into)|invested|spent|averaged down|averaging down|doubled down|doubling down|"
+    r"topped up|bought more)\b",
     re.I,
 )
 SELL_IDIOMS = re.compile(
     r"\b(got rid of|get rid of|took profits? on|take profits? on|cashed out|cash out|got out of|get out of|"
-    r"exited|exit|closed out|closed|close out|let go of|sold off|sold out|took some profit)\b",
+    r"exited|exit|closed out|closed|close out|let go of|sold off|sold out|took some profit|bailed on|bailed out of|"
+    r"bailing on|stopped out|got stopped out|took a loss on|take a loss on|taking a loss on)\b",
     re.I,
 )
 # A sale of the whole position when no number is given: "closed my PYPL position", "exited AAPL".
 WHOLE_POSITION = re.compile(
     r"\b(closed|close out|closed out|exited|exit|cashed out|got out of|sold out of|liquidated|position|"
-    r"got rid of my|dumped my|sold my|sell my|everything|entire|whole|rest of|remaining)\b",
+    r"got rid of my|dump my|dumped my|dumping my|sold my|sell my|everything|entire|whole|rest of|remaining|"
+    r"bailed on|bailed out of|stopped out|took a loss on|every share)\b",
     re.I,
 )
-ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining)\b", re.I)
+ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining|every share)\b", re.I)
 HALF_WORDS = re.compile(r"\bhalf\b", re.I)
+# A part of the position held, as a fraction: "a third of my NVDA", "two thirds", "1/4 of".
+FRACTIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\btwo[- ]thirds\b", re.I), "2/3"),
+    (re.compile(r"\bthree[- ]quarters\b", re.I), "3/4"),
+    (re.compile(r"\b(?:a|one)[- ]third\b", re.I), "1/3"),
+    (re.compile(r"\b(?:a|one)[- ](?:quarter|fourth)\b", re.I), "1/4"),
+    (re.compile(r"\b(?:a|one)[- ]fifth\b", re.I), "1/5"),
+    (re.compile(r"\b(?P<n>[1-9])/(?P<d>[2-9])\s+of\b", re.I), "n/d"),  # "1/3 of my TSLA": not a date
+]
 HYPOTHETICAL = re.compile(
     r"\bwhat\s*if\b|\bwhatif\b|\bwhat happens\b|\bwhat would\b|\bhow much\b|\btax(es)?\b|\bif i\b|\bthinking\b|"
     r"\bconsidering\b|\bshould i\b|\bdamage\b|\bcost me\b|\bowe\b|\btax hit\b|\braise\b|\bwould i\b",
@@ -48,19 +60,24 @@ PRICE_STATEMENT = re.compile(
     re.I,
 )
 GREETING = re.compile(
-    r"^\W*(hi|hello|hey|hiya|howdy|yo|hallo|servus|moin|good\s+(morning|afternoon|evening))\b(\s+there)?\W*$", re.I
+    r"^\W*(hi|hello|hey|hiya|howdy|yo|hallo|servus|moin|good\s+(morning|afternoon|evening))\b"
+    r"(\s+(there|bot|all|everyone|again))?\W*$",
+    re.I,
 )
 HELP = re.compile(
     r"^\W*(help|help me|hilfe|menu|commands?|start over)\W*$|\bwhat can (you|i) do\b|\bhow (does|do) (this|it|i use)\b|"
-    r"\bhow do i use\b|\bwhat commands\b",
+    r"\bhow do i use\b|\bwhat commands\b|\bwhat (do|can) you do\b",
     re.I,
 )
 UNDO = re.compile(
     r"^\W*(oops|undo|rückgängig)\b|\bundo\b|\btake (that|it) back\b|\b(remove|delete) (that|the) last\b|"
-    r"\b(remove|delete) (the )?last (one|trade|entry)\b",
+    r"\b(remove|delete) (the )?last (one|trade|entry)\b|"
+    r"\bcancel (that|this|the|my) (last )?(trade|one|entry|purchase|sale|order)\b",
     re.I,
 )
-THANKS = re.compile(r"^\W*(thanks|thank you|thx|ty|great|cool|ok|okay|nice|danke|perfect)\b", re.I)
+THANKS = re.compile(
+    r"^\W*(thanks|thank you|thank u|thank ya|thanku|tysm|thx|ty|great|cool|ok|okay|nice|danke|perfect)\b", re.I
+)
 QUESTION_START = re.compile(
     r"^\s*(when|what|what's|whats|how|is|are|would|will|can|could|do|does|did|which|why|am|any|should|by when)\b",
     re.I,
@@ -92,7 +109,9 @@ FILLER = {
     "buy", "buying", "purchase", "purchased", "grabbed", "snagged", "added", "acquired", "dumped", "unloaded",
     "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar", "year", "end",
     "before", "after", "until", "since", "last", "week", "day", "days", "ago", "sale", "loss", "gain", "lot", "lots",
+    "averaged", "averaging", "doubled", "doubling", "down", "bailed", "bailing", "stopped", "topped", "every",
 }  # fmt: skip
 # Capitalised words that are never tickers.
 NOT_TICKERS = {"I", "IRA", "NSO", "NSOS", "ISO", "ISOS", "RSU", "RSUS", "FMV", "OK", "USD", "CPA", "AMT", "NIIT",
-               "ETF", "ROTH", "A", "AM", "PM", "EUR", "NQSO", "NQSOS", "IPO", "YOLO", "LOL", "TY", "THX", "US"}  # fmt: skip
+               "ETF", "ROTH", "A", "AM", "PM", "EUR", "NQSO", "NQSOS", "IPO", "YOLO", "LOL", "TY", "THX", "US",
+               "W2", "W-2", "MFJ", "MFS", "HOH", "QSS", "AGI", "MAGI"}  # fmt: skip
