@@ -169,6 +169,7 @@ class HarvestCandidate(Frozen):
 
 
 class HarvestPlan(Frozen):
+    day: date  # the day the sales are planned for
     candidates: tuple[HarvestCandidate, ...]  # every lot with an unrealized loss
     chosen: tuple[HarvestCandidate, ...]  # the wash-safe losses needed to reach the target
     target: Decimal  # the losses that still lower this year's tax: net gains + what is left of the income limit
@@ -178,10 +179,18 @@ class HarvestPlan(Frozen):
     tax_after_gains_offset: TaxResult  # only enough loss to cancel this year's gains
     tax_after: TaxResult
     carryforward: Decimal
+    # The same number of shares of each symbol sold oldest first, as brokers (and /sell) do unless
+    # told which shares: its rows and the year's tax, to show what naming the lots is worth.
+    fifo_dispositions: tuple[Disposition, ...] = ()
+    fifo_tax_after: TaxResult | None = None
 
     @property
     def saving(self) -> Decimal:
         return self.tax_before.total - self.tax_after.total
+
+    @property
+    def saving_if_fifo(self) -> Decimal:
+        return self.tax_before.total - (self.fifo_tax_after or self.tax_after).total
 
     @property
     def saving_on_gains(self) -> Decimal:
@@ -241,7 +250,7 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
             chosen.append(candidate)
             harvested += candidate.loss
 
-    def with_losses(amount: Decimal) -> tuple[TaxResult, Ledger]:
+    def with_losses(amount: Decimal, named: bool = True) -> tuple[TaxResult, Ledger]:
         # One sale per symbol and account naming its lots: a sale per lot would make booking look
         # up the open lots once per chosen lot (quadratic in a 20,000-lot position).
         picks: dict[tuple[str, str | None], list[LotPick]] = {}
@@ -263,20 +272,22 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 symbol=symbol,
                 account=account,
                 side="sell",
-                quantity=sum((p.quantity for p in named), ZERO),
+                quantity=sum((p.quantity for p in lots), ZERO),
                 price=price_of[(symbol, account)],
                 id=f"harvest-{symbol}-{account or ''}",
-                lots=tuple(named),
+                lots=tuple(lots) if named else (),
             )
-            for (symbol, account), named in picks.items()
+            for (symbol, account), lots in picks.items()
         ]
         harvested_ledger = book([*trades, *sales])
         return year_tax(years, harvested_ledger, when.year), harvested_ledger
 
     after_gains, _ = with_losses(min(harvested, realized))
     after, after_ledger = with_losses(harvested)
+    fifo_after, fifo_ledger = with_losses(harvested, named=False)
     summary = TaxYears(after_ledger, years).summary(when.year)
     return HarvestPlan(
+        day=when,
         candidates=tuple(candidates),
         chosen=tuple(chosen),
         target=target,
@@ -286,6 +297,8 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
         tax_after_gains_offset=after_gains,
         tax_after=after,
         carryforward=summary.carryforward_short + summary.carryforward_long,
+        fifo_dispositions=tuple(d for d in fifo_ledger.dispositions if d.sale_id.startswith("harvest-")),
+        fifo_tax_after=fifo_after,
     )
 
 

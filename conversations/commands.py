@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations import account, figures, forms, onboarding, options, planning, reports, splits, trading, words
+from conversations import (
+    account,
+    figures,
+    forms,
+    harvesting,
+    onboarding,
+    options,
+    reports,
+    splits,
+    trading,
+    words,
+)
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.onboarding import DISCLAIMER
 
@@ -123,7 +134,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "harvest",
-        planning.harvest_command,
+        harvesting.harvest_command,
         STANDING,
         "losses worth taking before year end, with wash-sale dates",
         menu="losses worth taking, wash-sale safe",

@@ -180,6 +180,7 @@ class TradeLine:
     source: Source = "purchase"  # "inherited" or "gift" when the line says so
     held_since: dt.date | None = None  # a gift: the donor's date (the line's date is then the gift's)
     gift_value: Decimal | None = None  # a gift: its value per share when given
+    lot_dates: tuple[dt.date, ...] = ()  # a sale of named lots: the days they were bought, in the order to sell
 
 
 # "in my IRA", "Roth IRA", "ira": trades in a tax-advantaged account (no gain or loss to report,
@@ -189,6 +190,11 @@ CRYPTO = re.compile(r"\(?\b(?:crypto(?:currency)?|coins?|tokens?)\b\)?", re.I)
 # "inherited": basis is the value at death; "gift value 15 on 2024-03-01": the donor's basis carries over.
 INHERITED = re.compile(r"\b(?:inherited|inheritance|bequest|bequeathed)\b", re.I)
 GIFT = re.compile(r"\b(?:a\s+)?gift(?:ed)?\b(?P<rest>.*)$", re.I)
+# "lot 2026-11-20", "lots Nov 20 2026 and Dec 1 2026", "from the shares bought 2026-11-20": a sale
+# of those lots (specific identification) instead of the oldest first.
+LOTS = re.compile(
+    r"\b(?:from\s+)?(?:the\s+)?(?:lots?(?:\s+(?:bought|from))?|shares\s+bought)\s+(?:on\s+)?(?P<days>.*)$", re.I
+)
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 
 
@@ -225,6 +231,10 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
         rest = rest[: found_inherited.start()] + " " + rest[found_inherited.end() :]
     if source != "purchase" and side != "buy":
         raise InputError("Inherited or gifted shares are a purchase line: /buy 100 XYZ 50 2024-03-01 inherited.")
+    lot_dates: tuple[date, ...] = ()
+    if (lots := LOTS.search(rest)) and side == "sell":
+        lot_dates = _lot_dates(lots["days"], today, locale)
+        rest = rest[: lots.start()]
     when = today
     for pattern in DATE_PATTERNS:
         found = pattern.search(rest)
@@ -232,6 +242,9 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
             when = trade_date(found.group(0), today, locale)
             rest = rest[: found.start()] + " " + rest[found.end() :]
             break
+    else:
+        if lot_dates:  # the days of the lots are not the day of the sale: that one must be said, not guessed
+            raise InputError(f"On what day did you sell? {LOTS_HELP}")
     account: str | None = None
     ira = IRA.search(rest)
     if ira:
@@ -290,7 +303,30 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
         account=account,
         account_type="ira" if account else "taxable",
         asset=asset,
+        lot_dates=lot_dates,
     )
+
+
+LOTS_HELP = (
+    "Name the lots by the day they were bought, like /sell 50 XYZ 20 lot 2024-11-20 (or lots 2024-11-20, 2025-01-15)."
+)
+
+
+def _lot_dates(text: str, today: date, locale: Locale_) -> tuple[date, ...]:
+    """The purchase days after "lot"/"lots", in the order given: "2026-11-20, 2026-12-01" or "Nov 20 and Dec 1"."""
+    days: list[date] = []
+    rest = text
+    while rest.strip(" ,;&").lower().removeprefix("and ").strip():
+        found = min(
+            (m for pattern in DATE_PATTERNS if (m := pattern.search(rest))), key=lambda m: m.start(), default=None
+        )
+        if found is None or rest[: found.start()].strip(" ,;&").lower() not in ("", "and"):
+            raise InputError(f"I couldn't read “{short(rest.strip())}” as the day a lot was bought. {LOTS_HELP}")
+        days.append(trade_date(found.group(0), today, locale))
+        rest = rest[found.end() :]
+    if not days:
+        raise InputError(f"Which lots? {LOTS_HELP}")
+    return tuple(dict.fromkeys(days))
 
 
 GIFT_HELP = (

@@ -1,4 +1,4 @@
-"""/harvest, and the lot choice behind /whatif: which lots to sell, and what waiting saves."""
+"""The lot choice behind /whatif: which lots to sell, and the button that records that sale."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from decimal import Decimal
 
 from calc import CalcError
 from calc.models import ZERO
-from calc.planner import HarvestPlan, SalePlan, harvest, plan_sale
-from conversations.capping import MAX_ITEMS_LISTED
+from calc.planner import SalePlan, plan_sale
 from conversations.drafts import SaleOffer
 from conversations.events import Button
-from conversations.formatting import Fmt, error_words
+from conversations.formatting import error_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
 from conversations.parsing import InputError, TradeLine
-from conversations.prices import DEFAULT_SOURCE
 from conversations.trading import record
 
 OFFERING_SALE = "OFFERING_SALE"
@@ -69,81 +67,6 @@ def record_plan(ctx: Ctx, _: str) -> Outcome:
         side="sell", quantity=offer.quantity, symbol=offer.symbol, price=offer.price, date=offer.date, fees=ZERO
     )
     return record(ctx, line, offer.picks)
-
-
-def harvest_command(ctx: Ctx, _: str) -> Outcome:
-    year = ctx.today.year
-    symbols = {t.symbol for t in ctx.state.trades}
-    prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
-    try:
-        plan = harvest((*ctx.state.trades, *ctx.state.splits), prices, ctx.today, ctx.state.profile.years)
-    except CalcError as error:
-        raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
-    return say(ctx, describe_harvest(plan, ctx.fmt, year, plan.loss_limit))
-
-
-def describe_harvest(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal) -> str:
-    if not plan.candidates:
-        return (
-            "Nothing to harvest: no lot is below its cost at the prices I know. "
-            "Tell me current prices with /price XYZ 187.50 (I only know the prices you give me)."
-        )
-    gains = max(Decimal(0), plan.tax_before.capital_gain)
-    lines = [f"Loss harvesting for {year} (at the prices you gave me):"]
-    if gains:
-        lines.append(f"You have {fmt.money(gains)} of net capital gains so far this year.")
-    lines.append(
-        f"Losses beyond your gains lower other income by at most {fmt.money(limit)} a year; the rest carries forward."
-    )
-    for c in plan.candidates[:15]:
-        text = (
-            f"• {c.lot.symbol}: {fmt.shares(c.lot.quantity)} shares bought {fmt.day(c.lot.purchased)}, "
-            f"{fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}"
-        )
-        if c.wash_risk:
-            text += (
-                f". ⚠ You bought {c.lot.symbol} on {fmt.day(c.recent_purchase or c.safe_to_sell_from)}: selling at a loss "
-                f"before {fmt.day(c.safe_to_sell_from)} would be a wash sale (the loss would be disallowed)"
-            )
-        elif c.crypto:
-            text += (
-                ". Crypto is property, not a security: the wash-sale rule doesn't apply, so you can buy it back "
-                "at once and keep the loss"
-            )
-        else:
-            text += f". If you sell, don't buy {c.lot.symbol} back before {fmt.day(c.safe_to_rebuy_from)} (wash sale)"
-        lines.append(text + ".")
-    if plan.target <= 0:
-        lines.append(
-            f"Your losses so far this year already use the {fmt.money(limit)} limit, so more losses would only "
-            "carry forward to later years. Worth taking if you'd sell anyway: they offset future gains."
-        )
-        return "\n".join(lines)
-    if not plan.chosen:
-        lines.append("Every loss above is inside a wash-sale window right now; wait for the dates shown.")
-        return "\n".join(lines)
-    lines.append("")
-    lines.append(
-        f"Suggested: sell {', '.join(f'{c.lot.symbol} ({fmt.money(c.loss)})' for c in plan.chosen[:MAX_ITEMS_LISTED])}"
-        + (f" and {len(plan.chosen) - MAX_ITEMS_LISTED:,} more lots" if len(plan.chosen) > MAX_ITEMS_LISTED else "")
-        + f": {fmt.money(plan.harvested)} of losses."
-    )
-    if gains:
-        lines.append(
-            f"• They cancel your {fmt.money(gains)} of gains: about {fmt.money(plan.saving_on_gains)} less tax."
-        )
-    if plan.saving_on_income:
-        lines.append(
-            f"• {fmt.money(min(limit, plan.harvested - min(gains, plan.harvested)))} offsets wages and other income "
-            f"(the most allowed in a year): about {fmt.money(plan.saving_on_income)} less tax."
-        )
-    if plan.carryforward:
-        lines.append(
-            f"• The remaining {fmt.money(plan.carryforward)} carries forward to {year + 1} and later years; "
-            "it does not reduce this year's wages or option income."
-        )
-    lines.append(f"Estimated saving this year: {fmt.money(plan.saving)}.")
-    return "\n".join(lines)
 
 
 BUTTONS: dict[str, Handler] = {"plan": record_plan}

@@ -15,9 +15,9 @@ from calc.booking import WASH_WINDOW
 from calc.params import law_for
 from calc.years import YearView
 from conversations.formatting import Fmt, limit_words, rates_words, shares_of
+from conversations.harvesting import harvest_command
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
-from conversations.planning import harvest_command
 from conversations.reminders import last_trading_day
 from conversations.reports import figures_line, gains, portfolio, tax_lines
 from conversations.taxview import ledger_for, tax_known, tax_year, year_tax

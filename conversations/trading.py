@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.booking import WASH_WINDOW
@@ -200,13 +201,20 @@ def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
             draft,
             buttons=_lot_buttons(ctx, left, chosen),
         )
+    return record(ctx, line, _in_order([lots[i] for i in chosen], line.quantity))
+
+
+def _in_order(lots: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
+    """Picks selling `quantity` shares from `lots` in their order, the last one in part."""
     picks: list[LotPick] = []
-    remaining = line.quantity
-    for lot_id_ in chosen:
-        take = min(lots[lot_id_].quantity, remaining)
-        picks.append(LotPick(lot_id=lot_id_, quantity=take))
+    remaining = quantity
+    for lot in lots:
+        if remaining <= 0:
+            break
+        take = min(lot.quantity, remaining)
+        picks.append(LotPick(lot_id=lot.id, quantity=take))
         remaining -= take
-    return record(ctx, line, tuple(picks))
+    return tuple(picks)
 
 
 # --- saving ------------------------------------------------------------------------------------
@@ -218,6 +226,8 @@ def _validated(ctx: Ctx, trades: Sequence[Trade]) -> None:
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
+    if line.lot_dates and not picks:
+        picks = _named_lots(ctx, line)
     trade = Trade(
         date=line.date,
         symbol=line.symbol,
@@ -235,6 +245,35 @@ def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcom
         gift_value=line.gift_value,
     )
     return save(ctx, trade, describe_saved)
+
+
+def _named_lots(ctx: Ctx, line: TradeLine) -> tuple[LotPick, ...]:
+    """A sale of the lots bought on the days the line names (specific identification), in that order."""
+    fmt = ctx.fmt
+    open_lots = [lot for lot in _open_lots(ctx, line) if lot.account == line.account]
+    # A day names every lot bought that day; among them the costliest go first, the shares a sale
+    # naming its lots usually wants (the biggest loss, the smallest gain).
+    named = [
+        lot
+        for day in line.lot_dates
+        for lot in sorted((lot for lot in open_lots if lot.purchased == day), key=lambda lot: -lot.basis_per_share)
+    ]
+    missing = [day for day in line.lot_dates if not any(lot.purchased == day for lot in open_lots)]
+    if missing:
+        held = ", ".join(
+            f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)}" for lot in open_lots[:MAX_LOT_BUTTONS]
+        )
+        raise InputError(
+            f"On {fmt.day(line.date)} you held no {line.symbol} bought {fmt.day(missing[0])}."
+            + (f" Your lots then: {held}." if held else "")
+        )
+    have = sum((lot.quantity for lot in named), ZERO)
+    if have < line.quantity:
+        raise InputError(
+            f"The lots you named hold {fmt.shares(have)} {line.symbol}, not the {fmt.shares(line.quantity)} you're "
+            "selling. Name more lots, or leave them out to sell the oldest first."
+        )
+    return _in_order(named, line.quantity)
 
 
 def _asset_said_before(state: UserState, ticker: str) -> Asset | None:
@@ -291,7 +330,17 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
             )
         return "\n".join(lines)
     parts = []
-    for d in (d for d in ledger.dispositions if d.sale_id == trade.id):
+    sold = [d for d in ledger.dispositions if d.sale_id == trade.id]
+    if trade.lots:
+        bought = [state.trade(d.purchase_id) for d in sold]
+        head += (
+            "\nFrom the lots you chose, not the oldest first: "
+            + ", ".join(
+                f"{fmt.shares(d.quantity)} bought {fmt.day(t.date)}" for d, t in zip(sold, bought, strict=True) if t
+            )
+            + ". Keep your broker's written confirmation of these lots (specific identification)."
+        )
+    for d in sold:
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
         part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt, d.reasons)}."
         if any(r.rule == "gift.loss_basis" for r in d.reasons):

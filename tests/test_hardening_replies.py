@@ -87,7 +87,13 @@ def test_harvest_over_thousands_of_lots_in_a_named_account(tmp_path: Path) -> No
     chat.send("/price XYZ 5")
     reply = chat.send("/harvest")
     fits(chat)
-    assert "Suggested: sell" in reply and "more lots" in reply and "went wrong" not in reply
+    # $15 a lot ($20 cost, now $5): 200 lots reach the $3,000 limit. The totals come first and fit in
+    # the message; every lot they count is in the whole answer (issue 16: the list and the suggestion agree).
+    assert "Suggested: sell these 200 lots (listed below), $3,000.00 of losses in all." in reply
+    assert "Estimated saving this year" in reply and "went wrong" not in reply
+    whole = next(f for r in chat.last for f in r.files if f.name == "answer.txt").content.decode()
+    listed = whole.split("The lots to sell:")[1].split("Then record")[0]
+    assert listed.count("$15.00 long-term loss") == 200
 
 
 def test_harvest_partial_last_lot_and_wash_windows_at_scale() -> None:

@@ -1,0 +1,112 @@
+"""/harvest names the exact lots, and /sell can sell exactly those (issue 16, "found on the way").
+
+The ledger is issue 16's: 50 AAA bought Feb 2 and 50 more Nov 20, 2026, both $40, now $20; 100 BBB
+bought Mar 2, 2025 at $30, now $10. Single, $80,000 of wages: taxable income $63,900, in the 22%
+bracket (up to $105,700) with room below, so each $1,000 of loss against income saves $220.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.chat import Chat
+
+DEC_1 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Chat:
+    chat = Chat(tmp_path / "cgt.db", now=DEC_1)
+    chat.onboard(income="80000")
+    for line in [
+        "/buy 50 AAA 40 2026-02-02",
+        "/buy 50 AAA 40 2026-11-20",
+        "/buy 100 BBB 30 2025-03-02",
+        "/price AAA 20",
+        "/price BBB 10",
+    ]:
+        chat.send(line)
+    return chat
+
+
+def test_the_suggestion_names_each_lot_and_the_cost_of_oldest_first(chat: Chat) -> None:
+    text = chat.send("/harvest")
+    suggestion, _, others = text.partition("Other lots below cost:")
+    # BBB's $2,000 and the Nov 20 AAA lot's $1,000 reach the $3,000 limit: 3,000 x 22% = $660.
+    assert "Suggested: sell these 2 lots (listed below), $3,000.00 of losses in all." in suggestion
+    assert "• BBB: the 100 shares bought Mar 2, 2025, $2,000.00 long-term loss at $10.00" in suggestion
+    assert "• AAA: the 50 shares bought Nov 20, 2026, $1,000.00 short-term loss at $20.00" in suggestion
+    assert "$3,000.00 offsets wages and other income (the most allowed in a year): about $660.00 less tax" in suggestion
+    assert "Estimated saving this year: $660.00." in suggestion
+    assert "specific identification" in suggestion and "confirm it in writing" in suggestion
+    # Oldest first, 50 AAA is the February lot; the Nov 20 purchase makes its $1,000 loss a wash sale,
+    # so only BBB's $2,000 counts: 2,000 x 22% = $440.
+    assert "for AAA that's 50 shares bought Feb 2, 2026" in suggestion
+    assert "$1,000.00 of the loss disallowed" in suggestion
+    assert "save about $440.00 this year instead of $660.00" in suggestion
+    assert (
+        "/sell 100 BBB 10 2026-12-01 lot 2025-03-02" in suggestion
+        and "/sell 50 AAA 20 2026-12-01 lot 2026-11-20" in suggestion
+    )
+    assert "don't buy AAA and BBB back before Jan 1, 2027" in suggestion  # Dec 1 + 30 days is Dec 31
+    # The February lot is listed once, with its warning, and never suggested.
+    assert "AAA: the 50 shares bought Feb 2, 2026" in others and "before Dec 21, 2026 would be a wash sale" in others
+    assert "Feb 2, 2026, $1,000.00" not in suggestion
+
+
+def test_selling_the_named_lot_records_the_suggested_sale(chat: Chat) -> None:
+    sold = chat.send("/sell 50 AAA 20 2026-12-01 lot 2026-11-20")
+    assert "From the lots you chose, not the oldest first: 50 bought Nov 20, 2026" in sold
+    assert "$1,000.00 short-term loss" in sold and "Wash sale" not in sold
+    state = chat.service.state(1)
+    assert [(p.lot_id, p.quantity) for p in state.trades[-1].lots] == [("T2", 50)]
+    # Without the lot, /sell takes the February shares and the loss is a wash sale.
+    chat.send("/undo")
+    fifo = chat.send("/sell 50 AAA 20 2026-12-01")
+    assert "Wash sale" in fifo and "$1,000.00 of the loss can't be deducted now" in fifo
+
+
+def test_lots_named_in_words_and_mistakes(chat: Chat) -> None:
+    text = chat.send("/sell 60 AAA 20 Dec 1, 2026 lots Nov 20, 2026 and Feb 2, 2026")
+    assert "From the lots you chose" in text
+    picks = chat.service.state(1).trades[-1].lots
+    assert [(p.lot_id, p.quantity) for p in picks] == [("T2", 50), ("T1", 10)]
+    chat.send("/undo")
+    missing = chat.send("/sell 50 AAA 20 2026-12-01 lot 2026-03-03")
+    assert "you held no AAA bought Mar 3, 2026" in missing and "50 bought Feb 2, 2026" in missing
+    short = chat.send("/sell 80 AAA 20 2026-12-01 lot 2026-11-20")
+    undated = chat.send("/sell 50 AAA 20 lot 2026-11-20")
+    assert "On what day did you sell?" in undated
+    assert "The lots you named hold 50 AAA, not the 80 you're selling" in short
+    unreadable = chat.send("/sell 50 AAA 20 2026-12-01 lot sometime")
+    assert "as the day a lot was bought" in unreadable and "lot 2024-11-20" in unreadable
+    assert len(chat.service.state(1).trades) == 3  # nothing saved by the mistakes
+
+
+def test_the_totals_are_the_sums_of_the_lots_shown(tmp_path: Path) -> None:
+    # A $5,000 long-term gain realized this year; two losing lots worth $1,200 and $800 (short-term).
+    # They cancel $2,000 of the $5,000: the net long-term gain falls to $3,000, at 15% (taxable
+    # income $68,900, over the 0% band): $300 less tax. Nothing is left for the income limit.
+    chat = Chat(tmp_path / "cgt.db", now=DEC_1)
+    chat.onboard(income="80000")
+    for line in [
+        "/buy 100 CCC 10 2024-01-02",
+        "/sell 100 CCC 60 2026-03-02",
+        "/buy 40 DDD 50 2026-06-01",
+        "/buy 20 EEE 90 2026-07-01",
+        "/price DDD 20",
+        "/price EEE 50",
+    ]:
+        chat.send(line)
+    text = chat.send("/harvest")
+    assert "You have $5,000.00 of net capital gains so far this year." in text
+    assert "Suggested: sell these 2 lots (listed below), $2,000.00 of losses in all." in text
+    assert "They cancel $2,000.00 of your $5,000.00 of gains: about $300.00 less tax." in text
+    assert "offsets wages" not in text and "carries forward to 2027" not in text
+    listed = text.split("The lots to sell:")[1].split("Then record")[0]
+    assert "DDD: the 40 shares bought Jun 1, 2026, $1,200.00 short-term loss at $20.00" in listed
+    assert "EEE: the 20 shares bought Jul 1, 2026, $800.00 short-term loss at $50.00" in listed
+    assert listed.count("• ") == 2 and "Other lots below cost" not in text
