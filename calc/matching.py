@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from calc.errors import LotsDontAddUp, NotEnoughShares, UnknownLot
 from calc.models import ZERO, AccountType, LotPick, Method, Reason, Source
@@ -49,8 +50,17 @@ class OpenLot:
 Picks = list[tuple[OpenLot, Decimal]]
 
 
-def _take_in_order(lots: Iterable[OpenLot], quantity: Decimal) -> Picks:
-    picks: Picks = []
+class Held(Protocol):
+    @property
+    def quantity(self) -> Decimal: ...
+
+
+H = TypeVar("H", bound=Held)
+
+
+def take_in_order(lots: Iterable[H], quantity: Decimal) -> list[tuple[H, Decimal]]:
+    """(lot, shares) taking `quantity` shares from `lots` in their order, the last one in part."""
+    picks: list[tuple[H, Decimal]] = []
     remaining = quantity
     for lot in lots:
         if remaining <= 0:
@@ -63,16 +73,16 @@ def _take_in_order(lots: Iterable[OpenLot], quantity: Decimal) -> Picks:
 
 def fifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
     """First in, first out: the default when no lots are named (Publication 550)."""
-    return _take_in_order(lots, quantity)
+    return take_in_order(lots, quantity)
 
 
 def lifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
-    return _take_in_order(reversed(list(lots)), quantity)
+    return take_in_order(reversed(list(lots)), quantity)
 
 
 def hifo(lots: Iterable[OpenLot], quantity: Decimal, _: Sequence[LotPick]) -> Picks:
     """Highest cost first: the smallest gain (or largest loss) now."""
-    return _take_in_order(sorted(lots, key=lambda lot: (-lot.basis_per_share, lot.sequence)), quantity)
+    return take_in_order(sorted(lots, key=lambda lot: (-lot.basis_per_share, lot.sequence)), quantity)
 
 
 def specific(lots: Iterable[OpenLot], quantity: Decimal, named: Sequence[LotPick]) -> Picks:

@@ -17,6 +17,7 @@ from calc.booking import WASH_WINDOW, Ledger, book
 from calc.equity import qualifying_from
 from calc.holding import long_term_from
 from calc.limits import SHARES
+from calc.matching import take_in_order
 from calc.models import ZERO, Disposition, Frozen, Lot, LotPick, Split, Trade
 from calc.tax import TaxResult
 from calc.years import TaxYears, Years
@@ -70,18 +71,6 @@ ORDERINGS: dict[str, Ordering] = {
 }
 
 
-def _picks(ordered: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
-    picks = []
-    remaining = quantity
-    for lot in ordered:
-        if remaining <= 0:
-            break
-        take = min(lot.quantity, remaining)
-        picks.append(LotPick(lot_id=lot.id, quantity=take))
-        remaining -= take
-    return tuple(picks)
-
-
 def _with(others: Ledger, ledger: Ledger) -> Ledger:
     return Ledger(
         lots=others.lots + ledger.lots,
@@ -112,7 +101,9 @@ def plan_sale(
     baseline = year_tax(years, _with(others, book(mine)), when.year).total
     options: dict[tuple[LotPick, ...], SaleOption] = {}
     for name, order in ORDERINGS.items():
-        picks = _picks(order(lots, price, when), quantity)
+        picks = tuple(
+            LotPick(lot_id=lot.id, quantity=take) for lot, take in take_in_order(order(lots, price, when), quantity)
+        )
         if picks in options:
             continue
         sale = Trade(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from calc import CalcError, Disposition, Lot, LotPick, Trade
 from calc.booking import WASH_WINDOW
 from calc.limits import PRICE
+from calc.matching import take_in_order
 from calc.models import ZERO, Asset
 from calc.netting import lost_to_ira
 from conversations import splits
@@ -205,16 +206,7 @@ def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
 
 
 def _in_order(lots: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
-    """Picks selling `quantity` shares from `lots` in their order, the last one in part."""
-    picks: list[LotPick] = []
-    remaining = quantity
-    for lot in lots:
-        if remaining <= 0:
-            break
-        take = min(lot.quantity, remaining)
-        picks.append(LotPick(lot_id=lot.id, quantity=take))
-        remaining -= take
-    return tuple(picks)
+    return tuple(LotPick(lot_id=lot.id, quantity=take) for lot, take in take_in_order(lots, quantity))
 
 
 # --- saving ------------------------------------------------------------------------------------

@@ -17,19 +17,25 @@ from tests.chat import Chat
 DEC_1 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
+def told(tmp_path: Path, *lines: str) -> Chat:
+    """A single filer with $80,000 of wages on Dec 1, 2026 who sent these lines."""
     chat = Chat(tmp_path / "cgt.db", now=DEC_1)
     chat.onboard(income="80000")
-    for line in [
+    for line in lines:
+        chat.send(line)
+    return chat
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Chat:
+    return told(
+        tmp_path,
         "/buy 50 AAA 40 2026-02-02",
         "/buy 50 AAA 40 2026-11-20",
         "/buy 100 BBB 30 2025-03-02",
         "/price AAA 20",
         "/price BBB 10",
-    ]:
-        chat.send(line)
-    return chat
+    )
 
 
 def test_the_suggestion_names_each_lot_and_the_cost_of_oldest_first(chat: Chat) -> None:
@@ -90,17 +96,15 @@ def test_the_totals_are_the_sums_of_the_lots_shown(tmp_path: Path) -> None:
     # A $5,000 long-term gain realized this year; two losing lots worth $1,200 and $800 (short-term).
     # They cancel $2,000 of the $5,000: the net long-term gain falls to $3,000, at 15% (taxable
     # income $68,900, over the 0% band): $300 less tax. Nothing is left for the income limit.
-    chat = Chat(tmp_path / "cgt.db", now=DEC_1)
-    chat.onboard(income="80000")
-    for line in [
+    chat = told(
+        tmp_path,
         "/buy 100 CCC 10 2024-01-02",
         "/sell 100 CCC 60 2026-03-02",
         "/buy 40 DDD 50 2026-06-01",
         "/buy 20 EEE 90 2026-07-01",
         "/price DDD 20",
         "/price EEE 50",
-    ]:
-        chat.send(line)
+    )
     text = chat.send("/harvest")
     assert "You have $5,000.00 of net capital gains so far this year." in text
     assert "Suggested: sell these 2 lots (listed below), $2,000.00 of losses in all." in text
