@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import chain
 from operator import itemgetter
 
-from calc import collector, equity
+from calc import collector, equity, espp
 from calc.assets import is_crypto
 from calc.cache import WeighedCache
 from calc.errors import CalcError, NotEnoughShares
@@ -171,7 +171,7 @@ class _Book:
 
     # --- purchases -------------------------------------------------------------------------
     def buy(self, position: int, trade: Trade) -> None:
-        acquisition = equity.acquisition(trade)
+        acquisition = espp.acquisition(trade) if trade.source == "espp" else equity.acquisition(trade)
         self.income.extend(acquisition.income)
         purchase_id = trade.id or f"t{position}"
         lot = OpenLot(
@@ -190,6 +190,7 @@ class _Book:
             amt_basis=acquisition.amt_basis,
             grant_date=trade.grant_date,
             bargain_per_share=acquisition.bargain_per_share,
+            discount_per_share=acquisition.discount_per_share,
             reasons=list(acquisition.reasons),
         )
         self.holdings[(trade.symbol, trade.account)].add(lot)
@@ -227,6 +228,7 @@ class _Book:
             amt_basis=None if lot.amt_basis is None else share_of(lot.amt_basis, quantity, lot.quantity),
             grant_date=lot.grant_date,
             bargain_per_share=lot.bargain_per_share,
+            discount_per_share=lot.discount_per_share,
             loss_basis_per_share=lot.loss_basis_per_share,
             reasons=list(lot.reasons),
         )
@@ -302,7 +304,10 @@ class _Book:
         else:
             holding = holding_reason(acquired, trade.date)
         reasons = [holding, *lot.reasons, *([gift] if gift else [])]
-        iso = equity.disposition(lot, quantity, trade.date, proceeds, basis, amt_basis)
+        if lot.source == "espp":
+            iso = espp.disposition(lot, quantity, trade.date, proceeds, basis)
+        else:
+            iso = equity.disposition(lot, quantity, trade.date, proceeds, basis, amt_basis)
         basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
         self.income.extend(iso.income)
         reasons.extend(iso.reasons)
@@ -320,6 +325,7 @@ class _Book:
                 gain=proceeds - basis + disallowed,
                 term="long" if lot.source == "inherited" or trade.date >= long_term_from(acquired) else "short",
                 wash_sale_disallowed=disallowed,
+                wage_basis=iso.ordinary if lot.source == "espp" else ZERO,
                 amt_gain=proceeds - basis + disallowed + iso.amt_gain_difference if iso.amt_gain_difference else None,
                 lot_id=lot.id,
                 purchase_id=lot.purchase_id,
@@ -460,7 +466,8 @@ class _Book:
                 lot.quantity *= split.ratio
                 if lot.loss_basis_per_share is not None:
                     lot.loss_basis_per_share /= split.ratio
-                lot.bargain_per_share /= split.ratio  # ISO: the same bargain element over more (or fewer) shares
+                lot.bargain_per_share /= split.ratio  # ISO, ESPP: the same bargain element over more (or fewer) shares
+                lot.discount_per_share /= split.ratio
                 lot.reasons.append(
                     Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550")
                 )

@@ -28,6 +28,7 @@ class Acquisition:
     basis: Decimal
     amt_basis: Decimal | None = None
     bargain_per_share: Decimal = ZERO
+    discount_per_share: Decimal = ZERO  # ESPP: the offering-date discount (calc.espp)
     income: list[IncomeEvent] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
 

@@ -74,16 +74,26 @@ class Form8949(Frozen):
         return (self.short, self.long)
 
 
-def row_of(d: Disposition) -> Row:
+def row_of(d: Disposition, box: ShortBox = "A") -> Row:
+    """One sale's row. Wages in the basis that the 1099-B's basis leaves out (ESPP shares) take code B
+    (Instructions for Form 8949, "basis shown in box 1e is incorrect"): with box A/D the 1099-B's basis
+    goes in column (e) and the wages, as a negative adjustment, in (g); with box B/E the correct basis
+    goes in (e) and (g) is 0; with box C/F there is no 1099-B to correct. Codes in alphabetical order."""
+    codes, basis, adjustment = d.code, d.basis, d.wash_sale_disallowed
+    if d.wage_basis and box != "C":
+        codes = "B" + codes
+        if box == "A":
+            basis -= d.wage_basis
+            adjustment -= d.wage_basis
     return Row(
         description=f"{d.quantity.normalize():f} sh. {d.symbol}",
         acquired=d.acquired,
         sold=d.sold,
         proceeds=d.proceeds,
-        basis=d.basis,
-        code=d.code,
-        adjustment=d.wash_sale_disallowed,
-        gain=d.proceeds - d.basis + d.wash_sale_disallowed,
+        basis=basis,
+        code=codes,
+        adjustment=adjustment,
+        gain=d.proceeds - basis + adjustment,
     )
 
 
@@ -92,7 +102,7 @@ def form_8949(dispositions: Iterable[Disposition], year: int, box: ShortBox = "A
     rows: dict[Term, list[Row]] = {"short": [], "long": []}
     for d in sorted(dispositions, key=lambda d: (d.sold, d.symbol, d.acquired)):
         if d.sold.year == year:
-            rows[d.term].append(row_of(d))
+            rows[d.term].append(row_of(d, box))
     return Form8949(
         year=year,
         short=Part(term="short", box=box, rows=tuple(rows["short"])),

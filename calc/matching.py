@@ -36,7 +36,8 @@ class OpenLot:
     wash_sale_adjustment: Decimal = ZERO
     amt_basis: Decimal | None = None  # ISO shares: basis for AMT (fair market value at exercise)
     grant_date: date | None = None
-    bargain_per_share: Decimal = ZERO  # ISO: fmv - strike at exercise, for a disqualifying disposition
+    bargain_per_share: Decimal = ZERO  # ISO, ESPP: fmv - price at exercise, for a disqualifying disposition
+    discount_per_share: Decimal = ZERO  # ESPP: the offering-date discount, for a qualifying one (calc.espp)
     replaced: bool = False  # these shares already absorbed a wash-sale loss
     # A gift worth less than the donor's basis when given: the basis per share for a loss (IRC 1015(a)).
     loss_basis_per_share: Decimal | None = None

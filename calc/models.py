@@ -198,10 +198,16 @@ class Trade(Frozen):
     # `held_since` the donor's acquisition date, `gift_value` the value per share on the gift date.
     held_since: dt.date | None = None
     gift_value: Decimal | None = Field(default=None, gt=0)
+    # An ESPP purchase (source="espp", Form 3922): `date` is the purchase date (box 2), `price` the price paid
+    # per share (box 5), `fmv` the value per share that day (box 4), `grant_date` the offering date (box 1),
+    # `offering_fmv` the value per share on the offering date (box 3) and `offering_price` the price per share
+    # figured as if bought on the offering date (box 8), when the plan's price wasn't fixed then.
+    offering_fmv: Decimal | None = Field(default=None, gt=0)
+    offering_price: Decimal | None = Field(default=None, ge=0)
 
     _symbol = field_validator("symbol")(clean_symbol)
     _quantity = field_validator("quantity")(_at_most(SHARES))
-    _price = field_validator("price", "fmv")(_at_most(PRICE))
+    _price = field_validator("price", "fmv", "offering_fmv", "offering_price")(_at_most(PRICE))
     _fees = field_validator("fees")(_at_most(FEES))
 
     @model_validator(mode="after")
@@ -212,6 +218,10 @@ class Trade(Frozen):
             raise ValueError("the donor acquired the shares before giving them: held_since is after the gift date")
         if self.source in ("inherited", "gift") and self.side != "buy":
             raise ValueError("an inheritance or a gift is an acquisition (side='buy')")
+        if (self.offering_fmv is not None or self.offering_price is not None) and self.source != "espp":
+            raise ValueError("offering_fmv and offering_price are for ESPP purchases (source='espp')")
+        if self.source == "espp" and self.grant_date is not None and self.grant_date > self.date:
+            raise ValueError("an ESPP offering starts before its purchase: grant_date is after the purchase date")
         return self
 
 
@@ -277,6 +287,9 @@ class Disposition:
     gain: Decimal  # proceeds - basis + wash_sale_disallowed (the reportable gain or loss)
     term: Term
     wash_sale_disallowed: Decimal = ZERO  # Form 8949 column (g), code W
+    # Wages the sale made that are in `basis` but not in the basis a broker reports on Form 1099-B
+    # (ESPP shares: Treas. Reg. 1.6045-1(d)(6)(ii)(C)); Form 8949 code B corrects it in column (g).
+    wage_basis: Decimal = ZERO
     # ISO shares sold after the year of exercise: the gain figured with their AMT basis (Form 6251
     # line 2k); None when it is the same as `gain`.
     amt_gain: Decimal | None = None

@@ -100,6 +100,14 @@ class Amt(_Schema):
     high_rate_threshold: ByStatus
 
 
+class Espp(_Schema):
+    """IRC 423: an employee stock purchase plan's holding periods and its largest discount."""
+
+    offering_years: int = Field(gt=0)  # a qualifying sale is more than this many years after the offering date
+    purchase_years: int = Field(gt=0)  # ... and more than this many years after the purchase date
+    max_discount: Decimal = Field(ge=0, lt=1)  # the option price is at least (1 - this) of the lower value
+
+
 class LawFile(_Schema):
     """calc/params/law.json: the values every year shares, each group with the statute that sets it."""
 
@@ -112,6 +120,13 @@ class LawFile(_Schema):
 def law() -> LawFile:
     text = resources.files("calc").joinpath("params", "law.json").read_text()
     return LawFile.model_validate(json.loads(text, parse_float=Decimal))  # no float ever holds a rate
+
+
+@cache
+def espp_law() -> Espp:
+    """The ESPP rules (IRC 423), the same for every year: a holding period can span years whose
+    own files don't exist (an offering in 2017), so they are read from law.json itself."""
+    return Espp.model_validate(law().values["espp"])
 
 
 def _laid_over(base: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +148,7 @@ class YearParams(_Schema):
     capital_loss_limit: ByStatus
     niit: Niit
     amt: Amt
+    espp: Espp
 
     @model_validator(mode="after")
     def _consistent(self) -> YearParams:

@@ -33,7 +33,16 @@ from calc.tax import TaxInput, TaxResult, compute_tax
 INCOME_FIELDS = ("wages", "interest", "ordinary_dividends", "qualified_dividends")
 
 # Income events a sale makes (not an exercise or vest): the tax a year's sales add includes them.
-SALE_RULES = frozenset({"equity.iso_disqualifying", "equity.iso_same_year_sale", "equity.iso_amt_basis"})
+SALE_RULES = frozenset(
+    {
+        "equity.iso_disqualifying",
+        "equity.iso_same_year_sale",
+        "equity.iso_amt_basis",
+        "equity.espp_qualifying",
+        "equity.espp_disqualifying",
+    }
+)
+ESPP_RULES = frozenset({"equity.espp_qualifying", "equity.espp_disqualifying"})
 
 Money = Decimal
 
@@ -157,10 +166,11 @@ class YearView:
     law: YearParams  # the year's law; for a year past the last one known, the latest (law.year says which)
     figures: Figures
     summary: YearSummary
-    sale_wages: Money  # wages the year's sales made (disqualifying ISO sales, IRC 422(c)(2))
+    sale_wages: Money  # wages the year's sales made (disqualifying ISO sales, IRC 422(c)(2); ESPP sales, IRC 423(c))
     sales: int  # Form 8949 rows in the year
     tax_input: TaxInput  # the year's return, sales included
     input_without_sales: TaxInput
+    espp_wages: Money = ZERO  # the part of sale_wages from ESPP shares (calc.espp)
 
     @cached_property
     def with_gains(self) -> TaxResult:
@@ -278,6 +288,7 @@ class TaxYears:
         option_wages = sum((e.amount for e in events if e.kind == "wages"), ZERO)
         adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment"), ZERO)
         sale_wages = sum((e.amount for e in events if e.kind == "wages" and _from_sale(e)), ZERO)
+        espp_wages = sum((e.amount for e in events if any(r.rule in ESPP_RULES for r in e.reasons)), ZERO)
         sale_adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment" and _from_sale(e)), ZERO)
         amt_short = amt_long = ZERO
         for d in self.sold(year):
@@ -323,6 +334,7 @@ class TaxYears:
             sales=len(self.sold(year)),
             tax_input=with_gains,
             input_without_sales=without,
+            espp_wages=espp_wages,
         )
 
     def total(self, first: int, last: int) -> Money:

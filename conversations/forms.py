@@ -14,6 +14,12 @@ from conversations.parsing import InputError
 from conversations.reports import _year_arg
 from conversations.taxview import ledger_for, year_tax
 
+# How the ESPP rows carry the pay the 1099-B's basis leaves out, by box (Instructions for Form 8949, code B).
+ESPP_ROWS = {
+    "A": "their rows have the 1099-B's basis in column (e), code B, and the pay as a negative adjustment in column (g).",
+    "B": "their rows have code B and the basis with the pay in column (e).",
+    "C": "with no 1099-B, column (e) has the basis with the pay.",
+}
 USAGE = "Send /form8949 2025, or /form8949 2025 B when your 1099-B says basis wasn't reported (C: no 1099-B)."
 
 
@@ -36,7 +42,7 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
         FileOut(name=f"form8949-{year}.pdf", content=form_pdf(form, schedule), caption=f"Form 8949 {year} (PDF)"),
     )
     fmt = ctx.fmt
-    washes = sum(1 for part in form.parts for r in part.rows if r.code == "W")
+    washes = sum(1 for part in form.parts for r in part.rows if "W" in r.code)
     lines = [
         f"Form 8949 for {year}: {counted(len(form.short.rows), 'short-term row')} (Part I, total "
         f"{fmt.money(form.short.totals.gain)}) and {counted(len(form.long.rows), 'long-term row')} (Part II, total "
@@ -47,9 +53,15 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
         lines.append(
             f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
         )
-    if view.sale_wages:
+    if view.espp_wages:
         lines.append(
-            f"ISO shares sold too soon (a disqualifying disposition): {fmt.money(view.sale_wages)} of the gain is "
+            f"ESPP shares: {fmt.money(view.espp_wages)} of your sales is pay, not capital gain (IRC 423(c)); it goes on "
+            "Form 1040 line 1 with your W-2. Brokers report these shares' basis as the price you paid, without "
+            "it: " + ESPP_ROWS[box]
+        )
+    if view.sale_wages - view.espp_wages:
+        lines.append(
+            f"ISO shares sold too soon (a disqualifying disposition): {fmt.money(view.sale_wages - view.espp_wages)} of the gain is "
             "wages, not capital gain (IRC 422(c)(2)). It goes on Form 1040 line 1 (your W-2 may already show it), "
             "and the basis in column (e) here includes it, so Form 8949 has only the rest."
         )

@@ -16,6 +16,7 @@ from calc.planner import Wait, WhatIf, what_if
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
 from conversations.capping import first_few
+from conversations.espp_words import pay_of, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
 from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words, rates_words
@@ -169,8 +170,10 @@ def gains(ctx: Ctx, args: str) -> Outcome:
                 else "Nothing is left to carry forward."
             )
         )
-    if view.sale_wages:
-        lines.append(sale_wages_words(view.sale_wages, fmt))
+    if view.sale_wages - view.espp_wages:
+        lines.append(sale_wages_words(view.sale_wages - view.espp_wages, fmt))
+    if view.espp_wages:
+        lines.append(year_words(view, fmt))
     amt_difference = sum((d.amt_gain - d.gain for d in sold if d.amt_gain is not None), ZERO)
     if amt_difference:
         lines.append(
@@ -206,7 +209,8 @@ def _disposition_line(d: Disposition, fmt: Fmt) -> str:
     text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.shares(d.quantity)} shares sold {fmt.day(d.sold)}, {holding_words(holding, fmt, d.reasons)}"
     if d.wash_sale_disallowed:
         text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
-    return text
+    espp = sale_words(d, fmt)
+    return text + (f". {espp}" if espp else "")
 
 
 def sale_wages_words(wages: Decimal, fmt: Fmt) -> str:
@@ -318,9 +322,10 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
     year, wages = result.year, result.wages
     lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
     lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in result.dispositions], "lot"))
-    if wages:
+    iso_wages = wages - pay_of(result.dispositions)
+    if iso_wages:
         lines.append(
-            f"• {fmt.money(wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "
+            f"• {fmt.money(iso_wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "
             "the bargain element (or the gain, if smaller) is taxed as wages, not as a capital gain."
         )
     lines.append(
