@@ -60,6 +60,8 @@ def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[T
                 asset=None,
                 held_since=None,
                 gift_value=None,
+                offering_fmv=None,
+                offering_price=None,
             )
         )
     return trades
