@@ -22,7 +22,7 @@ LOCAL_USER = 1
 
 def render(reply: Reply, out: TextIO, files_dir: Path) -> list[Button]:
     """Print one reply; return its buttons in the order they were numbered."""
-    print(reply.text, file=out)
+    print(reply.as_plain(), file=out)  # no formatting in a terminal: tags off, entities read
     buttons = [button for row in reply.buttons for button in row]
     for number, button in enumerate(buttons, start=1):
         print(f"  [{number}] {button.label}", file=out)

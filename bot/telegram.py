@@ -215,27 +215,26 @@ class TelegramFrontEnd:
             await self._send(update, context, chat.id, reply)
 
     async def _send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
-        parse_mode = ParseMode.HTML if reply.html else None
         query = update.callback_query
         if (
             reply.edit
             and query is not None
             and query.message is not None
-            and len(reply.text) <= MessageLimit.MAX_TEXT_LENGTH
+            and len(reply.as_plain()) <= MessageLimit.MAX_TEXT_LENGTH
         ):
             try:
-                await query.edit_message_text(reply.text, reply_markup=_keyboard(reply), parse_mode=parse_mode)
+                await query.edit_message_text(reply.as_html(), reply_markup=_keyboard(reply), parse_mode=ParseMode.HTML)
             except BadRequest as error:
                 reason = str(error).lower()
                 if "not modified" in reason:
                     pass  # the same button pressed again: the message already says this
                 elif "can't be edited" in reason or "message to edit not found" in reason:
                     # Too old (48 h) or deleted: the answer still belongs in the chat, as a new message.
-                    await self._send_text(context, chat_id, reply, parse_mode)
+                    await self._send_text(context, chat_id, reply)
                 else:
                     raise
         else:
-            await self._send_text(context, chat_id, reply, parse_mode)
+            await self._send_text(context, chat_id, reply)
         for file in reply.files:
             if file.kind == "photo":
                 await context.bot.send_photo(chat_id, file.content, caption=file.caption or None, filename=file.name)
@@ -243,15 +242,19 @@ class TelegramFrontEnd:
                 await context.bot.send_document(chat_id, file.content, caption=file.caption or None, filename=file.name)
 
     @staticmethod
-    async def _send_text(
-        context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, parse_mode: ParseMode | None
-    ) -> None:
-        chunks = _chunks(reply.text)
+    async def _send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+        """Every reply in HTML parse mode (plain ones escaped whole: conversations/markup.py). Telegram
+        counts the limit after parsing; a reply over it (capping makes that rare) goes as plain parts,
+        since a cut could split a tag or an entity."""
+        if len(reply.as_plain()) <= MessageLimit.MAX_TEXT_LENGTH:
+            await context.bot.send_message(
+                chat_id, reply.as_html(), reply_markup=_keyboard(reply), parse_mode=ParseMode.HTML
+            )
+            return
+        chunks = _chunks(reply.as_plain())
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await context.bot.send_message(
-                chat_id, chunk, reply_markup=_keyboard(reply) if last else None, parse_mode=parse_mode
-            )
+            await context.bot.send_message(chat_id, chunk, reply_markup=_keyboard(reply) if last else None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         metrics.ERRORS.inc()

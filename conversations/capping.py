@@ -8,13 +8,12 @@ was left out, and the full text as a file (a document in Telegram, ./out/ in the
 
 from __future__ import annotations
 
-import html
 import re
 
 from conversations.events import FileOut, Reply
+from conversations.markup import escape
 
 MAX_REPLY_CHARS = 3500  # under Telegram's 4,096, with room for the note below
-_TAG = re.compile(r"<[^>]+>")
 
 
 def capped(replies: list[Reply]) -> list[Reply]:
@@ -30,9 +29,9 @@ def _cap(reply: Reply) -> Reply:
             break
         kept.append(line)
         size += len(line) + 1
-    whole = html.unescape(_TAG.sub("", reply.text)) if reply.html else reply.text
+    whole = reply.as_plain()
     if not kept:  # one enormous line: cut as plain text (in HTML a cut could split a tag or an entity)
-        kept = [(html.escape(whole[:MAX_REPLY_CHARS]) if reply.html else reply.text[:MAX_REPLY_CHARS]) + "…"]
+        kept = [(escape(whole[:MAX_REPLY_CHARS]) if reply.html else reply.text[:MAX_REPLY_CHARS]) + "…"]
     elif reply.html:
         kept[-1] += _closing(kept)  # a tag opened above the cut and closed below it is closed here
     left = len(lines) - len(kept)

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from conversations import markup
+
 # Telegram's hard limit on callback data; every Button must fit it.
 MAX_CALLBACK_BYTES = 64
 
@@ -66,5 +68,13 @@ class Reply(_Model):
     files: tuple[FileOut, ...] = ()
     # True: replace the message whose button was pressed rather than sending a new one.
     edit: bool = False
-    # Rendered as Telegram HTML where the front end supports it; plain text otherwise.
+    # True: `text` is Telegram HTML (built with conversations/markup.py: bold headings, the rest escaped).
     html: bool = Field(default=False)
+
+    def as_html(self) -> str:
+        """The text in Telegram's HTML parse mode (a plain reply escaped whole)."""
+        return markup.as_html(self.text, self.html)
+
+    def as_plain(self) -> str:
+        """The text as a screen without formatting shows it (the terminal, a saved answer)."""
+        return markup.as_plain(self.text, self.html)

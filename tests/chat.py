@@ -40,7 +40,7 @@ class Chat:
 
     def _run(self, event: Event) -> str:
         self.last = self.service.process(self.user_id, event)
-        return "\n".join(r.text for r in self.last)
+        return "\n".join(r.as_plain() for r in self.last)  # as the user sees it
 
     def restart(self) -> Chat:
         return Chat(self.db, self.user_id, self.now, self.locale)

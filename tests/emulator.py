@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from tests.telegram_html import BadHtml, parse
+
 BOT_ID = 777000111
 TOKEN = f"{BOT_ID}:AAH-test-token-for-the-emulator-only-xyz"
 
@@ -117,9 +119,8 @@ class Emulator:
 
     # --- reading what the bot did -------------------------------------------------------
     def texts(self, chat_id: int) -> list[str]:
-        return [
-            c.params.get("text", "") for c in self.by_chat[chat_id] if c.method in ("sendMessage", "editMessageText")
-        ]
+        """What the user sees, message by message (HTML read as Telegram shows it)."""
+        return [_shown(c.params)[0] for c in self.by_chat[chat_id] if c.method in ("sendMessage", "editMessageText")]
 
     def buttons(self, chat_id: int) -> list[list[dict[str, str]]]:
         for call in reversed(self.by_chat[chat_id]):
@@ -243,8 +244,10 @@ class Emulator:
         return self._ok(self._pending(offset)[:limit])
 
     def api_sendMessage(self, params: dict[str, Any]) -> httpx.Response:
-        text = params.get("text", "")
-        if len(text) > 4096:
+        text, refused = _shown(params)
+        if refused:
+            return self._error(400, f"Bad Request: can't parse entities: {refused}")
+        if len(text) > 4096:  # counted after the entities are parsed, as Telegram does
             return self._error(400, "Bad Request: message is too long")
         markup = params.get("reply_markup")
         if markup:
@@ -257,13 +260,16 @@ class Emulator:
 
     def api_editMessageText(self, params: dict[str, Any]) -> httpx.Response:
         key = (int(params["chat_id"]), int(params["message_id"]))
-        if self.messages.get(key) == params.get("text"):
+        text, refused = _shown(params)
+        if refused:
+            return self._error(400, f"Bad Request: can't parse entities: {refused}")
+        if self.messages.get(key) == text:
             return self._error(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
             )
-        self.messages[key] = params.get("text", "")
-        return self._ok(self._message(key[0], params.get("text", "")))
+        self.messages[key] = text
+        return self._ok(self._message(key[0], text))
 
     def api_sendDocument(self, params: dict[str, Any]) -> httpx.Response:
         return self._ok(
@@ -279,6 +285,17 @@ class Emulator:
         return self._ok(
             {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": file_id}
         )
+
+
+def _shown(params: dict[str, Any]) -> tuple[str, str]:
+    """A message's text as Telegram shows it, and why Telegram would refuse it ("" when it wouldn't)."""
+    text = str(params.get("text", ""))
+    if str(params.get("parse_mode", "")).upper() != "HTML":
+        return text, ""
+    try:
+        return parse(text), ""
+    except BadHtml as error:
+        return text, str(error)
 
 
 def serve_http(emulator: Emulator, port: int) -> Any:
