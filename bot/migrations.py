@@ -74,6 +74,12 @@ _V3_COPY = (
     "SELECT user_id, key, '', '', 0, 0, 'sent' FROM reminders_sent",
 )
 
+_V7 = (
+    "CREATE TABLE message_trades (user_id BIGINT NOT NULL, message_id TEXT NOT NULL, trade_ids TEXT NOT NULL, "
+    "PRIMARY KEY (user_id, message_id))",
+    "ALTER TABLE users ADD COLUMN messages_from BIGINT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "users, trades, reminders sent, processed events", _V1_SQLITE, _V1_POSTGRESQL),
     Migration(
@@ -115,6 +121,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "answer again instead of none",
         ("ALTER TABLE processed ADD COLUMN replies TEXT",),
         ("ALTER TABLE processed ADD COLUMN replies TEXT",),
+    ),
+    Migration(
+        7,
+        "which trades each of a user's messages recorded (message ids count per chat, so the user is part of the "
+        "key), and from which message that is known: an edited message changes the trade it recorded",
+        _V7,
+        _V7,
     ),
 )
 

@@ -1,7 +1,7 @@
 """Each user's state, on SQLite or PostgreSQL (bot/database.py), every change in one transaction.
 
 Tables: users (profile, prices, open wizard, the next trade number, a version, the splits), trades (one row per
-trade), processed (event ids already handled, written in the same transaction as the change they
+trade), message_trades (which trades each message recorded, for edits), processed (event ids already handled, written in the same transaction as the change they
 caused, so a redelivered update changes nothing twice), reminders_sent, counters (what outlives
 /forget: the next trade number and state version, under a salted hash of the user id, so a button
 from before /forget can never act on a trade recorded after it).
@@ -63,7 +63,7 @@ class Claimed:
 
 def forgotten(state: UserState) -> bool:
     """The state /forget leaves: nothing about the user (the trade counter aside)."""
-    return state.model_copy(update={"next_trade_number": 1}) == UserState()
+    return state.blank()
 
 
 class Store:
@@ -110,7 +110,8 @@ class Store:
 
     def _load(self, tx: Tx, user_id: int) -> tuple[int, UserState]:
         row = tx.execute(
-            "SELECT profile, prices, wizard, last_added, next_trade_number, version, splits FROM users WHERE id = ?",
+            "SELECT profile, prices, wizard, last_added, next_trade_number, version, splits, messages_from "
+            "FROM users WHERE id = ?",
             [user_id],
         ).fetchone()
         if row is None:
@@ -128,6 +129,13 @@ class Store:
             next_trade_number=row[4],
             trades=trades,
             splits=tuple(Split.model_validate(item) for item in json.loads(row[6])),
+            recorded={
+                message: tuple(json.loads(ids))
+                for message, ids in tx.execute(
+                    "SELECT message_id, trade_ids FROM message_trades WHERE user_id = ?", [user_id]
+                ).fetchall()
+            },
+            messages_from=row[7],
         )
         return row[5], state
 
@@ -188,14 +196,18 @@ class Store:
             new.next_trade_number,
             version,
             json.dumps([split.model_dump(mode="json") for split in new.splits]),
+            new.messages_from,
         ]
         tx.execute(
-            "INSERT INTO users (id, profile, prices, wizard, last_added, next_trade_number, version, splits) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, "
+            "INSERT INTO users (id, profile, prices, wizard, last_added, next_trade_number, version, splits, "
+            "messages_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, "
             "prices = excluded.prices, wizard = excluded.wizard, last_added = excluded.last_added, "
-            "next_trade_number = excluded.next_trade_number, version = excluded.version, splits = excluded.splits",
+            "next_trade_number = excluded.next_trade_number, version = excluded.version, splits = excluded.splits, "
+            "messages_from = excluded.messages_from",
             [user_id, *values],
         )
+        if old.recorded is not new.recorded:
+            self._write_recorded(tx, user_id, old.recorded, new.recorded)
         if old.trades is new.trades:
             return
         kept = len(old.trades)
@@ -225,8 +237,21 @@ class Store:
                     rows.append((user_id, t.id, top, t.model_dump_json()))
             tx.executemany("INSERT INTO trades (user_id, id, seq, data) VALUES (?, ?, ?, ?)", rows)
 
+    @staticmethod
+    def _write_recorded(tx: Tx, user_id: int, old: dict[str, tuple[str, ...]], new: dict[str, tuple[str, ...]]) -> None:
+        """The messages whose trades changed (in the same transaction as the trades they name)."""
+        gone = [(user_id, message) for message in old if message not in new]
+        if gone:
+            tx.executemany("DELETE FROM message_trades WHERE user_id = ? AND message_id = ?", gone)
+        tx.executemany(
+            "INSERT INTO message_trades (user_id, message_id, trade_ids) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_id, message_id) DO UPDATE SET trade_ids = excluded.trade_ids",
+            [(user_id, message, json.dumps(list(ids))) for message, ids in new.items() if old.get(message) != ids],
+        )
+
     def _delete_user(self, tx: Tx, user_id: int, old: UserState, version: int) -> None:
         tx.execute("DELETE FROM trades WHERE user_id = ?", [user_id])
+        tx.execute("DELETE FROM message_trades WHERE user_id = ?", [user_id])
         tx.execute("DELETE FROM users WHERE id = ?", [user_id])
         tx.execute("DELETE FROM reminders_due WHERE user_id = ?", [user_id])
         tx.execute("DELETE FROM reminder_plans WHERE user_id = ?", [user_id])

@@ -172,7 +172,13 @@ class TelegramFrontEnd:
     ) -> Event | None:
         now = (message.date or datetime.now(UTC)).astimezone(UTC)
         locale = update.effective_user.language_code if update.effective_user else None
-        base = {"id": str(update.update_id), "now": now, "locale": locale}
+        base = {"id": str(update.update_id), "now": now, "locale": locale, "message": str(message.message_id)}
+        if update.edited_message is not None:
+            # The user changed a message they sent: the conversation changes what it recorded. A file's
+            # edit (a new caption or file) carries only the name: files aren't re-read from an edit.
+            edited = (message.edit_date or datetime.now(UTC)).astimezone(UTC)
+            named = FileIn(name=message.document.file_name or "upload.csv", content=b"") if message.document else None
+            return Event(kind="edit", text=message.text or message.caption or "", file=named, **{**base, "now": edited})
         if message.document is not None:
             document = message.document
             if document.file_size and document.file_size > MAX_FILE_BYTES:
@@ -331,7 +337,10 @@ def build_application(
     app.bot_data["flood_gate"] = gate  # webhook workers gate as they record (bot/webhook.py)
     front = TelegramFrontEnd(service)
     app.add_handler(CallbackQueryHandler(front.on_button))
-    app.add_handler(MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, front.on_message))
+    # New messages and edited ones (an edit changes what the message recorded); not channel posts' edits.
+    app.add_handler(
+        MessageHandler(filters.ALL & (~filters.UpdateType.EDITED | filters.UpdateType.EDITED_MESSAGE), front.on_message)
+    )
     app.add_error_handler(front.on_error)
     return app
 

@@ -87,6 +87,8 @@ class GuessDraft(_Draft):
     date: dt.date
     fees: Decimal
     account: str | None = None  # "IRA" or "Roth IRA"; None: a taxable account
+    message: str = ""  # the message it was read from: once saved, editing that message changes the trade
+    replaces: str = ""  # read from an edited message: the id of the trade that message recorded, to change
 
 
 class YesNo(_Draft):

@@ -31,15 +31,20 @@ class Event(_Model):
     """One thing the user did.
 
     `id` identifies the delivery (Telegram's update_id, a line counter in the
-    terminal): the same id seen twice is processed once.
+    terminal): the same id seen twice is processed once. An "edit" is a message the user
+    changed after sending it: `message` names that message, `text` is what it says now (an
+    edit is a delivery of its own, with its own id).
     """
 
-    kind: Literal["text", "button", "file"]
+    kind: Literal["text", "button", "file", "edit"]
     id: str
     now: datetime
+    # The user's message this event is (text, file) or changed (edit): Telegram's message_id, which
+    # counts per chat, so it means something only with the user's own state. "" where there is none.
+    message: str = ""
     text: str = ""
     data: str = ""  # a pressed button's data
-    file: FileIn | None = None
+    file: FileIn | None = None  # for an edit of a file message: its name only, no content
     locale: str | None = None  # the language code the client reports, e.g. "en", "de"
 
 

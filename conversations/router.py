@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from calc.limits import PRICE, SHARES, OutOfBounds, out_of_bounds
 from calc.models import Trade
-from conversations import account, importing, onboarding, options, planning, reports, splits, trading, words
+from conversations import account, editing, importing, onboarding, options, planning, reports, splits, trading, words
 from conversations.capping import capped
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
@@ -94,7 +94,7 @@ def handle(state: UserState, event: Event) -> Outcome:
             problem = _out_of_bounds(state.trades, outcome.state.trades)
             if problem:
                 return Outcome(state, [Reply(text=f"I can't take that: {problem}. Nothing was saved.")])
-        return Outcome(outcome.state, capped(outcome.replies))
+        return Outcome(editing.tracked(state, outcome.state, event), capped(outcome.replies))
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])
     except (ValidationError, OutOfBounds) as error:  # a number past calc.limits on any path
@@ -114,9 +114,28 @@ def _dispatch(ctx: Ctx) -> Outcome:
         return handler(ctx, arg)
     if event.kind == "file":
         return importing.receive_file(ctx, "")
+    if event.kind == "edit":
+        return editing.edited(ctx, _on_its_own)
     text = event.text.strip()
     if len(text) > MAX_INPUT:
         return say(ctx, f"That message is too long ({len(text):,} characters). Keep it under {MAX_INPUT:,}.")
+    if ctx.state.wizard and not text.startswith("/"):
+        step = STEPS.get((ctx.state.wizard.flow, ctx.state.wizard.step))
+        if step is not None:
+            if not text:
+                return say(ctx, "I got an empty message. Answer the question above, or /cancel.")
+            return step(ctx, text)
+    return _on_its_own(ctx, text)
+
+
+def _on_its_own(ctx: Ctx, text: str) -> Outcome:
+    """A message read on its own (a command, a trade or a question in words), not as the answer to an
+    open question; what it records is noted as recorded by it, so editing it later changes that."""
+    outcome = _read(ctx, text)
+    return Outcome(editing.noted(ctx, outcome.state), outcome.replies)
+
+
+def _read(ctx: Ctx, text: str) -> Outcome:
     if text.startswith("/"):
         name, _, args = text[1:].partition(" ")
         name = name.split("@")[0].lower()
@@ -126,12 +145,6 @@ def _dispatch(ctx: Ctx) -> Outcome:
         if ctx.state.wizard and not command.keeps_question:
             ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
         return command.handler(ctx, args.strip())
-    if ctx.state.wizard:
-        step = STEPS.get((ctx.state.wizard.flow, ctx.state.wizard.step))
-        if step is not None:
-            if not text:
-                return say(ctx, "I got an empty message. Answer the question above, or /cancel.")
-            return step(ctx, text)
     if not text:
         return say(ctx, "Send /help to see what I can do.")
     told = splits.from_plain_text(ctx, text)  # "XYZ split 2-for-1 on 2024-06-10"

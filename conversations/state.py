@@ -100,6 +100,13 @@ class UserState(BaseModel):
     wizard: Wizard | None = None
     last_added: tuple[str, ...] = ()  # trade ids the last entry added, for /undo
     next_trade_number: int = 1
+    # Which trades (or split) each of the user's messages recorded, by message id: an edited message
+    # changes what it recorded (conversations/editing.py). Message ids count per chat, so they live
+    # with the user, never in one table across users.
+    recorded: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The first message whose records are kept (ids rise within a chat): an edit of an earlier one may
+    # have recorded a trade nobody noted. None until the user's next message.
+    messages_from: int | None = None
 
     @field_validator("prices")
     @classmethod
@@ -112,3 +119,13 @@ class UserState(BaseModel):
 
     def split(self, split_id: str) -> Split | None:
         return next((s for s in self.splits if s.id == split_id), None)
+
+    def blank(self) -> bool:
+        """Nothing about the user (the trade counter aside): what /forget leaves."""
+        return self.model_copy(update={"next_trade_number": 1}) == UserState()
+
+    def linked(self, message: str, ids: tuple[str, ...]) -> UserState:
+        """This state with `message` noted as the one that recorded `ids` (nothing for no message or ids)."""
+        if not message or not ids:
+            return self
+        return self.model_copy(update={"recorded": {**self.recorded, message: ids}})

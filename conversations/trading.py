@@ -210,11 +210,14 @@ def _in_order(lots: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
 
 
 # --- saving ------------------------------------------------------------------------------------
-def _validated(ctx: Ctx, trades: Sequence[Trade]) -> None:
+def checked(
+    ctx: Ctx, trades: Sequence[Trade], refusal: str = "I can't record that", after: str = "Nothing was saved."
+) -> None:
+    """The trades book (a sale never sells shares not held then), or the engine's reason, in words."""
     try:
         ledger_of(trades, ctx.state.splits)
     except CalcError as error:
-        raise InputError(f"I can't record that: {error_words(error, ctx.fmt)}. Nothing was saved.") from None
+        raise InputError(f"{refusal}: {error_words(error, ctx.fmt)}. {after}") from None
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:
@@ -284,7 +287,7 @@ def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
     """Add the trade (refused with the engine's reason if the ledger can't take it), say what it did."""
     state = ctx.state
     trades = (*state.trades, trade)
-    _validated(ctx, trades)
+    checked(ctx, trades)
     new_state = state.model_copy(
         update={
             "trades": trades,
@@ -402,7 +405,7 @@ def undo_pressed(ctx: Ctx, arg: str) -> Outcome:
         return say(ctx, "There's nothing to undo: that entry is already gone.")
     if not stale(ctx, stamped):
         return undo(ctx, target)
-    what = _short_trade(ctx.fmt, entry) if isinstance(entry, Trade) else splits.short_split(ctx.fmt, entry)
+    what = short_trade(ctx.fmt, entry) if isinstance(entry, Trade) else splits.short_split(ctx.fmt, entry)
     return question(
         ctx,
         "undo",
@@ -440,10 +443,10 @@ def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
             f"I can't remove #{number_of(trade)}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
         ) from None
     last = tuple(i for i in ctx.state.last_added if i != trade.id)
-    return say(ctx, f"{verb}: #{number_of(trade)} {_short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
+    return say(ctx, f"{verb}: #{number_of(trade)} {short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
 
 
-def _short_trade(fmt: Fmt, t: Trade) -> str:
+def short_trade(fmt: Fmt, t: Trade) -> str:
     if t.source == "rsu":
         return f"vest {fmt.shares(t.quantity)} {t.symbol} worth {fmt.money(t.fmv or ZERO)} on {fmt.day(t.date)}"
     if t.source in ("nso", "iso"):
@@ -460,7 +463,7 @@ def list_trades(ctx: Ctx, _: str) -> Outcome:
     if not trades:
         return say(ctx, "No trades yet. Record one with /buy or /sell.")
     shown = trades[-15:]
-    lines = [f"#{number_of(t)} {_short_trade(ctx.fmt, t)}" for t in shown]
+    lines = [f"#{number_of(t)} {short_trade(ctx.fmt, t)}" for t in shown]
     more = f"\n(the last 15 of {len(trades)}; /export has them all)" if len(trades) > 15 else ""
     if ctx.state.splits:
         more += "\n\nSplits:\n" + "\n".join(f"#{s.id[1:]} {splits.short_split(ctx.fmt, s)}" for s in ctx.state.splits)
@@ -506,7 +509,7 @@ def delete(ctx: Ctx, args: str) -> Outcome:
     return question(
         ctx,
         "delete",
-        f"Delete #{number_of(trade)} {_short_trade(ctx.fmt, trade)}?",
+        f"Delete #{number_of(trade)} {short_trade(ctx.fmt, trade)}?",
         "Yes, delete",
         "del",
         trade.id,
@@ -563,8 +566,8 @@ def edit(ctx: Ctx, args: str) -> Outcome:
         raise InputError(f"I can change {', '.join(EDITABLE)}. Like /edit 3 price 21.50.")
     updated = Trade.model_validate({**trade.model_dump(), **changes})  # within calc.limits, as typed ones are
     trades = tuple(updated if t.id == trade.id else t for t in ctx.state.trades)
-    _validated(ctx, trades)
-    return say(ctx, f"Changed #{number_of(trade)}: now {_short_trade(ctx.fmt, updated)}.", trades=trades)
+    checked(ctx, trades)
+    return say(ctx, f"Changed #{number_of(trade)}: now {short_trade(ctx.fmt, updated)}.", trades=trades)
 
 
 def price(ctx: Ctx, args: str) -> Outcome:

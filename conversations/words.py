@@ -17,6 +17,7 @@ from conversations import questions
 from conversations.account import unknown
 from conversations.confirming import bound, button
 from conversations.drafts import GuessDraft
+from conversations.editing import replaced
 from conversations.events import Button
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
@@ -24,7 +25,7 @@ from conversations.parsing import InputError, TradeLine, checked_money, checked_
 from conversations.parsing import symbol as parsed_symbol
 from conversations.reports import whatif
 from conversations.taxview import held, ledger_as_of
-from conversations.trading import buy, price, record, sell, undo
+from conversations.trading import buy, number_of, price, record, sell, undo
 from conversations.understanding.commands import closest
 from conversations.understanding.companies import name_of
 from conversations.understanding.reader import understand
@@ -204,6 +205,7 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
         date=line.date,
         fees=line.fees,
         account=line.account,
+        message=ctx.event.message,  # the message it came in: saved, editing that message changes it
     )
     text = f"{what}{where}{fees} — save it?" + ("\n" + "\n".join(notes) if notes else "")
     buttons = ((button(ctx, "Save", "save"), button(ctx, "Change", "change")),)
@@ -232,7 +234,15 @@ def save_pressed(ctx: Ctx, nonce: str) -> Outcome:
     draft = _open(ctx, nonce)
     if draft is None:
         return say(ctx, CLOSED)
-    return record(ctx, _draft_line(draft))
+    line = _draft_line(draft)
+    if draft.replaces:  # an edited message read with a guess: it changes the trade it recorded
+        ctx.state = ctx.state.model_copy(update={"wizard": None})  # answered
+        old = ctx.state.trade(draft.replaces)
+        if old is None:
+            return say(ctx, "That trade no longer exists: it was undone or deleted since, so nothing changed.")
+        return replaced(ctx, old, lambda before: record(before, line))
+    outcome = record(ctx, line)
+    return Outcome(outcome.state.linked(draft.message, outcome.state.last_added), outcome.replies)
 
 
 def change_pressed(ctx: Ctx, nonce: str) -> Outcome:
@@ -240,6 +250,12 @@ def change_pressed(ctx: Ctx, nonce: str) -> Outcome:
     if draft is None:
         return say(ctx, CLOSED)
     line = _draft_line(draft)
+    if draft.replaces:
+        old = ctx.state.trade(draft.replaces)
+        kept = f"#{number_of(old)} stays as it was" if old is not None else "Nothing changed"
+        return say(
+            ctx, f"{kept}. Edit the message again the way it should be, like: " + _one_liner(ctx, line), wizard=None
+        )
     return say(
         ctx,
         "Nothing saved. Send it again the way it should be, like: " + _one_liner(ctx, line),

@@ -21,10 +21,32 @@ class Chat:
         self.user_id = user_id
         self.now = now
         self.last: list[Reply] = []
+        self.sent: list[str] = []  # the ids of the messages sent, in order
 
     def send(self, text: str, event_id: str | None = None) -> str:
+        self.sent.append(str(len(self.sent) + 1))  # message ids count per chat, as Telegram's do
         return self._run(
-            Event(kind="text", id=event_id or f"e{next(_ids)}", now=self.now, text=text, locale=self.locale)
+            Event(
+                kind="text",
+                id=event_id or f"e{next(_ids)}",
+                now=self.now,
+                text=text,
+                locale=self.locale,
+                message=self.sent[-1],
+            )
+        )
+
+    def edit(self, text: str, message: str | None = None, event_id: str | None = None) -> str:
+        """The user changes a message they sent (the last one unless `message` names another)."""
+        return self._run(
+            Event(
+                kind="edit",
+                id=event_id or f"e{next(_ids)}",
+                now=self.now,
+                text=text,
+                locale=self.locale,
+                message=message or self.sent[-1],
+            )
         )
 
     def tap(self, label: str) -> str:
@@ -43,7 +65,9 @@ class Chat:
         return "\n".join(r.as_plain() for r in self.last)  # as the user sees it
 
     def restart(self) -> Chat:
-        return Chat(self.db, self.user_id, self.now, self.locale)
+        chat = Chat(self.db, self.user_id, self.now, self.locale)
+        chat.sent = self.sent  # the chat goes on: message ids keep counting
+        return chat
 
     def onboard(self, status: str = "Single", income: str = "85000") -> None:
         self.send("/start")

@@ -53,7 +53,10 @@ class Emulator:
     offsets_asked: list[int] = field(default_factory=list)  # getUpdates offsets, as each call arrives
     _released: asyncio.Event = field(default_factory=asyncio.Event)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
-    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Message ids count per chat, as Telegram's do in private chats: two users' first messages are both 1.
+    _message_ids: dict[int, itertools.count[int]] = field(
+        default_factory=lambda: defaultdict(lambda: itertools.count(1))
+    )
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     # --- building updates ---------------------------------------------------------------
@@ -70,7 +73,7 @@ class Emulator:
     ) -> dict[str, Any]:
         chat_id = user_id if chat_type == "private" else -user_id
         message = {
-            "message_id": next(self._message_ids),
+            "message_id": next(self._message_ids[chat_id]),
             "date": 1795446000,
             "chat": {"id": chat_id, "type": chat_type},
             "from": self.user(user_id),
@@ -79,6 +82,16 @@ class Emulator:
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"update_id": update_id if update_id is not None else next(self._update_ids), "message": message}
+
+    def edit_update(self, sent: dict[str, Any], text: str, update_id: int | None = None) -> dict[str, Any]:
+        """The user edits a message they sent (`sent` is the update that brought it): Telegram sends the
+        whole message again as `edited_message`, with its own update id and an edit date."""
+        message = {**sent["message"], "text": text, "edit_date": sent["message"]["date"] + 60}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        else:
+            message.pop("entities", None)
+        return {"update_id": update_id if update_id is not None else next(self._update_ids), "edited_message": message}
 
     def button_update(self, user_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
         return {
@@ -104,7 +117,7 @@ class Emulator:
         return {
             "update_id": next(self._update_ids),
             "message": {
-                "message_id": next(self._message_ids),
+                "message_id": next(self._message_ids[user_id]),
                 "date": 1795446000,
                 "chat": {"id": user_id, "type": "private"},
                 "from": self.user(user_id),
@@ -217,7 +230,7 @@ class Emulator:
         return httpx.Response(code, json=body)
 
     def _message(self, chat_id: int, text: str) -> dict[str, Any]:
-        message_id = next(self._message_ids)
+        message_id = next(self._message_ids[chat_id])
         self.messages[(chat_id, message_id)] = text
         return {
             "message_id": message_id,

@@ -1,0 +1,248 @@
+"""Edited messages: a message that recorded a trade, changed after it was sent, changes that trade.
+
+Each message read on its own that records something notes it (`noted`: message id -> the ids it
+recorded, kept with the user's state). When the user edits it, the new text is read exactly as a
+new message would be, against the trades entered before that one, and then:
+
+- still one trade of the same kind: it takes the old trade's place (same id and number), the whole
+  ledger is booked again, and the reply says what changed and what that does ("Changed #8: price
+  $15.00 → $150.00"), or, when a later sale would now sell shares the user didn't hold, says so and
+  changes nothing;
+- a reading that took a guess (a company name, a dollar amount...): shown with Save / Change, like a
+  new guess, and nothing changes until Save;
+- unreadable, or no longer a trade: said kindly, the trade stays as it was;
+- the trade was undone or deleted since: said, nothing is recorded again;
+- a file or a message that recorded a split or several trades: edits change single-trade lines only,
+  and the reply says what to do instead.
+
+A message that recorded nothing (a question, a command that failed) is read as a new message, except
+that it never answers the question open now; words that read as nothing get a note instead of "I
+didn't understand". Telegram may deliver an edit twice: each delivery has its own update id, handled
+once like any other, and an edit that says what the trade already says changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from operator import is_
+
+from calc import Trade
+from calc.models import ZERO
+from conversations.capping import first_few
+from conversations.drafts import GuessDraft
+from conversations.events import Event
+from conversations.formatting import Fmt, gain_line
+from conversations.kernel import Ctx, Outcome, say
+from conversations.options import describe_grant
+from conversations.parsing import InputError
+from conversations.state import UserState
+from conversations.taxview import ledger_for
+from conversations.trading import checked, describe_saved, number_of, short_trade
+from conversations.understanding.reader import understand
+
+# Reads a message's text as a new message would be read (the router's commands and free text).
+Reread = Callable[[Ctx, str], Outcome]
+
+FILE_EDITED = (
+    "Edits change trades typed on one line, not files. To change an imported trade: /edit and its number, like "
+    "/edit 3 price 21.50 (/trades lists them); to replace the whole file, tap Undo this import and send the "
+    "corrected file."
+)
+
+
+def noted(ctx: Ctx, state: UserState) -> UserState:
+    """`state` with what this step recorded (trades or a split added) noted under the event's message."""
+    before = ctx.state
+    added: tuple[str, ...] = ()
+    if state.trades is not before.trades and len(state.trades) > len(before.trades):
+        if all(map(is_, before.trades, state.trades)):  # added at the end, as saving does
+            added = tuple(t.id for t in state.trades[len(before.trades) :])
+        else:
+            known = {t.id for t in before.trades}
+            added = tuple(t.id for t in state.trades if t.id not in known)
+    if state.splits is not before.splits and len(state.splits) > len(before.splits):
+        known = {s.id for s in before.splits}
+        added += tuple(s.id for s in state.splits if s.id not in known)
+    return state.linked(ctx.event.message, added)
+
+
+def tracked(old: UserState, new: UserState, event: Event) -> UserState:
+    """From the first message that changes something, the user's messages are noted (`noted`): an
+    edit of an earlier message (sent before edits were followed) may have recorded a trade unnoted."""
+    if new is old or new.messages_from is not None or event.kind not in ("text", "file"):
+        return new
+    if not event.message.isdigit() or new.blank():  # /forget leaves nothing, not even this
+        return new
+    return new.model_copy(update={"messages_from": int(event.message)})
+
+
+def edited(ctx: Ctx, reread: Reread) -> Outcome:
+    event = ctx.event
+    if event.file is not None:
+        return say(ctx, FILE_EDITED)
+    text = event.text.strip()
+    ids = ctx.state.recorded.get(event.message)
+    if ids is None:
+        return _recorded_nothing(ctx, text, reread)
+    if len(ids) > 1:
+        return say(
+            ctx,
+            f"That message recorded {ctx.fmt.counted(len(ids), 'trade')}, so I can't tell which your edit is for: "
+            "edits change messages that recorded one trade. Change one with /edit and its number, like "
+            "/edit 3 price 21.50 (/trades lists them).",
+        )
+    (entry,) = ids
+    told = ctx.state.split(entry)
+    if told is not None:
+        return say(
+            ctx,
+            f"That message recorded split #{entry[1:]}; edits change trades, not splits. To change it, "
+            f"/delete {entry[1:]} and send the split again the way it should be.",
+        )
+    old = ctx.state.trade(entry)
+    if old is None:
+        return say(
+            ctx,
+            f"The {'split' if entry.startswith('S') else 'trade'} that message recorded (#{entry[1:]}) no longer "
+            "exists: it was undone or deleted since, so your edit changes nothing. To record it again, send it as "
+            "a new message.",
+        )
+    return replaced(ctx, old, lambda scratch: reread(scratch, text))
+
+
+def _recorded_nothing(ctx: Ctx, text: str, reread: Reread) -> Outcome:
+    """An edit of a message that recorded nothing: answered as a new message, if it reads as one. One
+    sent before messages were noted may have recorded a trade: it records nothing new, it points to /edit."""
+    if not text.startswith("/") and understand(text, ctx.today, str(ctx.fmt.locale)).intent == "unknown":
+        return say(
+            ctx,
+            "You edited a message that didn't record anything on its own, so nothing changed. (An answer to one "
+            "of my questions can't be changed by editing it: /trades lists what's recorded, and /edit 3 price "
+            "21.50 changes a trade.)",
+        )
+    outcome = reread(ctx, text)
+    since = ctx.state.messages_from
+    noted_then = since is not None and ctx.event.message.isdigit() and int(ctx.event.message) >= since
+    if noted_then or (outcome.state.trades is ctx.state.trades and outcome.state.splits is ctx.state.splits):
+        return outcome
+    return say(
+        ctx,
+        "That message is older than my notes of which message recorded which trade, so I can't tell whether it "
+        "recorded one, and I haven't saved anything from your edit (it could be a second copy). /trades lists "
+        "what's recorded and /edit 3 price 21.50 changes a trade; to record a new one, send it as a new message.",
+    )
+
+
+def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
+    """`old` replaced by the one trade `run` records when it runs on the trades entered before `old`
+    (so the new reading is checked against what was held then, and gets its place in the ledger)."""
+    state = ctx.state
+    index = next(i for i, t in enumerate(state.trades) if t.id == old.id)
+    before = state.model_copy(update={"trades": state.trades[:index], "wizard": None, "last_added": ()})
+    number = number_of(old)
+    kept = f"#{number} stays as it was: {short_trade(ctx.fmt, old)}."
+    try:
+        outcome = run(Ctx(before, ctx.event))
+    except InputError as error:
+        return say(ctx, f"About your edit: {error}\n{kept}")
+    added = outcome.state.trades[index:]
+    wizard = outcome.state.wizard
+    if not added and wizard is not None and isinstance(wizard.answers, GuessDraft):  # confirmed before it changes
+        question = outcome.replies[0]
+        guess = wizard.answers.model_copy(update={"replaces": old.id})
+        intro = f"You edited the message that recorded #{number} ({short_trade(ctx.fmt, old)}). I now read it as:\n"
+        return Outcome(
+            state.model_copy(update={"wizard": wizard.model_copy(update={"answers": guess})}),
+            [question.model_copy(update={"text": intro + question.text})],
+        )
+    if len(added) != 1:
+        return say(
+            ctx,
+            f"Your edited message doesn't read as a trade any more, so {kept} To change it, edit the message into "
+            f"a whole trade line again, or use /edit {number} price 21.50; /delete {number} removes it.",
+        )
+    new = added[0].model_copy(update={"id": old.id, "number": old.number})
+    if _kind(new) != _kind(old):
+        return say(
+            ctx,
+            f"Your edit makes it {_KIND_WORDS[_kind(new)]}, but #{number} is {_KIND_WORDS[_kind(old)]}: an edit "
+            f"can change a trade's numbers, date and symbol, not what kind of trade it is. {kept} To record the "
+            f"other, /delete {number} and send it as a new message.",
+        )
+    if new == old:
+        return say(ctx, f"Nothing to change: #{number} already says {short_trade(ctx.fmt, old)}.")
+    trades = tuple(new if t.id == old.id else t for t in state.trades)
+    checked(ctx, trades, f"I can't change #{number} that way", f"Nothing changed: {kept}")
+    after = state.model_copy(update={"trades": trades})
+    lines = [f"Changed #{number}: {'; '.join(_changes(ctx.fmt, old, new))}.", *_meaning(ctx.fmt, after, new)]
+    lines += _other_sales(ctx.fmt, state, after, old.id)
+    return say(ctx, "\n".join(lines), trades=trades)
+
+
+def _kind(trade: Trade) -> str:
+    if trade.side == "sell":
+        return "sale"
+    return {"nso": "exercise", "iso": "exercise", "rsu": "vest"}.get(trade.source, "purchase")
+
+
+_KIND_WORDS = {"sale": "a sale", "purchase": "a purchase", "exercise": "an option exercise", "vest": "a vest"}
+
+
+def _changes(fmt: Fmt, old: Trade, new: Trade) -> list[str]:
+    """What differs, each as "field old → new", in the user's formats."""
+
+    def money(value: Decimal | None) -> str:
+        return fmt.money(value) if value is not None else "none"
+
+    shown = [
+        ("symbol", old.symbol, new.symbol),
+        ("date", fmt.day(old.date), fmt.day(new.date)),
+        ("shares", fmt.shares(old.quantity), fmt.shares(new.quantity)),
+        ("strike" if old.source in ("nso", "iso") else "price", money(old.price), money(new.price)),
+        ("fees", money(old.fees), money(new.fees)),
+        ("market value", money(old.fmv), money(new.fmv)),
+        (
+            "granted",
+            fmt.day(old.grant_date) if old.grant_date else "none",
+            fmt.day(new.grant_date) if new.grant_date else "none",
+        ),
+        ("account", old.account or "taxable", new.account or "taxable"),
+    ]
+    return [f"{name} {a} → {b}" for name, a, b in shown if a != b] or ["the details"]
+
+
+def _meaning(fmt: Fmt, state: UserState, trade: Trade) -> list[str]:
+    """What the changed trade means now: what saving it would have said, without the "Saved #8" line."""
+    describe = describe_grant if trade.source in ("nso", "iso", "rsu") else describe_saved
+    return describe(fmt, state, trade).split("\n")[1:]
+
+
+def _other_sales(fmt: Fmt, old: UserState, new: UserState, changed: str) -> list[str]:
+    """Other sales whose gain or loss the change moved (they sold shares the changed trade bought)."""
+    before, after = _gains_by_sale(old), _gains_by_sale(new)
+    lines = []
+    for trade in new.trades:
+        if trade.id == changed or trade.side != "sell":
+            continue
+        was, now = before.get(trade.id, {}), after.get(trade.id, {})
+        if was != now:
+            lines.append(
+                f"• #{number_of(trade)}, sold {fmt.shares(trade.quantity)} {trade.symbol} on {fmt.day(trade.date)}: "
+                f"now a {_gains_words(fmt, now)}, was a {_gains_words(fmt, was)}."
+            )
+    return ["That changes other sales too:", *first_few(lines, "sale")] if lines else []
+
+
+def _gains_by_sale(state: UserState) -> dict[str, dict[str, Decimal]]:
+    gains: dict[str, dict[str, Decimal]] = {}
+    for d in ledger_for(state).dispositions:
+        by_term = gains.setdefault(d.sale_id, {})
+        by_term[d.term] = by_term.get(d.term, ZERO) + d.gain
+    return gains
+
+
+def _gains_words(fmt: Fmt, by_term: dict[str, Decimal]) -> str:
+    return " and ".join(gain_line(gain, term, fmt) for term, gain in sorted(by_term.items(), reverse=True)) or (
+        gain_line(ZERO, "short", fmt)
+    )

@@ -1,0 +1,96 @@
+"""Editing a sent message, end to end: Telegram's `edited_message` update through python-telegram-bot's
+real Application and long polling, against the local Bot API emulator (tests/emulator.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from tests.emulator import Emulator
+from tests.test_telegram_e2e import feed, make_app
+
+
+@pytest.fixture
+def emulator() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture
+async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
+    application = make_app(emulator, tmp_path / "cgt.db")
+    async with application:
+        yield application
+
+
+async def test_an_edited_price_changes_the_trade(app: Application, emulator: Emulator) -> None:
+    sent = emulator.text_update(5, "/buy 10 AAPL 15 2026-03-02")
+    await feed(app, sent)
+    await feed(app, emulator.text_update(5, "/sell 10 AAPL 200 2026-06-01"))
+    await feed(app, emulator.edit_update(sent, "/buy 10 AAPL 150 2026-03-02"))
+    changed = emulator.texts(5)[-1]
+    assert changed.startswith("Changed #1: price $15.00 → $150.00.")
+    assert "#2, sold 10 AAPL on Jun 1, 2026: now a $500.00 short-term gain, was a $1,850.00 short-term gain." in changed
+    await feed(app, emulator.text_update(5, "/trades"))
+    listed = emulator.texts(5)[-1]
+    assert "#1 buy 10 AAPL at $150.00 on Mar 2, 2026" in listed and "#3" not in listed
+
+
+async def test_the_same_edit_delivered_twice_is_applied_once(app: Application, emulator: Emulator) -> None:
+    sent = emulator.text_update(6, "/buy 10 AAPL 15 2026-03-02")
+    await feed(app, sent)
+    edit = emulator.edit_update(sent, "/buy 10 AAPL 150 2026-03-02", update_id=9100)
+    await feed(app, edit)
+    await feed(app, edit)
+    first, again = emulator.texts(6)[-2:]
+    assert first == again and first.startswith("Changed #1")  # the kept answer, nothing applied twice
+    await feed(app, emulator.text_update(6, "/trades"))
+    assert emulator.texts(6)[-1].count("AAPL") == 1
+
+
+async def test_one_chat_s_edit_never_reaches_another_s_trade(app: Application, emulator: Emulator) -> None:
+    """Both users' first message is message 1 (ids count per chat)."""
+    ann = emulator.text_update(7, "/buy 10 AAPL 15 2026-03-02")
+    bob = emulator.text_update(8, "/buy 3 MSFT 300 2026-03-02")
+    assert ann["message"]["message_id"] == bob["message"]["message_id"] == 1
+    await feed(app, ann)
+    await feed(app, bob)
+    await feed(app, emulator.edit_update(bob, "/buy 3 MSFT 310 2026-03-02"))
+    assert emulator.texts(8)[-1].startswith("Changed #1: price $300.00 → $310.00.")
+    await feed(app, emulator.text_update(7, "/trades"))
+    assert "#1 buy 10 AAPL at $15.00" in emulator.texts(7)[-1]
+    assert all("MSFT" not in text for text in emulator.texts(7))
+
+
+async def test_an_edit_arrives_through_long_polling(emulator: Emulator, tmp_path: Path) -> None:
+    """In production the edit comes from getUpdates (allowed_updates lists edited_message), through the
+    polling inbox: the same path as a new message."""
+    application = make_app(emulator, tmp_path / "cgt.db")
+    sent = emulator.text_update(9, "/buy 10 AAPL 15 2026-03-02")
+    emulator.queue(sent)
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.01, timeout=0)
+        for _ in range(300):
+            if emulator.texts(9):
+                break
+            await asyncio.sleep(0.01)
+        emulator.queue(emulator.edit_update(sent, "/buy 10 AAPL 150 2026-03-02"))
+        for _ in range(300):
+            if len(emulator.texts(9)) > 1:
+                break
+            await asyncio.sleep(0.01)
+        await application.updater.stop()
+        await application.stop()
+    assert emulator.texts(9)[-1].startswith("Changed #1: price $15.00 → $150.00.")
+
+
+async def test_an_edited_file_gets_a_way_to_change_imports(app: Application, emulator: Emulator) -> None:
+    sent = emulator.document_update(10, "schwab.csv", b"Date,Action\n")
+    edited = {**sent["message"], "caption": "my 2025 trades", "edit_date": sent["message"]["date"] + 60}
+    await feed(app, {"update_id": 9200, "edited_message": edited})
+    assert "Edits change trades typed on one line, not files" in emulator.texts(10)[-1]
