@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from bot.service import ChatService
 from conversations.events import Event, Reply
@@ -25,29 +26,15 @@ class Chat:
 
     def send(self, text: str, event_id: str | None = None) -> str:
         self.sent.append(str(len(self.sent) + 1))  # message ids count per chat, as Telegram's do
-        return self._run(
-            Event(
-                kind="text",
-                id=event_id or f"e{next(_ids)}",
-                now=self.now,
-                text=text,
-                locale=self.locale,
-                message=self.sent[-1],
-            )
-        )
+        return self._message("text", text, self.sent[-1], event_id)
 
     def edit(self, text: str, message: str | None = None, event_id: str | None = None) -> str:
         """The user changes a message they sent (the last one unless `message` names another)."""
-        return self._run(
-            Event(
-                kind="edit",
-                id=event_id or f"e{next(_ids)}",
-                now=self.now,
-                text=text,
-                locale=self.locale,
-                message=message or self.sent[-1],
-            )
-        )
+        return self._message("edit", text, message or self.sent[-1], event_id)
+
+    def _message(self, kind: Literal["text", "edit"], text: str, message: str, event_id: str | None) -> str:
+        event_id = event_id or f"e{next(_ids)}"
+        return self._run(Event(kind=kind, id=event_id, now=self.now, text=text, locale=self.locale, message=message))
 
     def tap(self, label: str) -> str:
         buttons = [b for r in self.last for row in r.buttons for b in row]

@@ -15,18 +15,15 @@ from tests.test_telegram_e2e import feed, make_app
 
 
 @pytest.fixture
-def emulator() -> Emulator:
-    return Emulator()
+async def bot(tmp_path: Path) -> AsyncIterator[tuple[Application, Emulator]]:
+    """The bot, its updates fed straight to the Application, and the emulator it talks to."""
+    emulator = Emulator()
+    async with make_app(emulator, tmp_path / "cgt.db") as application:
+        yield application, emulator
 
 
-@pytest.fixture
-async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
-    application = make_app(emulator, tmp_path / "cgt.db")
-    async with application:
-        yield application
-
-
-async def test_an_edited_price_changes_the_trade(app: Application, emulator: Emulator) -> None:
+async def test_an_edited_price_changes_the_trade(bot: tuple[Application, Emulator]) -> None:
+    app, emulator = bot
     sent = emulator.text_update(5, "/buy 10 AAPL 15 2026-03-02")
     await feed(app, sent)
     await feed(app, emulator.text_update(5, "/sell 10 AAPL 200 2026-06-01"))
@@ -39,7 +36,8 @@ async def test_an_edited_price_changes_the_trade(app: Application, emulator: Emu
     assert "#1 buy 10 AAPL at $150.00 on Mar 2, 2026" in listed and "#3" not in listed
 
 
-async def test_the_same_edit_delivered_twice_is_applied_once(app: Application, emulator: Emulator) -> None:
+async def test_the_same_edit_delivered_twice_is_applied_once(bot: tuple[Application, Emulator]) -> None:
+    app, emulator = bot
     sent = emulator.text_update(6, "/buy 10 AAPL 15 2026-03-02")
     await feed(app, sent)
     edit = emulator.edit_update(sent, "/buy 10 AAPL 150 2026-03-02", update_id=9100)
@@ -51,8 +49,9 @@ async def test_the_same_edit_delivered_twice_is_applied_once(app: Application, e
     assert emulator.texts(6)[-1].count("AAPL") == 1
 
 
-async def test_one_chat_s_edit_never_reaches_another_s_trade(app: Application, emulator: Emulator) -> None:
+async def test_one_chat_s_edit_never_reaches_another_s_trade(bot: tuple[Application, Emulator]) -> None:
     """Both users' first message is message 1 (ids count per chat)."""
+    app, emulator = bot
     ann = emulator.text_update(7, "/buy 10 AAPL 15 2026-03-02")
     bob = emulator.text_update(8, "/buy 3 MSFT 300 2026-03-02")
     assert ann["message"]["message_id"] == bob["message"]["message_id"] == 1
@@ -65,9 +64,10 @@ async def test_one_chat_s_edit_never_reaches_another_s_trade(app: Application, e
     assert all("MSFT" not in text for text in emulator.texts(7))
 
 
-async def test_an_edit_arrives_through_long_polling(emulator: Emulator, tmp_path: Path) -> None:
+async def test_an_edit_arrives_through_long_polling(tmp_path: Path) -> None:
     """In production the edit comes from getUpdates (allowed_updates lists edited_message), through the
     polling inbox: the same path as a new message."""
+    emulator = Emulator()
     application = make_app(emulator, tmp_path / "cgt.db")
     sent = emulator.text_update(9, "/buy 10 AAPL 15 2026-03-02")
     emulator.queue(sent)
@@ -89,7 +89,8 @@ async def test_an_edit_arrives_through_long_polling(emulator: Emulator, tmp_path
     assert emulator.texts(9)[-1].startswith("Changed #1: price $15.00 → $150.00.")
 
 
-async def test_an_edited_file_gets_a_way_to_change_imports(app: Application, emulator: Emulator) -> None:
+async def test_an_edited_file_gets_a_way_to_change_imports(bot: tuple[Application, Emulator]) -> None:
+    app, emulator = bot
     sent = emulator.document_update(10, "schwab.csv", b"Date,Action\n")
     edited = {**sent["message"], "caption": "my 2025 trades", "edit_date": sent["message"]["date"] + 60}
     await feed(app, {"update_id": 9200, "edited_message": edited})
