@@ -37,6 +37,11 @@ class TradeDraft(Asked):
     price: Decimal | None = None
     fees: Decimal | None = None
     picks: tuple[str, ...] = ()  # lot ids
+    # /buy of shares not bought. Inherited: the date is the date of death and the price the value
+    # then. A gift: the date and price are the donor's, then the day it was given and its value.
+    source: Literal["purchase", "inherited", "gift"] = "purchase"
+    given: dt.date | None = None
+    gift_value: Decimal | None = None
 
 
 class GrantDraft(Asked):

@@ -18,7 +18,18 @@ from conversations.drafts import TradeDraft
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say, while_asking
-from conversations.parsing import InputError, TradeLine, money, quantity, short, symbol, trade_date, trade_line
+from conversations.parsing import (
+    GIFT,
+    INHERITED,
+    InputError,
+    TradeLine,
+    money,
+    quantity,
+    short,
+    symbol,
+    trade_date,
+    trade_line,
+)
 from conversations.state import UserState
 from conversations.taxview import held, ledger_as_of, ledger_for, ledger_of
 
@@ -28,6 +39,8 @@ ASKING_QUANTITY = "ASKING_QUANTITY"
 ASKING_PRICE = "ASKING_PRICE"
 ASKING_FEES = "ASKING_FEES"
 ASKING_LOTS = "ASKING_LOTS"
+ASKING_GIFT_DATE = "ASKING_GIFT_DATE"
+ASKING_GIFT_VALUE = "ASKING_GIFT_VALUE"
 MAX_LOT_BUTTONS = 8
 CLOSED = "That question is closed. Start again with /buy or /sell."
 
@@ -67,19 +80,55 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
             )
             raise InputError(f"You don't hold any {ticker}.{hint}")
     draft = asking(ctx).model_copy(update={"symbol": ticker})
+    days = (Button(label="Today", data="date:today"), Button(label="Yesterday", data="date:yesterday"))
+    if wizard.flow == "buy":  # shares not bought have their own dates and basis (IRC 1014, 1015)
+        return ask(
+            ctx,
+            "buy",
+            ASKING_TRADE_DATE,
+            "On what date did you buy them? (the trade date, like 2024-01-10 or Jan 10 2024)\n"
+            "Inherited them, or got them as a gift? Tap that instead.",
+            draft,
+            buttons=(days, (Button(label="Inherited", data="got:inherited"), Button(label="A gift", data="got:gift"))),
+        )
     return ask(
         ctx,
         wizard.flow,
         ASKING_TRADE_DATE,
         "On what date? (the trade date, like 2024-01-10 or Jan 10 2024)",
         draft,
-        buttons=((Button(label="Today", data="date:today"), Button(label="Yesterday", data="date:yesterday")),),
+        buttons=(days,),
     )
+
+
+def answer_how_got(ctx: Ctx, how: str) -> Outcome:
+    """Inherited or a gift, tapped (or typed) at the /buy date question: that question asked for them."""
+    wizard = ctx.state.wizard
+    if wizard is None or wizard.flow != "buy":
+        return say(ctx, CLOSED)
+    draft = answers(ctx, TradeDraft)
+    if how == "inherited":
+        question = (
+            "On what date did the person you inherited them from die? (like 2024-03-01; if the estate chose the "
+            "alternate valuation date, send that date)"
+        )
+    elif how == "gift":
+        question = (
+            "On what date did the donor buy them? (like 2019-05-01: their holding period and basis carry over to you)"
+        )
+    else:
+        return say(ctx, "Tap Inherited or A gift, or send the date you bought them.")
+    return ask(ctx, "buy", ASKING_TRADE_DATE, question, draft.model_copy(update={"source": how}))
 
 
 def answer_date(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
+    if wizard.flow == "buy" and answers(ctx, TradeDraft).source == "purchase":
+        if GIFT.search(text):
+            return answer_how_got(ctx, "gift")
+        if INHERITED.search(text):
+            return answer_how_got(ctx, "inherited")
     when = trade_date(text, ctx.today, ctx.fmt.locale)
     draft = asking(ctx).model_copy(update={"date": when})
     if wizard.flow == "sell":
@@ -96,7 +145,14 @@ def answer_quantity(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
     draft = answers(ctx, TradeDraft).model_copy(update={"quantity": quantity(text, ctx.fmt.locale)})
-    return ask(ctx, wizard.flow, ASKING_PRICE, "At what price per share? (like 20 or 187.50)", draft)
+    return ask(ctx, wizard.flow, ASKING_PRICE, PRICE_QUESTIONS[draft.source], draft)
+
+
+PRICE_QUESTIONS = {
+    "purchase": "At what price per share? (like 20 or 187.50)",
+    "inherited": "What was each share worth on that date? (the value at death is your basis, IRC 1014; like 50 or 187.50)",
+    "gift": "What did the donor pay per share? (their basis carries over to you, IRC 1015; like 20 or 187.50)",
+}
 
 
 def answer_price(ctx: Ctx, text: str) -> Outcome:
@@ -104,6 +160,10 @@ def answer_price(ctx: Ctx, text: str) -> Outcome:
     assert wizard is not None
     price = money(text, "price", allow_zero=False, locale=ctx.fmt.locale)
     draft = answers(ctx, TradeDraft).model_copy(update={"price": price})
+    if draft.source == "inherited":  # no fees: nothing was bought
+        return record(ctx, _line("buy", draft))
+    if draft.source == "gift":
+        return ask(ctx, "buy", ASKING_GIFT_DATE, "On what date were they given to you? (like 2024-03-01)", draft)
     return ask(
         ctx,
         wizard.flow,
@@ -126,15 +186,41 @@ def answer_fees(ctx: Ctx, text: str) -> Outcome:
     return record(ctx, line)
 
 
+def answer_gift_date(ctx: Ctx, text: str) -> Outcome:
+    draft = answers(ctx, TradeDraft)
+    given = trade_date(text, ctx.today, ctx.fmt.locale)
+    if draft.date is not None and given < draft.date:
+        raise InputError(
+            f"That's before the donor bought them ({ctx.fmt.day(draft.date)}). Send the date you received the gift."
+        )
+    return ask(
+        ctx,
+        "buy",
+        ASKING_GIFT_VALUE,
+        "What was each share worth on the day of the gift? (like 15; if it was less than the donor paid, a loss "
+        "is figured from it)",
+        draft.model_copy(update={"given": given}),
+    )
+
+
+def answer_gift_value(ctx: Ctx, text: str) -> Outcome:
+    value = money(text, "value", allow_zero=False, locale=ctx.fmt.locale)
+    return record(ctx, _line("buy", answers(ctx, TradeDraft).model_copy(update={"gift_value": value})))
+
+
 def _line(side: str, draft: TradeDraft) -> TradeLine:
     assert draft.quantity is not None and draft.price is not None and draft.date is not None, draft
+    gift = draft.source == "gift"
     return TradeLine(
         side=side,
         quantity=draft.quantity,
         symbol=draft.symbol,
         price=draft.price,
-        date=draft.date,
+        date=draft.given if gift and draft.given else draft.date,
         fees=draft.fees or ZERO,
+        source=draft.source,
+        held_since=draft.date if gift else None,
+        gift_value=draft.gift_value if gift else None,
     )
 
 
@@ -598,6 +684,8 @@ STEPS: dict[tuple[str, str], Handler] = {
         (ASKING_FEES, answer_fees),
     )
 }
+STEPS[("buy", ASKING_GIFT_DATE)] = answer_gift_date
+STEPS[("buy", ASKING_GIFT_VALUE)] = answer_gift_value
 STEPS[("sell", ASKING_LOTS)] = lambda ctx, text: (
     choose_lots(ctx, "fifo")
     if text.strip().lower() in ("fifo", "1")
@@ -611,6 +699,7 @@ BUTTONS: dict[str, Handler] = {
     "keep": _keep,
     "fees": while_asking(ASKING_FEES, answer_fees, CLOSED),
     "date": while_asking(ASKING_TRADE_DATE, answer_date, CLOSED),
+    "got": while_asking(ASKING_TRADE_DATE, answer_how_got, CLOSED),
     "lots": choose_lots,
     "lot": pick_lot,
 }

@@ -107,3 +107,43 @@ def test_gifted_shares_in_one_line_with_the_dual_basis(chat: Chat) -> None:
 def test_gift_and_inheritance_lines_missing_something(chat: Chat, line: str, words: str) -> None:
     assert words in chat.send(line)
     assert not chat.service.state(1).trades
+
+
+def _trade_fields(chat: Chat) -> dict[str, object]:
+    trade = chat.service.state(1).trades[-1]
+    return trade.model_dump(exclude={"id", "number"})
+
+
+def test_the_buy_wizard_asks_for_inherited_shares(chat: Chat) -> None:
+    chat.send("/buy")
+    asked = chat.send("XYZ")
+    assert "Inherited them, or got them as a gift?" in asked
+    assert "die" in chat.tap("Inherited")
+    assert "How many shares" in chat.send("2024-03-01")
+    assert "value at death is your basis" in chat.send("100")
+    saved = chat.send("50")  # no fees question: nothing was bought
+    assert "Inherited: your basis is the value on the date of death, $5,000.00 (IRC 1014)" in saved
+    wizard = _trade_fields(chat)
+    chat.send("/undo")
+    chat.send("/buy 100 XYZ 50 2024-03-01 inherited")
+    assert _trade_fields(chat) == wizard  # the same trade as the one-liner
+
+
+def test_the_buy_wizard_asks_for_a_gift_and_its_value(chat: Chat) -> None:
+    chat.send("/buy")
+    chat.send("XYZ")
+    assert "donor buy them" in chat.send("it was a gift")  # typed instead of tapped
+    chat.send("2019-05-01")
+    assert "donor pay per share" in chat.send("100")
+    assert "given to you" in chat.send("20")
+    assert "before the donor bought them (May 1, 2019)" in chat.send("2018-01-01")
+    assert "worth on the day of the gift" in chat.send("2024-03-01")
+    saved = chat.send("15")
+    # Donor's basis $2,000 and holding period from May 1, 2019; worth $1,500 when given: the dual basis.
+    assert "A gift: the donor's basis, $2,000.00, and holding period (from May 1, 2019)" in saved
+    assert "It was worth $1,500.00 when given, less than that basis" in saved
+    wizard = _trade_fields(chat)
+    chat.send("/undo")
+    chat.send("/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01")
+    assert _trade_fields(chat) == wizard
+    assert "closed" in chat.press("got:gift")  # the question is answered
