@@ -504,6 +504,7 @@ class _Book:
                 source=lot.source,
                 wash_sale_adjustment=lot.wash_sale_adjustment,
                 reasons=tuple(lot.reasons),
+                loss_basis_per_share=lot.loss_basis_per_share,
             )
             for (_, _), holding in sorted(self.holdings.items(), key=lambda item: (item[0][0], item[0][1] or ""))
             for lot in holding

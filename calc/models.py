@@ -268,10 +268,26 @@ class Lot:
     source: Source = "purchase"
     wash_sale_adjustment: Decimal = ZERO  # part of `basis` that came from disallowed losses
     reasons: tuple[Reason, ...] = ()
+    # A gift worth less than the donor's basis when given: its value per share then, the basis for a loss.
+    loss_basis_per_share: Decimal | None = None
 
     @property
     def basis_per_share(self) -> Decimal:
         return self.basis / self.quantity if self.quantity else ZERO
+
+    @property
+    def loss_basis(self) -> Decimal | None:
+        return None if self.loss_basis_per_share is None else cents(self.loss_basis_per_share * self.quantity)
+
+    def unrealized(self, price: Decimal) -> Decimal:
+        """The gain (negative: a loss) a sale of the whole lot at `price` would have. A gift worth less
+        than the donor's basis when given has two (IRC 1015(a), Treas. Reg. 1.1015-1(a)(2)): below its
+        value at the gift the loss is figured from that value, and in between there is neither."""
+        value = self.quantity * price
+        loss_basis = self.loss_basis
+        if loss_basis is None or value >= self.basis:
+            return value - self.basis
+        return value - loss_basis if value < loss_basis else ZERO
 
 
 @dataclass(frozen=True, slots=True)  # engine output: no validation, no per-row dict

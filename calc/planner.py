@@ -140,11 +140,11 @@ def _shares_down(quantity: Decimal) -> Decimal:
 
 def unrealized(ledger: Ledger, prices: Mapping[str, Decimal]) -> Iterator[tuple[Lot, Decimal, Decimal]]:
     """Each lot a tax return sees whose price is known: the lot, its price, and its unrealized gain
-    (negative: a loss)."""
+    (negative: a loss; a low-value gift's from its value at the gift, calc.models.Lot.unrealized)."""
     for lot in ledger.taxable_lots():
         price = prices.get(lot.symbol)
         if price is not None:
-            yield lot, price, lot.quantity * price - lot.basis
+            yield lot, price, lot.unrealized(price)
 
 
 class HarvestCandidate(Frozen):
@@ -157,6 +157,12 @@ class HarvestCandidate(Frozen):
     safe_to_sell_from: date  # first day a sale is clear of those purchases
     safe_to_rebuy_from: date  # if sold on `when`: first day buying back is not a wash sale
     crypto: bool = False  # property, not a security: no wash-sale rule (calc.assets)
+
+
+def _loss_long_term_from(lot: Lot) -> date:
+    """A low-value gift's loss is figured from its value at the gift, and its holding period starts
+    there (Publication 551, Property Received as a Gift); any other lot's is the lot's own."""
+    return lot.long_term_from if lot.loss_basis_per_share is None else long_term_from(lot.purchased)
 
 
 class HarvestPlan(Frozen):
@@ -216,7 +222,7 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 lot=lot,
                 price=price,
                 loss=-gain,
-                term="long" if when >= lot.long_term_from else "short",
+                term="long" if when >= _loss_long_term_from(lot) else "short",
                 wash_risk=recent,
                 recent_purchase=last,
                 safe_to_sell_from=(last + WASH_WINDOW + timedelta(days=1)) if last else when,

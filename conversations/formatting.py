@@ -19,7 +19,7 @@ from babel.numbers import (
 
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.limits import SHARES
-from calc.models import FilingStatus, Reason
+from calc.models import FilingStatus, Lot, Reason
 from calc.params import YearParams
 
 DEFAULT_LOCALE = "en_US"
@@ -141,6 +141,21 @@ def holding_words(reason: Reason, fmt: Fmt, others: Iterable[Reason] = ()) -> st
             f"in a wash sale), {term}"
         )
     return f"held {days} days, {term}"
+
+
+def tacked_words(lot: Lot, today: date) -> str:
+    """An open lot whose holding period started before it was acquired, said as a sale says it:
+    "held 446 days (172 days, plus 274 from the shares whose loss moved here in a wash sale)"
+    (IRC 1223(3)), or a gift's days the donor held it (IRC 1223(2)); "" for any other lot."""
+    own, days = (today - lot.purchased).days, (today - lot.acquired).days
+    if days <= own or lot.source == "inherited":
+        return ""
+    tacked = (
+        f"{days - own} the donor held them"
+        if lot.source == "gift"
+        else (f"{days - own} from the shares whose loss moved here in a wash sale")
+    )
+    return f"held {days} days ({own} days, plus {tacked})"
 
 
 def gain_line(gain: Decimal, term: str, fmt: Fmt) -> str:

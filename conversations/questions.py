@@ -14,7 +14,7 @@ from calc import CalcError, TaxResult, UnsupportedYear
 from calc.booking import WASH_WINDOW
 from calc.params import law_for
 from calc.years import YearView
-from conversations.formatting import Fmt, limit_words, rates_words, shares_of
+from conversations.formatting import Fmt, limit_words, rates_words, shares_of, tacked_words
 from conversations.harvesting import harvest_command
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.options import iso_tax_words, losses_and_options_words
@@ -132,14 +132,13 @@ def _symbol_holding(ctx: Ctx, symbol: str) -> str:
         return f"You don't hold any {symbol} now, so nothing of it is waiting to turn long-term."
     lines = []
     for lot in lots[:MAX_LOTS]:
+        held = tacked_words(lot, ctx.today)
+        bought = f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}" + (f", {held}" if held else "")
         if lot.long_term_from <= ctx.today:
-            lines.append(f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}: long-term already")
+            lines.append(f"{bought}: long-term already")
         else:
             days = (lot.long_term_from - ctx.today).days
-            lines.append(
-                f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}: long-term on "
-                f"{fmt.day(lot.long_term_from)} (in {days} days)"
-            )
+            lines.append(f"{bought}: long-term on {fmt.day(lot.long_term_from)} (in {days} days)")
     more = f"\n… and {len(lots) - MAX_LOTS} more lots: /portfolio lists them all." if len(lots) > MAX_LOTS else ""
     return f"Your {symbol}, lot by lot (long-term means held more than a year):\n" + "\n".join(lines) + more
 

@@ -19,7 +19,15 @@ from conversations.capping import first_few
 from conversations.espp_words import pay_of, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
-from conversations.formatting import STATUS_NAMES, Fmt, error_words, gain_line, holding_words, rates_words
+from conversations.formatting import (
+    STATUS_NAMES,
+    Fmt,
+    error_words,
+    gain_line,
+    holding_words,
+    rates_words,
+    tacked_words,
+)
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
@@ -45,7 +53,8 @@ def portfolio(ctx: Ctx, _: str) -> Outcome:
         head = f"\n{ticker}: {fmt.shares(total)} shares, basis {fmt.money(basis)}"
         if price is not None:
             value = total * price
-            head += f", worth {fmt.money(value)} at {fmt.money(price)} ({fmt.signed(value - basis)} unrealized)"
+            gain = sum((lot.unrealized(price) for lot in lots), ZERO)  # a low-value gift's dual basis counted
+            head += f", worth {fmt.money(value)} at {fmt.money(price)} ({fmt.signed(gain)} unrealized)"
         lines.append(head)
         for lot in lots:
             if shown >= MAX_ROWS * 2:
@@ -87,10 +96,34 @@ def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
         term = f"short-term; turns long-term on {fmt.day(lot.long_term_from)} (in {days} days)"
     text = f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)}, {term}"
     if lot.wash_sale_adjustment:
-        text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss, holding period counted from {fmt.day(lot.acquired)}"
+        text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss"
+    if held := tacked_words(lot, ctx.today):
+        text += f"; {held}"
     if price is not None:
-        text += f"; {fmt.signed(lot.quantity * price - lot.basis)} unrealized"
+        text += "; " + _unrealized_words(fmt, lot, price)
     return text
+
+
+def _unrealized_words(fmt: Fmt, lot: Lot, price: Decimal) -> str:
+    """The lot's unrealized gain; a gift worth less than the donor's basis when given says which of its
+    two bases applies at this price (IRC 1015(a)), so the loss isn't read from the donor's basis."""
+    gain = lot.unrealized(price)
+    loss_basis = lot.loss_basis
+    if loss_basis is None:
+        return f"{fmt.signed(gain)} unrealized"
+    value = lot.quantity * price
+    given = f"a gift worth {fmt.money(loss_basis)} when given, less than the donor's basis"
+    if value < loss_basis:
+        return (
+            f"{fmt.signed(gain)} unrealized: {given}, so a loss is figured from that value, held since the gift "
+            "(IRC 1015(a))"
+        )
+    if value < lot.basis:
+        return (
+            f"no gain or loss at {fmt.money(price)}: {given}, and a sale between {fmt.money(loss_basis)} and "
+            f"{fmt.money(lot.basis)} is neither (IRC 1015(a))"
+        )
+    return f"{fmt.signed(gain)} unrealized (from the donor's basis)"
 
 
 def _year_arg(ctx: Ctx, args: str) -> int:

@@ -3,6 +3,7 @@ inherited and gifted shares. Each a tiny ledger with its figures worked from the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,37 @@ def test_the_buy_wizard_asks_for_a_gift_and_its_value(chat: Chat) -> None:
     chat.send("/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01")
     assert _trade_fields(chat) == wizard
     assert "closed" in chat.press("got:gift")  # the question is answered
+
+
+def test_portfolio_words_a_low_value_gift_by_its_two_bases(chat: Chat) -> None:
+    # Donor's basis 100 x $20 = $2,000; worth $1,500 when given (IRC 1015(a)).
+    chat.send("/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01")
+    chat.send("/price XYZ 12")  # worth $1,200: a $300 loss from the value at the gift, not $800
+    text = chat.send("/portfolio")
+    assert "worth $1,200.00 at $12.00 (-$300.00 unrealized)" in text
+    assert "-$300.00 unrealized: a gift worth $1,500.00 when given, less than the donor's basis" in text
+    chat.send("/price XYZ 18")  # worth $1,800: between the two
+    text = chat.send("/portfolio")
+    assert "($0.00 unrealized)" in text and "no gain or loss at $18.00" in text
+    assert "between $1,500.00 and $2,000.00 is neither (IRC 1015(a))" in text
+    chat.send("/price XYZ 25")  # worth $2,500: a $500 gain from the donor's basis
+    assert "+$500.00 unrealized (from the donor's basis)" in chat.send("/portfolio")
+
+
+def test_an_open_replacement_lot_says_its_tacked_holding_period(tmp_path: Path) -> None:
+    # The same wash sale, asked about on Mar 31, 2026 before selling: the replacement bought Oct 10, 2025
+    # has 172 days of its own and the old shares' 274 (IRC 1223(3)), 446 in all: long-term already.
+    chat = Chat(tmp_path / "cgt.db", now=datetime(2026, 3, 31, 15, 0, tzinfo=UTC))
+    chat.onboard(income="150000")
+    chat.send("/buy 100 AAA 50 2025-01-02")
+    chat.send("/sell 100 AAA 40 2025-10-03")
+    chat.send("/buy 100 AAA 42 2025-10-10")
+    tacked = "held 446 days (172 days, plus 274 from the shares whose loss moved here in a wash sale)"
+    assert tacked in chat.send("/portfolio")
+    assert f"100 shares bought Oct 10, 2025, {tacked}: long-term already" in chat.send("when does my AAA go long term?")
+
+
+def test_a_gifts_holding_period_says_the_donors_days(chat: Chat) -> None:
+    # Given Mar 1, 2024 (997 days before Nov 23, 2026); the donor bought May 1, 2019, 1,766 days earlier.
+    chat.send("/buy 100 XYZ 20 2019-05-01 gift value 25 on 2024-03-01")
+    assert "held 2763 days (997 days, plus 1766 the donor held them)" in chat.send("/portfolio")

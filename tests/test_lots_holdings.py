@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from calc import book
+from calc.planner import harvest
+from calc.years import Years
 from tests.ledger import ledger
 
 D = Decimal
@@ -116,3 +119,23 @@ def test_inherited_or_gifted_shares_never_replace_a_loss() -> None:
         )
     )
     assert led.dispositions[0].wash_sale_disallowed == 0
+
+
+def test_an_unsold_gift_worth_less_when_given_has_both_bases() -> None:
+    # The same gift unsold: donor's basis $2,000, worth $1,500 when given. At $12 (worth $1,200) the
+    # unrealized loss is 1,500 - 1,200 = $300, not the donor's 2,000 - 1,200 = $800; at $18 ($1,800,
+    # between the two) neither gain nor loss; at $25 ($2,500) a $500 gain from the donor's basis.
+    (lot,) = book(ledger(GIFT)).lots
+    assert lot.loss_basis == 1500
+    assert (lot.unrealized(D(12)), lot.unrealized(D(18)), lot.unrealized(D(25))) == (-300, 0, 500)
+
+
+def test_harvest_counts_a_gifts_loss_from_its_value_and_from_the_gift_day() -> None:
+    # Given Jun 1, 2026 (the donor bought in 2019): the loss is figured from $15 and held since the
+    # gift, so on Nov 23, 2026 it is short-term, though the donor's holding period is long.
+    trades = ledger("2026-06-01 buy 100 XYZ 20 source=gift held_since=2019-05-01 gift_value=15\n")
+    plan = harvest(trades, {"XYZ": D(12)}, date(2026, 11, 23), Years.one(2026, wages=D(80000)))
+    (candidate,) = plan.candidates
+    assert (candidate.loss, candidate.term) == (300, "short")
+    sold = book([*trades, *ledger("2026-11-23 sell 100 XYZ 12\n")]).dispositions
+    assert (sold[0].gain, sold[0].term) == (-300, "short")  # the booking agrees
