@@ -8,10 +8,11 @@ from decimal import Decimal
 from calc import CalcError
 from calc.models import ZERO
 from calc.planner import SalePlan, plan_sale
+from conversations.confirming import bound, button, unbind
 from conversations.drafts import SaleOffer
 from conversations.events import Button
 from conversations.formatting import error_words
-from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, TradeLine
 from conversations.trading import record
 
@@ -36,7 +37,7 @@ def lot_advice(ctx: Ctx, plan: SalePlan) -> tuple[list[str], tuple[tuple[Button,
         f"{fmt.money(plan.saving_vs_fifo)} less this year ({plan.best.name}: "
         f"{fmt.signed(plan.best.gain)} of gain instead of {fmt.signed(plan.fifo.gain)})."
     ]
-    return lines, ((Button(label="Record this sale with these lots", data="plan:sell"),),)
+    return lines, ((button(ctx, "Record this sale with these lots", "plan", "sell"),),)
 
 
 def _describe_picks(ctx: Ctx, plan: SalePlan) -> str:
@@ -58,11 +59,10 @@ def offer(ctx: Ctx, text: str, plan: SalePlan, line: TradeLine, buttons: tuple[t
     return ask(ctx, "whatif", OFFERING_SALE, text, draft, buttons=buttons)
 
 
-def record_plan(ctx: Ctx, _: str) -> Outcome:
-    wizard = ctx.state.wizard
-    if wizard is None or wizard.step != OFFERING_SALE:
-        return say(ctx, "That suggestion has expired. Ask /whatif again.")
-    offer = answers(ctx, SaleOffer)
+def record_plan(ctx: Ctx, arg: str) -> Outcome:
+    offer = bound(ctx, unbind(arg)[1], SaleOffer, "whatif", OFFERING_SALE)
+    if offer is None:  # recorded already, or another question (a newer /whatif) is open
+        return say(ctx, "That question is closed. Ask /whatif again.")
     line = TradeLine(
         side="sell", quantity=offer.quantity, symbol=offer.symbol, price=offer.price, date=offer.date, fees=ZERO
     )

@@ -13,7 +13,8 @@ from calc.models import ZERO, Asset
 from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
-from conversations.confirming import ago, answered, question, stale, stamp
+from conversations.confirming import CLOSED as CLOSED_QUESTION
+from conversations.confirming import ago, answered, bound, button, question, stale, stamp, unbind
 from conversations.drafts import TradeDraft
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
@@ -244,31 +245,35 @@ def _lots_question(ctx: Ctx, lots: Sequence[Lot]) -> str:
 
 
 def _lot_buttons(ctx: Ctx, lots: Sequence[Lot], chosen: list[str]) -> tuple[tuple[Button, ...], ...]:
-    rows = [(Button(label="FIFO (oldest first)", data="lots:fifo"),)]
+    rows = [(button(ctx, "FIFO (oldest first)", "lots", "fifo"),)]
     for lot in lots[:MAX_LOT_BUTTONS]:
         if lot.id not in chosen:
-            rows.append(
-                (
-                    Button(
-                        label=f"{ctx.fmt.shares(lot.quantity)} from {ctx.fmt.day(lot.purchased)}", data=f"lot:{lot.id}"
-                    ),
-                )
-            )
+            label = f"{ctx.fmt.shares(lot.quantity)} from {ctx.fmt.day(lot.purchased)}"
+            rows.append((button(ctx, label, "lot", lot.id),))
     return tuple(rows)
 
 
+def _sale_asking_lots(ctx: Ctx, key: str) -> TradeDraft | Outcome:
+    """The sale whose lots question `key` names; or the answer to a button of a closed question."""
+    wizard = ctx.state.wizard
+    if wizard is None or wizard.step != ASKING_LOTS:
+        return say(ctx, "That sale was already recorded or cancelled.")
+    draft = bound(ctx, key, TradeDraft, "sell", ASKING_LOTS)
+    if draft is None:
+        return say(ctx, f"{CLOSED_QUESTION} Tap the lots under the newest question.")
+    return draft
+
+
 def choose_lots(ctx: Ctx, arg: str) -> Outcome:
-    wizard = ctx.state.wizard
-    if wizard is None or wizard.step != ASKING_LOTS:
-        return say(ctx, "That sale was already recorded or cancelled.")
-    return record(ctx, _line("sell", answers(ctx, TradeDraft)))
+    draft = _sale_asking_lots(ctx, unbind(arg)[1])
+    return draft if isinstance(draft, Outcome) else record(ctx, _line("sell", draft))
 
 
-def pick_lot(ctx: Ctx, lot_id: str) -> Outcome:
-    wizard = ctx.state.wizard
-    if wizard is None or wizard.step != ASKING_LOTS:
-        return say(ctx, "That sale was already recorded or cancelled.")
-    draft = answers(ctx, TradeDraft)
+def pick_lot(ctx: Ctx, arg: str) -> Outcome:
+    lot_id, key = unbind(arg)
+    draft = _sale_asking_lots(ctx, key)
+    if isinstance(draft, Outcome):
+        return draft
     line = _line("sell", draft)
     lots = {lot.id: lot for lot in _open_lots(ctx, line)}
     if lot_id not in lots:
