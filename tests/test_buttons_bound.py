@@ -74,7 +74,7 @@ def nothing(chat: Chat) -> None:
 @dataclass(frozen=True)
 class Case:
     name: str
-    setup: Callable[[Chat], None]
+    setup: Callable[[Chat], object]
     open_question: Callable[[Chat], object]
     label: str
 
