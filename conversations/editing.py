@@ -37,7 +37,7 @@ from conversations.kernel import Ctx, Outcome, say
 from conversations.options import describe_grant
 from conversations.parsing import InputError
 from conversations.state import UserState
-from conversations.taxview import ledger_for
+from conversations.taxview import ledger_of
 from conversations.trading import checked, describe_saved, number_of, short_trade
 from conversations.understanding.reader import understand
 
@@ -135,18 +135,28 @@ def _recorded_nothing(ctx: Ctx, text: str, reread: Reread) -> Outcome:
 
 
 def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
-    """`old` replaced by the one trade `run` records when it runs on the trades entered before `old`
-    (so the new reading is checked against what was held then, and gets its place in the ledger)."""
+    """`old` replaced by the one trade `run` records when it runs without `old` and the trades of its
+    stock entered after it, so the new reading is checked against what was held then, as the message
+    was. It runs first over that stock's trades alone (an edit that fixes a number books nothing
+    else); a reading of another stock, or a refusal, runs again with every other stock's trades."""
     state = ctx.state
     index = next(i for i, t in enumerate(state.trades) if t.id == old.id)
-    before = state.model_copy(update={"trades": state.trades[:index], "wizard": None, "last_added": ()})
+    others = tuple(t for i, t in enumerate(state.trades) if i < index or t.symbol != old.symbol)
     number = number_of(old)
     kept = f"#{number} stays as it was: {short_trade(ctx.fmt, old)}."
+    alone = tuple(t for t in others if t.symbol == old.symbol)
     try:
-        outcome = run(Ctx(before, ctx.event))
-    except InputError as error:
-        return say(ctx, f"About your edit: {error}\n{kept}")
-    added = outcome.state.trades[index:]
+        outcome: Outcome | None = _run_on(ctx, old, alone, run)
+    except InputError:
+        outcome = None
+    if outcome is not None and _symbol_read(outcome, len(alone)) == old.symbol:
+        others = alone
+    else:
+        try:
+            outcome = _run_on(ctx, old, others, run)
+        except InputError as error:
+            return say(ctx, f"About your edit: {error}\n{kept}")
+    added = outcome.state.trades[len(others) :]
     wizard = outcome.state.wizard
     if not added and wizard is not None and isinstance(wizard.answers, GuessDraft):  # confirmed before it changes
         question = outcome.replies[0]
@@ -162,7 +172,9 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
             f"Your edited message doesn't read as a trade any more, so {kept} To change it, edit the message into "
             f"a whole trade line again, or use /edit {number} price 21.50; /delete {number} removes it.",
         )
-    new = added[0].model_copy(update={"id": old.id, "number": old.number})
+    new = added[0]
+    if (new.id, new.number) != (old.id, old.number):
+        new = new.model_copy(update={"id": old.id, "number": old.number})
     if _kind(new) != _kind(old):
         return say(
             ctx,
@@ -176,8 +188,27 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     checked(ctx, trades, f"I can't change #{number} that way", f"Nothing changed: {kept}")
     after = state.model_copy(update={"trades": trades})
     lines = [f"Changed #{number}: {'; '.join(_changes(ctx.fmt, old, new))}.", *_meaning(ctx.fmt, after, new)]
-    lines += _other_sales(ctx.fmt, state, after, old.id)
+    lines += _other_sales(ctx.fmt, state, after, old, new)
     return say(ctx, "\n".join(lines), trades=trades)
+
+
+def _run_on(ctx: Ctx, old: Trade, trades: tuple[Trade, ...], run: Callable[[Ctx], Outcome]) -> Outcome:
+    """`run` over these trades, numbering what it records as `old` where its id is its number (so the
+    booking it checks is the one kept for the changed state)."""
+    again = int(old.id[1:]) if old.id[:1] == "T" and old.id[1:].isdigit() else ctx.state.next_trade_number
+    before = ctx.state.model_copy(
+        update={"trades": trades, "wizard": None, "last_added": (), "next_trade_number": again}
+    )
+    return run(Ctx(before, ctx.event))
+
+
+def _symbol_read(outcome: Outcome, had: int) -> str | None:
+    """The stock of the one trade recorded or guessed (None: not one trade)."""
+    added = outcome.state.trades[had:]
+    if len(added) == 1:
+        return added[0].symbol
+    wizard = outcome.state.wizard
+    return wizard.answers.symbol if wizard is not None and isinstance(wizard.answers, GuessDraft) else None
 
 
 def _kind(trade: Trade) -> str:
@@ -218,25 +249,27 @@ def _meaning(fmt: Fmt, state: UserState, trade: Trade) -> list[str]:
     return describe(fmt, state, trade).split("\n")[1:]
 
 
-def _other_sales(fmt: Fmt, old: UserState, new: UserState, changed: str) -> list[str]:
-    """Other sales whose gain or loss the change moved (they sold shares the changed trade bought)."""
-    before, after = _gains_by_sale(old), _gains_by_sale(new)
-    lines = []
-    for trade in new.trades:
-        if trade.id == changed or trade.side != "sell":
-            continue
-        was, now = before.get(trade.id, {}), after.get(trade.id, {})
-        if was != now:
-            lines.append(
-                f"• #{number_of(trade)}, sold {fmt.shares(trade.quantity)} {trade.symbol} on {fmt.day(trade.date)}: "
-                f"now a {_gains_words(fmt, now)}, was a {_gains_words(fmt, was)}."
-            )
+def _other_sales(fmt: Fmt, old: UserState, new: UserState, was: Trade, now: Trade) -> list[str]:
+    """Other sales whose gain or loss the change moved (of the stock it was or is now)."""
+    symbols = {was.symbol, now.symbol}
+    before, after = _gains_by_sale(old, symbols), _gains_by_sale(new, symbols)
+    lines = [
+        f"• #{number_of(sale)}, sold {fmt.shares(sale.quantity)} {sale.symbol} on {fmt.day(sale.date)}: "
+        f"now a {_gains_words(fmt, after.get(sale.id, {}))}, was a {_gains_words(fmt, before.get(sale.id, {}))}."
+        for sale in new.trades
+        if sale.side == "sell"
+        and sale.id != now.id
+        and sale.symbol in symbols
+        and before.get(sale.id) != after.get(sale.id)
+    ]
     return ["That changes other sales too:", *first_few(lines, "sale")] if lines else []
 
 
-def _gains_by_sale(state: UserState) -> dict[str, dict[str, Decimal]]:
+def _gains_by_sale(state: UserState, symbols: set[str]) -> dict[str, dict[str, Decimal]]:
+    """Each sale's gain by term, for these stocks only (their kept bookings, not the whole ledger)."""
     gains: dict[str, dict[str, Decimal]] = {}
-    for d in ledger_for(state).dispositions:
+    trades = [t for t in state.trades if t.symbol in symbols]
+    for d in ledger_of(trades, [s for s in state.splits if s.symbol in symbols]).dispositions:
         by_term = gains.setdefault(d.sale_id, {})
         by_term[d.term] = by_term.get(d.term, ZERO) + d.gain
     return gains

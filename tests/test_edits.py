@@ -63,6 +63,24 @@ def test_several_changes_at_once_and_words_too(chat: Chat) -> None:
     assert trades(chat) == [("T1", "buy", "MSFT", 12, 15, 0)]
 
 
+def test_a_sale_moved_to_another_stock_is_checked_against_that_stock(chat: Chat) -> None:
+    chat.send("/buy 10 AAPL 150 2026-03-02")
+    chat.send("/buy 10 MSFT 300 2026-03-02")
+    chat.send("/sell 5 AAPL 160 2026-06-01")
+    reply = chat.edit("/sell 5 MSFT 310 2026-06-01")
+    assert reply.startswith("Changed #3: symbol AAPL → MSFT; price $160.00 → $310.00.")
+    # 5 x (310 - 300)
+    assert "$50.00 short-term gain: 5 shares held" in reply
+    assert "you held 10 MSFT, so you can't sell 15" in chat.edit("/sell 15 MSFT 310 2026-06-01")
+
+
+def test_a_same_day_purchase_and_sale_keep_their_order(chat: Chat) -> None:
+    purchase = chat.send("/buy 10 AAPL 15 2026-03-02") and chat.sent[-1]
+    chat.send("/sell 10 AAPL 20 2026-03-02")
+    reply = chat.edit("/buy 10 AAPL 16 2026-03-02", message=purchase)
+    assert "#2, sold 10 AAPL on Mar 2, 2026: now a $40.00 short-term gain, was a $50.00 short-term gain." in reply
+
+
 def test_an_unreadable_edit_keeps_the_trade(chat: Chat) -> None:
     chat.send("/buy 10 AAPL 15 2026-03-02")
     reply = chat.edit("/buy 10 AAPL fifteenish 2026-03-02")
