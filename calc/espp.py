@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from calc import equity
 from calc.equity import Acquisition, IsoSale
 from calc.matching import OpenLot
 from calc.models import ZERO, IncomeEvent, Reason, Trade, cents
@@ -37,6 +38,16 @@ def qualifying_from(offered: date, purchased: date) -> date:
     return max(
         offered + relativedelta(years=law.offering_years), purchased + relativedelta(years=law.purchase_years)
     ) + (timedelta(days=1))
+
+
+def qualifying_day(trade: Trade) -> date | None:
+    """A statutory option's first qualifying sale day (IRC 421): ESPP shares with their offering date,
+    ISO shares; None for other shares (and ESPP shares without an offering date)."""
+    if trade.source == "iso":
+        return equity.qualifying_from(trade.date, trade.grant_date)
+    if trade.source == "espp" and trade.grant_date is not None:
+        return qualifying_from(trade.grant_date, trade.date)
+    return None
 
 
 def has_figures(trade: Trade) -> bool:

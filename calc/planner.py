@@ -14,7 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from calc import collector
 from calc.assets import is_crypto
 from calc.booking import WASH_WINDOW, Ledger, book
-from calc.equity import qualifying_from
+from calc.espp import qualifying_day
 from calc.holding import long_term_from
 from calc.limits import SHARES
 from calc.matching import take_in_order
@@ -304,10 +304,11 @@ class Wait(Frozen):
 
     until: date
     long_term: bool  # every part of the sale is long-term by then
-    qualifying: bool  # ISO shares: a qualifying disposition by then, so no wages (IRC 422(a))
+    qualifying: bool  # ISO or ESPP shares: a qualifying disposition by then (IRC 422(a), 423(a))
     tax_year: int  # the return the sale would then be on
     law_year: int  # the law it is figured with (the latest known, when tax_year's isn't published)
     saving: Decimal  # the tax over the years from the sale's to tax_year's, selling now against then
+    wages: Decimal = ZERO  # the wages the sale would make then (a qualifying ESPP sale's offering discount)
 
 
 class WhatIf(Frozen):
@@ -316,7 +317,7 @@ class WhatIf(Frozen):
 
     year: int
     dispositions: tuple[Disposition, ...]
-    wages: Decimal  # a disqualifying ISO sale's wages (IRC 422(c)(2))
+    wages: Decimal  # a disqualifying ISO sale's wages (IRC 422(c)(2)); an ESPP sale's (IRC 423(c))
     tax: TaxResult  # the year's tax with the sale
     tax_added: Decimal  # against not selling
     waits: tuple[Wait, ...]
@@ -359,6 +360,7 @@ def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence
                 tax_year=day.year,
                 law_year=later.view(day.year).law.year,
                 saving=now.total(year, day.year) - later.total(year, day.year),
+                wages=later.ledger.wages(day.year) - before.ledger.wages(day.year),
             )
         )
     return WhatIf(
@@ -372,7 +374,7 @@ def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence
 
 
 def _waiting_days(trades: Sequence[Trade], parts: Sequence[Disposition], wages: Decimal) -> dict[str, date]:
-    """The first day every short-term gain in the sale is long-term, and (for a disqualifying ISO
+    """The first day every short-term gain in the sale is long-term, and (for a disqualifying ISO or ESPP
     sale) the first day it would be a qualifying disposition."""
     days = {}
     short_gains = [d for d in parts if d.term == "short" and d.gain > 0]
@@ -380,8 +382,8 @@ def _waiting_days(trades: Sequence[Trade], parts: Sequence[Disposition], wages: 
         days["long_term"] = max(long_term_from(d.acquired) for d in short_gains)
     if wages:
         by_id = {t.id: t for t in trades}
-        exercises = [by_id.get(d.purchase_id) for d in parts]
-        qualifying = [qualifying_from(t.date, t.grant_date) for t in exercises if t is not None and t.source == "iso"]
+        days_of = [(qualifying_day(t), d.sold) for d in parts if (t := by_id.get(d.purchase_id)) is not None]
+        qualifying = [day for day, sold in days_of if day is not None and day > sold]
         if qualifying:
             days["qualifying"] = max(qualifying)
     return days

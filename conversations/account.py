@@ -86,13 +86,28 @@ def export_csv(state: UserState) -> bytes:
             "source",
             "fmv",
             "grant_date",
+            "offering_fmv",
+            "offering_price",
         ]
     )
     for t in state.trades:
         lots = ";".join(f"{p.lot_id}:{p.quantity}" for p in t.lots)
-        grant = ["", "", ""] if t.source == "purchase" else [t.source, t.fmv, t.grant_date or ""]
+        grant = ["", "", ""] if t.source == "purchase" else [t.source, t.fmv or "", t.grant_date or ""]
+        offering = [t.offering_fmv or "", "" if t.offering_price is None else t.offering_price]
         writer.writerow(
-            [t.id[1:], t.date.isoformat(), t.side, t.symbol, t.quantity, t.price, t.fees, t.account or "", lots, *grant]
+            [
+                t.id[1:],
+                t.date.isoformat(),
+                t.side,
+                t.symbol,
+                t.quantity,
+                t.price,
+                t.fees,
+                t.account or "",
+                lots,
+                *grant,
+                *offering,
+            ]
         )
     writer.writerow([])
     writer.writerow(["setting", "value"])

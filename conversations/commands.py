@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from conversations import (
     account,
+    espp,
     figures,
     forms,
     harvesting,
@@ -88,6 +89,14 @@ COMMANDS: tuple[Command, ...] = (
         "RSUs",
         menu="record an RSU vest",
         examples=("/vest 10 XYZ fmv 120 2026-03-03",),
+    ),
+    Command(
+        "espp",
+        espp.espp,
+        TRADES,
+        "shares from an employee stock purchase plan (Form 3922's figures)",
+        menu="record an ESPP purchase",
+        examples=(espp.EXAMPLE, "/espp #7 offering 2026-01-02 fmv 50 purchase fmv 55"),
     ),
     Command(
         "split",

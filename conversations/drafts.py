@@ -53,6 +53,15 @@ class GrantDraft(Asked):
     fmv: Decimal | None = None
 
 
+class EsppDraft(Asked):
+    """/espp step by step: Form 3922's figures, one question each."""
+
+    kind: Literal["espp"] = "espp"
+    price: Decimal | None = None  # box 5, the price paid a share
+    fmv: Decimal | None = None  # box 4, a share's value on the purchase date
+    offered: dt.date | None = None  # box 1, the offering (grant) date
+
+
 class SaleOffer(_Draft):
     """The sale /whatif offers to record with its cheapest lots."""
 
@@ -105,9 +114,10 @@ class YesNo(_Draft):
 
 
 Answers = Annotated[
-    TradeDraft | GrantDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo, Field(discriminator="kind")
+    TradeDraft | GrantDraft | EsppDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo,
+    Field(discriminator="kind"),
 ]
-Asking = TradeDraft | GrantDraft  # the flows that share trading's first questions
+Asking = TradeDraft | GrantDraft | EsppDraft  # the flows that share trading's first questions
 
 
 YES_NO_FLOWS = ("forget", "undo", "delete", "import-undo")
@@ -143,6 +153,7 @@ __all__ = [
     "Answers",
     "Asked",
     "Asking",
+    "EsppDraft",
     "GrantDraft",
     "GuessDraft",
     "ImportDraft",

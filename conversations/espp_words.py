@@ -9,11 +9,13 @@ figures are missing carries `equity.espp_figures_missing`. Every reply that show
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from calc.models import ZERO, Disposition, Reason
+from calc import espp
+from calc.models import ZERO, Disposition, Lot, Reason, Trade, cents
 from calc.params import espp_law
 from calc.years import YearView
 from conversations.formatting import Fmt
@@ -87,6 +89,25 @@ def year_words(view: YearView, fmt: Fmt) -> str:
         f"ESPP shares sold this year make {fmt.money(view.espp_wages)} of pay, not capital gain: the discount you "
         "got when you bought (IRC 423(c), Publication 525). It's in the tax below as wages and in the shares' "
         "basis, so it isn't taxed twice. " + W2_AND_1099B
+    )
+
+
+def lot_words(lot: Lot, trade: Trade, today: date, fmt: Fmt) -> str:
+    """An ESPP lot in /portfolio: its qualifying day and the pay a sale before and after it makes."""
+    if not espp.has_figures(trade):
+        return f"ESPP shares without their Form 3922 figures: /espp #{trade.number or trade.id[1:]} adds them"
+    assert trade.grant_date is not None and trade.fmv is not None
+    # The purchase's shares these are, before any split since (the figures are per purchased share).
+    ratio = math.prod((Decimal(str(r.facts["ratio"])) for r in lot.reasons if r.rule == "split"), start=Decimal(1))
+    bought = lot.quantity / ratio
+    bargain = cents(max(ZERO, trade.fmv - trade.price) * bought)
+    discount = cents(espp.discount_per_share(trade) * bought)
+    qualifying = espp.qualifying_from(trade.grant_date, trade.date)
+    if today >= qualifying:
+        return f"ESPP, qualifying since {fmt.day(qualifying)}: at most {fmt.money(discount)} of a sale is pay"
+    return (
+        f"ESPP: sold before {fmt.day(qualifying)}, {fmt.money(bargain)} of it is pay; from then, at most "
+        f"{fmt.money(discount)} (a qualifying disposition)"
     )
 
 

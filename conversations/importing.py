@@ -20,6 +20,7 @@ from calc.opening import Shortfall, shortfalls, without_shortfalls
 from conversations import import_words, reconciling
 from conversations.confirming import ago, answered, bound, button, question, stale, stamp
 from conversations.drafts import ImportDraft
+from conversations.espp import missing_figures_words
 from conversations.events import Button
 from conversations.files.actions import Pending, resolve
 from conversations.files.importers import ImportError_, ImportPreview, Problem, read_csv
@@ -243,7 +244,8 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
-        f"Added {added} from {draft.name}. /portfolio and /gains include them now; /form8949 makes the tax form.",
+        f"Added {added} from {draft.name}. /portfolio and /gains include them now; /form8949 makes the tax form."
+        + missing_figures_words(new, ctx.fmt),
         buttons=undo,
         wizard=None,
         trades=trades,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from conversations.drafts import (
     Answers,
     Asking,
+    EsppDraft,
     GrantDraft,
     GuessDraft,
     ImportDraft,
@@ -28,7 +29,7 @@ from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
 
-A = TypeVar("A", TradeDraft, GrantDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo)
+A = TypeVar("A", TradeDraft, GrantDraft, EsppDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo)
 
 
 @dataclass
@@ -88,9 +89,9 @@ def answers(ctx: Ctx, kind: type[A]) -> A:
 
 
 def asking(ctx: Ctx) -> Asking:
-    """The answers of a /buy, /sell, /exercise or /vest question (they share the first questions)."""
+    """The answers of a /buy, /sell, /exercise, /vest or /espp question (they share the first questions)."""
     wizard = ctx.state.wizard
-    assert wizard is not None and isinstance(wizard.answers, TradeDraft | GrantDraft), wizard
+    assert wizard is not None and isinstance(wizard.answers, TradeDraft | GrantDraft | EsppDraft), wizard
     return wizard.answers
 
 

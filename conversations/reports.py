@@ -16,7 +16,7 @@ from calc.planner import Wait, WhatIf, what_if
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
 from conversations.capping import first_few
-from conversations.espp_words import pay_of, sale_words, year_words
+from conversations.espp_words import lot_words, pay_of, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
 from conversations.formatting import (
@@ -99,6 +99,8 @@ def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
         text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss"
     if held := tacked_words(lot, ctx.today):
         text += f"; {held}"
+    if lot.source == "espp" and (bought := ctx.state.trade(lot.purchase_id)) is not None:
+        text += "; " + lot_words(lot, bought, ctx.today, fmt)
     if price is not None:
         text += "; " + _unrealized_words(fmt, lot, price)
     return text
@@ -372,6 +374,12 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
         lines.append(figures)
     waits = [wait for wait in result.waits if wait.saving > 0]
     lines.extend(_wait_words(ctx, result, wait) for wait in waits)
+    unrewarded = next((wait for wait in result.waits if wait.qualifying and wait.saving <= 0), None)
+    if unrewarded is not None and pay_of(result.dispositions):
+        lines.append(
+            f"Waiting until {fmt.day(unrewarded.until)} to make it a qualifying disposition wouldn't lower the tax at "
+            f"this price: the pay would be {fmt.money(unrewarded.wages)} instead of {fmt.money(result.wages)}."
+        )
     later = next((wait for wait in waits if wait.tax_year != year), None)
     if later is not None:
         lines.append(_next_return_words(ctx, year, later))
@@ -403,7 +411,11 @@ def _wait_words(ctx: Ctx, result: WhatIf, wait: Wait) -> str:
     if wait.qualifying:
         changes.append("the sale becomes a qualifying disposition")
     text = f"Waiting until {fmt.day(wait.until)}, when {' and '.join(changes)}, would save about {fmt.money(wait.saving)} at the same price"
-    if wait.qualifying:
+    if wait.qualifying and wait.wages:  # ESPP shares: the offering discount stays pay
+        text += f": {fmt.money(wait.wages)} of pay instead of {fmt.money(result.wages)}, the rest long-term gain" + (
+            " instead of short-term" if short_gain else ""
+        )
+    elif wait.qualifying:
         text += (
             f": all {fmt.money(result.gain + result.wages)} of it long-term gain instead of "
             f"{fmt.money(result.wages)} of wages" + (" and short-term gain" if short_gain else "")
@@ -413,7 +425,8 @@ def _wait_words(ctx: Ctx, result: WhatIf, wait: Wait) -> str:
         if result.wages:
             text += f" (the {fmt.money(result.wages)} of wages would stay wages)"
     text += "."
-    if wait.qualifying and any(d.sold.year == d.acquired.year for d in result.dispositions):
+    same_year_iso = any(r.rule == "equity.iso_same_year_sale" for d in result.dispositions for r in d.reasons)
+    if wait.qualifying and same_year_iso:
         text += (
             f" It counts the alternative minimum tax the exercise then adds to {result.year} "
             "(sold in the year of exercise, the AMT adjustment goes away)."

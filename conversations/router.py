@@ -11,7 +11,19 @@ from pydantic import ValidationError
 
 from calc.limits import PRICE, SHARES, OutOfBounds, out_of_bounds
 from calc.models import Trade
-from conversations import account, editing, importing, onboarding, options, planning, reports, splits, trading, words
+from conversations import (
+    account,
+    editing,
+    espp,
+    importing,
+    onboarding,
+    options,
+    planning,
+    reports,
+    splits,
+    trading,
+    words,
+)
 from conversations.capping import capped
 from conversations.commands import BY_NAME
 from conversations.events import Event, Reply
@@ -25,6 +37,7 @@ STEPS: dict[tuple[str, str], Handler] = {
     **onboarding.STEPS,
     **trading.STEPS,
     **options.STEPS,
+    **espp.STEPS,
     **importing.STEPS,
     ("words", words.CONFIRMING_TRADE): lambda ctx, text: words.answer_confirmation(ctx, text, HANDLERS),
 }

@@ -16,6 +16,7 @@ from conversations.capping import first_few
 from conversations.confirming import CLOSED as CLOSED_QUESTION
 from conversations.confirming import ago, answered, bound, button, question, stale, stamp, unbind
 from conversations.drafts import TradeDraft
+from conversations.espp_words import sale_words
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, holding_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say, while_asking
@@ -438,6 +439,8 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
                 f"\n  You bought {d.symbol} within {WASH_WINDOW.days} days, but crypto is property, not a security: the wash-sale "
                 "rule (IRC 1091) doesn't apply to it, so this loss counts."
             )
+        if espp := sale_words(d, fmt):
+            part += f"\n  {espp}"
         if d.wash_sale_disallowed:
             part += (
                 f"\n  Wash sale: you bought {d.symbol} within {WASH_WINDOW.days} days, so {fmt.money(d.wash_sale_disallowed)} of the loss "
@@ -540,6 +543,9 @@ def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
 def short_trade(fmt: Fmt, t: Trade) -> str:
     if t.source == "rsu":
         return f"vest {fmt.shares(t.quantity)} {t.symbol} worth {fmt.money(t.fmv or ZERO)} on {fmt.day(t.date)}"
+    if t.source == "espp":
+        worth = f" (worth {fmt.money(t.fmv)})" if t.fmv is not None else ""
+        return f"ESPP {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)}{worth} on {fmt.day(t.date)}"
     if t.source in ("nso", "iso"):
         return (
             f"exercise {fmt.shares(t.quantity)} {t.symbol} {t.source.upper()} at {fmt.money(t.price)} "

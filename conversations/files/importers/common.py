@@ -181,13 +181,15 @@ def trade(
     account: str = "",
     cash: str = "",
     grant: tuple[str, str, str] = ("", "", ""),
+    offering: tuple[str, str] = ("", ""),
     total: str = "",
     traded: str = "",
     source: Source | None = None,
 ) -> Trade | Problem:
     """Build a trade from a row's cells, or say what's wrong with the row.
 
-    `grant` is (source, fmv, grant date) for an option exercise or RSU vest, as /export writes them.
+    `grant` is (source, fmv, grant date) for an option exercise or RSU vest, as /export writes them;
+    `offering` an ESPP purchase's value on the offering date and price figured then (Form 3922 boxes 3, 8).
 
     `cash`, when the broker gives the net cash of the trade but no fees, decides the money:
     what a sale brought in (or a purchase cost) is the figure Form 1099-B reports, so any
@@ -239,6 +241,8 @@ def trade(
             source=source or kind,
             fmv=fmv,
             grant_date=granted,
+            offering_fmv=_price_cell(offering[0], "offering_fmv"),
+            offering_price=_price_cell(offering[1], "offering_price"),
             id=f"{name}|{printed_date}|{side}|{printed_symbol}|{shares.normalize()}|{key}",
         )
     except BadRow as error:
@@ -295,20 +299,34 @@ def _within(bound: Bound, value: Decimal, cell: str) -> Decimal:
     return value
 
 
-GRANT_SOURCES: dict[str, Source] = {"": "purchase", "purchase": "purchase", "nso": "nso", "iso": "iso", "rsu": "rsu"}
+GRANT_SOURCES: dict[str, Source] = {
+    "": "purchase",
+    "purchase": "purchase",
+    "nso": "nso",
+    "iso": "iso",
+    "rsu": "rsu",
+    "espp": "espp",
+}
 
 
 def _grant(cells: tuple[str, str, str]) -> tuple[Source, Decimal | None, date | None]:
     source_cell, fmv_cell, granted_cell = (cell.strip() for cell in cells)
     source = GRANT_SOURCES.get(source_cell.lower())
     if source is None:
-        raise BadRow(f"source “{short_cell(source_cell)}” should be nso, iso, rsu or empty")
+        raise BadRow(f"source “{short_cell(source_cell)}” should be nso, iso, rsu, espp or empty")
     if source == "purchase":
         return source, None, None
+    if source == "espp" and not fmv_cell:  # a broker's ESPP purchase, without Form 3922's figures
+        return source, None, day(granted_cell) if granted_cell else None
     fmv = _within(PRICE, amount(fmv_cell, "fmv").copy_abs(), fmv_cell)
     if fmv == 0:
         raise BadRow(f"an {source.upper()} needs its market value per share (fmv)")
     return source, fmv, day(granted_cell) if granted_cell else None
+
+
+def _price_cell(cell: str, what: str) -> Decimal | None:
+    cell = cell.strip()
+    return _within(PRICE, amount(cell, what).copy_abs(), cell) if cell else None
 
 
 def _from_cash(side: str, shares: Decimal, price: Decimal, cash: Decimal) -> tuple[Decimal, Decimal]:

@@ -1,8 +1,9 @@
 """The documented generic CSV: date, side, symbol, quantity, price, fees [, account].
 
 Fees and account are optional; side is buy or sell (bought/sold, b/s also read).
-Optional source (nso, iso, rsu), fmv and grant_date columns carry option exercises
-and RSU vests, as /export writes them.
+Optional source (nso, iso, rsu, espp), fmv and grant_date columns carry option exercises,
+RSU vests and ESPP purchases (with offering_fmv and offering_price: Form 3922 boxes 3 and 8),
+as /export writes them.
 """
 
 from __future__ import annotations
@@ -36,4 +37,5 @@ def read(row: Row) -> Result:
         row.get("fees"),
         account=row.get("account"),
         grant=(row.get("source"), row.get("fmv"), row.get("grant_date")),
+        offering=(row.get("offering_fmv"), row.get("offering_price")),
     )
