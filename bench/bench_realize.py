@@ -42,26 +42,15 @@ def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[T
             fees = Decimal(rng.choice([0, 0, 1]))
             held[symbol] += quantity
         trades.append(
-            Trade.trusted(
+            # Defaults filled in, no validation (the generator's values are in range).
+            Trade.model_construct(
                 date=day,
                 symbol=symbol,
                 side=side,
                 quantity=Decimal(quantity),
                 price=at,
                 fees=fees,
-                account=None,
-                account_type="taxable",
                 id=f"t{i}",
-                lots=(),
-                source="purchase",
-                fmv=None,
-                grant_date=None,
-                number=0,
-                asset=None,
-                held_since=None,
-                gift_value=None,
-                offering_fmv=None,
-                offering_price=None,
             )
         )
     return trades
