@@ -36,6 +36,9 @@ from calc.models import (
     Split,
     Trade,
     cents,
+    new_disposition,
+    new_lot,
+    reason,
 )
 
 # IRC 1091(a): replacement stock acquired within 30 days before or after the sale. Stated here once;
@@ -43,9 +46,10 @@ from calc.models import (
 WASH_WINDOW = timedelta(days=30)
 
 
-def share_of(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    """`part/whole` of `total`, to the cent; the whole of it when part is all of it."""
-    return total if part == whole else cents(total * part / whole)
+# The names of the facts booking's own reasons carry, stated once (see calc.models.reason).
+_DISALLOWED = ("shares", "disallowed", "loss", "replacement_lot", "replacement_date")
+_BASIS_ADDED = ("amount", "shares", "sale_date", "sold_lot", "tacked_days")
+_INHERITED = ("days", "acquired", "sold")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ class Ledger:
         return sum((e.amount for e in self.income if e.kind == "amt_adjustment" and e.date.year == year), ZERO)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A disallowed loss waiting for a purchase later in the window."""
 
@@ -206,12 +210,16 @@ class _Book:
         target.wash_sale_adjustment += amount
         if target.amt_basis is not None:  # the disallowed loss is basis for the AMT too
             target.amt_basis += amount
-        target.acquired = target.purchased - timedelta(days=tacked_days)
+        target.acquired = target.purchased - timedelta(tacked_days)  # (days; positional is quicker)
         target.reasons.append(reason)
 
     def _split_off(self, lot: OpenLot, quantity: Decimal) -> OpenLot:
         parts = self.parts_of_buy.get(lot.sequence, 0) + 1
         self.parts_of_buy[lot.sequence] = parts
+        whole = lot.quantity  # the part's share of each amount, to the cent
+        basis = cents(lot.basis * quantity / whole)
+        adjustment = cents(lot.wash_sale_adjustment * quantity / whole)
+        amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
         part = OpenLot(
             id=f"{lot.id}.{parts}",
             purchase_id=lot.purchase_id,
@@ -219,24 +227,24 @@ class _Book:
             acquired=lot.acquired,
             purchased=lot.purchased,
             quantity=quantity,
-            basis=share_of(lot.basis, quantity, lot.quantity),
+            basis=basis,
             sequence=lot.sequence,
             account=lot.account,
             account_type=lot.account_type,
             source=lot.source,
-            wash_sale_adjustment=share_of(lot.wash_sale_adjustment, quantity, lot.quantity),
-            amt_basis=None if lot.amt_basis is None else share_of(lot.amt_basis, quantity, lot.quantity),
+            wash_sale_adjustment=adjustment,
+            amt_basis=amt_basis,
             grant_date=lot.grant_date,
             bargain_per_share=lot.bargain_per_share,
             discount_per_share=lot.discount_per_share,
             loss_basis_per_share=lot.loss_basis_per_share,
             reasons=list(lot.reasons),
         )
-        lot.quantity -= part.quantity
-        lot.basis -= part.basis
-        lot.wash_sale_adjustment -= part.wash_sale_adjustment
-        if lot.amt_basis is not None and part.amt_basis is not None:
-            lot.amt_basis -= part.amt_basis
+        lot.quantity = whole - quantity
+        lot.basis -= basis
+        lot.wash_sale_adjustment -= adjustment
+        if amt_basis is not None:
+            lot.amt_basis -= amt_basis  # type: ignore[operator]  # not None with amt_basis
         self.holdings[(lot.symbol, lot.account)].insert_part(part)
         return part
 
@@ -262,18 +270,21 @@ class _Book:
         # sale can't count as replacements for each other; then book each part.
         parts = []
         proceeds_left = net_proceeds
-        shares_left = trade.quantity
+        shares_left = sold = trade.quantity
         for lot, quantity in picks:
-            proceeds = proceeds_left if quantity == shares_left else cents(net_proceeds * quantity / trade.quantity)
+            proceeds = proceeds_left if quantity == shares_left else cents(net_proceeds * quantity / sold)
             proceeds_left -= proceeds
             shares_left -= quantity
-            basis = share_of(lot.basis, quantity, lot.quantity)
-            adjustment = share_of(lot.wash_sale_adjustment, quantity, lot.quantity)
-            amt_basis = None
-            if lot.amt_basis is not None:
-                amt_basis = share_of(lot.amt_basis, quantity, lot.quantity)
-                lot.amt_basis -= amt_basis
-            lot.quantity -= quantity
+            whole = lot.quantity
+            if quantity == whole:  # all of it; else the part's share, to the cent
+                basis, adjustment, amt_basis = lot.basis, lot.wash_sale_adjustment, lot.amt_basis
+            else:
+                basis = cents(lot.basis * quantity / whole)
+                adjustment = cents(lot.wash_sale_adjustment * quantity / whole)
+                amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
+            if amt_basis is not None:
+                lot.amt_basis -= amt_basis  # type: ignore[operator]  # not None with amt_basis
+            lot.quantity = whole - quantity
             lot.basis -= basis
             lot.wash_sale_adjustment -= adjustment
             if lot.account_type != "ira":  # a sale inside an IRA is not a taxable disposition
@@ -291,47 +302,54 @@ class _Book:
         basis: Decimal,
         amt_basis: Decimal | None,
     ) -> None:
+        sold = trade.date
         acquired = lot.acquired
         gift: Reason | None = None
         if lot.loss_basis_per_share is not None and proceeds < basis:
             basis, acquired, gift = _gift_loss(lot, quantity, proceeds, basis)
         if lot.source == "inherited":
-            holding = Reason(
-                rule="holding.inherited",
-                facts={"days": (trade.date - acquired).days, "acquired": acquired, "sold": trade.date},
-                source="IRC 1223(9); Publication 551, Inherited Property",
+            holding = reason(
+                "holding.inherited",
+                _INHERITED,
+                ((sold - acquired).days, acquired, sold),
+                "IRC 1223(9); Publication 551, Inherited Property",
             )
         else:
-            holding = holding_reason(acquired, trade.date)
-        reasons = [holding, *lot.reasons, *([gift] if gift else [])]
+            holding = holding_reason(acquired, sold)
+        reasons = [holding, *lot.reasons]
+        if gift is not None:
+            reasons.append(gift)
         if lot.source == "espp":
-            iso = espp.disposition(lot, quantity, trade.date, proceeds, basis)
+            iso = espp.disposition(lot, quantity, sold, proceeds, basis)
         else:
-            iso = equity.disposition(lot, quantity, trade.date, proceeds, basis, amt_basis)
+            iso = equity.disposition(lot, quantity, sold, proceeds, basis, amt_basis)
         basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
-        self.income.extend(iso.income)
-        reasons.extend(iso.reasons)
+        if iso.income:
+            self.income.extend(iso.income)
+        if iso.reasons:
+            reasons.extend(iso.reasons)
         disallowed = ZERO
         if proceeds < basis:
             disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons)
+        gain = proceeds - basis + disallowed
         self.dispositions.append(
-            Disposition(
-                symbol=trade.symbol,
-                quantity=quantity,
-                acquired=acquired,
-                sold=trade.date,
-                proceeds=proceeds,
-                basis=basis,
-                gain=proceeds - basis + disallowed,
-                term="long" if lot.source == "inherited" or trade.date >= long_term_from(acquired) else "short",
-                wash_sale_disallowed=disallowed,
-                wage_basis=iso.ordinary if lot.source == "espp" else ZERO,
-                amt_gain=proceeds - basis + disallowed + iso.amt_gain_difference if iso.amt_gain_difference else None,
-                lot_id=lot.id,
-                purchase_id=lot.purchase_id,
-                sale_id=trade.id or f"t{position}",
-                account=trade.account,
-                reasons=tuple(reasons),
+            new_disposition(  # positionally, in Disposition's field order
+                trade.symbol,
+                quantity,
+                acquired,
+                sold,
+                proceeds,
+                basis,
+                gain,
+                "long" if lot.source == "inherited" or sold >= long_term_from(acquired) else "short",
+                disallowed,
+                iso.ordinary if lot.source == "espp" else ZERO,  # wage_basis
+                gain + iso.amt_gain_difference if iso.amt_gain_difference else None,  # amt_gain
+                lot.id,
+                lot.purchase_id,
+                trade.id or f"t{position}",
+                trade.account,
+                tuple(reasons),
             )
         )
 
@@ -345,8 +363,11 @@ class _Book:
         an IRA disallows the loss for good: no basis is added anywhere.
         """
         buys = self.buys[sale.symbol]
-        start = bisect.bisect_left(buys, (sale.date - WASH_WINDOW, -1))
-        end = bisect.bisect_right(buys, (sale.date + WASH_WINDOW, len(self.ordered)))
+        sale_date = sale.date
+        start = bisect.bisect_left(buys, (sale_date - WASH_WINDOW, -1))
+        end = bisect.bisect_right(buys, (sale_date + WASH_WINDOW, len(self.ordered)))
+        if start == end:
+            return ZERO
         if is_crypto(sale):  # property, not stock or securities: the rule doesn't reach it
             if any(buys[index][1] != sold.sequence for index in range(start, end)):
                 reasons.append(
@@ -357,9 +378,11 @@ class _Book:
                     )
                 )
             return ZERO
-        tacked_days = (sale.date - sold.acquired).days
+        tacked_days = (sale_date - sold.acquired).days
         remaining = quantity
         disallowed = ZERO
+        capacity = self.capacity
+        splits = self.splits.get(sale.symbol)
         spent: list[int] = []  # indexes into `buys` of purchases that can never replace again
         for index in range(start, end):
             if remaining <= 0:
@@ -367,55 +390,64 @@ class _Book:
             buy_position = buys[index][1]
             if buy_position == sold.sequence:
                 continue
-            free = self.capacity[buy_position]
+            free = capacity[buy_position]
+            unreplaced = None
             if buy_position < position:  # bought before the sale: only shares still held and not yet used
-                free = min(free, self._free_shares(buy_position))
+                unreplaced = self._unreplaced(buy_position)
+                held = ZERO if unreplaced is None else unreplaced.quantity
+                if held < free:
+                    free = held
             if free <= 0:
                 # Capacity only shrinks and a past purchase's unreplaced shares never come back,
                 # so later sales (always later in booking order) needn't look at it again.
                 spent.append(index)
                 continue
             # In the purchase's own share units (differs only when a split falls between the two).
-            ratio = self._split_ratio(sale.symbol, position, buy_position)
-            take_there = min(free, remaining * ratio)
+            ratio = self._split_ratio(splits, position, buy_position) if splits else None
+            wanted = remaining if ratio is None else remaining * ratio
+            take_there = wanted if wanted < free else free
             if take_there <= 0:
                 continue
-            take = remaining if take_there == remaining * ratio else take_there / ratio
+            take = remaining if take_there == wanted else take_there if ratio is None else take_there / ratio
             part = loss - disallowed if take == remaining else cents(loss * take / quantity)
-            self.capacity[buy_position] -= take_there
+            capacity[buy_position] -= take_there
             remaining -= take
             disallowed += part
             replacement = self.ordered[buy_position]
             assert isinstance(replacement, Trade)
-            reasons.append(self._sale_reason(replacement, buy_position, take_there, part, loss))
-            if replacement.account_type == "ira":
-                continue
-            lot_reason = Reason(
-                rule="wash.basis_added",
-                facts={
-                    "amount": part,
-                    "shares": take_there,
-                    "sale_date": sale.date,
-                    "sold_lot": sold.id,
-                    "tacked_days": tacked_days,
-                },
-                source="IRC 1091(d); Publication 550, Wash Sales",
+            ira = replacement.account_type == "ira"
+            reasons.append(
+                reason(
+                    "wash.ira_permanent" if ira else "wash.disallowed",
+                    _DISALLOWED,
+                    (take_there, part, loss, replacement.id or f"t{buy_position}", replacement.date),
+                    "IRC 1091; Publication 550, Wash Sales",
+                )
             )
-            if buy_position < position:
-                self._adjust_past(buy_position, take_there, part, tacked_days, lot_reason)
+            if ira:
+                continue
+            lot_reason = reason(
+                "wash.basis_added",
+                _BASIS_ADDED,
+                (part, take_there, sale_date, sold.id, tacked_days),
+                "IRC 1091(d); Publication 550, Wash Sales",
+            )
+            if unreplaced is not None:  # a purchase before the sale: its shares take the loss now
+                self._adjust(unreplaced, take_there, part, tacked_days, lot_reason)
             else:
                 self.pending[buy_position].append(_Pending(take_there, part, tacked_days, lot_reason))
         for index in reversed(spent):
             del buys[index]
         return disallowed
 
-    def _split_ratio(self, symbol: str, sale_position: int, buy_position: int) -> Decimal:
+    @staticmethod
+    def _split_ratio(splits: list[tuple[int, Decimal]], sale_position: int, buy_position: int) -> Decimal:
         """New shares per old for splits after the sale and before a later purchase.
 
         Purchases before the sale need none: split() rescales their lots and capacity in place.
         """
         ratio = Decimal(1)
-        for split_position, split_ratio in self.splits.get(symbol, ()):
+        for split_position, split_ratio in splits:
             if sale_position < split_position < buy_position:
                 ratio *= split_ratio
         return ratio
@@ -426,31 +458,6 @@ class _Book:
         A wash sale splits the replaced shares off as a new part, so the rest stay in one lot."""
         lot = self.lot_of_buy.get(buy_position)
         return lot if lot is not None and lot.quantity > 0 and not lot.replaced else None
-
-    def _free_shares(self, buy_position: int) -> Decimal:
-        lot = self._unreplaced(buy_position)
-        return ZERO if lot is None else lot.quantity
-
-    def _adjust_past(
-        self, buy_position: int, shares: Decimal, amount: Decimal, tacked_days: int, reason: Reason
-    ) -> None:
-        lot = self._unreplaced(buy_position)
-        assert lot is not None and shares <= lot.quantity  # the walk took no more than _free_shares
-        self._adjust(lot, shares, amount, tacked_days, reason)
-
-    @staticmethod
-    def _sale_reason(replacement: Trade, buy_position: int, shares: Decimal, part: Decimal, loss: Decimal) -> Reason:
-        return Reason(
-            rule="wash.ira_permanent" if replacement.account_type == "ira" else "wash.disallowed",
-            facts={
-                "shares": shares,
-                "disallowed": part,
-                "loss": loss,
-                "replacement_lot": replacement.id or f"t{buy_position}",
-                "replacement_date": replacement.date,
-            },
-            source="IRC 1091; Publication 550, Wash Sales",
-        )
 
     # --- corporate actions -----------------------------------------------------------------
     def split(self, position: int, split: Split) -> None:
@@ -489,7 +496,7 @@ class _Book:
 
     def frozen_lots(self) -> tuple[Lot, ...]:
         return tuple(
-            Lot(
+            new_lot(
                 id=lot.id,
                 purchase_id=lot.purchase_id,
                 symbol=lot.symbol,

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-from calc.models import Reason, Term
+from calc.models import Reason, Term, reason
 
 ONE_YEAR = relativedelta(years=1)
 
@@ -33,14 +33,12 @@ def holding_reason(acquired: date, sold: date) -> Reason:
     """Why a sale is short- or long-term, with the numbers the chat needs to say so.
 
     Cached: a frozen Reason can be shared, and a sale's parts often share both dates."""
-    term = holding_term(acquired, sold)
-    return Reason(
-        rule=f"holding.{term}",
-        facts={
-            "days": (sold - acquired).days,
-            "acquired": acquired,
-            "sold": sold,
-            "long_term_from": long_term_from(acquired),
-        },
-        source="IRC 1222; Publication 550, Holding Period",
+    return reason(
+        f"holding.{holding_term(acquired, sold)}",
+        _HOLDING,
+        ((sold - acquired).days, acquired, sold, long_term_from(acquired)),
+        "IRC 1222; Publication 550, Holding Period",
     )
+
+
+_HOLDING = ("days", "acquired", "sold", "long_term_from")

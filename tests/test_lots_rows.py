@@ -1,0 +1,53 @@
+"""Booking's fast row constructors (calc.models.builder, reason) build the same frozen rows as the classes."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from calc.models import Disposition, Lot, Reason, new_disposition, new_lot, reason
+
+
+def test_a_built_disposition_is_a_disposition_equal_to_one_made_the_usual_way() -> None:
+    sold, bought, why = date(2024, 3, 1), date(2024, 1, 2), (Reason("holding.short"),)
+    built = new_disposition(
+        "XYZ", D(10), bought, sold, D(150), D(200), D(-50), "short", D(50), None, "T1", "T1", "T2", "IRA", why
+    )
+    usual = Disposition(
+        "XYZ", D(10), bought, sold, D(150), D(200), D(-50), "short", D(50), None, "T1", "T1", "T2", "IRA", why
+    )
+    assert type(built) is Disposition
+    assert built == usual and hash(built) == hash(usual) and repr(built) == repr(usual)
+    assert (built.basis, built.wash_sale_disallowed, built.account, built.code) == (D(200), D(50), "IRA", "W")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.gain = D(0)  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(built)) == usual
+    assert dataclasses.replace(built, gain=D(0)).gain == 0
+
+
+def test_a_built_lot_takes_its_defaults_like_the_class() -> None:
+    values = ("T1", "T1", "XYZ", date(2024, 1, 2), date(2024, 1, 2), D(10), D(200), date(2025, 1, 3))
+    built, usual = new_lot(*values), Lot(*values)
+    assert type(built) is Lot and built == usual
+    assert (built.account_type, built.source, built.wash_sale_adjustment, built.reasons) == (
+        "taxable",
+        "purchase",
+        0,
+        (),
+    )
+
+
+def test_a_reason_from_its_numbers_is_the_reason_from_its_facts() -> None:
+    built = reason("wash.disallowed", ("shares", "loss"), (D(10), D(50)), "IRC 1091")
+    usual = Reason("wash.disallowed", {"loss": D(50), "shares": D(10)}, "IRC 1091")
+    assert type(built) is Reason
+    assert built == usual and hash(built) == hash(usual)
+    assert built.facts == {"shares": D(10), "loss": D(50)} and built.rule == "wash.disallowed"
+    with pytest.raises(AttributeError):
+        built.rule = "other"
+    assert pickle.loads(pickle.dumps(built)) == usual
+    assert built != reason("wash.disallowed", ("shares", "loss"), (D(10), D(51)), "IRC 1091")
