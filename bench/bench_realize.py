@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from calc import Trade, book, summarize_year
+from calc.models import Side
 
 TRADES = 100_000
 SYMBOLS = [f"S{i:02d}" for i in range(50)]
@@ -32,6 +33,7 @@ def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[T
         day = START + timedelta(days=i * days // count)
         symbol = rng.choice(SYMBOLS)
         price[symbol] = max(Decimal(1), price[symbol] + Decimal(rng.randint(-300, 300)) / 100)
+        side: Side
         if held[symbol] and rng.random() < 0.45:
             side, quantity = "sell", rng.randint(1, min(held[symbol], 100))
             at = price[symbol] * Decimal("0.8") if rng.random() < rebuy_share else price[symbol]
