@@ -13,13 +13,22 @@ from calc.models import Disposition, Lot, Reason, new_disposition, new_lot, reas
 
 
 def test_a_built_disposition_is_a_disposition_equal_to_one_made_the_usual_way() -> None:
-    sold, bought, why = date(2024, 3, 1), date(2024, 1, 2), (Reason("holding.short"),)
-    built = new_disposition(
-        "XYZ", D(10), bought, sold, D(150), D(200), D(-50), "short", D(50), None, "T1", "T1", "T2", "IRA", why
-    )
-    usual = Disposition(
-        "XYZ", D(10), bought, sold, D(150), D(200), D(-50), "short", D(50), None, "T1", "T1", "T2", "IRA", why
-    )
+    values = {
+        "symbol": "XYZ",
+        "quantity": D(10),
+        "acquired": date(2024, 1, 2),
+        "sold": date(2024, 3, 1),
+        "proceeds": D(150),
+        "basis": D(200),
+        "gain": D(-50),
+        "term": "short",
+        "wash_sale_disallowed": D(50),
+        "lot_id": "T1",
+        "sale_id": "T2",
+        "account": "IRA",
+        "reasons": (Reason("holding.short"),),
+    }
+    built, usual = new_disposition(**values), Disposition(**values)  # type: ignore[arg-type]
     assert type(built) is Disposition
     assert built == usual and hash(built) == hash(usual) and repr(built) == repr(usual)
     assert (built.basis, built.wash_sale_disallowed, built.account, built.code) == (D(200), D(50), "IRA", "W")
@@ -30,8 +39,9 @@ def test_a_built_disposition_is_a_disposition_equal_to_one_made_the_usual_way() 
 
 
 def test_a_built_lot_takes_its_defaults_like_the_class() -> None:
-    values = ("T1", "T1", "XYZ", date(2024, 1, 2), date(2024, 1, 2), D(10), D(200), date(2025, 1, 3))
-    built, usual = new_lot(*values), Lot(*values)
+    bought = date(2024, 1, 2)
+    built = new_lot("T1", "T1", "XYZ", bought, bought, D(10), D(200), date(2025, 1, 3))
+    usual = Lot("T1", "T1", "XYZ", bought, bought, D(10), D(200), date(2025, 1, 3))
     assert type(built) is Lot and built == usual
     assert (built.account_type, built.source, built.wash_sale_adjustment, built.reasons) == (
         "taxable",
