@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
 from calc.booking import WASH_WINDOW
@@ -15,6 +16,7 @@ from calc.params import params_for
 from calc.planner import Wait, WhatIf, what_if
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
+from conversations import paging
 from conversations.capping import first_few
 from conversations.espp_words import lot_words, pay_of, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
@@ -28,44 +30,144 @@ from conversations.formatting import (
     rates_words,
     tacked_words,
 )
-from conversations.kernel import Ctx, Outcome, say
+from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.markup import bold, escape, plain
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
 from conversations.taxview import ledger_for, tax_year, year_tax
 
-MAX_ROWS = 20
+
+def portfolio(ctx: Ctx, args: str) -> Outcome:
+    """/portfolio: the totals first, then the lots by symbol a page at a time; /portfolio XYZ: one symbol."""
+    ticker = symbol(args) if args.strip() else ""
+    view = _symbol_view(ctx, ticker) if ticker else _holdings_view(ctx, "")
+    return paging.answer(ctx, view) if isinstance(view, paging.Paged) else say(ctx, view)
 
 
-def portfolio(ctx: Ctx, _: str) -> Outcome:
-    ledger = ledger_for(ctx.state)
-    if not ledger.lots:
-        return say(ctx, "You don't hold anything yet. Record a purchase with /buy.")
-    fmt = ctx.fmt
-    lines = ["Your holdings:"]
+def _by_symbol(ctx: Ctx) -> dict[str, list[Lot]]:
     by_symbol: dict[str, list[Lot]] = {}
-    for lot in ledger.lots:
+    for lot in ledger_for(ctx.state).lots:
         by_symbol.setdefault(lot.symbol, []).append(lot)
-    shown = 0
-    for ticker, lots in sorted(by_symbol.items()):
-        total = sum((lot.quantity for lot in lots), ZERO)
-        basis = sum((lot.basis for lot in lots), ZERO)
-        price = ctx.state.prices.get(ticker)
-        head = f"\n{ticker}: {fmt.shares(total)} shares, basis {fmt.money(basis)}"
-        if price is not None:
-            value = total * price
-            gain = sum((lot.unrealized(price) for lot in lots), ZERO)  # a low-value gift's dual basis counted
-            head += f", worth {fmt.money(value)} at {fmt.money(price)} ({fmt.signed(gain)} unrealized)"
-        lines.append(head)
-        for lot in lots:
-            if shown >= MAX_ROWS * 2:
-                break
-            shown += 1
-            lines.append("• " + _lot_line(ctx, lot, price))
-    if shown >= MAX_ROWS * 2:
-        lines.append(f"(showing the first {MAX_ROWS * 2} lots; /export has them all)")
-    if not ctx.state.prices:
-        lines.append("\nTell me a current price with /price XYZ 187.50 to see unrealized gains.")
-    return say(ctx, "\n".join(lines), ((Button(label="Chart: when lots turn long-term", data="chart:lots"),),))
+    return dict(sorted(by_symbol.items()))
+
+
+def _holdings_view(ctx: Ctx, _: str) -> paging.Paged | str:
+    by_symbol = _by_symbol(ctx)
+    if not by_symbol:
+        return "You don't hold anything yet. Record a purchase with /buy."
+    lots = [lot for held in by_symbol.values() for lot in held]
+    prices = {ticker: ctx.state.prices[ticker] for ticker in by_symbol if ticker in ctx.state.prices}
+    fmt = ctx.fmt
+    summary = [bold("Your holdings"), *_totals(ctx, lots, prices, f"of {fmt.counted(len(by_symbol), 'symbol')}")]
+    if not prices:
+        summary.append("Tell me a current price with /price XYZ 187.50 to see unrealized gains.")
+    largest = sorted(by_symbol, key=lambda t: -sum((lot.basis for lot in by_symbol[t]), ZERO))[:MAX_SYMBOL_BUTTONS]
+    buttons = [paging.opening("ps", ticker, f"{ticker} ›") for ticker in largest]
+    overview = [bold("By symbol")] + [_symbol_words(ctx, t, by_symbol[t], prices.get(t)) for t in by_symbol]
+    return paging.Paged(
+        view="pf",
+        arg="",
+        title="Your holdings",
+        summary="\n".join(summary),
+        overview="\n".join(paging.fitting(ctx, overview, paging.PAGE_CHARS - len(plain("\n".join(summary))), SYMBOLS)),
+        entries=[paging.Entry(lot.symbol, partial(_lot_entry, ctx, lot, prices.get(lot.symbol))) for lot in lots],
+        noun=("lot", "lots"),
+        about=(_lots_about(lots), prices, ctx.today),
+        heading=lambda ticker: _symbol_words(ctx, ticker, by_symbol[ticker], prices.get(ticker)),
+        more="Lots by symbol ›",
+        buttons=(
+            *(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)),
+            (Button(label="Chart: when lots turn long-term", data="chart:lots"),),
+        ),
+    )
+
+
+def _symbol_view(ctx: Ctx, ticker: str) -> paging.Paged | str:
+    lots = _by_symbol(ctx).get(ticker)
+    if not lots:
+        return f"You don't hold {ticker} now. /portfolio shows what you hold."
+    price = ctx.state.prices.get(ticker)
+    prices = {ticker: price} if price is not None else {}
+    summary = [bold(ticker), *_totals(ctx, lots, prices, "")]
+    if price is None:
+        summary.append(f"Tell me its price with /price {escape(ticker)} 187.50 to see unrealized gains.")
+    return paging.Paged(
+        view="ps",
+        arg=ticker,
+        title=ticker,
+        summary="\n".join(summary),
+        entries=[paging.Entry("", partial(_lot_entry, ctx, lot, price)) for lot in lots],
+        noun=("lot", "lots"),
+        about=(_lots_about(lots), prices, ctx.today),
+        more="Every lot ›",
+        buttons=((paging.opening("pf", "", "‹ All holdings"),),),
+    )
+
+
+MAX_SYMBOL_BUTTONS = 9  # a tap to each of the largest positions; /portfolio XYZ reaches any
+SYMBOLS = ("symbol", "symbols")
+
+
+def _totals(ctx: Ctx, lots: list[Lot], prices: dict[str, Decimal], of: str) -> list[str]:
+    """The position in four lines: lots and basis, value, unrealized short and long, the next lot to turn long."""
+    fmt = ctx.fmt
+    taxable = [lot for lot in lots if lot.account_type != "ira"]
+    basis = sum((lot.basis for lot in taxable), ZERO)
+    lines = [
+        f"{fmt.counted(len(lots), 'lot')} {of}".rstrip()
+        + f", cost basis {fmt.money(basis)}"
+        + (" (outside IRAs)" if len(taxable) < len(lots) else "")
+        + "."
+    ]
+    priced = [lot for lot in taxable if lot.symbol in prices]
+    if priced:
+        # Lot.unrealized: a gift worth less than the donor's basis is valued by the dual-basis rule.
+        short = sum((lot.unrealized(prices[lot.symbol]) for lot in priced if ctx.today < lot.long_term_from), ZERO)
+        long = sum((lot.unrealized(prices[lot.symbol]) for lot in priced if ctx.today >= lot.long_term_from), ZERO)
+        value = sum((lot.quantity * prices[lot.symbol] for lot in priced), ZERO)
+        some = "" if len(priced) == len(taxable) else f" ({fmt.counted(len(priced), 'lot')} with a price)"
+        lines.append(
+            f"Worth {fmt.money(value)}{some}: {fmt.signed(short + long)} unrealized, "
+            f"{fmt.signed(short)} short-term and {fmt.signed(long)} long-term."
+        )
+    upcoming = [lot for lot in taxable if ctx.today < lot.long_term_from]
+    if upcoming:
+        first = min(lot.long_term_from for lot in upcoming)
+        turning = [lot for lot in upcoming if lot.long_term_from == first]
+        which = f" of {escape(turning[0].symbol)}" if len({lot.symbol for lot in turning}) == 1 else ""
+        lines.append(
+            f"Next to turn long-term: {fmt.counted(len(turning), 'lot')}{which} on {fmt.day(first)} "
+            f"(in {fmt.counted((first - ctx.today).days, 'day')})."
+        )
+    ira = [lot for lot in lots if lot.account_type == "ira"]
+    if ira:
+        lines.append(f"{fmt.counted(len(ira), 'lot')} in an IRA, untaxed until withdrawn.")
+    return lines
+
+
+def _symbol_words(ctx: Ctx, ticker: str, lots: list[Lot], price: Decimal | None) -> str:
+    fmt = ctx.fmt
+    total = sum((lot.quantity for lot in lots), ZERO)
+    basis = sum((lot.basis for lot in lots), ZERO)
+    head = f"{bold(ticker)}: {escape(fmt.counted(total, 'share'))}, basis {fmt.money(basis)}"
+    if price is not None:
+        value = total * price
+        gain = sum((lot.unrealized(price) for lot in lots), ZERO)  # a low-value gift's dual basis counted
+        head += f", worth {fmt.money(value)} at {fmt.money(price)} ({fmt.signed(gain)} unrealized)"
+    return head
+
+
+def _lot_entry(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
+    return "• " + escape(_lot_line(ctx, lot, price))
+
+
+def _lots_about(lots: list[Lot]) -> tuple[tuple[object, ...], ...]:
+    """What a page of lots shows, for its buttons' fingerprint."""
+    return tuple((lot.id, lot.quantity, lot.basis, lot.long_term_from, lot.account) for lot in lots)
+
+
+def _symbol_pages(ctx: Ctx, arg: str) -> paging.Paged | str:
+    return _symbol_view(ctx, symbol(arg))  # button data may be forged: read it as a typed symbol
 
 
 def chart(ctx: Ctx, arg: str) -> Outcome:
@@ -87,14 +189,14 @@ def chart(ctx: Ctx, arg: str) -> Outcome:
 def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
     fmt = ctx.fmt
     if lot.account_type == "ira":  # no holding period or gain that the tax return sees
-        text = f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)} in your {lot.account or 'IRA'}, untaxed until withdrawn"
+        text = f"{fmt.counted(lot.quantity, 'share')} bought {fmt.day(lot.purchased)} in your {lot.account or 'IRA'}, untaxed until withdrawn"
         return text + (f"; worth {fmt.money(lot.quantity * price)}" if price is not None else "")
     if ctx.today >= lot.long_term_from:
         term = f"long-term since {fmt.day(lot.long_term_from)}"
     else:
         days = (lot.long_term_from - ctx.today).days
-        term = f"short-term; turns long-term on {fmt.day(lot.long_term_from)} (in {days} days)"
-    text = f"{fmt.shares(lot.quantity)} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)}, {term}"
+        term = f"short-term; turns long-term on {fmt.day(lot.long_term_from)} (in {fmt.counted(days, 'day')})"
+    text = f"{fmt.counted(lot.quantity, 'share')} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)}, {term}"
     if lot.wash_sale_adjustment:
         text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss"
     if held := tacked_words(lot, ctx.today):
@@ -160,6 +262,12 @@ def _unabsorbed_words(s: YearSummary, figures: Figures, fmt: Fmt) -> str:
 
 
 def gains(ctx: Ctx, args: str) -> Outcome:
+    """/gains [year]: the year's netting, loss limit, carryover and tax first; every sale a page at a time."""
+    view = _gains_view(ctx, args)
+    return paging.answer(ctx, view) if isinstance(view, paging.Paged) else say(ctx, view)
+
+
+def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
     year = _year_arg(ctx, args)
     ledger = ledger_for(ctx.state)
     view = year_tax(ctx.state, ledger, year)
@@ -167,17 +275,17 @@ def gains(ctx: Ctx, args: str) -> Outcome:
     s = view.summary
     fmt = ctx.fmt
     if not sold and not (s.carryover_short or s.carryover_long or s.capital_gain_distributions):
-        return say(ctx, f"You haven't sold anything in {year} yet. /whatif shows what a sale would do.")
-    lines = [f"Realized in {year}:" if sold else f"No sales in {year}, but the loss carried in from {year - 1} counts:"]
-    for d in sold[:MAX_ROWS]:
-        lines.append("• " + _disposition_line(d, fmt))
-    if len(sold) > MAX_ROWS:
-        lines.append(f"… and {len(sold) - MAX_ROWS} more sales (/export has every row).")
+        return f"You haven't sold anything in {year} yet. /whatif shows what a sale would do."
+    heading = (
+        f"Realized in {year}: {fmt.counted(len(sold), 'sale')}"
+        if sold
+        else f"No sales in {year}, but the loss carried in from {year - 1} counts"
+    )
+    lines = []
     if s.capital_gain_distributions:
         lines.append(
-            f"• Capital gain distributions: {fmt.money(s.capital_gain_distributions)}, long-term (Schedule D line 13)."
+            f"Capital gain distributions: {fmt.money(s.capital_gain_distributions)}, long-term (Schedule D line 13)."
         )
-    lines.append("")
     lines.append(
         f"Short-term net {fmt.money(s.short_term_net)}: gains {fmt.money(s.short_term_gains)}, losses "
         f"{fmt.money(s.short_term_losses)}"
@@ -236,7 +344,21 @@ def gains(ctx: Ctx, args: str) -> Outcome:
     buttons: tuple[tuple[Button, ...], ...] = ((Button(label="Chart by month", data=f"chart:gains:{year}"),),)
     if view.figures.income_from is None:  # the question the $0 assumption stands in for, a tap away
         buttons += ((Button(label=f"Tell me your {year} income", data=f"set:income:{year}"),),)
-    return say(ctx, "\n".join(lines), buttons)
+    return paging.Paged(
+        view="gs",
+        arg=str(year),
+        title=f"Sales in {year}",
+        summary=bold(heading) + "\n" + escape("\n".join(lines)),
+        entries=[paging.Entry("", partial(_sale_entry, d, fmt)) for d in sold],
+        noun=("sale", "sales"),
+        about=tuple((d.lot_id, d.quantity, d.sold, d.gain, d.wash_sale_disallowed) for d in sold),
+        more="Every sale ›",
+        buttons=buttons,
+    )
+
+
+def _sale_entry(d: Disposition, fmt: Fmt) -> str:
+    return "• " + escape(_disposition_line(d, fmt))
 
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:
@@ -453,3 +575,11 @@ def figures_line(figures: Figures, fmt: Fmt) -> str:
     if not borrowed:
         return ""
     return f"Using {' and '.join(borrowed)} for {year}: /settings {year} to change."
+
+
+BUTTONS: dict[str, Handler] = {
+    "chart": chart,
+    "pf": paging.button(_holdings_view),
+    "ps": paging.button(_symbol_pages),
+    "gs": paging.button(_gains_view),
+}

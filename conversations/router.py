@@ -49,7 +49,7 @@ BUTTONS: dict[str, Handler] = {
     **planning.BUTTONS,
     **importing.BUTTONS,
     **words.BUTTONS,
-    "chart": reports.chart,
+    **reports.BUTTONS,
     "cmd": lambda ctx, name: _command_button(ctx, name),  # defined below: it reads BY_NAME
 }
 

@@ -1,0 +1,169 @@
+"""Long answers as a summary and pages, each a phone screen (about 1,200 characters).
+
+A paged answer (`Paged`) is a summary and a list of entries (lots, sales, suggestions), each
+entry in a group (a symbol) whose heading opens every page it appears on. When everything fits
+one screen it is one message; otherwise the summary comes first, with buttons to the pages.
+
+Pages are made when a button is pressed, from the stored state, never kept: a button carries
+the view, its argument (a symbol, a year), the page and a fingerprint of what the pages were
+made from. Pressed after that changed (a trade added, a price given, another day), it shows the
+answer as it is now and says so, rather than a page of something that is no longer true. Lines
+are rendered only up to the page shown, so page 1 of a 20,000-lot history costs a page, not
+20,000 lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from conversations.events import Button, Reply
+from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.markup import bold, plain
+
+PAGE_CHARS = 1200  # one phone screen, what the user sees (tags and entities not counted)
+NEXT, BACK, SUMMARY = "Next ›", "‹ Back", "Summary"
+CHANGED = "That answer has changed since those buttons were sent; here it is now."
+
+
+class Entry(NamedTuple):
+    group: str  # the key of the group it belongs to ("" for none); entries of a group are together
+    line: Callable[[], str]  # its line, Telegram HTML, made only when its page is shown
+
+
+@dataclass(frozen=True)
+class Paged:
+    view: str  # the button prefix of the view, e.g. "pf"
+    arg: str  # what the view is of (a symbol, a year); no ":" in it
+    title: str  # the pages' heading, plain text ("Your lots")
+    summary: str  # Telegram HTML
+    entries: Sequence[Entry]
+    noun: tuple[str, str]  # ("lot", "lots"): "Lots 9–16 of 200"
+    about: object  # what the pages are made of: its repr is fingerprinted
+    heading: Callable[[str], str] = lambda group: bold(group)  # a group's heading line (HTML)
+    overview: str = ""  # HTML under the summary when the entries take pages (a line per symbol)
+    more: str = "Details ›"  # the summary's button to page 1
+    buttons: tuple[tuple[Button, ...], ...] = ()  # more rows under the summary (a chart, other views)
+    fingerprint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.blake2b(
+            repr((self.summary, self.overview, len(self.entries), self.about)).encode(), digest_size=4
+        )
+        object.__setattr__(self, "fingerprint", digest.hexdigest())
+
+
+def answer(ctx: Ctx, paged: Paged) -> Outcome:
+    """The paged answer as sent for its command: everything when it fits one screen, else the summary."""
+    return Outcome(ctx.state, [_summary(ctx, paged)])
+
+
+def button(build: Callable[[Ctx, str], Paged | str]) -> Handler:
+    """The handler for a view's page buttons (data "view:arg:page:fingerprint"; no fingerprint opens the
+    view as it is now). `build` makes the view from the state now, or says in words why there is none
+    any more (a symbol no longer held)."""
+
+    def pressed(ctx: Ctx, data: str) -> Outcome:
+        arg, page_text, fingerprint = [*data.split(":"), "", "", ""][:3]
+        paged = build(ctx, arg)
+        if isinstance(paged, str):
+            return say(ctx, paged)
+        page = int(page_text) if page_text.isdigit() and len(page_text) < 6 else 0
+        if fingerprint and fingerprint != paged.fingerprint:
+            summary = _summary(ctx, paged)
+            note = f"<i>{CHANGED}</i>\n\n"
+            return Outcome(ctx.state, [summary.model_copy(update={"text": note + summary.text, "edit": True})])
+        return Outcome(ctx.state, [_page(ctx, paged, page).model_copy(update={"edit": True})])
+
+    return pressed
+
+
+def to(paged: Paged, page: int, label: str) -> Button:
+    return Button(label=label, data=f"{paged.view}:{paged.arg}:{page}:{paged.fingerprint}")
+
+
+def opening(view: str, arg: str, label: str) -> Button:
+    """A button to another view's summary, as it is when pressed."""
+    return Button(label=label, data=f"{view}:{arg}:0:")
+
+
+def fitting(ctx: Ctx, lines: list[str], room: int, noun: tuple[str, str]) -> list[str]:
+    """The first of `lines` that fit in `room` characters, then "… and N more <noun>" for the rest."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(plain(line)) + 1
+        if size > room - 40:  # 40: room for the note
+            left = len(lines) - len(kept)
+            return [*kept, f"… and {ctx.fmt.number(Decimal(left))} more {noun[0] if left == 1 else noun[1]}."]
+        kept.append(line)
+    return kept
+
+
+def _summary(ctx: Ctx, paged: Paged) -> Reply:
+    room = PAGE_CHARS - len(plain(paged.summary)) - 2
+    whole = next(_pages(paged, room), None)
+    if whole is not None and whole.last == len(paged.entries):  # everything fits: no pages
+        return Reply(text=f"{paged.summary}\n\n{whole.text}", html=True, buttons=paged.buttons)
+    if not paged.entries:
+        return Reply(text=paged.summary, html=True, buttons=paged.buttons)
+    text = f"{paged.summary}\n\n{paged.overview}" if paged.overview else paged.summary
+    return Reply(text=text, html=True, buttons=((to(paged, 1, paged.more),), *paged.buttons))
+
+
+class _Page(NamedTuple):
+    text: str
+    first: int  # 1-based, inclusive
+    last: int
+
+
+def _page(ctx: Ctx, paged: Paged, number: int) -> Reply:
+    if number <= 0 or not paged.entries:
+        return _summary(ctx, paged)
+    shown, at = None, 0
+    for at, page in enumerate(_pages(paged, PAGE_CHARS - 80), start=1):  # 80: room for the heading line
+        shown = page
+        if at == number:
+            break
+    number = at  # past the end (fewer pages now than when the button was sent): the last one
+    assert shown is not None
+    one, many = paged.noun
+    total = len(paged.entries)
+    where = (
+        f"{one.capitalize()} {ctx.fmt.number(Decimal(shown.first))} of {ctx.fmt.number(Decimal(total))}"
+        if shown.first == shown.last
+        else f"{many.capitalize()} {ctx.fmt.number(Decimal(shown.first))}–{ctx.fmt.number(Decimal(shown.last))} of {ctx.fmt.number(Decimal(total))}"
+    )
+    moves = [to(paged, number - 1, BACK if number > 1 else f"‹ {SUMMARY}")]
+    if shown.last < total:
+        moves.append(to(paged, number + 1, NEXT))
+    rows: tuple[tuple[Button, ...], ...] = (tuple(moves),)
+    if number > 1:
+        rows += ((to(paged, 0, SUMMARY),),)
+    return Reply(text=f"{bold(paged.title)} · {where}\n\n{shown.text}", html=True, buttons=rows)
+
+
+def _pages(paged: Paged, room: int) -> Iterator[_Page]:
+    """Pages of at most `room` characters as the user sees them, made one after another as asked for.
+    A group split over pages opens the next one with its heading again."""
+    lines: list[str] = []
+    size, first, group = 0, 1, None
+    for index, entry in enumerate(paged.entries, start=1):
+        line = entry.line()
+        heading = paged.heading(entry.group) if entry.group and (entry.group != group or not lines) else ""
+        block = ([""] if heading and lines else []) + ([heading] if heading else []) + [line]
+        grow = sum(len(plain(b)) + 1 for b in block)
+        if lines and size + grow > room:
+            yield _Page("\n".join(lines), first, index - 1)
+            lines, size, first = [], 0, index
+            heading = paged.heading(entry.group) if entry.group else ""
+            block = ([heading] if heading else []) + [line]
+            grow = sum(len(plain(b)) + 1 for b in block)
+        lines.extend(block)
+        size += grow
+        group = entry.group
+    if lines:
+        yield _Page("\n".join(lines), first, len(paged.entries))
