@@ -38,7 +38,7 @@ from conversations.options import describe_grant
 from conversations.parsing import InputError
 from conversations.state import UserState
 from conversations.taxview import ledger_of
-from conversations.trading import checked, describe_saved, number_of, short_trade
+from conversations.trading import NotBooked, checked, describe_saved, number_of, short_trade
 from conversations.understanding.reader import understand
 
 # Reads a message's text as a new message would be read (the router's commands and free text).
@@ -144,6 +144,7 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     others = tuple(t for i, t in enumerate(state.trades) if i < index or t.symbol != old.symbol)
     number = number_of(old)
     kept = f"#{number} stays as it was: {short_trade(ctx.fmt, old)}."
+    refused = f"I can't change #{number} that way"
     alone = tuple(t for t in others if t.symbol == old.symbol)
     try:
         outcome: Outcome | None = _run_on(ctx, old, alone, run)
@@ -154,6 +155,8 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     else:
         try:
             outcome = _run_on(ctx, old, others, run)
+        except NotBooked as error:
+            return say(ctx, f"{refused}: {error.reason}. Nothing changed: {kept}")
         except InputError as error:
             return say(ctx, f"About your edit: {error}\n{kept}")
     added = outcome.state.trades[len(others) :]
@@ -185,7 +188,7 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     if new == old:
         return say(ctx, f"Nothing to change: #{number} already says {short_trade(ctx.fmt, old)}.")
     trades = tuple(new if t.id == old.id else t for t in state.trades)
-    checked(ctx, trades, f"I can't change #{number} that way", f"Nothing changed: {kept}")
+    checked(ctx, trades, refused, f"Nothing changed: {kept}")
     after = state.model_copy(update={"trades": trades})
     lines = [f"Changed #{number}: {'; '.join(_changes(ctx.fmt, old, new))}.", *_meaning(ctx.fmt, after, new)]
     lines += _other_sales(ctx.fmt, state, after, old, new)

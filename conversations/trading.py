@@ -302,6 +302,14 @@ def _in_order(lots: Sequence[Lot], quantity: Decimal) -> tuple[LotPick, ...]:
 
 
 # --- saving ------------------------------------------------------------------------------------
+class NotBooked(InputError):
+    """The ledger can't take the trades: `reason` is the engine's, in words (a sale of shares not held)."""
+
+    def __init__(self, refusal: str, reason: str, after: str) -> None:
+        super().__init__(f"{refusal}: {reason}. {after}")
+        self.reason = reason
+
+
 def checked(
     ctx: Ctx, trades: Sequence[Trade], refusal: str = "I can't record that", after: str = "Nothing was saved."
 ) -> None:
@@ -309,7 +317,7 @@ def checked(
     try:
         ledger_of(trades, ctx.state.splits)
     except CalcError as error:
-        raise InputError(f"{refusal}: {error_words(error, ctx.fmt)}. {after}") from None
+        raise NotBooked(refusal, error_words(error, ctx.fmt), after) from None
 
 
 def record(ctx: Ctx, line: TradeLine, picks: tuple[LotPick, ...] = ()) -> Outcome:

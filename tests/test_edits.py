@@ -71,7 +71,9 @@ def test_a_sale_moved_to_another_stock_is_checked_against_that_stock(chat: Chat)
     assert reply.startswith("Changed #3: symbol AAPL → MSFT; price $160.00 → $310.00.")
     # 5 x (310 - 300)
     assert "$50.00 short-term gain: 5 shares held" in reply
-    assert "you held 10 MSFT, so you can't sell 15" in chat.edit("/sell 15 MSFT 310 2026-06-01")
+    refused = chat.edit("/sell 15 MSFT 310 2026-06-01")
+    assert refused.startswith("I can't change #3 that way: on Jun 1, 2026 you held 10 MSFT, so you can't sell 15.")
+    assert refused.endswith("Nothing changed: #3 stays as it was: sell 5 MSFT at $310.00 on Jun 1, 2026.")
 
 
 def test_a_same_day_purchase_and_sale_keep_their_order(chat: Chat) -> None:
