@@ -19,7 +19,7 @@ from calc import espp as law
 from calc.models import ZERO
 from calc.params import espp_law
 from conversations.drafts import EsppDraft
-from conversations.espp_words import W2_AND_1099B, holding_periods
+from conversations.espp_words import W2_AND_1099B, holding_periods, lot_words
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
@@ -352,6 +352,66 @@ def complete(ctx: Ctx, args: str) -> Outcome | None:
     checked(ctx, trades)
     state = ctx.state.model_copy(update={"trades": trades})
     return say(ctx, "Updated. " + describe(ctx.fmt, state, updated).removeprefix("Saved "), trades=trades)
+
+
+def espp_answer(ctx: Ctx) -> str:
+    """ESPP in words ("how is my ESPP taxed?", "bought 100 ACME through my ESPP at 42.50"): how it works,
+    the user's own ESPP lots and their qualifying days, and how to record one (never saved from words:
+    a plain purchase would count the pay as capital gain)."""
+    fmt = ctx.fmt
+    lines = [
+        "Shares from an employee stock purchase plan aren't taxed when you buy them. When you sell, part of it "
+        f"is pay (on your W-2), not a capital gain: sold before the qualifying day ({holding_periods()}), the "
+        "whole discount you got when you bought, even at a loss; from that day, at most the discount at the "
+        "offering. Your broker's 1099-B basis usually leaves that pay out (Form 8949 code B fixes it).",
+        f"Record a purchase with /espp and I'll ask for each figure from your Form 3922, or in one line: {EXAMPLE}.",
+    ]
+    said = _said_line(ctx)
+    if said:
+        lines[1] = said
+    held = [lot for lot in ledger_for(ctx.state).lots if lot.source == "espp"]
+    for lot in held[:5]:
+        bought = ctx.state.trade(lot.purchase_id)
+        if bought is not None:
+            lines.append(
+                f"• {fmt.shares(lot.quantity)} {lot.symbol} bought {fmt.day(lot.purchased)}: "
+                + lot_words(lot, bought, ctx.today, fmt)
+            )
+    return "\n".join(lines)
+
+
+SAID = re.compile(r"^\s*(i\s+)?(just\s+)?(bought|purchased|got|acquired)\s+", re.I)
+
+
+def _said_line(ctx: Ctx) -> str:
+    """A purchase told in words, as the /espp line that records it: with what was said filled in and
+    what is missing named (the user sends it; a line from words is never saved unseen)."""
+    text = ctx.event.text or ""
+    if not SAID.search(text):
+        return ""
+    slots = _slots(SAID.sub("", text))
+    numbers = [w for w in slots["head"] if NUMBER.match(w)]
+    tickers = [w for w in slots["head"] if re.fullmatch(r"[A-Z][A-Z0-9.\-]{0,7}", w)]
+    if not numbers or not tickers:
+        return ""
+    try:
+        figures = _figures(slots, ctx.today, ctx.fmt.locale)
+    except InputError:
+        return ""
+    needed = ("date", "price", "grant_date", "offering_fmv", "fmv")
+    value = {
+        field: (v.isoformat() if isinstance(v, dt.date) else str(v)) if (v := figures.get(field)) is not None else None
+        for field in needed
+    }
+    line = (
+        f"/espp {numbers[0]} {tickers[0]} bought {value['date'] or 'DATE'} at {value['price'] or 'PRICE'} "
+        f"offering {value['grant_date'] or 'DATE'} fmv {value['offering_fmv'] or 'VALUE'} "
+        f"purchase fmv {value['fmv'] or 'VALUE'}"
+    )
+    missing = [message for field, (message, _) in FIGURES.items() if field in needed and field not in figures]
+    if not missing:
+        return f"To save it, send: {line}"
+    return f"To save it I also need {_listed(missing)} (Form 3922). Send it like: {line}"
 
 
 def missing_figures_words(trades: Sequence[Trade], fmt: Fmt) -> str:

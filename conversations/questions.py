@@ -14,6 +14,7 @@ from calc import CalcError, TaxResult, UnsupportedYear
 from calc.booking import WASH_WINDOW
 from calc.params import law_for
 from calc.years import YearView
+from conversations.espp import espp_answer
 from conversations.formatting import Fmt, limit_words, rates_words, shares_of, tacked_words
 from conversations.harvesting import harvest_command
 from conversations.kernel import Ctx, Handler, Outcome, say
@@ -260,6 +261,7 @@ ANSWERS: dict[str, Answer] = {
     "scope": _scope,
     "options": losses_and_options_words,
     "iso": iso_tax_words,
+    "espp": espp_answer,
     "wash": _wash_sale,
     "longterm": _holding,
     "carryover": _carryover,

@@ -197,3 +197,17 @@ def test_espp_fields_are_stored_on_both_backends(db_target: str) -> None:
         D("42.50"),
     )
     assert loaded == service.state(1).trades[0]
+
+
+def test_espp_in_words_is_never_saved_as_a_plain_purchase(chat: Chat) -> None:
+    # A plain purchase would count the pay as capital gain: the words get the /espp line instead.
+    text = chat.send("bought 100 ACME through my ESPP at 42.50 on Jun 30 2026")
+    assert chat.service.state(1).trades == ()
+    assert "I also need the offering date (box 1)" in text
+    assert "Send it like: /espp 100 ACME bought 2026-06-30 at 42.50 offering DATE fmv VALUE" in text
+    text = chat.send("I bought 100 ACME in my espp on 6/30/2026 at 42.50, offering 1/2/2026 fmv 50, purchase fmv 55")
+    assert f"To save it, send: {LINE}" in text and chat.service.state(1).trades == ()
+    assert "aren't taxed when you buy them" in chat.send("how is my ESPP taxed?")
+    chat.send(LINE)
+    text = chat.send("when do my employee stock purchase shares qualify?")
+    assert "100 ACME bought Jun 30, 2026: ESPP: sold before Jan 3, 2028, $1,250.00 of it is pay" in text

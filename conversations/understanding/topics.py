@@ -17,8 +17,10 @@ US_STATES = (
     "Virginia|Washington|West Virginia|Wisconsin|Wyoming|NYC"
 )
 # What the bot doesn't cover: asked or told ("I sold a put and it got assigned"), these get an honest
-# answer before anything is read as a trade.
+# answer before anything is read as a trade. So does ESPP: "bought 100 ACME through my ESPP at 42.50" is
+# no plain purchase (part of it is pay), and /espp asks for Form 3922's figures.
 OUT_OF_SCOPE: list[tuple[str, re.Pattern[str]]] = [
+    ("espp", re.compile(r"\bespps?\b|\bemployee\s+(stock|share)\s+purchase", re.I)),
     (
         "state",
         re.compile(
