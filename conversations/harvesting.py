@@ -12,19 +12,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from calc import CalcError
 from calc.booking import WASH_WINDOW
 from calc.models import ZERO, Disposition
 from calc.planner import HarvestCandidate, HarvestPlan, harvest
-from conversations.capping import first_few
+from conversations import paging
 from conversations.formatting import Fmt, error_words, shares_of
-from conversations.kernel import Ctx, Outcome, say
+from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.markup import bold, escape
 from conversations.parsing import InputError
 from conversations.prices import DEFAULT_SOURCE
 
 
 def harvest_command(ctx: Ctx, _: str) -> Outcome:
+    """/harvest: the totals and the saving first; the lots to sell, how, and the other losing lots in pages."""
+    view = _harvest_view(ctx, "")
+    return paging.answer(ctx, view) if isinstance(view, paging.Paged) else say(ctx, view)
+
+
+def _harvest_view(ctx: Ctx, _: str) -> paging.Paged | str:
     year = ctx.today.year
     symbols = {t.symbol for t in ctx.state.trades}
     prices = DEFAULT_SOURCE.prices(ctx.state, symbols)
@@ -32,18 +40,44 @@ def harvest_command(ctx: Ctx, _: str) -> Outcome:
         plan = harvest((*ctx.state.trades, *ctx.state.splits), prices, ctx.today, ctx.state.profile.years)
     except CalcError as error:
         raise InputError(f"I can't plan for {year}: {error_words(error, ctx.fmt)}.") from None
-    return say(ctx, describe_harvest(plan, ctx.fmt))
-
-
-def describe_harvest(plan: HarvestPlan, fmt: Fmt) -> str:
-    year, limit = plan.day.year, plan.loss_limit
     if not plan.candidates:
         return (
             "Nothing to harvest: no lot is below its cost at the prices I know. "
             "Tell me current prices with /price XYZ 187.50 (I only know the prices you give me)."
         )
+    fmt = ctx.fmt
+    heading, *summary = _summary(plan, fmt)
+    others = [c for c in plan.candidates if c not in plan.chosen]
+    entries = [paging.Entry(TO_SELL, partial(_chosen_line, c, fmt)) for c in plan.chosen]
+    if plan.chosen:
+        how = [*_specific_identification(plan, fmt), _record_words(plan, fmt)]
+        entries += [paging.Entry(HOW, partial(escape, line)) for line in how]
+    other = "Other lots below cost" if plan.chosen else "Lots below cost"
+    entries += [paging.Entry(other, partial(_other_line, c, fmt)) for c in others]
+    return paging.Paged(
+        view="hv",
+        arg="",
+        title=f"Loss harvesting for {plan.day.year}",
+        summary=bold(heading) + "\n" + escape("\n".join(summary)),
+        entries=entries,
+        noun=None,
+        about=(
+            tuple((c.lot.id, c.loss, c.price, c.wash_risk) for c in plan.candidates),
+            tuple(c.lot.id for c in plan.chosen),
+            plan.saving,
+        ),
+        more="The lots, lot by lot ›",
+    )
+
+
+TO_SELL, HOW = "The lots to sell", "How to sell exactly those"
+
+
+def _summary(plan: HarvestPlan, fmt: Fmt) -> list[str]:
+    """The heading, then the year's situation and what the suggestion does, in totals."""
+    year, limit = plan.day.year, plan.loss_limit
     gains = max(ZERO, plan.tax_before.capital_gain)
-    lines = [f"Loss harvesting for {year} (at the prices you gave me):"]
+    lines = [f"Loss harvesting for {year} (at the prices you gave me)"]
     if gains:
         lines.append(f"You have {fmt.money(gains)} of net capital gains so far this year.")
     lines.append(
@@ -55,21 +89,17 @@ def describe_harvest(plan: HarvestPlan, fmt: Fmt) -> str:
             "carry forward to later years. Worth taking if you'd sell anyway: they offset future gains."
         )
     elif not plan.chosen:
-        lines.append("Every loss below is inside a wash-sale window right now; wait for the dates shown.")
+        lines.append("Every losing lot is inside a wash-sale window right now; wait for the dates shown with each.")
     else:
-        lines += ["", *_suggestion(plan, fmt, year, limit, gains)]
-    others = [c for c in plan.candidates if c not in plan.chosen]
-    if others:
-        lines += ["", "Other lots below cost:" if plan.chosen else "Lots below cost:"]
-        lines += first_few([_other_line(c, fmt) for c in others], "lot")
-    return "\n".join(lines)
+        lines += _suggestion(plan, fmt, year, limit, gains)
+    return lines
 
 
 def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: Decimal) -> list[str]:
-    """What the suggested losses do this year, how to sell exactly those shares, then the lots."""
+    """What the suggested losses do this year, in totals, and when buying them back is safe."""
     chosen = plan.chosen
-    count = f"these {len(chosen):,} lots" if len(chosen) > 1 else "this lot"
-    lines = [f"Suggested: sell {count} (listed below), {fmt.money(plan.harvested)} of losses in all."]
+    count = f"these {fmt.number(Decimal(len(chosen)))} lots" if len(chosen) > 1 else "this lot"
+    lines = [f"Suggested: sell {count} (listed under “{TO_SELL}”), {fmt.money(plan.harvested)} of losses in all."]
     # The three parts are the harvested losses split in order: gains, then what is left of the
     # year's limit against income, then the carryforward; each is the exact sum of the lots listed.
     cancelled = min(gains, plan.harvested)
@@ -92,7 +122,6 @@ def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: D
             "it does not reduce this year's wages or option income."
         )
     lines.append(f"Estimated saving this year: {fmt.money(plan.saving)}.")
-    lines += ["", *_specific_identification(plan, fmt)]
     securities = [c for c in chosen if not c.crypto]
     if securities:
         rebuy = sorted({c.lot.symbol for c in securities})
@@ -105,14 +134,19 @@ def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: D
         lines.append(
             "Crypto is property, not a security: the wash-sale rule doesn't apply, so you can buy it back at once."
         )
-    lines += ["", "The lots to sell:"]
-    lines += [f"• {_lot_words(c, fmt)}, {fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}" for c in chosen]
-    lines.append(
+    return lines
+
+
+def _chosen_line(c: HarvestCandidate, fmt: Fmt) -> str:
+    return escape(f"• {_lot_words(c, fmt)}, {fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}")
+
+
+def _record_words(plan: HarvestPlan, fmt: Fmt) -> str:
+    return (
         "Then record the sale with the same lots: "
         + _joined(_sell_lines(plan, fmt))
         + " (with your price and the day you sell)."
     )
-    return lines
 
 
 def _specific_identification(plan: HarvestPlan, fmt: Fmt) -> list[str]:
@@ -183,6 +217,10 @@ def _lot_words(c: HarvestCandidate, fmt: Fmt) -> str:
 
 
 def _other_line(c: HarvestCandidate, fmt: Fmt) -> str:
+    return escape(_other_words(c, fmt))
+
+
+def _other_words(c: HarvestCandidate, fmt: Fmt) -> str:
     text = f"• {_lot_words(c, fmt)}, {fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}"
     if c.wash_risk:
         return text + (
@@ -201,3 +239,6 @@ def _joined(items: Sequence[str]) -> str:
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+BUTTONS: dict[str, Handler] = {"hv": paging.button(_harvest_view)}

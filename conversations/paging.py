@@ -41,7 +41,7 @@ class Paged:
     title: str  # the pages' heading, plain text ("Your lots")
     summary: str  # Telegram HTML
     entries: Sequence[Entry]
-    noun: tuple[str, str]  # ("lot", "lots"): "Lots 9–16 of 200"
+    noun: tuple[str, str] | None  # ("lot", "lots"): "Lots 9–16 of 200"; None: "Page 3" (entries of many kinds)
     about: object  # what the pages are made of: its repr is fingerprinted
     heading: Callable[[str], str] = lambda group: bold(group)  # a group's heading line (HTML)
     overview: str = ""  # HTML under the summary when the entries take pages (a line per symbol)
@@ -130,20 +130,25 @@ def _page(ctx: Ctx, paged: Paged, number: int) -> Reply:
             break
     number = at  # past the end (fewer pages now than when the button was sent): the last one
     assert shown is not None
-    one, many = paged.noun
-    total = len(paged.entries)
-    where = (
-        f"{one.capitalize()} {ctx.fmt.number(Decimal(shown.first))} of {ctx.fmt.number(Decimal(total))}"
-        if shown.first == shown.last
-        else f"{many.capitalize()} {ctx.fmt.number(Decimal(shown.first))}–{ctx.fmt.number(Decimal(shown.last))} of {ctx.fmt.number(Decimal(total))}"
-    )
+    where = _where(ctx, paged, shown, number)
     moves = [to(paged, number - 1, BACK if number > 1 else f"‹ {SUMMARY}")]
-    if shown.last < total:
+    if shown.last < len(paged.entries):
         moves.append(to(paged, number + 1, NEXT))
     rows: tuple[tuple[Button, ...], ...] = (tuple(moves),)
     if number > 1:
         rows += ((to(paged, 0, SUMMARY),),)
     return Reply(text=f"{bold(paged.title)} · {where}\n\n{shown.text}", html=True, buttons=rows)
+
+
+def _where(ctx: Ctx, paged: Paged, shown: _Page, number: int) -> str:
+    """Where the page is: "Lots 9–16 of 200", or "Page 3" when the entries aren't one kind of thing."""
+    if paged.noun is None:
+        return f"Page {ctx.fmt.number(Decimal(number))}"
+    one, many = paged.noun
+    first, last, total = (ctx.fmt.number(Decimal(n)) for n in (shown.first, shown.last, len(paged.entries)))
+    if shown.first == shown.last:
+        return f"{one.capitalize()} {first} of {total}"
+    return f"{many.capitalize()} {first}–{last} of {total}"
 
 
 def _pages(paged: Paged, room: int) -> Iterator[_Page]:

@@ -15,6 +15,7 @@ from conversations import (
     account,
     editing,
     espp,
+    harvesting,
     importing,
     onboarding,
     options,
@@ -50,6 +51,7 @@ BUTTONS: dict[str, Handler] = {
     **importing.BUTTONS,
     **words.BUTTONS,
     **reports.BUTTONS,
+    **harvesting.BUTTONS,
     "cmd": lambda ctx, name: _command_button(ctx, name),  # defined below: it reads BY_NAME
 }
 

@@ -51,6 +51,17 @@ class Chat:
         self.last = self.service.process(self.user_id, event)
         return "\n".join(r.as_plain() for r in self.last)  # as the user sees it
 
+    def read_pages(self) -> str:
+        """The answer just sent and, when it is paged (conversations/paging.py), every page after it,
+        following its first "›" button and then Next: the whole answer as one text."""
+        texts = ["\n".join(r.as_plain() for r in self.last)]
+        more = [b for r in self.last for row in r.buttons for b in row if b.label.endswith("›")]
+        if more and more[0].data.count(":") == 3:
+            texts.append(self.press(more[0].data))
+            while any(b.label == "Next ›" for r in self.last for row in r.buttons for b in row):
+                texts.append(self.tap("Next ›"))
+        return "\n".join(texts)
+
     def restart(self) -> Chat:
         chat = Chat(self.db, self.user_id, self.now, self.locale)
         chat.sent = self.sent  # the chat goes on: message ids keep counting

@@ -39,10 +39,11 @@ def chat(tmp_path: Path) -> Chat:
 
 
 def test_the_suggestion_names_each_lot_and_the_cost_of_oldest_first(chat: Chat) -> None:
-    text = chat.send("/harvest")
-    suggestion, _, others = text.partition("Other lots below cost:")
+    chat.send("/harvest")
+    text = chat.read_pages()
+    suggestion, _, others = text.partition("Other lots below cost")
     # BBB's $2,000 and the Nov 20 AAA lot's $1,000 reach the $3,000 limit: 3,000 x 22% = $660.
-    assert "Suggested: sell these 2 lots (listed below), $3,000.00 of losses in all." in suggestion
+    assert "Suggested: sell these 2 lots (listed under “The lots to sell”), $3,000.00 of losses in all." in suggestion
     assert "• BBB: the 100 shares bought Mar 2, 2025, $2,000.00 long-term loss at $10.00" in suggestion
     assert "• AAA: the 50 shares bought Nov 20, 2026, $1,000.00 short-term loss at $20.00" in suggestion
     assert "$3,000.00 offsets wages and other income (the most allowed in a year): about $660.00 less tax" in suggestion
@@ -105,12 +106,13 @@ def test_the_totals_are_the_sums_of_the_lots_shown(tmp_path: Path) -> None:
         "/price DDD 20",
         "/price EEE 50",
     )
-    text = chat.send("/harvest")
+    chat.send("/harvest")
+    text = chat.read_pages()
     assert "You have $5,000.00 of net capital gains so far this year." in text
-    assert "Suggested: sell these 2 lots (listed below), $2,000.00 of losses in all." in text
+    assert "Suggested: sell these 2 lots (listed under “The lots to sell”), $2,000.00 of losses in all." in text
     assert "They cancel $2,000.00 of your $5,000.00 of gains: about $300.00 less tax." in text
     assert "offsets wages" not in text and "carries forward to 2027" not in text
-    listed = text.split("The lots to sell:")[1].split("Then record")[0]
+    listed = text.split("The lots to sell\n")[1].split("Then record")[0]
     assert "DDD: the 40 shares bought Jun 1, 2026, $1,200.00 short-term loss at $20.00" in listed
     assert "EEE: the 20 shares bought Jul 1, 2026, $800.00 short-term loss at $50.00" in listed
     assert listed.count("• ") == 2 and "Other lots below cost" not in text

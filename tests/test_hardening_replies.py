@@ -88,11 +88,15 @@ def test_harvest_over_thousands_of_lots_in_a_named_account(tmp_path: Path) -> No
     reply = chat.send("/harvest")
     fits(chat)
     # $15 a lot ($20 cost, now $5): 200 lots reach the $3,000 limit. The totals come first and fit in
-    # the message; every lot they count is in the whole answer (issue 16: the list and the suggestion agree).
-    assert "Suggested: sell these 200 lots (listed below), $3,000.00 of losses in all." in reply
+    # the message; every lot they count is on the pages after it (issue 16: the list and the suggestion agree).
+    assert "Suggested: sell these 200 lots (listed under “The lots to sell”), $3,000.00 of losses in all." in reply
     assert "Estimated saving this year" in reply and "went wrong" not in reply
-    whole = next(f for r in chat.last for f in r.files if f.name == "answer.txt").content.decode()
-    listed = whole.split("The lots to sell:")[1].split("Then record")[0]
+    chat.tap("The lots")
+    pages = ["\n".join(r.as_plain() for r in chat.last)]
+    while "Then record" not in pages[-1]:
+        fits(chat)
+        pages.append(chat.tap("Next ›"))
+    listed = "\n".join(pages).split("Then record")[0]
     assert listed.count("$15.00 long-term loss") == 200
 
 

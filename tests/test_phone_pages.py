@@ -43,7 +43,7 @@ def history() -> list[str]:
                 sold = rng.randint(1, 10)
                 rows.append(f"{day + timedelta(days=10)},sell,{ticker},{sold},{price * Decimal('0.8'):.2f},0")
                 held -= sold
-            price = (price * Decimal(rng.choice(("0.9", "1.05", "1.1", "1.2")))).quantize(Decimal("0.01"))
+            price = (price * Decimal(rng.choice(("0.9", "0.97", "1.04", "1.12")))).quantize(Decimal("0.01"))
             day += timedelta(days=rng.choice((20, 25, 45, 70)))
             if day >= NOW.date():
                 break
@@ -149,3 +149,21 @@ def test_every_reply_of_the_big_history_fits(big: Chat) -> None:
         big.send(text)
         for shown in checked(big.last):
             assert len(shown) <= 4096
+
+
+def test_harvest_summary_then_every_losing_lot_once(big: Chat) -> None:
+    big.send("/harvest")
+    (summary,) = checked(big.last)
+    assert len(summary) <= PAGE_CHARS and "Estimated saving this year" in summary
+    pages = page_through(big, "The lots, lot by lot")
+    assert all(len(text) <= PAGE_CHARS for page in pages for text in page)
+    lines = [line for page in pages[1:] for text in page for line in text.splitlines()]
+    losing = [line for line in lines if line.startswith("• ") and "-term loss at $" in line]
+    state = big.service.state(big.user_id)
+    below_cost = [
+        lot
+        for lot in ledger_for(state).lots
+        if lot.symbol in state.prices and lot.quantity * state.prices[lot.symbol] < lot.basis
+    ]
+    assert len(losing) == len(below_cost) > 10
+    assert sum(line.startswith("/sell ") or "Then record the sale" in line for line in lines) == 1
