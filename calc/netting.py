@@ -9,6 +9,7 @@ Carryover Worksheet in the Schedule D instructions (short-term loss used first).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
@@ -36,8 +37,57 @@ class YearSummary(Frozen):
     reasons: tuple[Reason, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Sales:
+    """A year's sales summed as Schedule D and Form 6251 read them: gains and losses by term, the
+    wash-sale adjustments, how much larger the gains are for the AMT (ISO shares' AMT basis, line
+    2k), and how many Form 8949 rows. Sums add: the sales of several ledgers (one per symbol) sum
+    to those of all of them, so a change re-sums only the symbol it touches."""
+
+    short_gains: Decimal = ZERO  # positive rows
+    short_losses: Decimal = ZERO  # negative rows, as a negative number
+    long_gains: Decimal = ZERO
+    long_losses: Decimal = ZERO
+    washed: Decimal = ZERO
+    amt_short: Decimal = ZERO  # the AMT gain less the gain, short-term rows with an AMT basis
+    amt_long: Decimal = ZERO
+    rows: int = 0
+
+    def __add__(self, other: Sales) -> Sales:
+        return Sales(
+            self.short_gains + other.short_gains,
+            self.short_losses + other.short_losses,
+            self.long_gains + other.long_gains,
+            self.long_losses + other.long_losses,
+            self.washed + other.washed,
+            self.amt_short + other.amt_short,
+            self.amt_long + other.amt_long,
+            self.rows + other.rows,
+        )
+
+
+def sales_by_year(dispositions: Iterable[Disposition]) -> dict[int, Sales]:
+    """Every year's rows among `dispositions`, summed: one pass, in the rows' order."""
+    sums: dict[int, list[Decimal]] = {}
+    rows: dict[int, int] = {}
+    for d in dispositions:
+        year = d.sold.year
+        at = sums.get(year)
+        if at is None:
+            at = sums[year] = [ZERO] * 7
+            rows[year] = 0
+        rows[year] += 1
+        gain = d.gain
+        at[4] += d.wash_sale_disallowed
+        short = d.term == "short"
+        at[(0 if short else 2) + (gain < 0)] += gain
+        if d.amt_gain is not None:
+            at[5 if short else 6] += d.amt_gain - gain
+    return {year: Sales(at[0], at[1], at[2], at[3], at[4], at[5], at[6], rows[year]) for year, at in sums.items()}
+
+
 def summarize_year(
-    dispositions: Iterable[Disposition],
+    dispositions: Iterable[Disposition] | Sales,
     year: int,
     carryover_short: Decimal = ZERO,
     carryover_long: Decimal = ZERO,
@@ -47,26 +97,20 @@ def summarize_year(
     capital_gain_distributions: Decimal = ZERO,
     params: YearParams | None = None,
 ) -> YearSummary:
-    """Net one year's sales. `taxable_income` (Form 1040 line 15, may be negative) limits the
-    loss used when income is too small to absorb it; None assumes it is large enough.
+    """Net one year's sales (its rows among `dispositions`, or their `Sales` already summed).
+    `taxable_income` (Form 1040 line 15, may be negative) limits the loss used when income is too
+    small to absorb it; None assumes it is large enough.
     `income_before_gains` gives it another way: line 15 without the capital gain or loss
     (other income minus the deduction, may be negative); the year's line 7 is added here.
     `capital_gain_distributions` (1099-DIV box 2a) are long-term gain on line 13: they net against
     the year's losses and the carryover like any long-term gain."""
-    st_gains = st_losses = lt_gains = lt_losses = washed = ZERO
-    for d in dispositions:
-        if d.sold.year != year:
-            continue
-        washed += d.wash_sale_disallowed
-        if d.term == "short":
-            if d.gain >= 0:
-                st_gains += d.gain
-            else:
-                st_losses += d.gain
-        elif d.gain >= 0:
-            lt_gains += d.gain
-        else:
-            lt_losses += d.gain
+    if isinstance(dispositions, Sales):
+        sales = dispositions
+    else:
+        sales = sales_by_year(d for d in dispositions if d.sold.year == year).get(year, Sales())
+    st_gains, st_losses = sales.short_gains, sales.short_losses
+    lt_gains, lt_losses = sales.long_gains, sales.long_losses
+    washed = sales.washed
     short_net = st_gains + st_losses - carryover_short
     long_net = lt_gains + lt_losses + capital_gain_distributions - carryover_long
     net = short_net + long_net
@@ -132,19 +176,6 @@ def lost_to_ira(dispositions: Iterable[Disposition], replacement_lot: str | None
         ),
         ZERO,
     )
-
-
-def amt_gain_differences(dispositions: Iterable[Disposition], year: int) -> tuple[Decimal, Decimal]:
-    """(short-term, long-term): how much the year's gains are larger (or smaller) for the AMT,
-    from ISO shares whose AMT basis differs (Form 6251 line 2k). Zeros for everyone else."""
-    short = long = ZERO
-    for d in dispositions:
-        if d.amt_gain is not None and d.sold.year == year:
-            if d.term == "short":
-                short += d.amt_gain - d.gain
-            else:
-                long += d.amt_gain - d.gain
-    return short, long
 
 
 def carryovers(

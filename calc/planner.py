@@ -14,13 +14,14 @@ from decimal import ROUND_DOWN, Decimal
 from calc import collector
 from calc.assets import is_crypto
 from calc.booking import WASH_WINDOW, Ledger, book
+from calc.errors import CalcError
 from calc.espp import qualifying_day
 from calc.holding import long_term_from
 from calc.limits import SHARES
 from calc.matching import take_in_order
 from calc.models import ZERO, Disposition, Frozen, Lot, LotPick, Split, Trade
 from calc.tax import TaxResult
-from calc.years import TaxYears, Years
+from calc.years import TaxYears, YearChain, Years, YearTotals, combined, summed, totals_of
 
 
 def year_tax(years: Years, ledger: Ledger, year: int) -> TaxResult:
@@ -71,12 +72,41 @@ ORDERINGS: dict[str, Ordering] = {
 }
 
 
-def _with(others: Ledger, ledger: Ledger) -> Ledger:
-    return Ledger(
-        lots=others.lots + ledger.lots,
-        dispositions=others.dispositions + ledger.dispositions,
-        income=others.income + ledger.income,
-    )
+class _Candidates:
+    """Sales of one symbol tried one after another, each taxed with all the user's trades.
+
+    Lots and wash sales never cross symbols, so the other symbols' totals are the same for every
+    candidate: they are summed once (and kept per symbol across messages, calc.years.SUMMED), and
+    each candidate books and sums only its own symbol's trades. `at_once` books and nets everything
+    for every candidate instead: the reference the shortcut must equal, figure for figure.
+    """
+
+    def __init__(self, events: Sequence[Trade | Split], symbol: str, years: Years, at_once: bool = False) -> None:
+        self.events = events
+        self.mine = [e for e in events if e.symbol == symbol]
+        self.years = years
+        # Positions name id-less events' lots in a history of several symbols: booked together, as book() does.
+        self.at_once = at_once or (not all(e.id for e in events) and len(self.mine) < len(events))
+        self.others: dict[int, YearTotals] = {}
+        if not self.at_once:
+            try:
+                self.others = summed(e for e in events if e.symbol != symbol)
+            except CalcError:
+                book(events)  # raises the first error in booking order, as booking everything would
+                raise
+
+    def with_sales(self, *sales: Trade) -> tuple[YearChain, Ledger]:
+        """The tax years with `sales` added, and a ledger holding every row of the symbol (the
+        symbol's own ledger, or everything's when booked at once)."""
+        if self.at_once:
+            ledger = book([*self.events, *sales])
+            return TaxYears(ledger, self.years), ledger
+        try:
+            ledger = book([*self.mine, *sales])
+        except CalcError:
+            book([*self.events, *sales])  # the first error in booking order among every symbol's
+            raise
+        return YearChain(combined(self.others, totals_of(ledger)), self.years), ledger
 
 
 @collector.pausing
@@ -88,17 +118,17 @@ def plan_sale(
     when: date,
     years: Years,
     fees: Decimal = ZERO,
+    at_once: bool = False,
 ) -> SalePlan:
     """The lots to sell `quantity` shares of `symbol` that cost the least tax this year, and FIFO for comparison.
 
-    Raises calc.errors.NotEnoughShares when fewer shares are held.
+    Raises calc.errors.NotEnoughShares when fewer shares are held. `at_once`: the reference
+    (see _Candidates), for tests.
     """
-    # Lots of one symbol never meet another's (wash sales are per symbol too), so the other
-    # symbols are booked once and only this symbol's trades are booked per candidate.
-    mine = [t for t in trades if t.symbol == symbol]
-    others = book([t for t in trades if t.symbol != symbol])
-    lots = [lot for lot in book([t for t in mine if t.date <= when]).lots if lot.account_type == "taxable"]
-    baseline = year_tax(years, _with(others, book(mine)), when.year).total
+    candidates = _Candidates(trades, symbol, years, at_once)
+    held = book([t for t in candidates.mine if t.date <= when]).lots
+    lots = [lot for lot in held if lot.account_type == "taxable"]
+    baseline = candidates.with_sales()[0].view(when.year).with_gains.total
     options: dict[tuple[LotPick, ...], SaleOption] = {}
     for name, order in ORDERINGS.items():
         picks = tuple(
@@ -109,8 +139,8 @@ def plan_sale(
         sale = Trade(
             date=when, symbol=symbol, side="sell", quantity=quantity, price=price, fees=fees, id="plan", lots=picks
         )
-        ledger = _with(others, book([*mine, sale]))
-        tax = year_tax(years, ledger, when.year)
+        chain, ledger = candidates.with_sales(sale)
+        tax = chain.view(when.year).with_gains
         options[picks] = SaleOption(
             name=name,
             picks=picks,
@@ -331,7 +361,9 @@ SALE_ID = "whatif"
 
 
 @collector.pausing
-def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence[Split] = ()) -> WhatIf:
+def what_if(
+    trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence[Split] = (), at_once: bool = False
+) -> WhatIf:
     """Book `sale` (its id is replaced) with the trades, and figure what waiting would change.
 
     Waiting days: when the sale's short-term gains turn long-term, and when ISO shares sold at a
@@ -339,19 +371,21 @@ def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence
     booking the same sale on that day and taxing every year from now to then with its own law and
     figures (the carryover chained through), so a wait past December 31 moves the sale to the next
     return, and an ISO exercise's AMT adjustment that a same-year sale would have removed stays.
-    Raises calc.errors.CalcError when the sale can't happen (not enough shares).
+    Raises calc.errors.CalcError when the sale can't happen (not enough shares). `at_once`: the
+    reference (see _Candidates), for tests.
     """
     sale = sale.model_copy(update={"id": SALE_ID})
     year = sale.date.year
-    before = TaxYears(book([*trades, *splits]), years)
-    now = TaxYears(book([*trades, *splits, sale]), years)
-    parts = tuple(d for d in now.ledger.dispositions if d.sale_id == SALE_ID)
-    wages = now.ledger.wages(year) - before.ledger.wages(year)
+    candidates = _Candidates([*trades, *splits], sale.symbol, years, at_once)
+    before, before_ledger = candidates.with_sales()
+    now, now_ledger = candidates.with_sales(sale)
+    parts = tuple(d for d in now_ledger.dispositions if d.sale_id == SALE_ID)
+    wages = now_ledger.wages(year) - before_ledger.wages(year)
     tax = now.view(year).with_gains
     days = _waiting_days(trades, parts, wages)
     waits = []
     for day in sorted(set(days.values())):
-        later = TaxYears(book([*trades, *splits, sale.model_copy(update={"date": day})]), years)
+        later, later_ledger = candidates.with_sales(sale.model_copy(update={"date": day}))
         waits.append(
             Wait(
                 until=day,
@@ -360,7 +394,7 @@ def what_if(trades: Sequence[Trade], years: Years, sale: Trade, splits: Sequence
                 tax_year=day.year,
                 law_year=later.view(day.year).law.year,
                 saving=now.total(year, day.year) - later.total(year, day.year),
-                wages=later.ledger.wages(day.year) - before.ledger.wages(day.year),
+                wages=later_ledger.wages(day.year) - before_ledger.wages(day.year),
             )
         )
     return WhatIf(

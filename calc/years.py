@@ -14,16 +14,19 @@ filing status single, and `income_from` is None so the chat can say it assumed t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Self
 
 from pydantic import Field
 
-from calc.booking import Ledger
-from calc.models import ZERO, Disposition, FilingStatus, Frozen, IncomeEvent, Term
-from calc.netting import YearSummary, summarize_year
+from calc.booking import Ledger, book
+from calc.cache import WeighedCache
+from calc.errors import CalcError
+from calc.models import ZERO, FilingStatus, Frozen, IncomeEvent, Method, Split, Term, Trade
+from calc.netting import Sales, YearSummary, sales_by_year, summarize_year
 from calc.params import YearParams, available_years, law_for
 from calc.tax import TaxInput, TaxResult, compute_tax
 
@@ -157,6 +160,93 @@ def _from_sale(event: IncomeEvent) -> bool:
     return any(r.rule in SALE_RULES for r in event.reasons)
 
 
+NO_SALES = Sales()
+
+
+@dataclass(frozen=True, slots=True)
+class YearTotals:
+    """What a year's return reads of a ledger, summed: its sales, and the option income in it.
+    Totals add, so the totals of several ledgers (one per symbol) are those of all of them."""
+
+    sales: Sales = NO_SALES
+    wages: Money = ZERO  # NSO, RSU, disqualifying ISO and ESPP wages (Form 1040 line 1)
+    adjustments: Money = ZERO  # ISO bargain elements exercised and held (Form 6251 line 2i)
+    sale_wages: Money = ZERO  # the part of `wages` sales made (disqualifying ISO sales, IRC 422(c)(2))
+    sale_adjustments: Money = ZERO  # the part of `adjustments` sales made (a same-year sale takes one back)
+    espp_wages: Money = ZERO  # the part of `sale_wages` ESPP sales made (IRC 423(c), calc.espp)
+
+    def __add__(self, other: YearTotals) -> YearTotals:
+        return YearTotals(
+            self.sales + other.sales,
+            self.wages + other.wages,
+            self.adjustments + other.adjustments,
+            self.sale_wages + other.sale_wages,
+            self.sale_adjustments + other.sale_adjustments,
+            self.espp_wages + other.espp_wages,
+        )
+
+
+Totals = Mapping[int, YearTotals]
+
+
+def totals_of(ledger: Ledger) -> dict[int, YearTotals]:
+    """The ledger's totals by year: one pass over its rows."""
+    income: dict[int, list[Money]] = defaultdict(lambda: [ZERO] * 5)
+    for e in ledger.income:
+        at = income[e.date.year]
+        kind = 0 if e.kind == "wages" else 1  # or an AMT adjustment
+        at[kind] += e.amount
+        if _from_sale(e):
+            at[kind + 2] += e.amount
+        if any(r.rule in ESPP_RULES for r in e.reasons):
+            at[4] += e.amount
+    sales = sales_by_year(ledger.dispositions)
+    return {
+        year: YearTotals(sales.get(year, NO_SALES), *income.get(year, [ZERO] * 5)) for year in sorted({*sales, *income})
+    }
+
+
+def combined(*many: Totals) -> dict[int, YearTotals]:
+    """The year-by-year sum of several ledgers' totals."""
+    together: dict[int, YearTotals] = {}
+    for totals in many:
+        for year, each in totals.items():
+            found = together.get(year)
+            together[year] = each if found is None else found + each
+    return together
+
+
+# Each symbol's totals, kept across messages and users like booking's KEPT (by the identities of the
+# symbol's events, which the entry keeps alive): a what-if's candidates, and a change, re-sum only the
+# symbol they touch. Weighed by events; a few hundred bytes an entry whatever the history's length.
+SUMMED = WeighedCache[tuple[tuple[Trade | Split, ...], dict[int, YearTotals]]](max_weight=2_000_000)
+
+
+def summed(events: Iterable[Trade | Split], method: Method = "fifo") -> dict[int, YearTotals]:
+    """`totals_of(book(events, method))`, from each symbol's kept totals (SUMMED) where it has them.
+    Raises what book() raises (booking errors are per symbol, so the first in booking order among
+    all symbols is found by booking them all: done only when one fails)."""
+    everything = list(events)
+    by_symbol: dict[str, list[Trade | Split]] = {}
+    for event in everything:
+        by_symbol.setdefault(event.symbol, []).append(event)
+    if len(by_symbol) > 1 and not all(event.id for event in everything):
+        return totals_of(book(everything, method))  # positions name id-less events' lots: booked together
+    parts = []
+    try:
+        for group in by_symbol.values():
+            key = (method, *map(id, group))
+            kept = SUMMED.get(key)
+            if kept is None:
+                kept = (tuple(group), totals_of(book(group, method)))
+                SUMMED.put(key, kept, len(group))
+            parts.append(kept[1])
+    except CalcError:
+        book(everything, method)  # raises the first error in booking order
+        raise
+    return combined(*parts)
+
+
 @dataclass(frozen=True)
 class YearView:
     """A year's whole picture: its figures, its Schedule D with the carryover chained in, and its tax
@@ -217,36 +307,30 @@ class YearView:
         return compute_tax(i.model_copy(update={field: getattr(i, field) + gain})).total - self.with_gains.total
 
 
-@dataclass
-class TaxYears:
-    """A ledger's tax years under a user's figures. Each year is figured once and kept."""
+class YearChain:
+    """Tax years figured from a ledger's totals under a user's figures. Each year is figured once and kept."""
 
-    ledger: Ledger
-    years: Years = field(default_factory=Years)
-    _rows: dict[int, list[Disposition]] = field(init=False, repr=False)
-    _summaries: dict[int, YearSummary] = field(init=False, repr=False, default_factory=dict)
-    _views: dict[int, YearView] = field(init=False, repr=False, default_factory=dict)
+    def __init__(self, totals: Totals, years: Years | None = None) -> None:
+        self.totals = totals
+        self.years = years if years is not None else Years()
+        self._summaries: dict[int, YearSummary] = {}
+        self._views: dict[int, YearView] = {}
 
-    def __post_init__(self) -> None:
-        rows: dict[int, list[Disposition]] = defaultdict(list)
-        for d in self.ledger.dispositions:
-            rows[d.sold.year].append(d)
-        self._rows = dict(rows)
-
-    def sold(self, year: int) -> list[Disposition]:
-        return self._rows.get(year, [])
+    def _totals(self, year: int) -> YearTotals:
+        return self.totals.get(year) or YearTotals()
 
     def first_year(self) -> int | None:
         """Where the chain starts: the first year with sales or with a stated carryover, but not before
         the first year whose law is known (sales before it are for the carryover into it, which the
         user states: /carryover 2018 ...)."""
-        starts = [*self._rows, *self.years.carryovers]
+        starts = [*(year for year, totals in self.totals.items() if totals.sales.rows), *self.years.carryovers]
         return max(min(starts), available_years()[0]) if starts else None
 
     def income_before_gains(self, year: int) -> Money:
         """Form 1040 line 15 without the capital gain or loss (negative when the deduction is larger)."""
         figures = self.years.resolve(year)
-        return figures.other_income + self.ledger.wages(year) - law_for(year).standard_deduction(figures.filing_status)
+        wages = self._totals(year).wages
+        return figures.other_income + wages - law_for(year).standard_deduction(figures.filing_status)
 
     def summary(self, year: int) -> YearSummary:
         """The year's Schedule D, the carryover chained in from the first year."""
@@ -263,7 +347,7 @@ class TaxYears:
             carried = Carryover(short=before.carryforward_short, long=before.carryforward_long)
         figures = self.years.resolve(year)
         summary = summarize_year(
-            self.sold(year),
+            self._totals(year).sales,
             year,
             carried.short,
             carried.long,
@@ -284,19 +368,8 @@ class TaxYears:
         summary = self.summary(year)
         figures = self.years.resolve(year)
         law = law_for(year)
-        events = [e for e in self.ledger.income if e.date.year == year]
-        option_wages = sum((e.amount for e in events if e.kind == "wages"), ZERO)
-        adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment"), ZERO)
-        sale_wages = sum((e.amount for e in events if e.kind == "wages" and _from_sale(e)), ZERO)
-        espp_wages = sum((e.amount for e in events if any(r.rule in ESPP_RULES for r in e.reasons)), ZERO)
-        sale_adjustments = sum((e.amount for e in events if e.kind == "amt_adjustment" and _from_sale(e)), ZERO)
-        amt_short = amt_long = ZERO
-        for d in self.sold(year):
-            if d.amt_gain is not None:
-                if d.term == "short":
-                    amt_short += d.amt_gain - d.gain
-                else:
-                    amt_long += d.amt_gain - d.gain
+        totals = self._totals(year)
+        amt_short, amt_long = totals.sales.amt_short, totals.sales.amt_long
         refigured = bool(amt_short or amt_long)
         # The one place a year's return is put together (Form 1040 lines 1-7, Form 6251 lines 2i, 2k).
         # TaxInput.long_term is Schedule D line 15 without line 13: compute_tax adds the distributions.
@@ -304,12 +377,12 @@ class TaxYears:
         with_gains = TaxInput(
             year=law.year,
             filing_status=figures.filing_status,
-            wages=figures.wages + option_wages,
+            wages=figures.wages + totals.wages,
             interest=figures.interest,
             ordinary_dividends=figures.dividends,
             qualified_dividends=figures.qualified_dividends,
             capital_gain_distributions=summary.capital_gain_distributions,
-            amt_adjustments=adjustments,
+            amt_adjustments=totals.adjustments,
             short_term=summary.short_term_net,
             long_term=long_term,
             amt_short_term=summary.short_term_net + amt_short if refigured else None,
@@ -317,8 +390,8 @@ class TaxYears:
         )
         without = with_gains.model_copy(
             update={
-                "wages": with_gains.wages - sale_wages,
-                "amt_adjustments": adjustments - sale_adjustments,
+                "wages": with_gains.wages - totals.sale_wages,
+                "amt_adjustments": totals.adjustments - totals.sale_adjustments,
                 "short_term": -summary.carryover_short,
                 "long_term": -summary.carryover_long,
                 "amt_short_term": None,
@@ -330,13 +403,22 @@ class TaxYears:
             law=law,
             figures=figures,
             summary=summary,
-            sale_wages=sale_wages,
-            sales=len(self.sold(year)),
+            sale_wages=totals.sale_wages,
+            sales=totals.sales.rows,
             tax_input=with_gains,
             input_without_sales=without,
-            espp_wages=espp_wages,
+            espp_wages=totals.espp_wages,
         )
 
     def total(self, first: int, last: int) -> Money:
         """Tax over the years `first` to `last`, each with its sales."""
         return sum((self.view(year).with_gains.total for year in range(first, last + 1)), ZERO)
+
+
+class TaxYears(YearChain):
+    """A ledger's tax years under a user's figures. `totals`, when the caller has them, must be the
+    ledger's (`summed` of the events it was booked from)."""
+
+    def __init__(self, ledger: Ledger, years: Years | None = None, totals: Totals | None = None) -> None:
+        super().__init__(totals_of(ledger) if totals is None else totals, years)
+        self.ledger = ledger
