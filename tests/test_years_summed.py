@@ -47,9 +47,9 @@ START = date(2023, 2, 1)
 rows = st.tuples(
     st.integers(0, 540),  # day: a trade every week or so in each symbol, so losses meet wash sales
     st.sampled_from(SYMBOLS),
-    st.sampled_from(["buy"] * 4 + ["sell"] * 3 + ["split", "iso", "iso"]),
+    st.sampled_from(["buy"] * 4 + ["sell"] * 3 + ["split", "iso", "iso", "espp"]),
     st.integers(1, 60),  # shares
-    st.integers(5, 90),  # price (an ISO's strike is a fifth of it)
+    st.integers(5, 90),  # price (an ISO's strike is a fifth of it, an ESPP's purchase price 85% of it)
     st.booleans(),  # in the IRA
 )
 
@@ -80,25 +80,35 @@ def history(drawn: list[Row]) -> list[Trade | Split]:
             events.append(Split(date=when, symbol=symbol, ratio=ratio, id=f"S{number}"))
             held = {account: count * ratio if account[0] == symbol else count for account, count in held.items()}
             continue
-        account = (symbol, ira and kind != "iso")
+        account = (symbol, ira and kind in ("buy", "sell"))
         whole = int(held.get(account, 0))
-        side = "buy" if kind in ("buy", "iso") or not whole else "sell"
+        side = "buy" if kind != "sell" or not whole else "sell"
         quantity = D(shares if side == "buy" else min(shares, whole))
         held[account] = held.get(account, D(0)) + (quantity if side == "buy" else -quantity)
-        iso = kind == "iso"
+        granted = when - timedelta(days=100 if shares % 2 else 500)  # sold within a year: disqualifying or not
+        equity = {
+            "iso": {"source": "iso", "price": D(price) / 5, "fmv": D(price), "grant_date": granted},
+            "espp": {
+                "source": "espp",
+                "price": D(price) * D("0.85"),
+                "fmv": D(price),
+                "grant_date": granted,
+                "offering_fmv": D(price) + shares % 7 - 3,
+            },
+        }
         events.append(
-            Trade(
-                date=when,
-                symbol=symbol,
-                side=side,
-                quantity=quantity,
-                price=D(price) / 5 if iso else D(price),
-                account_type="ira" if account[1] else "taxable",
-                account="IRA" if account[1] else None,
-                source="iso" if iso else "purchase",
-                fmv=D(price) if iso else None,
-                grant_date=when - timedelta(days=100 if shares % 2 else 500) if iso else None,
-                id=f"T{number}",
+            Trade.model_validate(
+                {
+                    "date": when,
+                    "symbol": symbol,
+                    "side": side,
+                    "quantity": quantity,
+                    "price": D(price),
+                    "account_type": "ira" if account[1] else "taxable",
+                    "account": "IRA" if account[1] else None,
+                    "id": f"T{number}",
+                    **equity.get(kind, {}),
+                }
             )
         )
     return events
