@@ -124,7 +124,9 @@ def _recorded_nothing(ctx: Ctx, text: str, reread: Reread) -> Outcome:
     outcome = reread(ctx, text)
     since = ctx.state.messages_from
     noted_then = since is not None and ctx.event.message.isdigit() and int(ctx.event.message) >= since
-    if noted_then or (outcome.state.trades is ctx.state.trades and outcome.state.splits is ctx.state.splits):
+    guessed = outcome.state.wizard is not None and isinstance(outcome.state.wizard.answers, GuessDraft)
+    unchanged = outcome.state.trades is ctx.state.trades and outcome.state.splits is ctx.state.splits
+    if noted_then or (unchanged and not guessed):
         return outcome
     return say(
         ctx,

@@ -251,6 +251,8 @@ def test_an_edit_of_a_message_from_before_notes_never_records_a_second_copy() ->
     outcome = handle(state, Event(kind="edit", id="u1", now=NOW, message="3", text="/buy 10 AAPL 150 2026-03-02"))
     assert "I haven't saved anything from your edit" in outcome.replies[0].text
     assert outcome.state.trades == state.trades
+    guess = handle(state, Event(kind="edit", id="u4", now=NOW, message="3", text="bought 10 Apple at 150 on 3/2"))
+    assert "I haven't saved anything" in guess.replies[0].text and guess.state.wizard is None  # no Save to tap
     asked = handle(state, Event(kind="edit", id="u2", now=NOW, message="3", text="when does my AAPL go long term?"))
     assert "Mar 3, 2027" in asked.replies[0].text  # a question is still answered
     # From the first message that changes something, messages are noted: a later one's edit is followed.

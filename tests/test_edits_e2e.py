@@ -95,3 +95,17 @@ async def test_an_edited_file_gets_a_way_to_change_imports(bot: tuple[Applicatio
     edited = {**sent["message"], "caption": "my 2025 trades", "edit_date": sent["message"]["date"] + 60}
     await feed(app, {"update_id": 9200, "edited_message": edited})
     assert "Edits change trades typed on one line, not files" in emulator.texts(10)[-1]
+
+
+async def test_an_edit_read_with_a_guess_changes_the_trade_on_save(bot: tuple[Application, Emulator]) -> None:
+    app, emulator = bot
+    sent = emulator.text_update(11, "/buy 10 AAPL 15 2026-03-02")
+    await feed(app, sent)
+    await feed(app, emulator.edit_update(sent, "bought 10 shares of Apple at 150 on 2026-03-02"))
+    assert "I now read it as:" in emulator.texts(11)[-1]
+    save = next(b for row in emulator.buttons(11) for b in row if b["text"] == "Save")
+    await feed(app, emulator.button_update(11, save["callback_data"]))
+    assert emulator.texts(11)[-1].startswith("Changed #1: price $15.00 → $150.00.")
+    await feed(app, emulator.button_update(11, save["callback_data"]))  # tapped again: nothing more
+    await feed(app, emulator.text_update(11, "/trades"))
+    assert "#1 buy 10 AAPL at $150.00" in emulator.texts(11)[-1] and "#2" not in emulator.texts(11)[-1]
