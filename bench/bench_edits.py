@@ -7,7 +7,8 @@ changed stock again, check the ledger, word what changed, commit with the proces
 cases: a purchase dated the last day (fixing a typo right away) and one dated in the middle of the
 stock's history (every later sale of that stock booked again and its gain compared). Each history
 runs in its own interpreter. The per-message targets of issue 18 (p99 retail 50 ms, active 150 ms)
-are the yardstick.
+are the yardstick. The 100k history isn't measured: it is past the 50,000 trades a person may keep, so
+no new line (and so no edit of one) is taken there.
 """
 
 from __future__ import annotations
@@ -54,13 +55,12 @@ def one(name: str) -> dict[str, object]:
             started = time.perf_counter()
             replies = service.process(1, Event(kind=kind, id=f"b{next(ids)}", now=now, text=text, message=message))
             spent = time.perf_counter() - started
-            assert kind == "text" or replies[0].text.startswith("Changed #"), replies[0].text
+            assert kind != "edit" or replies[0].text.startswith("Changed #"), replies[0].text
             return spent
 
-        step("text", "0", "/portfolio")  # the first message books everything
+        step("text", "1", "/portfolio")  # the first message books everything
         collector.settle()
-        for case, day in zip(CASES, (last, middle), strict=True):
-            message = f"m-{case}"
+        for message, case, day in zip(("2", "3"), CASES, (last, middle), strict=True):
             step("text", message, f"/buy 1 {symbol} {price} {day.isoformat()}")
             for n in range(ROUNDS[name]):
                 timings[case].append(step("edit", message, f"/buy 1 {symbol} {price + 1 + n % 2} {day.isoformat()}"))
