@@ -399,10 +399,10 @@ def _said_line(ctx: Ctx) -> str:
     except InputError:
         return ""
     needed = ("date", "price", "grant_date", "offering_fmv", "fmv")
-    value = {
-        field: (v.isoformat() if isinstance(v, dt.date) else str(v)) if (v := figures.get(field)) is not None else None
-        for field in needed
-    }
+    # Numbers as the user wrote them, so the line reads back the same (a German 42,50); dates as ISO.
+    value: dict[str, str | None] = {field: None for field in needed}
+    for field, given in figures.items():
+        value[field] = given.isoformat() if isinstance(given, dt.date) else slots[field][0]
     line = (
         f"/espp {numbers[0]} {tickers[0]} bought {value['date'] or 'DATE'} at {value['price'] or 'PRICE'} "
         f"offering {value['grant_date'] or 'DATE'} fmv {value['offering_fmv'] or 'VALUE'} "

@@ -211,3 +211,21 @@ def test_espp_in_words_is_never_saved_as_a_plain_purchase(chat: Chat) -> None:
     chat.send(LINE)
     text = chat.send("when do my employee stock purchase shares qualify?")
     assert "100 ACME bought Jun 30, 2026: ESPP: sold before Jan 3, 2028, $1,250.00 of it is pay" in text
+
+
+def test_whatif_on_shares_that_already_qualify(chat: Chat) -> None:
+    # Offering Jan 3, 2023 at $50, purchase Jun 30, 2023 at $55 for $42.50: qualifying from Jan 4, 2025.
+    chat.send("/espp 100 ACME bought 2023-06-30 at 42.50 offering 2023-01-03 fmv 50 purchase fmv 55")
+    text = chat.send("/whatif sell 100 ACME 45")
+    # Gain $4,500 - $4,250 = $250, below the $750 offering discount: all $250 is pay, no capital gain.
+    assert "$250.00 of this is pay, not a capital gain: your gain, smaller than the offering's discount" in text
+    assert "Total $0.00 of capital gain and $250.00 of wages" in text
+    assert "Waiting until" not in text
+
+
+def test_a_german_user_gets_the_line_back_written_their_way(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db", locale="de")
+    chat.onboard(income="85000")
+    text = chat.send("bought 100 ACME through my ESPP at 42,50 on 30.06.2026")
+    assert "/espp 100 ACME bought 2026-06-30 at 42,50 offering DATE" in text
+    assert chat.service.state(1).trades == ()
