@@ -11,6 +11,7 @@ import gc
 import random
 import resource
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,16 +23,18 @@ SYMBOLS = [f"S{i:02d}" for i in range(50)]
 START = date(2023, 1, 2)
 
 
-def random_trades(count: int, seed: int = 7, rebuy_share: float = 0.0) -> list[Trade]:
+def random_trades(
+    count: int, seed: int = 7, rebuy_share: float = 0.0, symbols: Sequence[str] = tuple(SYMBOLS)
+) -> list[Trade]:
     """Buys and sells that never oversell; with rebuy_share > 0, that share of sales are losses bought back within 30 days."""
     rng = random.Random(seed)
-    held = dict.fromkeys(SYMBOLS, 0)
-    price = {s: Decimal(rng.randint(20, 400)) for s in SYMBOLS}
+    held = dict.fromkeys(symbols, 0)
+    price = {s: Decimal(rng.randint(20, 400)) for s in symbols}
     trades: list[Trade] = []
     days = 3 * 365
     for i in range(count):
         day = START + timedelta(days=i * days // count)
-        symbol = rng.choice(SYMBOLS)
+        symbol = rng.choice(symbols)
         price[symbol] = max(Decimal(1), price[symbol] + Decimal(rng.randint(-300, 300)) / 100)
         side: Side
         if held[symbol] and rng.random() < 0.45:

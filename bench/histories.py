@@ -2,7 +2,8 @@
 
 - retail: 10 funds bought every month for 20 years, a few shares sold now and then (~3,000 trades);
 - active: 50 symbols, 20 trades every trading day for 3 years (~15,700 trades);
-- wash: bench_realize's 100,000 random trades, nearly every loss sale a wash sale.
+- wash: bench_realize's 100,000 random trades, nearly every loss sale a wash sale;
+- and, for bench_rebook only, one_symbol: the same generator's 100,000 trades all in one stock.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ def active(seed: int = 2) -> list[Trade]:
 
 def wash() -> list[Trade]:
     return [t.model_copy(update={"id": f"T{int(t.id[1:]) + 1}"}) for t in random_trades(100_000)]
+
+
+def one_symbol() -> list[Trade]:
+    """bench_realize's generator with every trade in one stock: 100,000 trades of one symbol, the
+    worst case for booking by symbol (bench_rebook)."""
+    return [t.model_copy(update={"id": f"T{int(t.id[1:]) + 1}"}) for t in random_trades(100_000, symbols=("ONE",))]
 
 
 HISTORIES: dict[str, Callable[[], list[Trade]]] = {"retail": retail, "active": active, "wash": wash}

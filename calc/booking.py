@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import copy
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
@@ -140,37 +141,74 @@ class _Book:
     income: list[IncomeEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for position, event in enumerate(self.ordered):
+        self.index(0)
+
+    def index(self, start: int) -> None:
+        """Note the purchases and splits from position `start` on before booking them: a sale looks
+        ahead for replacement purchases, and a split between the two changes the units."""
+        for position in range(start, len(self.ordered)):
+            event = self.ordered[position]
             # Inherited and gifted shares aren't acquired "by purchase" (IRC 1091(a)): never replacements.
             if isinstance(event, Trade) and event.side == "buy" and event.source not in ("inherited", "gift"):
                 self.buys[event.symbol].append((event.date, position))
-                self.capacity[position] = event.quantity
+                self.capacity.setdefault(position, event.quantity)  # a copy may know it used already
             elif isinstance(event, Split):
                 self.splits[event.symbol].append((position, event.ratio))
 
-    def copy(self, ordered: Sequence[Trade | Split]) -> _Book:
-        """This state, to continue with `ordered` (these events and sales after them), leaving
-        this one as it is: every open lot and every list booking changes is copied."""
+    def copy(self, booked: int) -> _Book:
+        """The state after the first `booked` events, leaving this one as it is, to go on from there
+        (continued(), or kept as a checkpoint). No rows: the caller has them.
+
+        Every open lot is copied. Of the purchases, only what a sale after `booked` can still reach
+        is kept: those less than WASH_WINDOW before the last event booked (a later sale's window
+        starts after that), and the shares of later purchases that the sales so far have used (they
+        lie less than WASH_WINDOW after it). Splits and purchases after `booked` are noted again
+        by continued(), from whichever events follow.
+        """
         lots: dict[int, OpenLot] = {}
         holdings: dict[tuple[str, str | None], _Holding] = defaultdict(_Holding)
         for key, holding in self.holdings.items():
             copied = holdings[key]
             for sequence, group in holding.groups.items():
-                copied.groups[sequence] = [
-                    lots.setdefault(id(lot), replace(lot, reasons=list(lot.reasons))) for lot in group
-                ]
+                copied.groups[sequence] = [lots.setdefault(id(lot), lot.copy()) for lot in group]
         book = copy.copy(self)
-        book.ordered = ordered
         book.holdings = holdings
-        book.buys = defaultdict(list, {symbol: list(buys) for symbol, buys in self.buys.items()})
-        book.capacity = dict(self.capacity)
-        book.splits = defaultdict(list, {symbol: list(splits) for symbol, splits in self.splits.items()})
-        # A lot no longer held (sold) stays the same object: nothing changes a lot without shares.
-        book.lot_of_buy = {position: lots.get(id(lot), lot) for position, lot in self.lot_of_buy.items()}
-        book.parts_of_buy = dict(self.parts_of_buy)
+        book.buys, book.capacity, book.splits = defaultdict(list), {}, defaultdict(list)
+        book.lot_of_buy, book.parts_of_buy = {}, {}
         book.pending = defaultdict(list, {position: list(p) for position, p in self.pending.items()})
-        book.dispositions = list(self.dispositions)
-        book.income = list(self.income)
+        book.dispositions, book.income = [], []
+        if not booked:
+            return book
+        last = self.ordered[booked - 1].date
+        for symbol, buys in self.buys.items():
+            start = bisect.bisect_left(buys, (last - WASH_WINDOW, -1))
+            kept = book.buys[symbol]
+            for entry in buys[start:]:
+                position = entry[1]
+                if position >= booked:
+                    break
+                kept.append(entry)
+                book.capacity[position] = self.capacity[position]
+                if position in self.lot_of_buy:
+                    # A lot no longer held (sold) stays the same object: nothing changes a lot without shares.
+                    lot = self.lot_of_buy[position]
+                    book.lot_of_buy[position] = lots.get(id(lot), lot)
+                if position in self.parts_of_buy:
+                    book.parts_of_buy[position] = self.parts_of_buy[position]
+        for position in range(booked, len(self.ordered)):  # later purchases whose shares replaced a loss
+            event = self.ordered[position]
+            if event.date > last + WASH_WINDOW:
+                break
+            if position in self.capacity and isinstance(event, Trade) and self.capacity[position] != event.quantity:
+                book.capacity[position] = self.capacity[position]
+        return book
+
+    def continued(self, booked: int, ordered: Sequence[Trade | Split]) -> _Book:
+        """A copy of this state after `booked` events, to book `ordered` from there: `ordered` starts
+        with the same `booked` events, and nothing after them was within reach of their sales."""
+        book = self.copy(booked)
+        book.ordered = ordered
+        book.index(booked)
         return book
 
     # --- purchases -------------------------------------------------------------------------
@@ -546,7 +584,22 @@ def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
     return sorted(events, key=lambda event: (event.date, not isinstance(event, Split)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class _Checkpoint:
+    """Where booking of a symbol stood after its first `booked` events (a copy nobody changes),
+    kept so that a change far enough after them books again only from here (_restarted)."""
+
+    booked: int
+    last: date  # the date of the last event booked
+    state: _Book
+    dispositions: int  # rows so far, and runs of rows (see _Part)
+    disposition_runs: int
+    income: int
+    income_runs: int
+    lots: int  # open lots copied: its weight
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class _Part:
     """One symbol's booking, kept so that a change to another symbol doesn't redo it.
 
@@ -564,26 +617,55 @@ class _Part:
     error: tuple[int, CalcError] | None = None
     # Where booking stood after the last event: sales added after it continue from a copy.
     end: _Book | None = None
+    checkpoints: tuple[_Checkpoint, ...] = ()  # in the order booked
 
     @property
     def weight(self) -> int:
-        return len(self.events) + len(self.lots) + len(self.dispositions)
+        copies = sum(checkpoint.lots for checkpoint in self.checkpoints)
+        return len(self.events) + len(self.lots) + len(self.dispositions) + copies
 
 
 # Across users: a change books only the symbols it touches; the rest come from here.
-# About 1 KB a weight unit (a row or a trade), so the default bound is about 2 GB at most.
+# About 1 KB a weight unit (a row, a trade, a lot copied for a checkpoint), so the default
+# bound is about 2 GB at most.
 KEPT = WeighedCache[_Part](max_weight=2_000_000)
+# The latest booking of each symbol's history, by its first event: a change to that history
+# starts from one of its checkpoints. Weak: only KEPT keeps bookings alive.
+LATEST: weakref.WeakValueDictionary[tuple[Method, int], _Part] = weakref.WeakValueDictionary()
+
+# A checkpoint costs a copy of every open lot; booking again from the one before costs its events
+# and rows since. One is taken once the events and rows booked since the last reach both
+# CHECKPOINT_COST and CHECKPOINT_LOTS times the open lots, so copies stay a small part of booking.
+CHECKPOINT_COST = 5_000
+CHECKPOINT_LOTS = 4
 
 
-def _run(state: _Book, ordered: Sequence[Trade | Split], resumed: _Part | None = None) -> _Part:
-    """Book `ordered` from where `state` stands (the start, or `resumed`'s end)."""
-    disposition_runs = list(resumed.disposition_runs) if resumed else []
-    income_runs = list(resumed.income_runs) if resumed else []
-    start = len(resumed.events) if resumed else 0
+def _run(
+    state: _Book,
+    ordered: Sequence[Trade | Split],
+    start: int = 0,
+    earlier: _Part | None = None,
+    checkpoint: _Checkpoint | None = None,
+) -> _Part:
+    """Book `ordered` from where `state` stands: the start, `earlier`'s end, or `checkpoint`
+    (one of `earlier`'s), whose rows and checkpoints it keeps."""
+    disposition_runs = list(earlier.disposition_runs) if earlier else []
+    income_runs = list(earlier.income_runs) if earlier else []
+    checkpoints = list(earlier.checkpoints) if earlier else []
+    if checkpoint is not None:
+        del disposition_runs[checkpoint.disposition_runs :], income_runs[checkpoint.income_runs :]
+        checkpoints = [taken for taken in checkpoints if taken.booked <= checkpoint.booked]
     dispositions, income = state.dispositions, state.income
+    since = 0  # events and rows booked since the last checkpoint
+    due = CHECKPOINT_COST
     position = start
     try:
         for position in range(start, len(ordered)):
+            if since >= due:
+                due, taken = _checkpoint(state, position, since, disposition_runs, income_runs)
+                if taken is not None:
+                    checkpoints.append(taken)
+                    since = 0
             event = ordered[position]
             rows, earned = len(dispositions), len(income)
             if isinstance(event, Split):
@@ -592,6 +674,7 @@ def _run(state: _Book, ordered: Sequence[Trade | Split], resumed: _Part | None =
                 state.buy(position, event)
             else:
                 state.sell(position, event)
+            since += 1 + len(dispositions) - rows
             if len(dispositions) > rows:
                 disposition_runs.append((position, rows, len(dispositions)))
             if len(income) > earned:
@@ -608,7 +691,33 @@ def _run(state: _Book, ordered: Sequence[Trade | Split], resumed: _Part | None =
         income=tuple(income),
         income_runs=tuple(income_runs),
         end=state,
+        checkpoints=tuple(checkpoints),
     )
+
+
+def _checkpoint(
+    state: _Book,
+    booked: int,
+    since: int,
+    disposition_runs: list[tuple[int, int, int]],
+    income_runs: list[tuple[int, int, int]],
+) -> tuple[int, _Checkpoint | None]:
+    """A checkpoint after `booked` events if enough was booked since the last for the lots it copies,
+    and the cost at which to ask again."""
+    lots = sum(len(group) for holding in state.holdings.values() for group in holding.groups.values())
+    if since < CHECKPOINT_LOTS * lots:
+        return CHECKPOINT_LOTS * lots, None
+    taken = _Checkpoint(
+        booked=booked,
+        last=state.ordered[booked - 1].date,
+        state=state.copy(booked),
+        dispositions=len(state.dispositions),
+        disposition_runs=len(disposition_runs),
+        income=len(state.income),
+        income_runs=len(income_runs),
+        lots=lots,
+    )
+    return CHECKPOINT_COST, taken
 
 
 RESUME_AFTER = 3  # sales added at the end that continue a kept booking instead of booking again
@@ -630,16 +739,44 @@ def _resumable(events: list[Trade | Split], method: Method) -> _Part | None:
     return None
 
 
+def _restarted(events: list[Trade | Split], method: Method) -> _Part | None:
+    """`events` booked from a checkpoint of an earlier booking of this symbol's history, when
+    it has one more than WASH_WINDOW before the first event that changed: no sale before it
+    could reach the change, so the state there is the same for both histories."""
+    earlier = LATEST.get((method, id(events[0])))
+    if earlier is None or earlier.error is not None or not earlier.checkpoints:
+        return None
+    before = earlier.events
+    changed = next(
+        (at for at, (old, new) in enumerate(zip(before, events, strict=False)) if old is not new),
+        min(len(before), len(events)),
+    )
+    if changed == len(before) == len(events):
+        return earlier  # the same events (dropped from KEPT, still alive)
+    first = min(event.date for event in (*before[changed : changed + 1], *events[changed : changed + 1]))
+    usable = [c for c in earlier.checkpoints if c.booked <= changed and c.last + WASH_WINDOW < first]
+    if not usable:
+        return None
+    checkpoint = usable[-1]
+    state = checkpoint.state.continued(checkpoint.booked, events)
+    state.dispositions = list(earlier.dispositions[: checkpoint.dispositions])
+    state.income = list(earlier.income[: checkpoint.income])
+    return _run(state, events, checkpoint.booked, earlier, checkpoint)
+
+
 def _symbol_part(events: list[Trade | Split], method: Method) -> _Part:
     key = (method, *map(id, events))
     part = KEPT.get(key)
     if part is None:
         earlier = _resumable(events, method)
         if earlier is not None and earlier.end is not None:
-            part = _run(earlier.end.copy(events), events, resumed=earlier)
+            state = earlier.end.continued(len(earlier.events), events)
+            state.dispositions, state.income = list(earlier.dispositions), list(earlier.income)
+            part = _run(state, events, len(earlier.events), earlier)
         else:
-            part = _run(_Book(method=method, ordered=events), events)
+            part = _restarted(events, method) or _run(_Book(method=method, ordered=events), events)
         KEPT.put(key, part, part.weight)
+    LATEST[(method, id(events[0]))] = part
     return part
 
 

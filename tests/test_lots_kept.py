@@ -11,16 +11,18 @@ the same income, or the same error.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc import Split, Trade, book
-from calc.booking import KEPT, Ledger, book_at_once
+from calc import Split, Trade, book, booking
+from calc.booking import KEPT, WASH_WINDOW, Ledger, book_at_once
 from calc.errors import CalcError
 from calc.models import Method
 from tests.ledger import ledger
@@ -139,13 +141,7 @@ def apply(history: History, edit: tuple[str, int, list[tuple[int, str, str, int,
         history.events = history.versions.pop()
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(trade_rows, max_size=40),
-    edits,
-    st.sampled_from(["fifo", "lifo", "hifo"]),
-)
-def test_kept_booking_equals_one_booking_after_every_edit(
+def check_every_edit(
     start: list[tuple[int, str, str, int, int, bool, int]],
     changes: list[tuple[str, int, list[tuple[int, str, str, int, int, bool, int]], int]],
     method: Method,
@@ -157,6 +153,74 @@ def test_kept_booking_equals_one_booking_after_every_edit(
             apply(history, change)
         events = tuple(history.events)
         assert outcome(book, events, method) == outcome(book_at_once, events, method)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(trade_rows, max_size=40),
+    edits,
+    st.sampled_from(["fifo", "lifo", "hifo"]),
+)
+def test_kept_booking_equals_one_booking_after_every_edit(
+    start: list[tuple[int, str, str, int, int, bool, int]],
+    changes: list[tuple[str, int, list[tuple[int, str, str, int, int, bool, int]], int]],
+    method: Method,
+) -> None:
+    check_every_edit(start, changes, method)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(trade_rows, max_size=60),
+    edits,
+    st.sampled_from(["fifo", "lifo", "hifo"]),
+    st.integers(1, 6),
+)
+def test_booking_again_from_a_checkpoint_equals_one_booking_after_every_edit(
+    start: list[tuple[int, str, str, int, int, bool, int]],
+    changes: list[tuple[str, int, list[tuple[int, str, str, int, int, bool, int]], int]],
+    method: Method,
+    every: int,
+) -> None:
+    """Checkpoints every few events (the real spacing needs thousands): an edit, a delete, an
+    undo or an import in the middle books again from the last checkpoint far enough before it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(booking, "CHECKPOINT_COST", every)
+        patch.setattr(booking, "CHECKPOINT_LOTS", 0)
+        check_every_edit(start, changes, method)
+
+
+def test_an_edit_in_the_middle_books_again_only_from_a_checkpoint_a_window_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(booking, "CHECKPOINT_COST", 10)
+    starts: list[int] = []
+    run = booking._run
+
+    def spy(state: booking._Book, ordered: Sequence[Trade | Split], start: int = 0, *rest: object) -> booking._Part:
+        starts.append(start)
+        return run(state, ordered, start, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(booking, "_run", spy)
+    history = History()
+    # A purchase and a loss sale bought back every week for two years, one symbol.
+    history.events = [
+        history.make((day, "AAA", side, 10, 30 - (day % 7) if side == "sell" else 28, False, 1))
+        for day in range(0, 730, 7)
+        for side in ("buy", "sell")
+    ]
+    book(history.events)
+    assert starts == [0]
+    middle = len(history.events) // 2
+    edited_day = history.events[middle].date
+    apply(history, ("edit", middle, [(0, "AAA", "buy", 1, 1, False, 1)], 1))  # its price up 1, a week later
+    starts.clear()
+    changed = book(history.events)
+    (restart,) = starts
+    assert changed == book_at_once(history.events)
+    assert 0 < restart < middle  # from a checkpoint, not from the start
+    assert history.events[restart - 1].date + WASH_WINDOW < edited_day  # its last sale couldn't reach the edit
+    assert middle - restart < 3 * 10  # the last one that could: a few checkpoints' worth of events at most
 
 
 def test_a_change_books_only_the_symbol_it_touches() -> None:
@@ -208,3 +272,29 @@ def test_sales_continuing_a_kept_booking_leave_it_as_it_was() -> None:
         assert sale.wash_sale_disallowed == 2000
         (lot,) = result.lots
         assert (lot.id, lot.basis, lot.wash_sale_adjustment) == ("b", 6500, 2000)
+
+
+def test_a_checkpoint_knows_the_later_purchases_that_already_replaced_a_loss(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loss sale just before the checkpoint moved its loss into a purchase after it (b): booking
+    again from the checkpoint must know b has no shares left to replace the next loss (2024-01-16)."""
+    monkeypatch.setattr(booking, "CHECKPOINT_COST", 1)  # a checkpoint after every event
+    monkeypatch.setattr(booking, "CHECKPOINT_LOTS", 0)
+    events = ledger("""
+        2024-01-01 buy  20 AAA 50 id=a
+        2024-01-11 sell 10 AAA 40 id=s1
+        2024-01-16 sell 10 AAA 40 id=s2
+        2024-01-21 buy  10 AAA 45 id=b
+        2024-02-14 buy   1 AAA 45 id=c source=inherited
+    """)
+    first = book(events)
+    (s1, s2) = first.dispositions
+    assert (s1.wash_sale_disallowed, s2.wash_sale_disallowed) == (100, 0)  # b replaced s1's shares only
+    # c changed (inherited: it replaces no loss): the last checkpoint more than the window before
+    # it is the one after s1, which must carry b's used shares.
+    edited = [*events[:-1], events[-1].model_copy(update={"price": D(46)})]
+    assert book(edited) == book_at_once(edited) == replace_last_lot_basis(first, D(46))
+
+
+def replace_last_lot_basis(ledger: Ledger, basis: D) -> Ledger:
+    *lots, last = ledger.lots
+    return Ledger(lots=(*lots, dataclasses.replace(last, basis=basis)), dispositions=ledger.dispositions)
