@@ -32,7 +32,9 @@ def reminders_command(ctx: Ctx, args: str) -> Outcome:
         return _set_reminders(ctx, "Reminders are on.", reminders=True)
     if words[:1] == ["days"] and len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= 60:
         return _set_reminders(
-            ctx, f"I'll warn you {words[1]} days before a lot turns long-term.", reminder_days=int(words[1])
+            ctx,
+            f"I'll warn you {ctx.fmt.counted(int(words[1]), 'day')} before a lot turns long-term.",
+            reminder_days=int(words[1]),
         )
     if words:
         return say(ctx, "Send /reminders on, /reminders off, or /reminders days 7 (1 to 60).")
@@ -40,7 +42,7 @@ def reminders_command(ctx: Ctx, args: str) -> Outcome:
     return say(
         ctx,
         f"Reminders are {state} (at 10:00, {p.timezone}): December 1 and 15 year-end checks; "
-        f"{p.reminder_days} days before and on the day a lot with a gain turns long-term; and the day buying back "
+        f"{ctx.fmt.counted(p.reminder_days, 'day')} before and on the day a lot with a gain turns long-term; and the day buying back "
         "after a loss sale stops being a wash sale. Change with /reminders off, /reminders days 3; "
         "the time zone is in /settings.",
         ((Button(label="Turn off" if p.reminders else "Turn on", data=f"remind:{'off' if p.reminders else 'on'}"),),),
@@ -121,7 +123,8 @@ def export_csv(state: UserState) -> bytes:
 def export(ctx: Ctx, _: str) -> Outcome:
     file = FileOut(name="cgt-trades.csv", content=export_csv(ctx.state), caption="All your trades and settings.")
     return Outcome(
-        ctx.state, [Reply(text=f"Here are your {len(ctx.state.trades)} trades and settings.", files=(file,))]
+        ctx.state,
+        [Reply(text=f"Here are your {ctx.fmt.counted(len(ctx.state.trades), 'trade')} and settings.", files=(file,))],
     )
 
 
@@ -129,7 +132,7 @@ def forget(ctx: Ctx, _: str) -> Outcome:
     return question(
         ctx,
         "forget",
-        f"Delete all your data: {len(ctx.state.trades)} trades, prices and settings? This can't be undone.",
+        f"Delete all your data: {ctx.fmt.counted(len(ctx.state.trades), 'trade')}, prices and settings? This can't be undone.",
         "Yes, delete everything",
         "forget",
         no="No",

@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 
 from conversations.events import FileOut, Reply
+from conversations.formatting import Fmt
 from conversations.markup import escape
 
+PLAIN = Fmt()  # en_US, for callers without a user (tests)
 MAX_REPLY_CHARS = 3500  # under Telegram's 4,096, with room for the note below
 
 
-def capped(replies: list[Reply]) -> list[Reply]:
-    return [_cap(reply) if len(reply.text) > MAX_REPLY_CHARS else reply for reply in replies]
+def capped(replies: list[Reply], fmt: Fmt = PLAIN) -> list[Reply]:
+    return [_cap(reply, fmt) if len(reply.text) > MAX_REPLY_CHARS else reply for reply in replies]
 
 
-def _cap(reply: Reply) -> Reply:
+def _cap(reply: Reply, fmt: Fmt) -> Reply:
     lines = reply.text.splitlines()
     kept: list[str] = []
     size = 0
@@ -36,7 +38,7 @@ def _cap(reply: Reply) -> Reply:
         kept[-1] += _closing(kept)  # a tag opened above the cut and closed below it is closed here
     left = len(lines) - len(kept)
     note = (
-        f"… and {left:,} more line{'s' if left != 1 else ''}: the whole answer is in answer.txt."
+        f"… and {fmt.counted(left, 'more line')}: the whole answer is in answer.txt."
         if left > 0
         else "… the whole answer is in answer.txt."
     )
@@ -62,9 +64,9 @@ def _closing(lines: list[str]) -> str:
 MAX_ITEMS_LISTED = 10  # lots of a sale, suggestions of a plan: the rest as a count
 
 
-def first_few(items: list[str], noun: str) -> list[str]:
+def first_few(items: list[str], noun: str, fmt: Fmt) -> list[str]:
     """At most MAX_ITEMS_LISTED of `items`, then "… and N more <noun>s" (the totals say the rest)."""
     if len(items) <= MAX_ITEMS_LISTED:
         return items
     more = len(items) - MAX_ITEMS_LISTED
-    return [*items[:MAX_ITEMS_LISTED], f"• … and {more:,} more {noun}{'s' if more != 1 else ''}."]
+    return [*items[:MAX_ITEMS_LISTED], f"• … and {fmt.counted(more, 'more ' + noun)}."]

@@ -267,7 +267,7 @@ def _other_sales(fmt: Fmt, old: UserState, new: UserState, was: Trade, now: Trad
         and sale.symbol in symbols
         and before.get(sale.id) != after.get(sale.id)
     ]
-    return ["That changes other sales too:", *first_few(lines, "sale")] if lines else []
+    return ["That changes other sales too:", *first_few(lines, "sale", fmt)] if lines else []
 
 
 def _gains_by_sale(state: UserState, symbols: set[str]) -> dict[str, dict[str, Decimal]]:

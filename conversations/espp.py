@@ -298,10 +298,10 @@ def describe(fmt: Fmt, state: UserState, trade: Trade) -> str:
         f"{fmt.money(trade.price * shares + trade.fees)} you paid.",
         f"• Sell before {fmt.day(qualifying)} and {fmt.money(bargain * shares)} of it is pay, not a capital gain: "
         f"the discount you got when you bought, ({fmt.money(trade.fmv)} − {fmt.money(trade.price)}) × "
-        f"{fmt.shares(shares)} shares, even if you sell at a loss (a disqualifying disposition). {W2_AND_1099B}",
+        f"{fmt.counted(shares, 'share')}, even if you sell at a loss (a disqualifying disposition). {W2_AND_1099B}",
         f"• Sell on or after {fmt.day(qualifying)} ({holding_periods()}: a qualifying disposition) and at most "
         f"{fmt.money(discount * shares)} is pay: the discount at the offering, ({fmt.money(trade.offering_fmv)} − "
-        f"{fmt.money(law.offering_price(trade))}) × {fmt.shares(shares)} shares, or your gain if that's smaller; "
+        f"{fmt.money(law.offering_price(trade))}) × {fmt.counted(shares, 'share')}, or your gain if that's smaller; "
         "the rest is long-term gain. A sale at a loss then makes no pay.",
     ]
     if trade.offering_price is None and law.offering_price(trade) != trade.price:

@@ -121,7 +121,7 @@ def error_words(error: CalcError, fmt: Fmt) -> str:
     if isinstance(error, UnknownLot):
         return f"there is no open lot {error.lot_id} to sell from"
     if isinstance(error, LotsDontAddUp):
-        return f"the lots named hold {fmt.shares(error.named)} shares, not the {fmt.shares(error.sold)} sold"
+        return f"the lots named hold {fmt.counted(error.named, 'share')}, not the {fmt.shares(error.sold)} sold"
     if isinstance(error, UnsupportedYear):
         return f"tax year {error.year} isn't supported; I know {error.first} through {error.last}"
     return str(error)
@@ -132,18 +132,22 @@ def holding_words(reason: Reason, fmt: Fmt, others: Iterable[Reason] = ()) -> st
     on from the shares whose loss moved into it (IRC 1223(3)): "held 446 days (172 days, plus 274 ...)"."""
     days = reason.facts.get("days")
     if reason.rule == "holding.inherited":
-        return f"inherited {days} days before, long-term however long (IRC 1223(9))"
+        return f"inherited {fmt.counted(_int(days), 'day')} before, long-term however long (IRC 1223(9))"
     term = "more than one year" if reason.rule == "holding.long" else "one year or less"
     tacked = max((int(str(r.facts["tacked_days"])) for r in others if r.rule == "wash.basis_added"), default=0)
     if tacked and isinstance(days, int) and days > tacked:
         return (
-            f"held {days} days ({days - tacked} days, plus {tacked} from the shares whose loss moved here "
+            f"held {fmt.counted(days, 'day')} ({fmt.counted(days - tacked, 'day')}, plus {fmt.number(Decimal(tacked))} from the shares whose loss moved here "
             f"in a wash sale), {term}"
         )
-    return f"held {days} days, {term}"
+    return f"held {fmt.counted(_int(days), 'day')}, {term}"
 
 
-def tacked_words(lot: Lot, today: date) -> str:
+def _int(fact: object) -> int:
+    return int(str(fact))
+
+
+def tacked_words(lot: Lot, today: date, fmt: Fmt) -> str:
     """An open lot whose holding period started before it was acquired, said as a sale says it:
     "held 446 days (172 days, plus 274 from the shares whose loss moved here in a wash sale)"
     (IRC 1223(3)), or a gift's days the donor held it (IRC 1223(2)); "" for any other lot."""
@@ -151,11 +155,11 @@ def tacked_words(lot: Lot, today: date) -> str:
     if days <= own or lot.source == "inherited":
         return ""
     tacked = (
-        f"{days - own} the donor held them"
+        f"{fmt.number(Decimal(days - own))} the donor held them"
         if lot.source == "gift"
-        else (f"{days - own} from the shares whose loss moved here in a wash sale")
+        else (f"{fmt.number(Decimal(days - own))} from the shares whose loss moved here in a wash sale")
     )
-    return f"held {days} days ({own} days, plus {tacked})"
+    return f"held {fmt.counted(days, 'day')} ({fmt.counted(own, 'day')}, plus {tacked})"
 
 
 def gain_line(gain: Decimal, term: str, fmt: Fmt) -> str:

@@ -8,7 +8,6 @@ from calc.form8949 import BOX_MEANING, ShortBox, form_8949, schedule_d
 from conversations.events import FileOut, Reply
 from conversations.files.render.form8949_csv import form_csv
 from conversations.files.render.form8949_pdf import form_pdf
-from conversations.files.render.money import counted
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError
 from conversations.reports import _year_arg
@@ -44,14 +43,14 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     fmt = ctx.fmt
     washes = sum(1 for part in form.parts for r in part.rows if "W" in r.code)
     lines = [
-        f"Form 8949 for {year}: {counted(len(form.short.rows), 'short-term row')} (Part I, total "
-        f"{fmt.money(form.short.totals.gain)}) and {counted(len(form.long.rows), 'long-term row')} (Part II, total "
+        f"Form 8949 for {year}: {fmt.counted(len(form.short.rows), 'short-term row')} (Part I, total "
+        f"{fmt.money(form.short.totals.gain)}) and {fmt.counted(len(form.long.rows), 'long-term row')} (Part II, total "
         f"{fmt.money(form.long.totals.gain)}), with the Schedule D summary: line 16 {fmt.money(schedule.amount('16'))}"
         + (f", line 21 {fmt.money(schedule.amount('21'))} allowed this year." if schedule.has("21") else "."),
     ]
     if washes:
         lines.append(
-            f"{counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
+            f"{fmt.counted(washes, 'row')} with code W: a wash sale, the disallowed loss added back in column (g)."
         )
     if view.espp_wages:
         lines.append(

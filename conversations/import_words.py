@@ -10,7 +10,6 @@ from calc.models import Split, Trade
 from calc.opening import Shortfall
 from conversations.files.actions import Pending
 from conversations.files.importers import CorporateAction, ImportPreview, Problem
-from conversations.files.render.money import counted
 from conversations.formatting import Fmt
 
 MAX_PROBLEMS_SHOWN = 10
@@ -24,31 +23,31 @@ def summary(fmt: Fmt, preview: ImportPreview, already: int, problems: Sequence[P
         symbols = preview.symbols
         more = f" and {len(symbols) - MAX_SYMBOLS_SHOWN} more" if len(symbols) > MAX_SYMBOLS_SHOWN else ""
         lines.append(
-            f"{counted(preview.buys, 'buy')} and {counted(preview.sells, 'sell')} from {fmt.day(preview.first)} "
+            f"{fmt.counted(preview.buys, 'buy')} and {fmt.counted(preview.sells, 'sell')} from {fmt.day(preview.first)} "
             f"to {fmt.day(preview.last)}, in {', '.join(symbols[:MAX_SYMBOLS_SHOWN])}{more}."
         )
     elif preview.sales:
         first, last = min(s.sold for s in preview.sales), max(s.sold for s in preview.sales)
         lines.append(
-            f"{counted(len(preview.sales), 'sold lot')} from {fmt.day(first)} to {fmt.day(last)}, each with the "
+            f"{fmt.counted(len(preview.sales), 'sold lot')} from {fmt.day(first)} to {fmt.day(last)}, each with the "
             "broker's date acquired and cost basis: I add each as its purchase and its sale."
         )
     elif preview.lots:
         lines.append(
-            f"{counted(len(preview.lots), 'lot')} held, in {', '.join(sorted({lot.symbol for lot in preview.lots}))}: "
+            f"{fmt.counted(len(preview.lots), 'lot')} held, in {', '.join(sorted({lot.symbol for lot in preview.lots}))}: "
             "I add each as a purchase on its date for its cost."
         )
     else:
         lines.append("I found no stock trades in it.")
     if already:
         lines.append(
-            f"{counted(already, 'trade')} you already have (from an earlier import); they won't be added twice."
+            f"{fmt.counted(already, 'trade')} you already have (from an earlier import); they won't be added twice."
         )
     for reason, count in preview.left_out.most_common():
-        lines.append(f"Left out {counted(count, 'row')} {reason}.")
+        lines.append(f"Left out {fmt.counted(count, 'row')} {reason}.")
     lines.extend(_broker_notes(fmt, preview))
     if problems:
-        lines.append(f"{counted(len(problems), 'row')} I couldn't read:")
+        lines.append(f"{fmt.counted(len(problems), 'row')} I couldn't read:")
         lines.extend(f"• row {p.line}: {p.reason}" for p in problems[:MAX_PROBLEMS_SHOWN])
         if len(problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more.")
@@ -69,7 +68,7 @@ def _broker_notes(fmt: Fmt, preview: ImportPreview) -> list[str]:
     free = [s for s in preview.sales if s.basis == 0]
     if free:
         notes.append(
-            f"{counted(len(free), 'sale')} report a cost basis of $0 ({', '.join(sorted({s.symbol for s in free}))}). "
+            f"{fmt.counted(len(free), 'sale')} report a cost basis of $0 ({', '.join(sorted({s.symbol for s in free}))}). "
             "If those shares came from an RSU, option or ESPP, the broker left out the part taxed as wages: "
             "record the vest or exercise with /vest or /exercise instead, so that part isn't taxed twice."
         )

@@ -25,7 +25,6 @@ from conversations.events import Button
 from conversations.files.actions import Pending, resolve
 from conversations.files.importers import ImportError_, ImportPreview, Problem, read_csv
 from conversations.files.opening import fill, import_id, lots_as_trades, purchase, sales_as_trades
-from conversations.files.render.money import counted
 from conversations.formatting import error_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
 from conversations.parsing import InputError, money, quantity, symbol, trade_date
@@ -113,7 +112,9 @@ def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name:
     problem = _booking_problem(ctx, new, splits)
     if problem:
         return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
-    label = f"Add {counted(len(new), 'trade')}" + (f" and {counted(len(splits), 'split')}" if splits else "")
+    label = f"Add {ctx.fmt.counted(len(new), 'trade')}" + (
+        f" and {ctx.fmt.counted(len(splits), 'split')}" if splits else ""
+    )
     buttons = ((button(ctx, label, "import", "yes"), button(ctx, "Cancel", "import", "no")),)
     return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
 
@@ -204,9 +205,9 @@ def without_missing(ctx: Ctx, draft: ImportDraft) -> Outcome:
     kept = without_shortfalls(new, short)
     dropped = sum(1 for s in short if s.held == 0)
     cut = len(short) - dropped
-    parts = [f"left out {counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
+    parts = [f"left out {ctx.fmt.counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
     if cut:
-        parts.append(f"cut {counted(cut, 'sale')} to the shares held")
+        parts.append(f"cut {ctx.fmt.counted(cut, 'sale')} to the shares held")
     return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, draft.name)
 
 
@@ -241,7 +242,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     new = [t.model_copy(update={"number": first + i}) for i, t in enumerate(sorted(new, key=lambda t: t.date))]
     trades = (*ctx.state.trades, *new)
     undo = ((Button(label="Undo this import", data=f"import:undo:{stamp(ctx)}"),),)
-    added = counted(len(new), "trade") + (f" and {counted(len(splits), 'split')}" if splits else "")
+    added = ctx.fmt.counted(len(new), "trade") + (f" and {ctx.fmt.counted(len(splits), 'split')}" if splits else "")
     return say(
         ctx,
         f"Added {added} from {draft.name}. /portfolio and /gains include them now; /form8949 makes the tax form."
@@ -264,7 +265,7 @@ def undo_pressed(ctx: Ctx, stamped: str) -> Outcome:
     return question(
         ctx,
         "import-undo",
-        f"That button is from {ago(ctx, stamped)}. Remove the {counted(len(added), 'trade')} the last import added?",
+        f"That button is from {ago(ctx, stamped)}. Remove the {ctx.fmt.counted(len(added), 'trade')} the last import added?",
         "Yes, undo the import",
         "import!",
     )
@@ -290,7 +291,11 @@ def undo_import(ctx: Ctx) -> Outcome:
         return say(ctx, f"I can't undo that import: {error_words(error, ctx.fmt)}.")
     removed = len(ctx.state.trades) - len(trades)
     return say(
-        ctx, f"Undone: removed the {counted(removed, 'imported trade')}.", trades=trades, splits=splits, last_added=()
+        ctx,
+        f"Undone: removed the {ctx.fmt.counted(removed, 'imported trade')}.",
+        trades=trades,
+        splits=splits,
+        last_added=(),
     )
 
 

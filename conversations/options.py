@@ -280,7 +280,7 @@ def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
         f"Saved #{number}: exercised {fmt.shares(trade.quantity)} {trade.symbol} {KIND_NAMES[trade.source]} at a "
         f"{fmt.money(trade.price)} strike on {fmt.day(trade.date)}, when a share was worth {fmt.money(fmv)}."
     )
-    spread = f"({fmt.money(fmv)} − {fmt.money(trade.price)}) × {fmt.shares(trade.quantity)} shares"
+    spread = f"({fmt.money(fmv)} − {fmt.money(trade.price)}) × {fmt.counted(trade.quantity, 'share')}"
     if trade.source == "nso":
         limit = year_tax(state, ledger_for(state), year).loss_limit if tax_known(state, year) else None
         lines = [

@@ -17,6 +17,8 @@ from conversations.parsing import InputError, TradeLine
 from conversations.trading import record
 
 OFFERING_SALE = "OFFERING_SALE"
+# The planner's names for its lot orders (calc.planner.ORDERINGS) in words; the rest are words already.
+ORDER_WORDS = {"fifo": "oldest first", "lifo": "newest first (last in, first out)"}
 
 
 def best_lots(ctx: Ctx, symbol: str, shares: Decimal, price: Decimal, when: date) -> SalePlan:
@@ -27,14 +29,14 @@ def best_lots(ctx: Ctx, symbol: str, shares: Decimal, price: Decimal, when: date
 
 
 def lot_advice(ctx: Ctx, plan: SalePlan) -> tuple[list[str], tuple[tuple[Button, ...], ...]]:
-    """Words comparing the cheapest lots with FIFO, and a button to record that sale."""
+    """Words comparing the cheapest lots with the oldest first, and a button to record that sale."""
     fmt = ctx.fmt
     if plan.saving_vs_fifo <= 0:
-        return ["Selling the oldest shares first (FIFO) is already the cheapest choice this year."], ()
+        return ["Selling the oldest shares first is already the cheapest choice this year."], ()
     lines = [
         f"Cheaper: sell {_describe_picks(ctx, plan)} instead of the oldest first. "
         f"Tax {fmt.money(plan.best.tax_added)} instead of {fmt.money(plan.fifo.tax_added)}: "
-        f"{fmt.money(plan.saving_vs_fifo)} less this year ({plan.best.name}: "
+        f"{fmt.money(plan.saving_vs_fifo)} less this year ({ORDER_WORDS.get(plan.best.name, plan.best.name)}: "
         f"{fmt.signed(plan.best.gain)} of gain instead of {fmt.signed(plan.fifo.gain)})."
     ]
     return lines, ((button(ctx, "Record this sale with these lots", "plan", "sell"),),)
@@ -46,7 +48,7 @@ def _describe_picks(ctx: Ctx, plan: SalePlan) -> str:
     for pick in plan.best.picks:
         d = by_lot.get(pick.lot_id)
         bought = ctx.fmt.day(d.acquired) if d else pick.lot_id
-        parts.append(f"{ctx.fmt.shares(pick.quantity)} shares bought {bought}")
+        parts.append(f"{ctx.fmt.counted(pick.quantity, 'share')} bought {bought}")
     return ", ".join(parts)
 
 

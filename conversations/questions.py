@@ -97,7 +97,7 @@ def _holding(ctx: Ctx) -> str:
         days = (lot.long_term_from - ctx.today).days
         words += (
             f"\nYour next lot to turn long-term: {ctx.fmt.shares(lot.quantity)} {lot.symbol} bought "
-            f"{ctx.fmt.day(lot.purchased)}, on {ctx.fmt.day(lot.long_term_from)} (in {days} days). /portfolio lists them all."
+            f"{ctx.fmt.day(lot.purchased)}, on {ctx.fmt.day(lot.long_term_from)} (in {ctx.fmt.counted(days, 'day')}). /portfolio lists them all."
         )
     return words
 
@@ -133,14 +133,18 @@ def _symbol_holding(ctx: Ctx, symbol: str) -> str:
         return f"You don't hold any {symbol} now, so nothing of it is waiting to turn long-term."
     lines = []
     for lot in lots[:MAX_LOTS]:
-        held = tacked_words(lot, ctx.today)
+        held = tacked_words(lot, ctx.today, ctx.fmt)
         bought = f"• {shares_of(fmt, lot.quantity)} bought {fmt.day(lot.purchased)}" + (f", {held}" if held else "")
         if lot.long_term_from <= ctx.today:
             lines.append(f"{bought}: long-term already")
         else:
             days = (lot.long_term_from - ctx.today).days
-            lines.append(f"{bought}: long-term on {fmt.day(lot.long_term_from)} (in {days} days)")
-    more = f"\n… and {len(lots) - MAX_LOTS} more lots: /portfolio lists them all." if len(lots) > MAX_LOTS else ""
+            lines.append(f"{bought}: long-term on {fmt.day(lot.long_term_from)} (in {fmt.counted(days, 'day')})")
+    more = (
+        f"\n… and {fmt.counted(len(lots) - MAX_LOTS, 'more lot')}: /portfolio lists them all."
+        if len(lots) > MAX_LOTS
+        else ""
+    )
     return f"Your {symbol}, lot by lot (long-term means held more than a year):\n" + "\n".join(lines) + more
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from calc.models import Trade
 from calc.reconcile import Difference, Reported, Side, reconcile
 from conversations.files.importers import BrokerLot, BrokerSale, ImportPreview
-from conversations.files.render.money import counted
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx
 from conversations.taxview import ledger_of
@@ -44,10 +43,10 @@ def report(ctx: Ctx, preview: ImportPreview) -> str:
     head = f"That looks like {preview.title} for {', '.join(map(str, years))}. You already have these sales, so I compared them with yours; nothing was added."
     if not differences:
         return (
-            f"{head}\nAll {counted(len(preview.sales), 'line')} match your trades (shares, proceeds, basis and "
+            f"{head}\nAll {fmt.counted(len(preview.sales), 'line')} match your trades (shares, proceeds, basis and "
             "wash sales, to the dollar). Form 8949 can use the 1099-B figures as they are: /form8949."
         )
-    lines = [head, f"{counted(len(differences), 'difference')}:"]
+    lines = [head, f"{fmt.counted(len(differences), 'difference')}:"]
     lines.extend(f"• {_words(fmt, d)}" for d in differences[:MAX_SHOWN])
     if len(differences) > MAX_SHOWN:
         lines.append(f"… and {len(differences) - MAX_SHOWN} more.")
@@ -65,19 +64,19 @@ def _words(fmt: Fmt, d: Difference) -> str:
         case "missing_here":
             assert broker is not None
             return (
-                f"{when}: the broker reports selling {fmt.shares(broker.quantity)} shares for {fmt.money(broker.proceeds)}, "
+                f"{when}: the broker reports selling {fmt.counted(broker.quantity, 'share')} for {fmt.money(broker.proceeds)}, "
                 "a sale that isn't in your trades here. Add it (with its purchase) so the year is complete."
             )
         case "not_on_form":
             assert mine is not None
             return (
-                f"{when}: you sold {fmt.shares(mine.quantity)} shares, but this 1099-B doesn't list it: another account "
+                f"{when}: you sold {fmt.counted(mine.quantity, 'share')}, but this 1099-B doesn't list it: another account "
                 "or broker reports it (its own 1099-B), or its date differs."
             )
         case "shares_differ":
             assert mine is not None and broker is not None
             return (
-                f"{when}: you sold {fmt.shares(mine.quantity)} shares, the broker reports {fmt.shares(broker.quantity)}. "
+                f"{when}: you sold {fmt.counted(mine.quantity, 'share')}, the broker reports {fmt.shares(broker.quantity)}. "
                 "Check the sale's quantity with /trades."
             )
         case "proceeds_differ":

@@ -199,7 +199,7 @@ def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
     text = f"{fmt.counted(lot.quantity, 'share')} bought {fmt.day(lot.purchased)}, basis {fmt.money(lot.basis)}, {term}"
     if lot.wash_sale_adjustment:
         text += f"; includes {fmt.money(lot.wash_sale_adjustment)} of washed loss"
-    if held := tacked_words(lot, ctx.today):
+    if held := tacked_words(lot, ctx.today, ctx.fmt):
         text += f"; {held}"
     if lot.source == "espp" and (bought := ctx.state.trade(lot.purchase_id)) is not None:
         text += "; " + lot_words(lot, bought, ctx.today, fmt)
@@ -363,7 +363,7 @@ def _sale_entry(d: Disposition, fmt: Fmt) -> str:
 
 def _disposition_line(d: Disposition, fmt: Fmt) -> str:
     holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.shares(d.quantity)} shares sold {fmt.day(d.sold)}, {holding_words(holding, fmt, d.reasons)}"
+    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.counted(d.quantity, 'share')} sold {fmt.day(d.sold)}, {holding_words(holding, fmt, d.reasons)}"
     if d.wash_sale_disallowed:
         text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
     espp = sale_words(d, fmt)
@@ -478,7 +478,7 @@ def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date
         raise InputError(f"That sale couldn't happen: {error_words(error, fmt)}.") from None
     year, wages = result.year, result.wages
     lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
-    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in result.dispositions], "lot"))
+    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in result.dispositions], "lot", fmt))
     iso_wages = wages - pay_of(result.dispositions)
     if iso_wages:
         lines.append(

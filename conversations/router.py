@@ -109,7 +109,7 @@ def handle(state: UserState, event: Event) -> Outcome:
             problem = _out_of_bounds(state.trades, outcome.state.trades)
             if problem:
                 return Outcome(state, [Reply(text=f"I can't take that: {problem}. Nothing was saved.")])
-        return Outcome(editing.tracked(state, outcome.state, event), capped(outcome.replies))
+        return Outcome(editing.tracked(state, outcome.state, event), capped(outcome.replies, ctx.fmt))
     except InputError as error:
         return Outcome(state, [Reply(text=str(error))])
     except (ValidationError, OutOfBounds) as error:  # a number past calc.limits on any path

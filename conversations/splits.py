@@ -168,7 +168,7 @@ def describe(fmt: Fmt, new: Split, owned: Decimal, lots_before: Sequence[Lot], a
     now = owned * new.ratio
     lines = [
         f"Recorded #{new.id[1:]}: {_words(fmt, new)}.",
-        f"The {fmt.shares(owned)} shares you held then became {fmt.shares(now)}, with the same basis "
+        f"The {fmt.counted(owned, 'share')} you held then became {fmt.shares(now)}, with the same basis "
         f"{fmt.money(basis)} ({fmt.money(basis / now)} a share instead of {fmt.money(basis / owned)}). "
         "Each lot keeps its purchase date, so no holding period changes (Publication 550).",
     ]

@@ -240,13 +240,13 @@ def _lots_question(ctx: Ctx, lots: Sequence[Lot]) -> str:
             f"({fmt.money(lot.basis_per_share)}/share), {term}"
         )
     return (
-        "Which shares are you selling? FIFO sells the oldest first; or tap lots in the order to sell them.\n"
+        "Which shares are you selling? Oldest first, as brokers do unless told; or tap lots in the order to sell them.\n"
         + "\n".join(rows)
     )
 
 
 def _lot_buttons(ctx: Ctx, lots: Sequence[Lot], chosen: list[str]) -> tuple[tuple[Button, ...], ...]:
-    rows = [(button(ctx, "FIFO (oldest first)", "lots", "fifo"),)]
+    rows = [(button(ctx, "Oldest first", "lots", "fifo"),)]
     for lot in lots[:MAX_LOT_BUTTONS]:
         if lot.id not in chosen:
             label = f"{ctx.fmt.shares(lot.quantity)} from {ctx.fmt.day(lot.purchased)}"
@@ -278,7 +278,7 @@ def pick_lot(ctx: Ctx, arg: str) -> Outcome:
     line = _line("sell", draft)
     lots = {lot.id: lot for lot in _open_lots(ctx, line)}
     if lot_id not in lots:
-        return say(ctx, "That lot isn't open any more. Tap another, or FIFO.")
+        return say(ctx, "That lot isn't open any more. Tap another, or Oldest first.")
     if lot_id in draft.picks:
         return say(ctx, "You already picked that lot.")
     chosen = [*draft.picks, lot_id]
@@ -437,7 +437,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
         )
     for d in sold:
         holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.shares(d.quantity)} shares {holding_words(holding, fmt, d.reasons)}."
+        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.counted(d.quantity, 'share')} {holding_words(holding, fmt, d.reasons)}."
         if any(r.rule == "gift.loss_basis" for r in d.reasons):
             part += "\n  A gift worth less than the donor's basis when given: the loss is figured from its value then."
         if any(r.rule == "gift.no_gain_no_loss" for r in d.reasons):
@@ -455,7 +455,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
                 "can't be deducted now; it's added to the new shares' basis."
             )
         parts.append(part)
-    return "\n".join([head, *first_few(parts, "lot")])
+    return "\n".join([head, *first_few(parts, "lot", fmt)])
 
 
 def _acquired_words(fmt: Fmt, trade: Trade, lot: Lot) -> list[str]:
@@ -707,8 +707,8 @@ STEPS[("buy", ASKING_GIFT_DATE)] = answer_gift_date
 STEPS[("buy", ASKING_GIFT_VALUE)] = answer_gift_value
 STEPS[("sell", ASKING_LOTS)] = lambda ctx, text: (
     choose_lots(ctx, "fifo")
-    if text.strip().lower() in ("fifo", "1")
-    else say(ctx, "Tap FIFO or a lot above, or /cancel.")
+    if text.strip().lower() in ("fifo", "1", "oldest", "oldest first")
+    else say(ctx, "Tap Oldest first or a lot above, or /cancel.")
 )
 
 BUTTONS: dict[str, Handler] = {

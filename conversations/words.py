@@ -182,7 +182,7 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
     notes = []
     if reading.dollars is not None:
         notes.append(
-            f"{fmt.money(reading.dollars)} at {fmt.money(line.price)} a share is {fmt.shares(line.quantity)} shares."
+            f"{fmt.money(reading.dollars)} at {fmt.money(line.price)} a share is {fmt.counted(line.quantity, 'share')}."
         )
     if reading.portion == "all":
         notes.append(f"That's all the {line.symbol} you held then.")

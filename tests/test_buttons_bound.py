@@ -100,7 +100,7 @@ CASES = [
         lambda c: send_file(c, "fidelity_all_accounts_2025.csv"),
         "Add without",
     ),
-    Case("sell: FIFO", two_buys, ask_lots, "FIFO"),
+    Case("sell: oldest first", two_buys, ask_lots, "Oldest first"),
     Case("sell: a lot", two_buys, ask_lots, "10 from Feb"),
     Case("whatif: Record this sale", two_buys, lambda c: c.send("/whatif sell 10 XYZ 25"), "Record this sale"),
 ]

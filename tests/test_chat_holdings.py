@@ -181,4 +181,4 @@ def test_an_open_replacement_lot_says_its_tacked_holding_period(tmp_path: Path) 
 def test_a_gifts_holding_period_says_the_donors_days(chat: Chat) -> None:
     # Given Mar 1, 2024 (997 days before Nov 23, 2026); the donor bought May 1, 2019, 1,766 days earlier.
     chat.send("/buy 100 XYZ 20 2019-05-01 gift value 25 on 2024-03-01")
-    assert "held 2763 days (997 days, plus 1766 the donor held them)" in chat.send("/portfolio")
+    assert "held 2,763 days (997 days, plus 1,766 the donor held them)" in chat.send("/portfolio")

@@ -1,4 +1,4 @@
-"""How amounts, dates and counts are written: 1,234.50, (125.00) for a loss, 01/10/2024, "1 row", "2 rows"."""
+"""How amounts and dates are written on the forms: 1,234.50, (125.00) for a loss, 01/10/2024."""
 
 from __future__ import annotations
 
@@ -12,7 +12,3 @@ def form_money(amount: Decimal) -> str:
 
 def form_day(value: date) -> str:
     return value.strftime("%m/%d/%Y")
-
-
-def counted(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
