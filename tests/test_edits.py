@@ -11,11 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calc import Trade
 from conversations.events import Event, FileIn
 from conversations.router import handle
 from conversations.state import UserState
+from conversations.taxview import ledger_of
 from tests.chat import Chat
 
 
@@ -258,3 +261,36 @@ def test_an_edit_of_a_message_from_before_notes_never_records_a_second_copy() ->
     # From the first message that changes something, messages are noted: a later one's edit is followed.
     priced = handle(state, Event(kind="text", id="u3", now=NOW, message="9", text="/price AAPL 190"))
     assert priced.state.messages_from == 9
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    buys=st.lists(st.tuples(st.integers(1, 50), st.integers(1, 400), st.integers(1, 28)), min_size=1, max_size=5),
+    pick=st.integers(0, 4),
+    shares=st.integers(1, 50),
+    price=st.integers(1, 400),
+    day=st.integers(1, 28),
+)
+def test_an_edit_leaves_what_sending_the_corrected_line_would_have(
+    buys: list[tuple[int, int, int]], pick: int, shares: int, price: int, day: int
+) -> None:
+    """Edit one purchase of a history (buys in February, a sale of what is left in June): the trades and
+    every gain are those of the same history sent with the corrected line in the first place."""
+    lines = [f"/buy {n} XYZ {p} 2026-02-{d:02d}" for n, p, d in buys]
+    held = sum(n for n, _, _ in buys)
+    k = pick % len(lines)
+    corrected = f"/buy {shares} XYZ {price} 2026-02-{day:02d}"
+    sale = f"/sell {min(held, held - buys[k][0] + shares)} XYZ 300 2026-06-01"
+
+    def sent(texts: list[str]) -> UserState:
+        state = UserState(messages_from=1)
+        for i, text in enumerate(texts, start=1):
+            state = handle(state, Event(kind="text", id=f"u{i}", now=NOW, text=text, message=str(i))).state
+        return state
+
+    edited = handle(
+        sent([*lines, sale]), Event(kind="edit", id="u99", now=NOW, text=corrected, message=str(k + 1))
+    ).state
+    fresh = sent([*lines[:k], corrected, *lines[k + 1 :], sale])
+    assert edited.trades == fresh.trades
+    assert ledger_of(edited.trades).dispositions == ledger_of(fresh.trades).dispositions
