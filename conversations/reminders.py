@@ -176,11 +176,16 @@ def _saving_by_waiting(now: YearView | None, then: YearView | None, gain: Decima
 def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple[Due, Text]]:
     out: list[tuple[Due, Text]] = []
     seen: set[tuple[str, date]] = set()
-    for d in ledger.dispositions:
+    after = WASH_WINDOW + timedelta(days=1)
+    # Rows come in date order (booking is one pass, oldest first): only the last few can open a
+    # window that ends in the range, so the scan stops at the first sale too old for it.
+    for d in reversed(ledger.dispositions):
+        safe = d.sold + after
+        if safe < start:
+            break
         if d.proceeds >= d.basis:  # only a loss sale opens a wash-sale window
             continue
-        safe = d.sold + WASH_WINDOW + timedelta(days=1)
-        if (d.symbol, d.sold) in seen or not start <= safe <= end:
+        if (d.symbol, d.sold) in seen or safe > end:
             continue
         seen.add((d.symbol, d.sold))
         due = Due(key=f"wash_window:{d.symbol}:{d.sold.isoformat()}", kind="wash_window", on=safe)

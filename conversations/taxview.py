@@ -9,7 +9,7 @@ from decimal import Decimal
 from calc import Ledger, Split, Trade, UnsupportedYear, book
 from calc.models import ZERO
 from calc.params import params_for
-from calc.years import TaxYears, YearView
+from calc.years import TaxYears, YearView, summed
 from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Sequence[Split], Ledger]] = []
@@ -44,7 +44,10 @@ def tax_years(state: UserState, ledger: Ledger) -> TaxYears:
     for seen in _recent_years:
         if seen.ledger is ledger and seen.years is years:
             return seen
-    found = TaxYears(ledger, years)
+    # Known trades: their totals come from each symbol's kept ones (calc.years.SUMMED), so after a
+    # change only the symbols it touched are summed again, not every row of a long history.
+    booked = next(((trades, splits) for trades, splits, kept in _recent if kept is ledger), None)
+    found = TaxYears(ledger, years, summed([*booked[0], *booked[1]]) if booked else None)
     _recent_years.insert(0, found)
     del _recent_years[4:]
     return found

@@ -68,6 +68,28 @@ def test_what_is_due_and_when() -> None:
     }
 
 
+def test_each_loss_sale_says_when_buying_back_is_safe_if_that_day_is_in_the_range() -> None:
+    # Loss sales on Oct 1, Nov 1 and Nov 20 (safe again 31 days later: Nov 1, Dec 2, Dec 21), a gain on Nov 25.
+    trades = ledger("""
+    2026-09-01 buy  10 AAA 100
+    2026-09-01 buy  10 BBB 100
+    2026-09-01 buy  10 CCC 100
+    2026-09-01 buy  10 DDD 100
+    2026-10-01 sell 10 AAA 90
+    2026-11-01 sell 10 BBB 90
+    2026-11-20 sell 10 CCC 90
+    2026-11-25 sell 10 DDD 120
+    """)
+    s = state().model_copy(update={"trades": tuple(t.model_copy(update={"id": f"T{i}"}) for i, t in enumerate(trades))})
+    windows = sorted(
+        (r.on, r.key) for r in reminders(s, date(2026, 11, 1), date(2026, 12, 2)) if r.kind == "wash_window"
+    )
+    assert windows == [
+        (date(2026, 11, 1), "wash_window:AAA:2026-10-01"),
+        (date(2026, 12, 2), "wash_window:BBB:2026-11-01"),
+    ]
+
+
 def test_year_end_text_has_gains_losses_rule_and_last_day() -> None:
     (dec1,) = [r for r in reminders(state(), date(2026, 12, 1), date(2026, 12, 1)) if r.kind == "year_end"]
     assert "Realized so far: -$200.00 short-term" in dec1.text

@@ -40,6 +40,8 @@ from calc.years import (
     summed,
     totals_of,
 )
+from conversations import taxview
+from conversations.state import UserState
 
 SYMBOLS = ("AAA", "BBB", "CCC")
 START = date(2023, 2, 1)
@@ -211,6 +213,8 @@ def test_years_from_kept_totals_equal_years_from_the_ledger(
             ledger = book(version)
         except CalcError:
             continue
+        # Rows come in date order: the wash-window reminders read only the newest (conversations.reminders).
+        assert [d.sold for d in ledger.dispositions] == sorted(d.sold for d in ledger.dispositions)
         whole = TaxYears(ledger, years)
         kept = YearChain(summed(version), years)
         assert kept.totals == totals_of(ledger) == plain_totals(ledger)
@@ -227,3 +231,25 @@ def test_a_stated_carryover_and_no_sales_still_chain() -> None:
     # $5,000 carried into 2024 with $80,000 of wages: $3,000 deducted, $2,000 carried on into 2025.
     years = Years(figures={2024: YearFigures(wages=D(80000))}, carryovers={2024: Carryover(short=D(5000))})
     assert YearChain(summed([]), years).summary(2025).carryover_short == 2000
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(rows, min_size=15, max_size=60), st.sampled_from(SYMBOLS))
+def test_the_chat_nets_its_ledger_from_kept_totals(drawn: list[Row], edited: str) -> None:
+    events = history(drawn)
+    first = UserState(
+        trades=tuple(e for e in events if isinstance(e, Trade)), splits=tuple(e for e in events if isinstance(e, Split))
+    )
+    changed = first.model_copy(
+        update={
+            "trades": tuple(
+                t.model_copy(update={"price": t.price + 1}) if t.symbol == edited else t for t in first.trades
+            )
+        }
+    )
+    for state in (first, first, changed):
+        try:
+            ledger = taxview.ledger_for(state)
+        except CalcError:
+            continue
+        assert taxview.tax_years(state, ledger).totals == totals_of(ledger)
