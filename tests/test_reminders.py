@@ -37,13 +37,16 @@ from tests.ledger import ledger
 D = Decimal
 
 
-def state() -> UserState:
-    trades = ledger("""
-    2025-12-01 buy  10 XYZ 100
-    2026-11-10 buy  10 ABC 100
-    2026-11-20 sell 10 ABC 80
-    2026-06-01 buy  5 LOS 100
-    """)
+TRADES = """
+2025-12-01 buy  10 XYZ 100
+2026-11-10 buy  10 ABC 100
+2026-11-20 sell 10 ABC 80
+2026-06-01 buy  5 LOS 100
+"""
+
+
+def state(text: str = TRADES) -> UserState:
+    trades = ledger(text)
     return UserState(
         profile=Profile(tax_year=2026, years=Years.one(2026, wages=D(150000))),
         trades=tuple(t.model_copy(update={"id": f"T{i}"}) for i, t in enumerate(trades)),
@@ -70,7 +73,7 @@ def test_what_is_due_and_when() -> None:
 
 def test_each_loss_sale_says_when_buying_back_is_safe_if_that_day_is_in_the_range() -> None:
     # Loss sales on Oct 1, Nov 1 and Nov 20 (safe again 31 days later: Nov 1, Dec 2, Dec 21), a gain on Nov 25.
-    trades = ledger("""
+    s = state("""
     2026-09-01 buy  10 AAA 100
     2026-09-01 buy  10 BBB 100
     2026-09-01 buy  10 CCC 100
@@ -80,7 +83,6 @@ def test_each_loss_sale_says_when_buying_back_is_safe_if_that_day_is_in_the_rang
     2026-11-20 sell 10 CCC 90
     2026-11-25 sell 10 DDD 120
     """)
-    s = state().model_copy(update={"trades": tuple(t.model_copy(update={"id": f"T{i}"}) for i, t in enumerate(trades))})
     windows = sorted(
         (r.on, r.key) for r in reminders(s, date(2026, 11, 1), date(2026, 12, 2)) if r.kind == "wash_window"
     )
