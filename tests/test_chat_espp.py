@@ -229,3 +229,15 @@ def test_a_german_user_gets_the_line_back_written_their_way(tmp_path: Path) -> N
     text = chat.send("bought 100 ACME through my ESPP at 42,50 on 30.06.2026")
     assert "/espp 100 ACME bought 2026-06-30 at 42,50 offering DATE" in text
     assert chat.service.state(1).trades == ()
+
+
+def test_a_lookback_price_is_explained_and_box_8_corrects_it(chat: Chat) -> None:
+    # The price, $34, is 85% of the purchase-day $40; as if bought on the offering day it would have
+    # been 85% of $50 = $42.50, so the offering discount is ($50 - $42.50) x 100 = $750.
+    text = chat.send("/espp 100 ACME bought 2026-06-30 at 34 offering 2026-01-02 fmv 50 purchase fmv 40")
+    assert "at most $750.00 is pay: the discount at the offering, ($50.00 − $42.50) × 100 shares" in text
+    assert "$42.50 is the price as if bought on the offering day" in text and "/espp #1 box8" in text
+    # The employer's box 8 says $45 (a 10% plan): the discount is $5 x 100 = $500.
+    text = chat.send("/espp #1 box 8 45")
+    assert text.startswith("Updated. #1") and "at most $500.00 is pay" in text
+    assert chat.service.state(1).trades[0].offering_price == 45
