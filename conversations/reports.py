@@ -248,8 +248,6 @@ def _unabsorbed_words(s: YearSummary, figures: Figures, fmt: Fmt) -> str:
     used = -s.net - s.carryforward_short - s.carryforward_long
     if used >= s.deductible_loss:
         return ""
-    if figures.income_from is None:  # not the user's situation but the $0 assumed for them: say that
-        return f"With no income given I assume {fmt.money(ZERO)}, and then none of it is used up. "
     if used <= 0:
         return (
             "But your other income is below the standard deduction, so there is nothing for it to offset "
@@ -258,6 +256,20 @@ def _unabsorbed_words(s: YearSummary, figures: Figures, fmt: Fmt) -> str:
     return (
         f"But your other income after the standard deduction is only {fmt.money(used)}, "
         "so only that much of the loss is used up (Capital Loss Carryover Worksheet). "
+    )
+
+
+def _no_income_loss_words(s: YearSummary, limit: Decimal, year: int, fmt: Fmt) -> str:
+    """A net loss when the user gave no income: the limit, what $0 of income does to it, and the way out.
+    Not "$500 deducted this year ... none of it used": with nothing to lower, the loss all moves on."""
+    status = STATUS_NAMES[s.filing_status].lower()
+    left = s.carryforward_short + s.carryforward_long
+    return (
+        f"A net loss can lower your other income (wages, interest) by up to {fmt.money(limit)} a year ({status}). "
+        f"You haven't told me your {year} income, so I count it as {fmt.money(ZERO)}: with no income there is nothing "
+        f"for the loss to lower, so it saves no tax in {year} and {fmt.money(left)} carries forward to {year + 1}, "
+        f"keeping its character: {fmt.money(s.carryforward_short)} short-term and {fmt.money(s.carryforward_long)} "
+        f"long-term. Tap “Tell me your {year} income” below to see what it saves this year."
     )
 
 
@@ -301,7 +313,13 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
         + f". Long-term is held more than one year; it gets the {rates} rates."
     )
     lines.append(f"Together: {fmt.money(s.net)} (short and long are netted against each other, as Schedule D does).")
-    if s.net < 0:
+    if (
+        s.net < 0
+        and view.figures.income_from is None
+        and -s.net - s.carryforward_short - s.carryforward_long < s.deductible_loss
+    ):
+        lines.append(_no_income_loss_words(s, view.loss_limit, year, fmt))
+    elif s.net < 0:
         lines.append(
             f"A net loss lowers your other income by at most {fmt.money(view.loss_limit)} a year "
             f"({STATUS_NAMES[s.filing_status].lower()}): {fmt.money(s.deductible_loss)} this year. "

@@ -73,6 +73,8 @@ def trade_command(ctx: Ctx, side: str, args: str) -> Outcome:
     if not args:
         return (buy if side == "buy" else sell)(ctx, args)
     reading = understand(f"/{side} {args}", ctx.today, str(ctx.fmt.locale))
+    if reading.intent == side:
+        _not_zero(ctx, reading)
     if reading.intent == side and (reading.dollars or reading.company or reading.portion) and not reading.problem:
         return _trade(ctx, reading)
     line = trade_line(f"/{side} {args}", ctx.today, locale=ctx.fmt.locale)
@@ -109,6 +111,7 @@ def _trade(ctx: Ctx, reading: Reading) -> Outcome:
     when = reading.date or ctx.today
     if symbol is None:
         raise InputError(f"Which stock? {_example(ctx, side)}")
+    _not_zero(ctx, reading)
     shares = _shares(ctx, reading, symbol, when)
     if shares is None or reading.price is None:
         missing = (
@@ -131,6 +134,16 @@ def _trade(ctx: Ctx, reading: Reading) -> Outcome:
     if not reading.guessed:
         return record(ctx, line)
     return _confirm(ctx, line, reading)
+
+
+def _not_zero(ctx: Ctx, reading: Reading) -> None:
+    """ "bought 0 ABC at 10" isn't a trade to save: say so, and how to write the one meant."""
+    if reading.shares is not None and reading.shares == 0:
+        verb = "bought" if reading.intent == "buy" else "sold"
+        raise InputError(
+            f"Zero shares isn't a trade, so there's nothing to save. Say how many shares you {verb}. "
+            + _example(ctx, reading.intent, reading.symbol or "AAPL")
+        )
 
 
 def _shares(ctx: Ctx, reading: Reading, symbol: str, when: dt.date) -> Decimal | None:

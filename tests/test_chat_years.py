@@ -114,7 +114,10 @@ def test_no_income_given_says_it_assumes_zero(chat: Chat) -> None:
     text = chat.send("/gains 2026")
     assert "I don't know your income for 2026, so this assumes $0.00 of other income, filing single" in text
     assert "/income 2026 wages" in text
-    assert "below the standard deduction" not in text and "With no income given I assume $0.00" in text
+    assert "below the standard deduction" not in text and "used up" not in text
+    # Not "$3,000 this year ... none of it is used up": with $0 of income the whole loss moves on, said once.
+    assert "You haven't told me your 2026 income, so I count it as $0.00" in text
+    assert "it saves no tax in 2026 and $10,000.00 carries forward to 2027" in text
     assert "other income do you expect for 2026" in chat.tap("Tell me your 2026 income")  # offered as a button
     chat.send("90,000")
     text = chat.send("/gains 2026")

@@ -66,3 +66,11 @@ def test_a_day_of_the_month_is_the_latest_one_not_in_the_future(chat: Chat) -> N
 @pytest.mark.parametrize(("line", "expected"), [("hey bot", "Hi!"), ("thank u", "You're welcome")])
 def test_small_talk(chat: Chat, line: str, expected: str) -> None:
     assert expected in chat.send(line)
+
+
+@pytest.mark.parametrize("line", ["bought 0 ABC at 10", "/buy 0 ABC 10", "sold 0 TSLA at 350 yesterday"])
+def test_zero_shares_is_not_offered_as_a_trade(chat: Chat, line: str) -> None:
+    reply = chat.send(line)
+    assert "Zero shares isn't a trade" in reply and "Write it like:" in reply
+    assert "save it?" not in reply and not [b for r in chat.last for row in r.buttons for b in row]
+    assert trades(chat) == []
