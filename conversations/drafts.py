@@ -113,8 +113,23 @@ class YesNo(_Draft):
     target: str = ""
 
 
+class FiguresDraft(_Draft):
+    """A year's figure told in words ("my salary is 95k", "we file jointly", "I carried over 5,000"),
+    shown as read and saved only on Save. A choice still open (which reading of "85,000", jointly or
+    separately, short- or long-term) is made by the button tapped."""
+
+    kind: Literal["figures"] = "figures"
+    what: Literal["income", "filing", "carryover"]
+    year: int
+    field: str = ""  # the income field: wages, interest, ordinary_dividends, ...
+    amount: Decimal = Decimal(0)  # income, or the carryover
+    status: str = ""  # the filing status; "" while jointly or separately is asked
+    character: str = ""  # a carryover's "short" or "long"; "" while asked
+    unsure: bool = False  # the amount reads two ways in the user's locale: the button tapped says which
+
+
 Answers = Annotated[
-    TradeDraft | GrantDraft | EsppDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo,
+    TradeDraft | GrantDraft | EsppDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo | FiguresDraft,
     Field(discriminator="kind"),
 ]
 Asking = TradeDraft | GrantDraft | EsppDraft  # the flows that share trading's first questions
@@ -154,6 +169,7 @@ __all__ = [
     "Asked",
     "Asking",
     "EsppDraft",
+    "FiguresDraft",
     "GrantDraft",
     "GuessDraft",
     "ImportDraft",

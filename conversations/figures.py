@@ -8,14 +8,18 @@ The year may be left out: it is then the year the chat is on (/settings).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from calc.models import ZERO, FilingStatus
 from calc.params import available_years
 from calc.years import Years
+from conversations.confirming import CLOSED, bound, button, unbind
+from conversations.drafts import FiguresDraft
 from conversations.formatting import STATUS_NAMES, Fmt
-from conversations.kernel import Ctx, Outcome, say
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, money, short
 from conversations.taxview import ledger_for, tax_years
+from conversations.understanding.numbers import ambiguous
 
 # The words for each income field, longest first so "ordinary dividends" wins over "dividends".
 INCOME_WORDS: dict[str, str] = {
@@ -61,11 +65,14 @@ def year_first(ctx: Ctx, args: str, usage: str) -> tuple[int, str]:
     found = re.match(r"\s*(\d{4})\b\s*(.*)$", args, re.S)
     if found is None:
         return ctx.state.profile.current_year(ctx.today), args.strip()
-    year = int(found.group(1))
+    return checked_year(int(found.group(1)), usage), found.group(2).strip()
+
+
+def checked_year(year: int, usage: str) -> int:
     known = available_years()
     if not known[0] <= year <= known[-1] + 1:  # next year's figures are for planning a sale after Dec 31
         raise InputError(f"Send a year from {known[0]} through {known[-1] + 1}. {usage}")
-    return year, found.group(2).strip()
+    return year
 
 
 def _save(ctx: Ctx, years: Years, text: str) -> Outcome:
@@ -90,6 +97,12 @@ def income(ctx: Ctx, args: str) -> Outcome:
     if not amount_text:
         raise InputError(f"How much? {INCOME_USAGE}")
     amount = money(amount_text, FIELD_NAMES[field], locale=ctx.fmt.locale)
+    if ambiguous(amount_text.strip().lstrip("$"), str(ctx.fmt.locale)):  # German "85,000": asked, never stored as 85
+        return confirm(ctx, FiguresDraft(what="income", year=year, field=field, amount=amount, unsure=True))
+    return save_income(ctx, year, field, amount)
+
+
+def save_income(ctx: Ctx, year: int, field: str, amount: Decimal) -> Outcome:
     years = ctx.state.profile.years.with_figures(year, **{field: amount})
     note = ""
     figures = years.given(year)
@@ -114,6 +127,10 @@ def filing(ctx: Ctx, args: str) -> Outcome:
     code = STATUS_WORDS.get(said)
     if code is None:
         raise InputError(f"I don't know the filing status “{short(rest)}”. {FILING_USAGE}")
+    return save_filing(ctx, year, code)
+
+
+def save_filing(ctx: Ctx, year: int, code: FilingStatus) -> Outcome:
     years = ctx.state.profile.years.with_figures(year, filing_status=code)
     return _save(ctx, years, f"Saved: {year}, {STATUS_NAMES[code].lower()}.\n" + year_words(years, year, ctx.fmt))
 
@@ -143,6 +160,10 @@ def carryover(ctx: Ctx, args: str) -> Outcome:
     loc = ctx.fmt.locale
     short_term = money(amounts.get("short", "0"), "short-term carryover", locale=loc)
     long_term = money(amounts.get("long", "0"), "long-term carryover", locale=loc)
+    return save_carryover(ctx, year, short_term, long_term)
+
+
+def save_carryover(ctx: Ctx, year: int, short_term: Decimal, long_term: Decimal) -> Outcome:
     figured = _carried_words(ctx, year) if year not in ctx.state.profile.years.carryovers else ""
     years = ctx.state.profile.years.with_carryover(year, short_term, long_term)
     if not short_term and not long_term:
@@ -194,3 +215,126 @@ def _carried_words(ctx: Ctx, year: int) -> str:
     if stated is not None:
         return f"Into {year}: {amounts}, as you told me (from your {year - 1} return)."
     return f"Into {year}: {amounts}, figured from your trades before {year}."
+
+
+# --- the same figures told in words: shown as read, saved only on Save -----------------------------
+CONFIRMING_FIGURES = "CONFIRMING_FIGURES"
+YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "ja"}
+NO = {"no", "n", "change", "nope", "wrong", "nein"}
+CHARACTERS = {"short": "short-term", "long": "long-term"}
+
+
+def told(ctx: Ctx, what: str, year: int | None, amount: Decimal | None, kind: str | None, unsure: bool) -> Outcome:
+    """ "my salary is 95k", "we file jointly", "I carried over 5,000 of losses": what was read, with the
+    year it assumed, and Save / Change (or the choice still open as buttons). Nothing is stored yet."""
+    usage = {"income": INCOME_USAGE, "filing": FILING_USAGE, "carryover": CARRYOVER_USAGE}[what]
+    chosen = checked_year(year, usage) if year is not None else ctx.state.profile.current_year(ctx.today)
+    note = "" if year is not None else f"You didn't say which year, so I put {chosen}, the year we're on (/settings)."
+    value = amount if amount is not None else Decimal(0)
+    if what == "income":
+        draft = FiguresDraft(what="income", year=chosen, field=kind or "wages", amount=value, unsure=unsure)
+    elif what == "filing":
+        draft = FiguresDraft(what="filing", year=chosen, status=kind or "")
+    else:
+        draft = FiguresDraft(what="carryover", year=chosen, amount=value, character=kind or "")
+    return confirm(ctx, draft, note=note)
+
+
+def confirm(ctx: Ctx, draft: FiguresDraft, note: str = "") -> Outcome:
+    fmt = ctx.fmt
+    year = draft.year
+    choices: list[tuple[str, str]] = [("Save", "save")]
+    if draft.what == "income":
+        text = f"{FIELD_NAMES[draft.field].capitalize()} for {year}: {fmt.money(draft.amount)} — save it?"
+        if draft.unsure:  # "85,000" where 85,5 is eighty-five and a half: both readings, the user picks
+            thousands = draft.amount * 1000
+            text = (
+                f"{FIELD_NAMES[draft.field].capitalize()} for {year}: did you mean {fmt.money(thousands)} or "
+                f"{fmt.money(draft.amount)}? (The way it's written can be read both ways.)"
+            )
+            choices = [(fmt.money(v), f"{v.normalize():f}") for v in (thousands, draft.amount)]
+    elif draft.what == "filing":
+        if draft.status:
+            text = f"Filing status for {year}: {STATUS_NAMES[draft.status].lower()} — save it?"  # type: ignore[index]
+        else:  # jointly or separately changes the tax a lot: asked, not guessed
+            text = f"Married filing jointly or separately for {year}?"
+            choices = [("Jointly", "mfj"), ("Separately", "mfs")]
+    elif not draft.amount:
+        text = f"No loss carryover into {year} (I'll figure it from your trades before {year}) — save it?"
+    elif draft.character:
+        text = (
+            f"Loss carryover into {year}: {fmt.money(draft.amount)} {CHARACTERS[draft.character]} "
+            f"(from your {year - 1} return) — save it?"
+        )
+    else:  # the character decides the rate the loss offsets: asked, not guessed
+        text = (
+            f"Loss carryover into {year}: {fmt.money(draft.amount)} (from your {year - 1} return). Short-term or "
+            f"long-term? Your {year - 1} Capital Loss Carryover Worksheet splits it; if it's some of each, send "
+            f"/carryover {year} short {fmt.number(Decimal(1000))} long {fmt.number(Decimal(2000))}."
+        )
+        choices = [("Short-term", "short"), ("Long-term", "long")]
+    buttons = ((*(button(ctx, label, "fig", choice) for label, choice in choices), button(ctx, "Change", "figno")),)
+    return ask(ctx, "figures", CONFIRMING_FIGURES, text + (f"\n{note}" if note else ""), draft, buttons=buttons)
+
+
+def _draft(ctx: Ctx, key: str) -> FiguresDraft | None:
+    return bound(ctx, key, FiguresDraft, "figures", CONFIRMING_FIGURES)
+
+
+def save_pressed(ctx: Ctx, arg: str) -> Outcome:
+    choice, key = unbind(arg)
+    draft = _draft(ctx, key)
+    if draft is None:
+        return say(ctx, f"{CLOSED} Send it again if you still want to save it.")
+    status = draft.status or (choice if choice in STATUS_NAMES else "")
+    character = draft.character or (choice if choice in CHARACTERS else "")
+    open_choice = (
+        (draft.what == "income" and draft.unsure and choice == "save")
+        or (draft.what == "filing" and not status)
+        or (draft.what == "carryover" and draft.amount and not character)
+    )
+    if open_choice:  # a typed yes can't say which: the question again, with its buttons
+        return confirm(ctx, draft, note="Tap the one you meant.")
+    ctx.state = ctx.state.model_copy(update={"wizard": None})  # answered: its buttons are spent
+    if draft.what == "income":
+        amount = draft.amount if choice == "save" else money(choice, "income")
+        return save_income(ctx, draft.year, draft.field, amount)
+    if draft.what == "filing":
+        return save_filing(ctx, draft.year, status)  # type: ignore[arg-type]
+    short_term = draft.amount if character == "short" else Decimal(0)
+    return save_carryover(ctx, draft.year, short_term, draft.amount - short_term)
+
+
+def change_pressed(ctx: Ctx, arg: str) -> Outcome:
+    draft = _draft(ctx, arg)
+    if draft is None:
+        return say(ctx, CLOSED)
+    return say(ctx, "Nothing saved. Send it the way it should be, like: " + _command(ctx, draft), wizard=None)
+
+
+def _command(ctx: Ctx, draft: FiguresDraft) -> str:
+    """The one-line command for what was read, in the user's way of writing numbers."""
+    number = ctx.fmt.number
+    if draft.what == "income":
+        return f"/income {draft.year} {FIELD_NAMES[draft.field]} {number(draft.amount)}"
+    if draft.what == "filing":
+        return f"/filing {draft.year} {draft.status or 'mfj'}"
+    amount = draft.amount
+    short_term, long_term = (amount, Decimal(0)) if draft.character != "long" else (Decimal(0), amount)
+    return f"/carryover {draft.year} short {number(short_term)} long {number(long_term)}"
+
+
+def answer_typed(ctx: Ctx, text: str, otherwise: Handler) -> Outcome:
+    """Typed instead of tapped: yes saves (when nothing is left to choose), no changes; anything else
+    leaves the question and is read as a new message."""
+    word = text.strip().lower().strip("!.")
+    key = ctx.state.wizard.nonce if ctx.state.wizard else ""
+    if word in YES:
+        return save_pressed(ctx, f"save:{key}")
+    if word in NO:
+        return change_pressed(ctx, key)
+    ctx.state = ctx.state.model_copy(update={"wizard": None})
+    return otherwise(ctx, text)
+
+
+BUTTONS: dict[str, Handler] = {"fig": save_pressed, "figno": change_pressed}

@@ -17,6 +17,7 @@ from conversations.drafts import (
     Answers,
     Asking,
     EsppDraft,
+    FiguresDraft,
     GrantDraft,
     GuessDraft,
     ImportDraft,
@@ -29,7 +30,7 @@ from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
 
-A = TypeVar("A", TradeDraft, GrantDraft, EsppDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo)
+A = TypeVar("A", TradeDraft, GrantDraft, EsppDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo, FiguresDraft)
 
 
 @dataclass

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 from calc import CalcError, TaxResult, UnsupportedYear
 from calc.booking import WASH_WINDOW
 from calc.params import law_for
 from calc.years import YearView
 from conversations.espp import espp_answer
+from conversations.figures import year_words
 from conversations.formatting import Fmt, limit_words, rates_words, shares_of, tacked_words
 from conversations.harvesting import harvest_command
 from conversations.kernel import Ctx, Handler, Outcome, say
@@ -252,7 +254,19 @@ def about(ctx: Ctx, topic: str, symbol: str | None, year: int | None) -> Outcome
         return say(ctx, _symbol_wash(ctx, symbol))
     if topic == "lastday":
         return say(ctx, _last_day(ctx, year or tax_year(ctx.state, ctx.today.year)))
+    if topic in ("income", "filing"):
+        return say(ctx, _figures_told(ctx, year or ctx.state.profile.current_year(ctx.today)))
     return say(ctx, ANSWERS[topic](ctx))
+
+
+def _figures_told(ctx: Ctx, year: int) -> str:
+    """ "what's my filing status?", "what income did I give you?": the year's figures as the tax uses them."""
+    fmt = ctx.fmt
+    return (
+        year_words(ctx.state.profile.years, year, fmt)
+        + f"\nTo change them: /income {year} wages {fmt.number(Decimal(85000))}, /filing {year} mfj, or tell me, "
+        "like “my salary is 95k” or “we file jointly”."
+    )
 
 
 MAX_LOTS = 10

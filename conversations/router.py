@@ -15,6 +15,7 @@ from conversations import (
     account,
     editing,
     espp,
+    figures,
     harvesting,
     importing,
     onboarding,
@@ -41,6 +42,9 @@ STEPS: dict[tuple[str, str], Handler] = {
     **espp.STEPS,
     **importing.STEPS,
     ("words", words.CONFIRMING_TRADE): lambda ctx, text: words.answer_confirmation(ctx, text, HANDLERS),
+    ("figures", figures.CONFIRMING_FIGURES): lambda ctx, text: figures.answer_typed(
+        ctx, text, lambda c, t: words.free_text(c, t, HANDLERS)
+    ),
 }
 BUTTONS: dict[str, Handler] = {
     **onboarding.BUTTONS,
@@ -52,6 +56,7 @@ BUTTONS: dict[str, Handler] = {
     **words.BUTTONS,
     **reports.BUTTONS,
     **harvesting.BUTTONS,
+    **figures.BUTTONS,
     "cmd": lambda ctx, name: _command_button(ctx, name),  # defined below: it reads BY_NAME
 }
 

@@ -507,15 +507,23 @@ def undo_pressed(ctx: Ctx, arg: str) -> Outcome:
         return say(ctx, "There's nothing to undo: that entry is already gone.")
     if not stale(ctx, stamped):
         return undo(ctx, target)
+    return ask_undo(ctx, target, f"That Undo button is from {ago(ctx, stamped)}. ")
+
+
+def ask_undo(ctx: Ctx, target: str, lead: str = "") -> Outcome:
+    """ "Undo #3 buy 10 AAPL ...?" with Yes, undo it / Keep it: the entry goes only on the yes."""
+    entry = ctx.state.trade(target) or ctx.state.split(target)
+    if entry is None:
+        return say(ctx, "There's nothing to undo.")
     what = short_trade(ctx.fmt, entry) if isinstance(entry, Trade) else splits.short_split(ctx.fmt, entry)
-    return question(
-        ctx,
-        "undo",
-        f"That Undo button is from {ago(ctx, stamped)}. Undo #{number_of(entry) if isinstance(entry, Trade) else target[1:]} {what}?",
-        "Yes, undo it",
-        "undo!",
-        target,
-    )
+    number = number_of(entry) if isinstance(entry, Trade) else target[1:]
+    return question(ctx, "undo", f"{lead}Undo #{number} {what}?", "Yes, undo it", "undo!", target)
+
+
+def undo_in_words(ctx: Ctx, _: str) -> Outcome:
+    """ "undo", "oops", "cancel that trade" typed: which entry it means is a guess (the last one saved),
+    so it asks first, as an old Undo button does; /undo and a fresh Undo button act at once."""
+    return ask_undo(ctx, ctx.state.last_added[-1]) if ctx.state.last_added else say(ctx, "There's nothing to undo.")
 
 
 def undo_confirmed(ctx: Ctx, key: str) -> Outcome:

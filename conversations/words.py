@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
 from calc.models import ZERO
-from conversations import questions
+from conversations import figures, questions
 from conversations.account import unknown
 from conversations.confirming import bound, button
 from conversations.drafts import GuessDraft
@@ -25,7 +25,7 @@ from conversations.parsing import InputError, TradeLine, checked_money, checked_
 from conversations.parsing import symbol as parsed_symbol
 from conversations.reports import whatif
 from conversations.taxview import held, ledger_as_of
-from conversations.trading import buy, number_of, price, record, sell, undo
+from conversations.trading import buy, number_of, price, record, sell, undo_in_words
 from conversations.understanding.commands import closest
 from conversations.understanding.companies import name_of
 from conversations.understanding.reader import understand
@@ -56,6 +56,8 @@ def act(ctx: Ctx, reading: Reading, text: str, commands: Mapping[str, Handler]) 
         return _option(ctx, reading)
     if intent == "price" and reading.symbol and reading.price:
         return price(ctx, f"{reading.symbol} {reading.price}")
+    if intent in ("income", "filing", "carryover"):
+        return figures.told(ctx, intent, reading.year, reading.dollars, reading.kind, reading.unsure == "dollars")
     if intent == "question" and reading.topic:
         return questions.about(ctx, reading.topic, reading.symbol, reading.year)
     if intent == "help":
@@ -349,7 +351,7 @@ def _thanks(ctx: Ctx, _: str) -> Outcome:
     return say(ctx, "You're welcome! Send /help any time to see what I can do.")
 
 
-SMALL_TALK: dict[str, Handler] = {"greeting": _greeting, "undo": undo, "thanks": _thanks}
+SMALL_TALK: dict[str, Handler] = {"greeting": _greeting, "undo": undo_in_words, "thanks": _thanks}
 
 
 def _not_understood(ctx: Ctx, reading: Reading, text: str) -> Outcome:

@@ -21,7 +21,7 @@ def chat(tmp_path: Path) -> Chat:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("/buy 0 XYZ 20 2024-01-10", "more than zero"),
+        ("/buy 0 XYZ 20 2024-01-10", "zero shares isn't a trade"),
         ("/buy -5 XYZ 20 2024-01-10", "always positive"),
         ("/buy 5 XYZ 20 2031-01-10", "in the future"),
         ("/buy 5 XYZ 20 tomorrow", "in the future"),

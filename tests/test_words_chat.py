@@ -130,10 +130,26 @@ def test_everyday_words_get_answers(chat: Chat, line: str, expected: str) -> Non
     assert "I didn't understand" not in reply
 
 
-def test_undo_in_words(chat: Chat) -> None:
+@pytest.mark.parametrize("words", ["undo", "cancel that trade", "oops, undo that", "remove the last trade"])
+def test_undo_in_words_asks_first(chat: Chat, words: str) -> None:
+    chat.send("/buy 5 MSFT 400 2026-01-02")
     chat.send("/buy 10 AAPL 150 2026-01-05")
-    assert "Undone: #1" in chat.send("undo")
-    assert trades(chat) == []
+    asked = chat.send(words)
+    assert "Undo #2 buy 10 AAPL at $150.00 on Jan 5, 2026?" in asked
+    assert len(trades(chat)) == 2  # never deleted on words alone
+    assert "Undone: #2" in chat.tap("Yes, undo it")
+    assert trades(chat) == [("buy", "MSFT", 5, 400)]
+
+
+def test_undo_in_words_kept(chat: Chat) -> None:
+    chat.send("/buy 10 AAPL 150 2026-01-05")
+    chat.send("cancel that trade")
+    chat.tap("Keep it")
+    assert trades(chat) == [("buy", "AAPL", 10, 150)]
+
+
+def test_undo_in_words_with_nothing_saved(chat: Chat) -> None:
+    assert "There's nothing to undo." in chat.send("cancel that trade")
 
 
 def test_a_mistyped_command_gets_the_closest_with_a_button(chat: Chat) -> None:
