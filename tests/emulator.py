@@ -50,7 +50,8 @@ class Emulator:
     # method -> how many calls are answered before the rest hang (a bot to be killed mid-call);
     # release() lets the hanging ones finish.
     answer_first: dict[str, int] = field(default_factory=dict)
-    offsets_asked: list[int] = field(default_factory=list)  # getUpdates offsets, as each call arrives
+    offsets_asked: list[int] = field(default_factory=list)
+    languages: dict[int, str] = field(default_factory=dict)  # user id -> the language_code their app reports  # getUpdates offsets, as each call arrives
     _released: asyncio.Event = field(default_factory=asyncio.Event)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
     # Message ids count per chat, as Telegram's do in private chats: two users' first messages are both 1.
@@ -66,6 +67,7 @@ class Emulator:
         self._arrived.set()
 
     def user(self, user_id: int, language: str = "en") -> dict[str, Any]:
+        language = self.languages.get(user_id, language)
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
 
     def text_update(

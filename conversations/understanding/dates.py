@@ -35,6 +35,7 @@ DAY_OF_MONTH = re.compile(r"(?:\b(?:on|am)\s+)?\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd
 RELATIVE = [
     re.compile(r"(?P<d>\b(?:tomorrow|morgen|next\s+" + _WEEKDAY + r"|next\s+week)\b)", re.I),
     re.compile(r"(?P<d>\b(?:this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight)\b)", re.I),
+    re.compile(r"(?P<d>\b(?:the\s+)?day\s+before\s+yesterday\b)", re.I),  # before "yesterday", which it contains
     re.compile(r"(?P<d>\byesterday" + _PART + r"\b)", re.I),
     re.compile(r"(?P<d>\b(?:heute|gestern|vorgestern)\b)", re.I),
     re.compile(r"(?P<d>\b" + _COUNT + r"\s+(?:days?|weeks?)\s+ago\b)", re.I),
@@ -95,6 +96,8 @@ def _relative(text: str, today: date, locale: str) -> date:
     words = text.lower().split()
     if words[0] in ("today", "tonight", "this", "earlier"):
         return today
+    if words[-1] == "yesterday" and "before" in words:
+        return today - timedelta(days=2)
     if words[0] == "yesterday":
         return today - timedelta(days=1)
     if words[0] in _GERMAN:

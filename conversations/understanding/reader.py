@@ -252,7 +252,8 @@ def _fraction(text: str) -> tuple[str, str | None]:
 def _account(text: str) -> tuple[str, str | None]:
     found = IRA.search(text)
     if not found:
-        return text, None
+        roth = v.ROTH_ALONE.search(text)
+        return (text, None) if roth is None else (text[: roth.start()] + " " + text[roth.end() :], "Roth IRA")
     account = f"{found.group(1).strip().title()} IRA" if found.group(1) else "IRA"
     return text[: found.start()] + " " + text[found.end() :], account
 

@@ -89,6 +89,8 @@ PRICE_AFTER = ("each", "apiece", "a share", "per share", "/share", "a pop", "per
 DOLLARS_AFTER = ("of", "worth", "in", "into", "on", "from", "dollars", "bucks", "usd")
 STRIKE_BEFORE = {"strike", "at", "price"}
 FMV_BEFORE = {"fmv", "value", "was", "price", "worth", "at"}
+# "in my roth" (no "IRA" after it) is a Roth IRA too.
+ROTH_ALONE = re.compile(r"\bin\s+(?:my|the|a)\s+roth\b(?!\s+(?:ira|401))", re.I)
 FEES_AFTER = re.compile(r"\b(?:with\s+)?(?:fees?|commission)\s*[:=]?\s*\$?(?P<n>\d[\d.,]*)", re.I)
 FEES_BEFORE = re.compile(r"\b(?:with\s+)?\$?(?P<n>\d[\d.,]*)\s+(?:in\s+)?(?:fees?|commission)\b", re.I)
 
