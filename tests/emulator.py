@@ -50,8 +50,8 @@ class Emulator:
     # method -> how many calls are answered before the rest hang (a bot to be killed mid-call);
     # release() lets the hanging ones finish.
     answer_first: dict[str, int] = field(default_factory=dict)
-    offsets_asked: list[int] = field(default_factory=list)
-    languages: dict[int, str] = field(default_factory=dict)  # user id -> the language_code their app reports  # getUpdates offsets, as each call arrives
+    offsets_asked: list[int] = field(default_factory=list)  # getUpdates offsets, as each call arrives
+    languages: dict[int, str] = field(default_factory=dict)  # user id -> the language_code their app reports
     _released: asyncio.Event = field(default_factory=asyncio.Event)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)  # an update was queued
     # Message ids count per chat, as Telegram's do in private chats: two users' first messages are both 1.
