@@ -51,6 +51,7 @@ WASH_WINDOW = timedelta(days=30)
 _DISALLOWED = ("shares", "disallowed", "loss", "replacement_lot", "replacement_date")
 _BASIS_ADDED = ("amount", "shares", "sale_date", "sold_lot", "tacked_days")
 _INHERITED = ("days", "acquired", "sold")
+ZERO_CENTS = Decimal("0.00")  # what cents() makes of a share of nothing, without the arithmetic
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,7 @@ class _Holding:
         self.groups: dict[int, list[OpenLot]] = {}
 
     def __iter__(self) -> Iterator[OpenLot]:
-        for group in self.groups.values():
-            yield from group
+        return chain.from_iterable(self.groups.values())  # no generator frame per lot read
 
     def add(self, lot: OpenLot) -> None:
         self.groups[lot.sequence] = [lot]
@@ -256,7 +256,7 @@ class _Book:
         self.parts_of_buy[lot.sequence] = parts
         whole = lot.quantity  # the part's share of each amount, to the cent
         basis = cents(lot.basis * quantity / whole)
-        adjustment = cents(lot.wash_sale_adjustment * quantity / whole)
+        adjustment = cents(lot.wash_sale_adjustment * quantity / whole) if lot.wash_sale_adjustment else ZERO_CENTS
         amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
         part = OpenLot(
             id=f"{lot.id}.{parts}",
@@ -318,7 +318,9 @@ class _Book:
                 basis, adjustment, amt_basis = lot.basis, lot.wash_sale_adjustment, lot.amt_basis
             else:
                 basis = cents(lot.basis * quantity / whole)
-                adjustment = cents(lot.wash_sale_adjustment * quantity / whole)
+                adjustment = (
+                    cents(lot.wash_sale_adjustment * quantity / whole) if lot.wash_sale_adjustment else ZERO_CENTS
+                )
                 amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
             if amt_basis is not None:
                 lot.amt_basis -= amt_basis  # type: ignore[operator]  # not None with amt_basis
