@@ -2,7 +2,9 @@
 
 Each bench module prints its own table; this runner captures the output of each
 in a fresh interpreter (so one benchmark's imports and caches don't flatter the
-next) and records it with a description of the machine it ran on.
+next) and records it with a description of the machine it ran on. Given names
+(`python -m bench realize rebook`), it runs only those and replaces only their
+sections, each stamped with when it ran.
 """
 
 from __future__ import annotations
@@ -38,12 +40,22 @@ def machine() -> str:
     )
 
 
+def stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The sections of an earlier RESULTS.md by benchmark name (`## bench_x` up to the next)."""
+    parts = text.split("\n## ")[1:]
+    return {part.split("\n", 1)[0].strip(): "## " + part.rstrip("\n") + "\n" for part in parts}
+
+
 def main() -> int:
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     only = sys.argv[1:]
     if only:
         modules = [m for m in modules if any(name in m for name in only)]
-    sections = []
+    sections: dict[str, str] = {}
     failed = 0
     for name in modules:
         print(f"== {name}", flush=True)
@@ -59,10 +71,13 @@ def main() -> int:
             failed += 1
             output += f"\n\nFAILED (exit {run.returncode}):\n{run.stderr.strip()[-2000:]}"
         print(output, flush=True)
-        sections.append(f"## {name}\n\n```\n{output}\n```\n")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    report = f"# Benchmark results\n\nRun {stamp} on {machine()}.\n\n" + "\n".join(sections)
-    (HERE / "RESULTS.md").write_text(report)
+        sections[name] = f"## {name}\n\nRun {stamp()}.\n\n```\n{output}\n```\n"
+    results = HERE / "RESULTS.md"
+    kept = _sections(results.read_text()) if only and results.exists() else {}
+    report = f"# Benchmark results\n\nOn {machine()}, shared with other work.\n\n" + "\n".join(
+        {**kept, **sections}[name] for name in sorted({*kept, *sections})
+    )
+    results.write_text(report)
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 1 if failed else 0
 
