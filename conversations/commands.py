@@ -22,7 +22,9 @@ from conversations import (
     trading,
     words,
 )
-from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.events import Reply
+from conversations.kernel import Ctx, Handler, Outcome
+from conversations.markup import bold, escape
 from conversations.onboarding import DISCLAIMER
 
 TRADES = "Record trades"
@@ -47,7 +49,7 @@ class Command:
 
 
 def help_(ctx: Ctx, _: str) -> Outcome:
-    return say(ctx, HELP)
+    return Outcome(ctx.state, [Reply(text=HELP, html=True)])
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -222,8 +224,11 @@ MENU: tuple[tuple[str, str], ...] = tuple((c.name, c.menu) for c in COMMANDS if 
 
 
 def _help_text() -> str:
-    sections = ["\n".join([title, *(c.help_line() for c in COMMANDS if c.section == title)]) for title in SECTIONS]
-    return "\n\n".join([f"I estimate the US federal tax on your stock sales. {DISCLAIMER}", *sections])
+    """Telegram HTML: each section's title in bold, everything else escaped."""
+    sections = [
+        "\n".join([bold(title), *(escape(c.help_line()) for c in COMMANDS if c.section == title)]) for title in SECTIONS
+    ]
+    return "\n\n".join([escape(f"I estimate the US federal tax on your stock sales. {DISCLAIMER}"), *sections])
 
 
 HELP = _help_text()
