@@ -64,13 +64,13 @@ def one(name: str) -> dict[str, object]:
         db = str(Path(tmp) / "bench.db")
         open_store(db).save(1, UserState(), state, None)
         KEPT.clear()  # as after a restart: nothing booked yet
-        taxview._recent.clear()
+        taxview.forget_kept()
         service = ChatService(db)
         collector.settle()  # as the bot does once started (bot/telegram.py)
         ids = iter(range(1_000_000))
 
         def send(text: str) -> float:
-            taxview._recent.clear()
+            taxview.forget_kept()
             started = time.perf_counter()
             service.process(1, Event(kind="text", id=f"b{next(ids)}", now=now, text=text))
             return time.perf_counter() - started

@@ -61,7 +61,7 @@ from pydantic import SecretStr
 from telegram.request import HTTPXRequest
 from bot.service import ChatService
 from bot.settings import Settings
-from bot.telegram import _start_up, build_application
+from bot.telegram import start_up, build_application
 from tests.emulator import TOKEN, Emulator
 t1 = time.perf_counter()
 service = ChatService(sys.argv[1])
@@ -72,7 +72,7 @@ app = build_application(
 )
 async def main():
     async with app:
-        await _start_up(app)
+        await start_up(app)
 asyncio.run(main())
 t2 = time.perf_counter()
 print(f"{t1 - t0:.3f} {t2 - t1:.3f}")

@@ -293,7 +293,7 @@ async def plan_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.to_thread(reminders.sweep, service, datetime.now(UTC))
 
 
-async def _start_up(app: Application) -> None:
+async def start_up(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
     if app.bot_data.get("polling"):
         await polling_inbox.apply_left_over(app, app.bot_data["service"].store)
@@ -321,7 +321,7 @@ def build_application(
     # Polling: each update gated and recorded in the inbox before getUpdates confirms it (bot/polling.py).
     queue = polling_inbox.RecordingQueue(service.store, gate) if polling else None
     processor = PerUserOrder(gate=None if queue else gate, done=queue.done if queue else None)
-    builder = ApplicationBuilder().token(token).concurrent_updates(processor).post_init(_start_up)
+    builder = ApplicationBuilder().token(token).concurrent_updates(processor).post_init(start_up)
     if queue is not None:
         builder = builder.update_queue(queue)
     if rate_limit:

@@ -129,12 +129,12 @@ def espp_law() -> Espp:
     return Espp.model_validate(law().values["espp"])
 
 
-def _laid_over(base: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
+def laid_over(base: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
     """The year's values over the shared ones, group by group (a year may override a shared value)."""
     merged = dict(base)
     for key, value in year.items():
         below = merged.get(key)
-        merged[key] = _laid_over(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+        merged[key] = laid_over(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
     return merged
 
 
@@ -171,7 +171,7 @@ def params_for(year: int) -> YearParams:
     if not source.is_file():
         years = available_years()
         raise UnsupportedYear(year, first=years[0], last=years[-1])
-    loaded = YearParams.model_validate(_laid_over(law().values, json.loads(source.read_text(), parse_float=Decimal)))
+    loaded = YearParams.model_validate(laid_over(law().values, json.loads(source.read_text(), parse_float=Decimal)))
     if loaded.year != year:
         raise ValueError(f"{source} says year {loaded.year}")
     return loaded

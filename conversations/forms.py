@@ -10,8 +10,7 @@ from conversations.files.render.form8949_csv import form_csv
 from conversations.files.render.form8949_pdf import form_pdf
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError
-from conversations.reports import _year_arg
-from conversations.taxview import ledger_for, year_tax
+from conversations.taxview import asked_year, ledger_for, year_tax
 
 # How the ESPP rows carry the pay the 1099-B's basis leaves out, by box (Instructions for Form 8949, code B).
 ESPP_ROWS = {
@@ -28,7 +27,7 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     rest = [w for w in words if w not in BOX_MEANING]
     if len(rest) > 1:
         raise InputError(USAGE)
-    year = _year_arg(ctx, rest[0] if rest else "")
+    year = asked_year(ctx, rest[0] if rest else "")
     ledger = ledger_for(ctx.state)
     form = form_8949(ledger.dispositions, year, box=cast(ShortBox, box))
     if not form.short.rows and not form.long.rows:

@@ -34,7 +34,7 @@ from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.markup import bold, escape, plain
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
-from conversations.taxview import ledger_for, tax_year, year_tax
+from conversations.taxview import asked_year, ledger_for, year_tax
 
 
 def portfolio(ctx: Ctx, args: str) -> Outcome:
@@ -230,19 +230,6 @@ def _unrealized_words(fmt: Fmt, lot: Lot, price: Decimal) -> str:
     return f"{fmt.signed(gain)} unrealized (from the donor's basis)"
 
 
-def _year_arg(ctx: Ctx, args: str) -> int:
-    if not args.strip():
-        return tax_year(ctx.state, ctx.today.year)
-    if not args.strip().isdigit():
-        raise InputError("Send the year as four digits, like /gains 2025.")
-    year = int(args.strip())
-    try:
-        params_for(year)
-    except UnsupportedYear as error:
-        raise InputError(f"I can't do that year: {error_words(error, ctx.fmt)}.") from None
-    return year
-
-
 def _unabsorbed_words(s: YearSummary, figures: Figures, fmt: Fmt) -> str:
     """Why less carryover is used up than deducted: income too small to absorb the deduction."""
     used = -s.net - s.carryforward_short - s.carryforward_long
@@ -280,7 +267,7 @@ def gains(ctx: Ctx, args: str) -> Outcome:
 
 
 def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
-    year = _year_arg(ctx, args)
+    year = asked_year(ctx, args)
     ledger = ledger_for(ctx.state)
     view = year_tax(ctx.state, ledger, year)
     sold = [d for d in ledger.dispositions if d.sold.year == year]

@@ -10,6 +10,9 @@ from calc import Ledger, Split, Trade, UnsupportedYear, book
 from calc.models import ZERO
 from calc.params import params_for
 from calc.years import TaxYears, YearView, summed
+from conversations.formatting import error_words
+from conversations.kernel import Ctx
+from conversations.parsing import InputError
 from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Sequence[Split], Ledger]] = []
@@ -26,6 +29,12 @@ def ledger_of(trades: Sequence[Trade], splits: Sequence[Split] = ()) -> Ledger:
     _recent.insert(0, (trades, splits, ledger))
     del _recent[4:]
     return ledger
+
+
+def forget_kept() -> None:
+    """Drop the ledgers and years kept from recent steps (benchmarks measuring a cold step)."""
+    _recent.clear()
+    _recent_years.clear()
 
 
 def ledger_for(state: UserState) -> Ledger:
@@ -55,6 +64,20 @@ def tax_years(state: UserState, ledger: Ledger) -> TaxYears:
 
 def tax_year(state: UserState, today_year: int) -> int:
     return state.profile.tax_year or today_year
+
+
+def asked_year(ctx: Ctx, args: str) -> int:
+    """The year a command names (/gains 2025, /form8949 2025), or the chat's tax year when it names none."""
+    if not args.strip():
+        return tax_year(ctx.state, ctx.today.year)
+    if not args.strip().isdigit():
+        raise InputError("Send the year as four digits, like /gains 2025.")
+    year = int(args.strip())
+    try:
+        params_for(year)
+    except UnsupportedYear as error:
+        raise InputError(f"I can't do that year: {error_words(error, ctx.fmt)}.") from None
+    return year
 
 
 def tax_known(state: UserState, year: int) -> bool:

@@ -64,3 +64,42 @@ def test_no_project_import_inside_a_function() -> None:
         for path in _modules(package):
             wrong += [f"{path.relative_to(ROOT)} imports {m} in a function" for m, inner in _imports(path) if inner]
     assert wrong == []
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Private names (`_x`) this file takes from another project module: imported by name, or read
+    as an attribute of a project module it imported (`reports._year_arg`)."""
+    tree = ast.parse(path.read_text())
+    modules: set[str] = set()  # local names bound to project modules
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append(f"imports {alias.name} from {node.module}")
+                elif (ROOT / node.module.replace(".", "/") / f"{alias.name}.py").exists():
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in PACKAGES:
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            continue
+        if _private(node.attr) and node.value.id in modules:
+            found.append(f"reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_takes_another_modules_private_names() -> None:
+    # A leading underscore means "this module's own": a name another module (or a test) needs is
+    # given a public home instead, so a change inside one module can't break another unseen.
+    wrong = []
+    for package in (*PACKAGES, "tests", "bench"):
+        for path in _modules(package):
+            wrong += [f"{path.relative_to(ROOT)} {use}" for use in _private_uses(path)]
+    assert wrong == []

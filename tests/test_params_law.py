@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from importlib import resources
 
-from calc.params import _laid_over, available_years, law, params_for
+from calc.params import available_years, laid_over, law, params_for
 
 
 def year_file(year: int) -> dict[str, object]:
@@ -43,5 +43,5 @@ def test_each_shared_group_cites_its_law() -> None:
 
 def test_a_year_can_override_a_shared_value() -> None:
     # Should the law change, a year's file restates the value; the rest of the group stays shared.
-    merged = _laid_over(law().values, {"amt": {"rate_high": "0.30"}})
+    merged = laid_over(law().values, {"amt": {"rate_high": "0.30"}})
     assert merged["amt"]["rate_high"] == "0.30" and merged["amt"]["rate_low"] == "0.26"

@@ -26,7 +26,7 @@ from bot import reminders as sender
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.storage import Store
-from bot.telegram import _start_up, build_application
+from bot.telegram import build_application, start_up
 from calc.years import Years
 from conversations.events import Event
 from conversations.reminders import last_trading_day, reminders, upcoming
@@ -288,7 +288,7 @@ def test_start_up_plans_nobody_and_the_sweep_plans_the_unplanned(
         raise AssertionError("start-up planned a user")
 
     monkeypatch.setattr(sender, "plan_for", no_planning)
-    asyncio.run(_start_up(app))
+    asyncio.run(start_up(app))
     assert {job.name for job in app.job_queue.jobs()} == {"reminders:send", "reminders:plan"}
     monkeypatch.undo()
     now = datetime(2026, 11, 30, 12, tzinfo=UTC)
