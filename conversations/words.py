@@ -36,6 +36,7 @@ CLOSED = "That question is closed. Send the trade again if you still want to sav
 YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "ja"}
 NO = {"no", "n", "change", "nope", "wrong", "cancel", "nein"}
 SIX_PLACES = Decimal("0.000001")
+GUESSED = ("side", "symbol", "quantity", "price", "date", "fees", "account")  # the line's fields a guess keeps
 
 
 def free_text(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
@@ -213,13 +214,7 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
     if reading.date is None:
         notes.append("You didn't say when, so I put today.")
     draft = GuessDraft(
-        side="buy" if line.side == "buy" else "sell",
-        symbol=line.symbol,
-        quantity=line.quantity,
-        price=line.price,
-        date=line.date,
-        fees=line.fees,
-        account=line.account,
+        **{name: getattr(line, name) for name in GUESSED},
         message=ctx.event.message,  # the message it came in: saved, editing that message changes it
     )
     text = f"{what}{where}{fees} — save it?" + ("\n" + "\n".join(notes) if notes else "")
@@ -228,16 +223,7 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
 
 
 def _draft_line(draft: GuessDraft) -> TradeLine:
-    return TradeLine(
-        side=draft.side,
-        quantity=draft.quantity,
-        symbol=draft.symbol,
-        price=draft.price,
-        date=draft.date,
-        fees=draft.fees,
-        account=draft.account,
-        account_type="ira" if draft.account else "taxable",
-    )
+    return TradeLine(**draft.model_dump(include=set(GUESSED)), account_type="ira" if draft.account else "taxable")
 
 
 def _open(ctx: Ctx, nonce: str) -> GuessDraft | None:

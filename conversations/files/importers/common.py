@@ -251,6 +251,28 @@ def trade(
         return Problem(row.line, str(error).splitlines()[0])
 
 
+def usual_trade(
+    row: Row,
+    side: str,
+    fees: str,
+    account: str = "",
+    grant: tuple[str, str, str] = ("", "", ""),
+    offering: tuple[str, str] = ("", ""),
+    total: str = "",
+) -> Trade | Problem:
+    """`trade` for a row whose columns have the usual names (date, symbol, quantity, price), with its
+    fees in the column named `fees`."""
+    cells = (row.get("date"), side, row.get("symbol"), row.get("quantity"), row.get("price"))
+    return trade(row, *cells, row.get(fees), account=account, grant=grant, offering=offering, total=total)
+
+
+def not_dollars(row: Row, currency: str, what: str) -> Problem | None:
+    """A row in another currency (`what`: "trade", "lot"): only US dollars are read, as a 1099-B reports."""
+    if currency and currency.upper() != "USD":
+        return Problem(row.line, f"the {what} is in {currency}; I read US-dollar {what}s only")
+    return None
+
+
 def _cash(cell: str) -> Decimal:
     net = amount(cell, "amount").copy_abs()
     if net > SHARES.maximum * PRICE.maximum:

@@ -8,7 +8,7 @@ as /export writes them.
 
 from __future__ import annotations
 
-from conversations.files.importers.common import Problem, Result, Row, short_cell, trade
+from conversations.files.importers.common import Problem, Result, Row, short_cell, usual_trade
 
 NAME = "generic CSV"
 TITLE = "a CSV of trades"
@@ -27,15 +27,6 @@ def read(row: Row) -> Result:
     side = SIDES.get(row.get("side").lower())
     if side is None:
         return Problem(row.line, f"side “{short_cell(row.get('side'))}” should be buy or sell")
-    return trade(
-        row,
-        row.get("date"),
-        side,
-        row.get("symbol"),
-        row.get("quantity"),
-        row.get("price"),
-        row.get("fees"),
-        account=row.get("account"),
-        grant=(row.get("source"), row.get("fmv"), row.get("grant_date")),
-        offering=(row.get("offering_fmv"), row.get("offering_price")),
-    )
+    grant = (row.get("source"), row.get("fmv"), row.get("grant_date"))
+    offering = (row.get("offering_fmv"), row.get("offering_price"))
+    return usual_trade(row, side, "fees", account=row.get("account"), grant=grant, offering=offering)

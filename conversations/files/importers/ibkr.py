@@ -24,6 +24,7 @@ from conversations.files.importers.common import (
     Skip,
     amount,
     day,
+    not_dollars,
     trade,
 )
 
@@ -98,9 +99,9 @@ def read(row: Row) -> Result:
         return OPTION
     if category and category.lower() not in ("stocks", "stk"):
         return Skip(f"of {category} trades (only stocks are read)")
-    currency = row.get("currency", "currencyprimary")
-    if currency and currency.upper() != "USD":
-        return Problem(row.line, f"the trade is in {currency}; I read US-dollar trades only")
+    foreign = not_dollars(row, row.get("currency", "currencyprimary"), "trade")
+    if foreign:
+        return foreign
     if "ca" in [code.strip().lower() for code in row.get("code", "notes/codes").split(";")] or "(Ca.)" in row.get(
         "buy/sell"
     ):

@@ -10,7 +10,15 @@ The Net Amount is the trade's cash, commission included: the price is derived fr
 
 from __future__ import annotations
 
-from conversations.files.importers.common import NOT_A_TRADE, Problem, Result, Row, action_kind, corporate_action, trade
+from conversations.files.importers.common import (
+    NOT_A_TRADE,
+    Result,
+    Row,
+    action_kind,
+    corporate_action,
+    not_dollars,
+    trade,
+)
 
 NAME = "Interactive Brokers transaction history"
 TITLE = "an Interactive Brokers transaction history"
@@ -52,9 +60,9 @@ def read(row: Row) -> Result:
                 row, row.get("date"), action, symbol, _cell(row, "quantity"), row.get("description")
             )
         return NOT_A_TRADE
-    currency = row.get("price currency")
-    if currency and currency.upper() != "USD":
-        return Problem(row.line, f"the trade is in {currency}; I read US-dollar trades only")
+    foreign = not_dollars(row, row.get("price currency"), "trade")
+    if foreign:
+        return foreign
     return trade(
         row,
         row.get("date"),

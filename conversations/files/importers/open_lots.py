@@ -10,7 +10,7 @@ CostBasisMoney, and LevelOfDetail (only its LOT rows; the SUMMARY rows add them 
 from __future__ import annotations
 
 from conversations.files.importers.basis import lot
-from conversations.files.importers.common import OPTION, Problem, Result, Row, Skip
+from conversations.files.importers.common import OPTION, Result, Row, Skip, not_dollars
 
 NAME = "open lots"
 TITLE = "a list of open lots"
@@ -41,9 +41,9 @@ def read(row: Row) -> Result:
         return OPTION
     if category and category.upper() != "STK":
         return Skip(f"of {category} positions (only stocks are read)")
-    currency = row.get("currencyprimary")
-    if currency and currency.upper() != "USD":
-        return Problem(row.line, f"the lot is in {currency}; I read US-dollar lots only")
+    foreign = not_dollars(row, row.get("currencyprimary"), "lot")
+    if foreign:
+        return foreign
     return lot(
         row,
         row.get("symbol"),

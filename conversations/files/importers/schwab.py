@@ -26,7 +26,7 @@ from conversations.files.importers.common import (
     corporate_action,
     day,
     looks_like_option,
-    trade,
+    usual_trade,
 )
 
 NAME = "Charles Schwab transaction history"
@@ -100,13 +100,4 @@ def read(row: Row) -> Result:
         return NOT_A_TRADE if row.get("date") else None
     if looks_like_option(row.get("symbol")):
         return OPTION
-    return trade(
-        row,
-        row.get("date"),
-        side,
-        row.get("symbol"),
-        row.get("quantity"),
-        row.get("price"),
-        row.get("fees & comm"),
-        total=row.get("amount"),
-    )
+    return usual_trade(row, side, "fees & comm", total=row.get("amount"))
