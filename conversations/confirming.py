@@ -65,6 +65,11 @@ def answered(ctx: Ctx, flow: str, key: str) -> YesNo | None:
     return bound(ctx, key, YesNo, flow)
 
 
+def undo_button(ctx: Ctx, entry_id: str) -> Button:
+    """Undo under a saved trade or split: acts at once while fresh (it carries the time it was sent)."""
+    return Button(label="Undo", data=f"undo:{entry_id}:{stamp(ctx)}")
+
+
 def stamp(ctx: Ctx) -> str:
     """The time this reply is sent, for a button's data (seconds since the epoch, base 36)."""
     return _base36(int(_aware(ctx.event.now).timestamp()))

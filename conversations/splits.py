@@ -18,8 +18,8 @@ from fractions import Fraction
 
 from calc import CalcError, Ledger, Lot, Split
 from calc.models import ZERO
-from conversations.confirming import stamp
-from conversations.events import Button, Reply
+from conversations.confirming import undo_button
+from conversations.events import Reply
 from conversations.formatting import Fmt, error_words, gain_line
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, money, short, symbol, trade_date
@@ -148,18 +148,8 @@ def _record(ctx: Ctx, line: SplitLine) -> Outcome:
         after = ledger_of(state.trades, splits)
     except CalcError as error:
         raise InputError(f"I can't record that split: {error_words(error, fmt)}. Nothing was saved.") from None
-    new_state = state.model_copy(
-        update={
-            "splits": splits,
-            "wizard": None,
-            "last_added": (new.id,),
-            "next_trade_number": state.next_trade_number + 1,
-        }
-    )
     text = describe(fmt, new, owned, before.lots, after)
-    return Outcome(
-        new_state, [Reply(text=text, buttons=((Button(label="Undo", data=f"undo:{new.id}:{stamp(ctx)}"),),))]
-    )
+    return Outcome(state.with_entry(new), [Reply(text=text, buttons=((undo_button(ctx, new.id),),))])
 
 
 def describe(fmt: Fmt, new: Split, owned: Decimal, lots_before: Sequence[Lot], after: Ledger) -> str:

@@ -120,6 +120,14 @@ class UserState(BaseModel):
     def split(self, split_id: str) -> Split | None:
         return next((s for s in self.splits if s.id == split_id), None)
 
+    def with_entry(self, entry: Trade | Split) -> UserState:
+        """This state with one more numbered entry (a trade or a split told in the chat): the question
+        that asked for it closed, it the one /undo takes back, and its number taken."""
+        added = {"trades": (*self.trades, entry)} if isinstance(entry, Trade) else {"splits": (*self.splits, entry)}
+        return self.model_copy(
+            update={**added, "wizard": None, "last_added": (entry.id,), "next_trade_number": self.next_trade_number + 1}
+        )
+
     def blank(self) -> bool:
         """Nothing about the user (the trade counter aside): what /forget leaves."""
         return self.model_copy(update={"next_trade_number": 1}) == UserState()

@@ -14,7 +14,7 @@ from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
 from conversations.confirming import CLOSED as CLOSED_QUESTION
-from conversations.confirming import ago, answered, bound, button, question, stale, stamp, unbind
+from conversations.confirming import ago, answered, bound, button, question, stale, unbind, undo_button
 from conversations.drafts import TradeDraft
 from conversations.espp_words import sale_words
 from conversations.events import Button, Reply
@@ -388,17 +388,9 @@ def save(ctx: Ctx, trade: Trade, describe: Describe) -> Outcome:
     state = ctx.state
     trades = (*state.trades, trade)
     checked(ctx, trades)
-    new_state = state.model_copy(
-        update={
-            "trades": trades,
-            "wizard": None,
-            "last_added": (trade.id,),
-            "next_trade_number": state.next_trade_number + 1,
-        }
-    )
+    new_state = state.with_entry(trade)
     text = describe(ctx.fmt, new_state, trade)
-    undo_button = Button(label="Undo", data=f"undo:{trade.id}:{stamp(ctx)}")
-    return Outcome(new_state, [Reply(text=text, buttons=((undo_button,),))])
+    return Outcome(new_state, [Reply(text=text, buttons=((undo_button(ctx, trade.id),),))])
 
 
 def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
