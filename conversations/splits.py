@@ -23,7 +23,7 @@ from conversations.events import Reply
 from conversations.formatting import Fmt, error_words, gain_line
 from conversations.kernel import Ctx, Outcome, say
 from conversations.parsing import InputError, money, short, symbol, trade_date
-from conversations.taxview import held, ledger_as_of, ledger_of
+from conversations.taxview import books_without, held, ledger_as_of, ledger_of
 
 HELP = (
     "Write it like /split XYZ 2:1 2024-06-10 (2 new shares for each old one), /split XYZ 2-for-1 on June 10, "
@@ -189,12 +189,6 @@ def short_split(fmt: Fmt, s: Split) -> str:
 
 def remove(ctx: Ctx, s: Split, verb: str) -> Outcome:
     """Take a split back out (undo, delete); refused if a later sale needs the shares it made."""
-    splits = tuple(x for x in ctx.state.splits if x.id != s.id)
-    try:
-        ledger_of(ctx.state.trades, splits)
-    except CalcError as error:
-        raise InputError(
-            f"I can't remove #{s.id[1:]}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
-        ) from None
-    last = tuple(i for i in ctx.state.last_added if i != s.id)
-    return say(ctx, f"{verb}: #{s.id[1:]} {short_split(ctx.fmt, s)}.", splits=splits, last_added=last)
+    after = ctx.state.without_entry(s)
+    books_without(ctx, after, f"#{s.id[1:]}")
+    return say(ctx, f"{verb}: #{s.id[1:]} {short_split(ctx.fmt, s)}.", splits=after.splits, last_added=after.last_added)

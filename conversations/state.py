@@ -128,6 +128,15 @@ class UserState(BaseModel):
             update={**added, "wizard": None, "last_added": (entry.id,), "next_trade_number": self.next_trade_number + 1}
         )
 
+    def without_entry(self, entry: Trade | Split) -> UserState:
+        """This state with a trade or split taken back out (/undo, /delete): no longer the one /undo takes."""
+        last = tuple(i for i in self.last_added if i != entry.id)
+        if isinstance(entry, Trade):
+            return self.model_copy(
+                update={"trades": tuple(t for t in self.trades if t.id != entry.id), "last_added": last}
+            )
+        return self.model_copy(update={"splits": tuple(s for s in self.splits if s.id != entry.id), "last_added": last})
+
     def blank(self) -> bool:
         """Nothing about the user (the trade counter aside): what /forget leaves."""
         return self.model_copy(update={"next_trade_number": 1}) == UserState()

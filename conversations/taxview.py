@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from calc import Ledger, Split, Trade, UnsupportedYear, book
+from calc import CalcError, Ledger, Split, Trade, UnsupportedYear, book
 from calc.models import ZERO
 from calc.params import params_for
 from calc.years import TaxYears, YearView, summed
@@ -64,6 +64,17 @@ def tax_years(state: UserState, ledger: Ledger) -> TaxYears:
 
 def tax_year(state: UserState, today_year: int) -> int:
     return state.profile.tax_year or today_year
+
+
+def books_without(ctx: Ctx, after: UserState, number: str) -> None:
+    """Taking entry `number` back out leaves a history that books; or why not, in words (a later
+    sale needs the shares it brought)."""
+    try:
+        ledger_of(after.trades, after.splits)
+    except CalcError as error:
+        raise InputError(
+            f"I can't remove {number}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
+        ) from None
 
 
 def asked_year(ctx: Ctx, args: str) -> int:

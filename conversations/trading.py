@@ -33,7 +33,7 @@ from conversations.parsing import (
     trade_line,
 )
 from conversations.state import UserState
-from conversations.taxview import held, ledger_as_of, ledger_for, ledger_of
+from conversations.taxview import books_without, held, ledger_as_of, ledger_for, ledger_of
 
 ASKING_SYMBOL = "ASKING_SYMBOL"
 ASKING_TRADE_DATE = "ASKING_TRADE_DATE"
@@ -537,15 +537,14 @@ def undo(ctx: Ctx, arg: str) -> Outcome:
 
 
 def _remove(ctx: Ctx, trade: Trade, verb: str) -> Outcome:
-    trades = tuple(t for t in ctx.state.trades if t.id != trade.id)
-    try:
-        ledger_of(trades, ctx.state.splits)
-    except CalcError as error:
-        raise InputError(
-            f"I can't remove #{number_of(trade)}: {error_words(error, ctx.fmt)} without it. Remove the later sale first."
-        ) from None
-    last = tuple(i for i in ctx.state.last_added if i != trade.id)
-    return say(ctx, f"{verb}: #{number_of(trade)} {short_trade(ctx.fmt, trade)}.", trades=trades, last_added=last)
+    after = ctx.state.without_entry(trade)
+    books_without(ctx, after, f"#{number_of(trade)}")
+    return say(
+        ctx,
+        f"{verb}: #{number_of(trade)} {short_trade(ctx.fmt, trade)}.",
+        trades=after.trades,
+        last_added=after.last_added,
+    )
 
 
 def short_trade(fmt: Fmt, t: Trade) -> str:
