@@ -383,7 +383,7 @@ class _Book:
                 gain,
                 "long" if lot.source == "inherited" or sold >= long_term_from(acquired) else "short",
                 disallowed,
-                iso.ordinary if lot.source == "espp" else ZERO,  # wage_basis
+                iso.ordinary,  # wage_basis: ISO and ESPP wages the 1099-B basis leaves out
                 gain + iso.amt_gain_difference if iso.amt_gain_difference else None,  # amt_gain
                 lot.id,
                 lot.purchase_id,

@@ -75,7 +75,7 @@ class Form8949(Frozen):
 
 
 def row_of(d: Disposition, box: ShortBox = "A") -> Row:
-    """One sale's row. Wages in the basis that the 1099-B's basis leaves out (ESPP shares) take code B
+    """One sale's row. Wages in the basis that the 1099-B's basis leaves out (ISO and ESPP shares) take code B
     (Instructions for Form 8949, "basis shown in box 1e is incorrect"): with box A/D the 1099-B's basis
     goes in column (e) and the wages, as a negative adjustment, in (g); with box B/E the correct basis
     goes in (e) and (g) is 0; with box C/F there is no 1099-B to correct. Codes in alphabetical order."""

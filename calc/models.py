@@ -353,7 +353,8 @@ class Disposition:
     term: Term
     wash_sale_disallowed: Decimal = ZERO  # Form 8949 column (g), code W
     # Wages the sale made that are in `basis` but not in the basis a broker reports on Form 1099-B
-    # (ESPP shares: Treas. Reg. 1.6045-1(d)(6)(ii)(C)); Form 8949 code B corrects it in column (g).
+    # (ISO and ESPP shares, options granted after 2013: Treas. Reg. 1.6045-1(d)(6)(ii)(C)); Form 8949
+    # code B corrects it in column (g).
     wage_basis: Decimal = ZERO
     # ISO shares sold after the year of exercise: the gain figured with their AMT basis (Form 6251
     # line 2k); None when it is the same as `gain`.

@@ -17,7 +17,7 @@ from decimal import Decimal
 from calc import espp
 from calc.models import ZERO, Disposition, Lot, Reason, Trade, cents
 from calc.params import espp_law
-from calc.years import YearView
+from calc.years import ESPP_RULES, YearView
 from conversations.formatting import Fmt
 
 W2_AND_1099B = "Your W-2 should include it; your broker's 1099-B basis may not."
@@ -112,5 +112,6 @@ def lot_words(lot: Lot, trade: Trade, today: date, fmt: Fmt) -> str:
 
 
 def pay_of(dispositions: Iterable[Disposition]) -> Decimal:
-    """The pay that sales of ESPP shares make (what the engine put into their basis)."""
-    return sum((d.wage_basis for d in dispositions), ZERO)
+    """The pay that sales of ESPP shares make (what the engine put into their basis; ISO shares sold
+    too soon carry wages there too, which are not ESPP pay)."""
+    return sum((d.wage_basis for d in dispositions if any(r.rule in ESPP_RULES for r in d.reasons)), ZERO)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import Disposition, TaxInput, book, carry_forward, compute_tax, realize, summarize_year
+from calc.form8949 import form_8949
 from calc.netting import carryovers
 from calc.years import TaxYears, Years
 from tests.ledger import ledger
@@ -116,6 +117,18 @@ def test_iso_disqualifying_disposition_makes_wages() -> None:
     # Sold within a year of exercise: the bargain element (4,000) is wages; the rest (2,000) is short-term gain.
     assert led.wages(2025) == 4000
     assert d.gain == 2000 and d.term == "short"
+
+
+def test_iso_disqualifying_sale_on_form_8949_corrects_the_brokers_basis_with_code_b() -> None:
+    # The broker's 1099-B basis leaves out the $4,000 of wages (Treas. Reg. 1.6045-1(d)(6)(ii)(C), options
+    # granted after 2013): box A keeps its $1,000 in (e), code B, -$4,000 in (g): (h) = 7,000 - 1,000 - 4,000.
+    led = book(ledger("2025-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2024-06-03\n2025-09-02 sell 100 XYZ 70"))
+    row = form_8949(led.dispositions, 2025, "A").short.rows[0]
+    assert (row.basis, row.code, row.adjustment, row.gain) == (D(1000), "B", D(-4000), D(2000))
+    # A qualifying sale made no wages: nothing to correct.
+    led = book(ledger("2023-03-03 buy 100 XYZ 10 source=iso fmv=50 grant_date=2021-06-03\n2025-09-02 sell 100 XYZ 70"))
+    row = form_8949(led.dispositions, 2025, "A").long.rows[0]
+    assert (row.basis, row.code, row.adjustment, row.gain) == (D(1000), "", D(0), D(6000))
 
 
 def test_iso_qualifying_disposition_is_all_long_term_gain() -> None:
