@@ -56,7 +56,10 @@ PRICE = Bound("price", Decimal(10**9), 6)
 # Fees to the places shares x price can have: a fee figured from a broker's exact cash amount
 # (what is left after the price rounded to 6 places) is exact only there.
 FEES = Bound("fees", Decimal(10**9), SHARES.places + PRICE.places)
-MONEY = Bound("amount", Decimal(10**12), 6)  # other amounts people type: income, carryover
+MONEY = Bound("amount", Decimal(10**12), 6)
+SPLIT_RATIO = Decimal(
+    1000
+)  # a split ratio beyond 1000:1 either way is a typo, not a split  # other amounts people type: income, carryover
 
 
 _NAMES = {"quantity": "number of shares", "price": "price", "fees": "fees", "fmv": "market value"}

@@ -6,9 +6,11 @@ import io
 
 from conversations.confirming import answered, question
 from conversations.events import Button, FileOut, Reply
+from conversations.files import ledger_csv
 from conversations.files.render.csv_cells import SafeWriter
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.state import UserState
+from conversations.trading import number_of
 
 
 def import_help(ctx: Ctx, args: str) -> Outcome:
@@ -74,43 +76,11 @@ def unknown(ctx: Ctx, text: str) -> Outcome:
 def export_csv(state: UserState) -> bytes:
     out = io.StringIO()
     writer = SafeWriter(out)
-    writer.writerow(
-        [
-            "number",
-            "date",
-            "side",
-            "symbol",
-            "quantity",
-            "price",
-            "fees",
-            "account",
-            "lots",
-            "source",
-            "fmv",
-            "grant_date",
-            "offering_fmv",
-            "offering_price",
-        ]
-    )
+    writer.writerow(ledger_csv.COLUMNS)
     for t in state.trades:
-        lots = ";".join(f"{p.lot_id}:{p.quantity}" for p in t.lots)
-        grant = ["", "", ""] if t.source == "purchase" else [t.source, t.fmv or "", t.grant_date or ""]
-        offering = [t.offering_fmv or "", "" if t.offering_price is None else t.offering_price]
-        writer.writerow(
-            [
-                t.id[1:],
-                t.date.isoformat(),
-                t.side,
-                t.symbol,
-                t.quantity,
-                t.price,
-                t.fees,
-                t.account or "",
-                lots,
-                *grant,
-                *offering,
-            ]
-        )
+        writer.writerow(ledger_csv.trade_row(t, number_of(t)))
+    for s in state.splits:
+        writer.writerow(ledger_csv.split_row(s))
     writer.writerow([])
     writer.writerow(["setting", "value"])
     for key, value in state.profile.model_dump().items():

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from calc import CalcError, Ledger, Lot, Split
+from calc.limits import SPLIT_RATIO
 from calc.models import ZERO
 from conversations.confirming import undo_button
 from conversations.events import Reply
@@ -51,7 +52,7 @@ WORDS = {
 }
 # Plain words only when the sentence is about a split of something the user holds.
 PLAIN = re.compile(r"\bsplit\b", re.I)
-MOST = Decimal(1000)  # a ratio beyond 1000:1 either way is a typo, not a split
+MOST = SPLIT_RATIO
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,10 @@ def resolve(actions: Sequence[CorporateAction], trades: Sequence[Trade], source:
     out = Resolved()
     groups: defaultdict[tuple[date, str], list[CorporateAction]] = defaultdict(list)
     for action in actions:
-        groups[(action.date, action.kind)].append(action)
+        if action.ratio is not None:  # the file states the split itself: nothing to work out
+            out.splits.append(_stated(action, source))
+        else:
+            groups[(action.date, action.kind)].append(action)
     for (when, kind), rows in sorted(groups.items(), key=lambda item: item[0][0]):
         split = _split(when, rows, [*trades, *out.splits], source) if kind in ("split", "reverse split") else None
         if split is None:
@@ -72,6 +75,17 @@ def resolve(actions: Sequence[CorporateAction], trades: Sequence[Trade], source:
         else:
             out.splits.append(split)
     return out
+
+
+def _stated(action: CorporateAction, source: str) -> Split:
+    assert action.ratio is not None
+    return Split(
+        date=action.date,
+        symbol=action.symbol,
+        ratio=action.ratio,
+        cash_in_lieu=action.cash,
+        id=import_id(source, "split", action.date, action.symbol, action.ratio),
+    )
 
 
 def _listed(rows: list[CorporateAction]) -> list[Pending]:

@@ -193,6 +193,7 @@ def _read(
     title = fmt.title(header) if hasattr(fmt, "title") else fmt.TITLE
     preview = ImportPreview(format=fmt.NAME, title=title)
     seen: Counter[str] = Counter()
+    declares_ids, renamed = getattr(fmt, "DECLARES_IDS", False), dict[str, str]()
     latest = (today or date.today()) + timedelta(days=1)  # a day's grace for time zones
     for row in table:
         result = fmt.read(row)
@@ -206,12 +207,16 @@ def _read(
             preview.problems.append(problem)
         elif isinstance(result, Trade):
             preview.trades.append(_with_id(fmt.NAME, result, seen))
+            if declares_ids and (declared := row.get("id")):
+                renamed[declared] = preview.trades[-1].id
         elif isinstance(result, CorporateAction):
             preview.actions.append(result)
         elif isinstance(result, BrokerSale):
             preview.sales.append(result)
         elif result.quantity > 0:  # BrokerLot: held, or closed by a sale in this file
             (preview.closed_lots if getattr(fmt, "CLOSED_LOTS", False) else preview.lots).append(result)
+    if renamed:
+        preview.trades = [_relinked(t, renamed) for t in preview.trades]
     if _is_newest_first(fmt, table, preview.trades):
         # Reverse, not sort: within a day the file's own order, read backwards, is the order things happened.
         preview.newest_first = True
@@ -220,6 +225,18 @@ def _read(
     preview.trades.sort(key=lambda t: t.date)  # stable: a day's trades keep the order they happened in
     preview.actions.sort(key=lambda a: a.date)
     return preview
+
+
+def _relinked(t: Trade, renamed: dict[str, str]) -> Trade:
+    """A sale naming its lots by the exported ids of the trades that bought them, with their new ids.
+    A lot id is its purchase's id, then ".1", ".2" for the parts a wash sale split off: those follow."""
+    if not t.lots:
+        return t
+    lots = []
+    for pick in t.lots:
+        head, dot, rest = pick.lot_id.partition(".")
+        lots.append(pick.model_copy(update={"lot_id": renamed.get(head, head) + dot + rest}))
+    return t.model_copy(update={"lots": tuple(lots)})
 
 
 def _date_problem(line: int, result: Trade | CorporateAction | BrokerSale | BrokerLot, latest: date) -> Problem | None:

@@ -11,6 +11,7 @@ Form 1099-B lists it); corporate actions come as CorporateAction rows, never as 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -86,6 +87,8 @@ class CorporateAction:
     symbol: str
     quantity: Decimal
     description: str = ""
+    ratio: Decimal | None = None  # a split whose file states its ratio (our own /export), applied as stated
+    cash: Decimal = Decimal(0)  # that split's cash in lieu of a fractional share
 
 
 Result = Trade | Problem | Skip | BrokerLot | BrokerSale | CorporateAction | None
@@ -185,6 +188,7 @@ def trade(
     total: str = "",
     traded: str = "",
     source: Source | None = None,
+    more: Mapping[str, object] | None = None,
 ) -> Trade | Problem:
     """Build a trade from a row's cells, or say what's wrong with the row.
 
@@ -198,6 +202,8 @@ def trade(
     `total` is the Amount column of a broker that also lists fees: the cash of the trade, fees
     included, and the truth when the printed price is rounded (an average-price fill, a reinvestment).
     The price is derived from it and the fees column kept.
+
+    `more` sets other Trade fields as they are (our own /export's: lots, gifts, ESPP, crypto).
 
     `traded` is the trade date when the row's own date is not (Fidelity's "YOU BOUGHT ESPP### AS OF
     06-30-26"); the import's digest keeps the row's date, so files imported before still match.
@@ -229,22 +235,23 @@ def trade(
         if per_share == 0 and kind != "rsu":  # an RSU costs nothing: its value is in fmv
             raise BadRow("the price is missing or zero")
         printed_date, printed_symbol, name = day(when), ticker(symbol), free_text(account)
-        return Trade(
-            date=day(traded) if traded else printed_date,
-            symbol=printed_symbol,
-            side="buy" if side == "buy" else "sell",
-            quantity=shares,
-            price=per_share,
-            fees=cost,
-            account=name or None,
-            account_type="ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
-            source=source or kind,
-            fmv=fmv,
-            grant_date=granted,
-            offering_fmv=_price_cell(offering[0], "offering_fmv"),
-            offering_price=_price_cell(offering[1], "offering_price"),
-            id=f"{name}|{printed_date}|{side}|{printed_symbol}|{shares.normalize()}|{key}",
-        )
+        fields: dict[str, object] = {
+            "date": day(traded) if traded else printed_date,
+            "symbol": printed_symbol,
+            "side": "buy" if side == "buy" else "sell",
+            "quantity": shares,
+            "price": per_share,
+            "fees": cost,
+            "account": name or None,
+            "account_type": "ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
+            "source": source or kind,
+            "fmv": fmv,
+            "grant_date": granted,
+            "offering_fmv": _price_cell(offering[0], "offering_fmv"),
+            "offering_price": _price_cell(offering[1], "offering_price"),
+            "id": f"{name}|{printed_date}|{side}|{printed_symbol}|{shares.normalize()}|{key}",
+        }
+        return Trade.model_validate({**fields, **(more or {})})
     except BadRow as error:
         return Problem(row.line, str(error))
     except ValueError as error:  # the model's own validation
@@ -312,6 +319,11 @@ def free_text(text: str) -> str:
     """Free text kept from a file (an account name): printable, single spaces, short."""
     words = "".join(ch if ch.isprintable() else " " for ch in unescape_cell(text[:1000])).split()
     return " ".join(words)[:MAX_FREE_TEXT].strip()
+
+
+def shares_in(cell: str, what: str = "quantity") -> Decimal:
+    """A number of shares, within the bounds every path keeps (calc.limits)."""
+    return _within(SHARES, amount(cell, what).copy_abs(), cell)
 
 
 def _within(bound: Bound, value: Decimal, cell: str) -> Decimal:
