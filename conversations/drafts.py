@@ -87,6 +87,18 @@ class ImportDraft(_Draft):
     name: str
     trades: tuple[Trade, ...] = ()
     splits: tuple[Split, ...] = ()
+    # The dividends the file lists by year (cash or reinvested, outside IRAs): after Add, the chat asks
+    # for each year's Form 1099-DIV totals rather than guess their tax from these rows.
+    dividends: tuple[tuple[int, Decimal], ...] = ()
+
+
+class DividendDraft(_Draft):
+    """A year's Form 1099-DIV totals, asked box by box after an import that had dividends."""
+
+    kind: Literal["dividends"] = "dividends"
+    year: int
+    ordinary: Decimal | None = None  # box 1a
+    qualified: Decimal | None = None  # box 1b, part of 1a
 
 
 class GuessDraft(_Draft):
@@ -129,7 +141,16 @@ class FiguresDraft(_Draft):
 
 
 Answers = Annotated[
-    TradeDraft | GrantDraft | EsppDraft | SaleOffer | YearDraft | ImportDraft | GuessDraft | YesNo | FiguresDraft,
+    TradeDraft
+    | GrantDraft
+    | EsppDraft
+    | SaleOffer
+    | YearDraft
+    | ImportDraft
+    | DividendDraft
+    | GuessDraft
+    | YesNo
+    | FiguresDraft,
     Field(discriminator="kind"),
 ]
 Asking = TradeDraft | GrantDraft | EsppDraft  # the flows that share trading's first questions

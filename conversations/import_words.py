@@ -45,6 +45,11 @@ def summary(fmt: Fmt, preview: ImportPreview, already: int, problems: Sequence[P
         )
     for reason, count in preview.left_out.most_common():
         lines.append(f"Left out {fmt.counted(count, 'row')} {reason}.")
+    if preview.dividends:
+        lines.append(
+            f"{fmt.counted(len(preview.dividends), 'dividend')} paid (cash or reinvested): not trades, and their "
+            "tax is on your 1099-DIV; any shares they bought are among the buys."
+        )
     lines.extend(_broker_notes(fmt, preview))
     if problems:
         lines.append(f"{fmt.counted(len(problems), 'row')} I couldn't read:")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from calc import CalcError, Split, Trade
 from calc.booking import book
 from calc.opening import Shortfall, shortfalls, without_shortfalls
-from conversations import import_words, reconciling
+from conversations import dividends, import_words, reconciling
 from conversations.confirming import ago, answered, bound, button, question, stale, stamp
 from conversations.drafts import ImportDraft
 from conversations.espp import missing_figures_words
@@ -67,7 +68,8 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
     lines = import_words.summary(ctx.fmt, preview, plan.already, plan.problems)
     lines += import_words.actions(ctx.fmt, plan.splits, plan.pending)
     lines += import_words.from_broker(ctx.fmt, plan.opening)
-    return _next_step(ctx, "\n".join(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100])
+    listed = tuple(preview.dividend_years().items())
+    return _next_step(ctx, "\n".join(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100], listed)
 
 
 def _plan(ctx: Ctx, preview: ImportPreview) -> Plan:
@@ -100,12 +102,19 @@ def _short(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> list[Shor
     return [s for s in shortfalls(_events(ctx, new, splits)) if s.sale_id in new_ids]
 
 
-def _next_step(ctx: Ctx, text: str, new: list[Trade], splits: list[Split], name: str) -> Outcome:
+def _next_step(
+    ctx: Ctx,
+    text: str,
+    new: list[Trade],
+    splits: list[Split],
+    name: str,
+    listed: tuple[tuple[int, Decimal], ...] = (),
+) -> Outcome:
     """Ask for missing purchases, or for the confirmation; nothing is saved by either."""
     if not new and not splits:
-        return say(ctx, text + "\nNothing new to add.", wizard=None)
+        return _asking_dividends(ctx, say(ctx, text + "\nNothing new to add.", wizard=None), listed)
     short = _short(ctx, new, splits)
-    draft = ImportDraft(name=name, trades=tuple(new), splits=tuple(splits))
+    draft = ImportDraft(name=name, trades=tuple(new), splits=tuple(splits), dividends=listed)
     if short:
         text += "\n" + "\n".join(import_words.missing(ctx.fmt, short))
         return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, buttons=_lot_buttons(ctx))
@@ -159,7 +168,7 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
         )
         + "."
     )
-    return _next_step(ctx, text, [*new, *added], splits, draft.name)
+    return _next_step(ctx, text, [*new, *added], splits, draft.name, draft.dividends)
 
 
 def _lot_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
@@ -196,7 +205,7 @@ def _lots_from_file(ctx: Ctx, preview: ImportPreview) -> Outcome:
         "\n".join(import_words.from_broker(ctx.fmt, opening))
         or f"{preview.title.capitalize()} has none of the missing lots."
     )
-    return _next_step(ctx, text, [*new, *opening], splits, draft.name)
+    return _next_step(ctx, text, [*new, *opening], splits, draft.name, draft.dividends)
 
 
 def without_missing(ctx: Ctx, draft: ImportDraft) -> Outcome:
@@ -208,7 +217,7 @@ def without_missing(ctx: Ctx, draft: ImportDraft) -> Outcome:
     parts = [f"left out {ctx.fmt.counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
     if cut:
         parts.append(f"cut {ctx.fmt.counted(cut, 'sale')} to the shares held")
-    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, draft.name)
+    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, draft.name, draft.dividends)
 
 
 def confirm(ctx: Ctx, answer: str) -> Outcome:
@@ -243,7 +252,7 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
     trades = (*ctx.state.trades, *new)
     undo = ((Button(label="Undo this import", data=f"import:undo:{stamp(ctx)}"),),)
     added = ctx.fmt.counted(len(new), "trade") + (f" and {ctx.fmt.counted(len(splits), 'split')}" if splits else "")
-    return say(
+    outcome = say(
         ctx,
         f"Added {added} from {draft.name}. /portfolio and /gains include them now; /form8949 makes the tax form."
         + missing_figures_words(new, ctx.fmt),
@@ -254,6 +263,13 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
         last_added=tuple(t.id for t in new) + tuple(s.id for s in splits),
         next_trade_number=first + len(new),
     )
+    return _asking_dividends(ctx, outcome, draft.dividends)
+
+
+def _asking_dividends(ctx: Ctx, outcome: Outcome, listed: tuple[tuple[int, Decimal], ...]) -> Outcome:
+    """The import's answer, then (when the file listed dividends) the question for their 1099-DIV totals."""
+    asked = dividends.prompt(ctx.fmt, outcome.state, dict(listed))
+    return outcome if asked is None else Outcome(outcome.state, [*outcome.replies, asked])
 
 
 def undo_pressed(ctx: Ctx, stamped: str) -> Outcome:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from conversations.drafts import (
     Answers,
     Asking,
+    DividendDraft,
     EsppDraft,
     FiguresDraft,
     GrantDraft,
@@ -30,7 +31,19 @@ from conversations.events import Button, Event, Reply
 from conversations.formatting import Fmt
 from conversations.state import UserState, Wizard
 
-A = TypeVar("A", TradeDraft, GrantDraft, EsppDraft, SaleOffer, YearDraft, ImportDraft, GuessDraft, YesNo, FiguresDraft)
+A = TypeVar(
+    "A",
+    TradeDraft,
+    GrantDraft,
+    EsppDraft,
+    SaleOffer,
+    YearDraft,
+    ImportDraft,
+    DividendDraft,
+    GuessDraft,
+    YesNo,
+    FiguresDraft,
+)
 
 
 @dataclass

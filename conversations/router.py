@@ -13,6 +13,7 @@ from calc.limits import PRICE, SHARES, OutOfBounds, out_of_bounds
 from calc.models import Trade
 from conversations import (
     account,
+    dividends,
     editing,
     espp,
     figures,
@@ -41,6 +42,7 @@ STEPS: dict[tuple[str, str], Handler] = {
     **options.STEPS,
     **espp.STEPS,
     **importing.STEPS,
+    **dividends.STEPS,
     ("words", words.CONFIRMING_TRADE): lambda ctx, text: words.answer_confirmation(ctx, text, HANDLERS),
     ("figures", figures.CONFIRMING_FIGURES): lambda ctx, text: figures.answer_typed(
         ctx, text, lambda c, t: words.free_text(c, t, HANDLERS)
@@ -53,6 +55,7 @@ BUTTONS: dict[str, Handler] = {
     **account.BUTTONS,
     **planning.BUTTONS,
     **importing.BUTTONS,
+    **dividends.BUTTONS,
     **words.BUTTONS,
     **reports.BUTTONS,
     **harvesting.BUTTONS,

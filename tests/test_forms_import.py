@@ -50,7 +50,7 @@ NOT_TRADES = "of other activity (dividends, interest, transfers, totals)"
             (D(1), D("0.05")),
             None,
             [(3, "price “$1O.00” isn't a number")],
-            {OPTIONS: 1, NOT_TRADES: 3},  # and the stock split, a corporate action (test_corporate_actions...)
+            {OPTIONS: 1, NOT_TRADES: 2},  # the dividend is a row of its own; the split a corporate action
         ),
         (
             "fidelity.csv",
@@ -58,7 +58,7 @@ NOT_TRADES = "of other activity (dividends, interest, transfers, totals)"
             (D(0), D("0.02")),
             None,
             [(7, "quantity “ten”")],
-            {OPTIONS: 1, NOT_TRADES: 1},
+            {OPTIONS: 1},  # and the dividend, a row of its own
         ),
         (
             "robinhood.csv",
@@ -66,7 +66,7 @@ NOT_TRADES = "of other activity (dividends, interest, transfers, totals)"
             (D(0), D("0.03")),  # the sale's regulatory fees, seen only in Amount: 1,500.00 - 1,499.97
             None,
             [(5, "date “2/30/2024”")],
-            {OPTIONS: 1, NOT_TRADES: 2},
+            {OPTIONS: 1, NOT_TRADES: 1},  # and the CDIV dividend, a row of its own
         ),
         (
             "ibkr_statement.csv",

@@ -51,7 +51,15 @@ def test_fidelity_all_accounts_2025_header_amount_and_accounts() -> None:
     accounts = {t.symbol: (t.account, t.account_type) for t in preview.trades}
     assert accounts["BND"] == ("IRA Account 111111111", "ira")
     assert accounts["VVV"] == ("Brokerage 333333333", "taxable")
-    assert dict(preview.left_out) == {OTHER: 10, BONDS: 1}  # dividends, deposits, checks, muni interest; a muni bond
+    assert dict(preview.left_out) == {OTHER: 6, BONDS: 1}  # deposits, checks, muni interest; a muni bond
+    # The four dividends are rows of their own (their tax is on the 1099-DIV); the IRA's is not taxed.
+    assert [(d.symbol, d.amount) for d in preview.dividends] == [
+        ("ZTS", D(588)),
+        ("BND", D("713.08")),
+        ("BND", D("0.66")),
+        ("VTEB", D("3688.33")),
+    ]
+    assert preview.dividend_years() == {2025: D("0.66") + D("3688.33") + D(588)}
     assert [(a.kind, a.symbol, a.quantity) for a in preview.actions] == [("merger", "LSEGY", D(1060))]
     assert preview.problems == []
 
@@ -68,7 +76,8 @@ def test_fidelity_combined_2022_padding_leading_spaces_and_newest_first_day() ->
     ]
     sale = preview.trades[-1]
     assert (sale.price, sale.fees) == (D("148.72"), D("0.03"))
-    assert dict(preview.left_out) == {OTHER: 3}  # the check, the core-account redemption, the dividend
+    assert dict(preview.left_out) == {OTHER: 2}  # the check, the core-account redemption
+    assert [(d.date, d.symbol, d.amount) for d in preview.dividends] == [(date(2022, 5, 31), "SPAXX", D("6.13"))]
 
 
 def test_fidelity_espp_as_of_date_reverse_split_and_options() -> None:
@@ -76,7 +85,8 @@ def test_fidelity_espp_as_of_date_reverse_split_and_options() -> None:
     espp = preview.trades[0]
     assert (espp.date, espp.symbol, espp.source, cash(espp)) == (date(2020, 12, 31), "MSFT", "espp", D("6531.27"))
     assert [(a.kind, a.quantity) for a in preview.actions] == [("reverse split", D(-1300)), ("reverse split", D(130))]
-    assert dict(preview.left_out) == {OPTIONS: 2, OTHER: 5}  # the expiry is an option too, without shares it is other
+    assert dict(preview.left_out) == {OPTIONS: 2, OTHER: 3}  # the expiry is an option too, without shares it is other
+    assert [(d.symbol, d.amount) for d in preview.dividends] == [("SPAXX", D("0.1")), ("FCTFX", D("24.47"))]
     sells = [(t.date, t.symbol, t.quantity, cash(t)) for t in preview.trades if t.side == "sell"]
     assert sells == [
         (date(2021, 1, 6), "MSFT", D(14), D("3018.33")),
@@ -105,7 +115,14 @@ def test_schwab_2023_reinvestments_from_amount_and_actions_listed() -> None:
         "stock dividend",
         "transfer",
     }
-    assert dict(preview.left_out) == {OTHER: 7}  # none of them lumped in with dividends and totals
+    assert dict(preview.left_out) == {OTHER: 3}  # none of them lumped in with dividends and totals
+    # Reinvest Dividend x3 and Pr Yr Div Reinvest: dividends; the Reinvest Shares they bought are purchases.
+    assert [(d.symbol, d.amount) for d in preview.dividends] == [
+        ("SPY", D("932.07")),
+        ("TCPC", D("152.91")),
+        ("SNSXX", D("1259.59")),
+        ("SPY", D("694.48")),
+    ]
 
 
 def test_schwab_options_assignments_and_a_short_sale_with_its_cover() -> None:
@@ -120,7 +137,8 @@ def test_schwab_options_assignments_and_a_short_sale_with_its_cover() -> None:
         (date(2025, 7, 3), "sell", "DELL", D(500), D("62499.92")),  # a call assigned
     ]
     short = "of short sales and purchases to cover them (not supported yet: add the result by hand)"
-    assert dict(preview.left_out) == {OPTIONS: 12, OTHER: 1, short: 2}  # SNAP sold short, then bought to cover
+    assert dict(preview.left_out) == {OPTIONS: 12, short: 2}  # SNAP sold short, then bought to cover
+    assert [(d.symbol, d.amount) for d in preview.dividends] == [("AAPL", D("12.50"))]
 
 
 def test_robinhood_newest_first_round_trip_in_the_order_it_happened() -> None:
@@ -146,7 +164,8 @@ def test_ibkr_transaction_history_sections_and_gross_amount_with_a_space() -> No
         (date(2025, 2, 5), "buy", "CONY", 80, 10, 1, "U0000000"),
         (date(2025, 6, 10), "sell", "NVDY", 10, 13, 1, "U0000000"),
     ]
-    assert dict(preview.left_out) == {OTHER: 4}  # payment in lieu, interest, deposit, dividend
+    assert dict(preview.left_out) == {OTHER: 2}  # interest, deposit
+    assert [(d.symbol, d.amount) for d in preview.dividends] == [("NVDY", D("60.00")), ("NVDY", D("1.20"))]
 
 
 def test_ibkr_statement_closed_lots_are_the_broker_basis_of_the_sale() -> None:

@@ -16,6 +16,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from types import ModuleType
 
@@ -37,11 +38,13 @@ from conversations.files.importers.common import (
     BrokerLot,
     BrokerSale,
     CorporateAction,
+    Dividend,
     Problem,
     Row,
     Skip,
     day,
 )
+from conversations.parsing import IRA
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -89,7 +92,16 @@ class ImportPreview:
     sales: list[BrokerSale] = field(default_factory=list)  # realized gain/loss or 1099-B rows
     lots: list[BrokerLot] = field(default_factory=list)  # lots held (an open-positions export)
     closed_lots: list[BrokerLot] = field(default_factory=list)  # lots the file's sales closed (IBKR ClosedLot)
+    dividends: list[Dividend] = field(default_factory=list)  # cash or reinvested: the year's 1099-DIV has their tax
     newest_first: bool = False
+
+    def dividend_years(self) -> dict[int, Decimal]:
+        """What the file lists as dividends in each year, outside tax-advantaged accounts."""
+        years: dict[int, Decimal] = {}
+        for d in self.dividends:
+            if not IRA.search(d.account):
+                years[d.date.year] = years.get(d.date.year, Decimal(0)) + d.amount
+        return dict(sorted(years.items()))
 
     @property
     def skipped(self) -> int:
@@ -211,6 +223,8 @@ def _read(
                 renamed[declared] = preview.trades[-1].id
         elif isinstance(result, CorporateAction):
             preview.actions.append(result)
+        elif isinstance(result, Dividend):
+            preview.dividends.append(result)
         elif isinstance(result, BrokerSale):
             preview.sales.append(result)
         elif result.quantity > 0:  # BrokerLot: held, or closed by a sale in this file
@@ -224,6 +238,7 @@ def _read(
         preview.actions.reverse()
     preview.trades.sort(key=lambda t: t.date)  # stable: a day's trades keep the order they happened in
     preview.actions.sort(key=lambda a: a.date)
+    preview.dividends.sort(key=lambda d: d.date)
     return preview
 
 
@@ -239,7 +254,9 @@ def _relinked(t: Trade, renamed: dict[str, str]) -> Trade:
     return t.model_copy(update={"lots": tuple(lots)})
 
 
-def _date_problem(line: int, result: Trade | CorporateAction | BrokerSale | BrokerLot, latest: date) -> Problem | None:
+def _date_problem(
+    line: int, result: Trade | CorporateAction | BrokerSale | BrokerLot | Dividend, latest: date
+) -> Problem | None:
     when = (
         result.sold
         if isinstance(result, BrokerSale)

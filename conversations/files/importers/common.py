@@ -91,7 +91,37 @@ class CorporateAction:
     cash: Decimal = Decimal(0)  # that split's cash in lieu of a fractional share
 
 
-Result = Trade | Problem | Skip | BrokerLot | BrokerSale | CorporateAction | None
+@dataclass(frozen=True)
+class Dividend:
+    """A dividend or fund distribution a row reports, paid in cash or reinvested. Never booked: its
+    tax character (ordinary, qualified, capital gain distribution) is on the year's Form 1099-DIV,
+    not in the row, so the chat asks for that form's totals for each year these rows show."""
+
+    line: int
+    date: date
+    symbol: str
+    amount: Decimal
+    account: str = ""
+
+
+Result = Trade | Problem | Skip | BrokerLot | BrokerSale | CorporateAction | Dividend | None
+
+# How brokers name a dividend or distribution row: Schwab "Qualified Dividend", "Reinvest Dividend",
+# "Pr Yr Div Reinvest", "Cash Dividend", "Long Term Cap Gain"; Fidelity "DIVIDEND RECEIVED", "LONG-TERM
+# CAP GAIN"; Robinhood "CDIV"; IBKR "Dividend", "Payment in Lieu" (of a dividend). A stock dividend is
+# a corporate action and is read before this.
+_DIVIDEND = re.compile(r"\bdiv(?:idends?)?\b|\bcdiv\b|\bcap(?:ital)?\.? ?gains?\b|payment in lieu", re.I)
+
+
+def is_dividend(action: str) -> bool:
+    return bool(_DIVIDEND.search(action))
+
+
+def dividend(row: Row, when: str, symbol: str, cash: str, account: str = "") -> Dividend | Problem:
+    try:
+        return Dividend(row.line, day(when), symbol.strip().upper(), amount(cash, "amount").copy_abs(), account)
+    except BadRow as error:
+        return Problem(row.line, str(error))
 
 
 class Row:

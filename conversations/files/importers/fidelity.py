@@ -28,6 +28,8 @@ from conversations.files.importers.common import (
     Row,
     action_kind,
     corporate_action,
+    dividend,
+    is_dividend,
     looks_like_cusip,
     looks_like_option,
     trade,
@@ -88,6 +90,9 @@ def read(row: Row) -> Result:
             return corporate_action(
                 row, when, kind, symbol, row.get("quantity"), row.get("description", "security description")
             )
+        if is_dividend(action):
+            account = " ".join(part for part in (row.get("account"), row.get("account number")) if part)
+            return dividend(row, when, symbol, row.get("amount ($)", "amount"), account)
         return NOT_A_TRADE
     if looks_like_option(symbol) or "OPENING TRANSACTION" in action or "CLOSING TRANSACTION" in action:
         return OPTION

@@ -16,6 +16,8 @@ from conversations.files.importers.common import (
     Row,
     action_kind,
     corporate_action,
+    dividend,
+    is_dividend,
     not_dollars,
     trade,
 )
@@ -59,6 +61,8 @@ def read(row: Row) -> Result:
             return corporate_action(
                 row, row.get("date"), action, symbol, _cell(row, "quantity"), row.get("description")
             )
+        if is_dividend(kind) and symbol:
+            return dividend(row, row.get("date"), symbol, _cell(row, "gross amount"), row.get("account"))
         return NOT_A_TRADE
     foreign = not_dollars(row, row.get("price currency"), "trade")
     if foreign:

@@ -10,7 +10,16 @@ shares are corporate actions, listed for the user.
 
 from __future__ import annotations
 
-from conversations.files.importers.common import NOT_A_TRADE, OPTION, Result, Row, corporate_action, trade
+from conversations.files.importers.common import (
+    NOT_A_TRADE,
+    OPTION,
+    Result,
+    Row,
+    corporate_action,
+    dividend,
+    is_dividend,
+    trade,
+)
 
 NAME = "Robinhood activity report"
 TITLE = "a Robinhood activity report"
@@ -62,6 +71,8 @@ def read(row: Row) -> Result:
             row.get("description"),
         )
     if code not in ("buy", "sell"):
+        if is_dividend(code):
+            return dividend(row, row.get("activity date"), row.get("instrument"), row.get("amount"))
         return NOT_A_TRADE
     return trade(
         row,

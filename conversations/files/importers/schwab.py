@@ -25,6 +25,8 @@ from conversations.files.importers.common import (
     action_kind,
     corporate_action,
     day,
+    dividend,
+    is_dividend,
     looks_like_option,
     usual_trade,
 )
@@ -96,6 +98,8 @@ def read(row: Row) -> Result:
             row, row.get("date"), kind, row.get("symbol"), row.get("quantity"), row.get("description")
         )
     side = SIDES.get(action)
+    if side is None and is_dividend(action) and row.get("date"):
+        return dividend(row, row.get("date"), row.get("symbol"), row.get("amount"))
     if side is None:
         return NOT_A_TRADE if row.get("date") else None
     if looks_like_option(row.get("symbol")):
