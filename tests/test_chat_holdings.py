@@ -110,6 +110,15 @@ def test_gift_and_inheritance_lines_missing_something(chat: Chat, line: str, wor
     assert not chat.service.state(1).trades
 
 
+def walk(chat: Chat, *steps: tuple[str, str]) -> str:
+    """Send each text and check its answer says what is expected; the last answer."""
+    answer = ""
+    for text, expected in steps:
+        answer = chat.send(text)
+        assert expected in answer, (text, answer)
+    return answer
+
+
 def _trade_fields(chat: Chat) -> dict[str, object]:
     trade = chat.service.state(1).trades[-1]
     return trade.model_dump(exclude={"id", "number"})
@@ -131,15 +140,18 @@ def test_the_buy_wizard_asks_for_inherited_shares(chat: Chat) -> None:
 
 
 def test_the_buy_wizard_asks_for_a_gift_and_its_value(chat: Chat) -> None:
-    chat.send("/buy")
-    chat.send("XYZ")
-    assert "donor buy them" in chat.send("it was a gift")  # typed instead of tapped
-    chat.send("2019-05-01")
-    assert "donor pay per share" in chat.send("100")
-    assert "given to you" in chat.send("20")
-    assert "before the donor bought them (May 1, 2019)" in chat.send("2018-01-01")
-    assert "worth on the day of the gift" in chat.send("2024-03-01")
-    saved = chat.send("15")
+    saved = walk(
+        chat,
+        ("/buy", "Which stock"),
+        ("XYZ", "Inherited them, or got them as a gift?"),
+        ("it was a gift", "donor buy them"),  # typed instead of tapped
+        ("2019-05-01", "How many shares"),
+        ("100", "donor pay per share"),
+        ("20", "given to you"),
+        ("2018-01-01", "before the donor bought them (May 1, 2019)"),
+        ("2024-03-01", "worth on the day of the gift"),
+        ("15", "Saved"),
+    )
     # Donor's basis $2,000 and holding period from May 1, 2019; worth $1,500 when given: the dual basis.
     assert "A gift: the donor's basis, $2,000.00, and holding period (from May 1, 2019)" in saved
     assert "It was worth $1,500.00 when given, less than that basis" in saved

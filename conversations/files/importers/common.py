@@ -113,11 +113,10 @@ Result = Trade | Problem | Skip | BrokerLot | BrokerSale | CorporateAction | Div
 _DIVIDEND = re.compile(r"\bdiv(?:idends?)?\b|\bcdiv\b|\bcap(?:ital)?\.? ?gains?\b|payment in lieu", re.I)
 
 
-def is_dividend(action: str) -> bool:
-    return bool(_DIVIDEND.search(action))
-
-
-def dividend(row: Row, when: str, symbol: str, cash: str, account: str = "") -> Dividend | Problem:
+def other_activity(row: Row, action: str, when: str, symbol: str, cash: str, account: str = "") -> Result:
+    """A dated row that is not a trade: a dividend (kept, for the year's 1099-DIV question) or other activity."""
+    if not (_DIVIDEND.search(action) and when and symbol.strip()):
+        return NOT_A_TRADE
     try:
         return Dividend(row.line, day(when), symbol.strip().upper(), amount(cash, "amount").copy_abs(), account)
     except BadRow as error:

@@ -21,17 +21,15 @@ import re
 
 from conversations.files.importers.common import (
     BOND,
-    NOT_A_TRADE,
     OPTION,
     SHORT,
     Result,
     Row,
     action_kind,
     corporate_action,
-    dividend,
-    is_dividend,
     looks_like_cusip,
     looks_like_option,
+    other_activity,
     trade,
 )
 
@@ -90,10 +88,8 @@ def read(row: Row) -> Result:
             return corporate_action(
                 row, when, kind, symbol, row.get("quantity"), row.get("description", "security description")
             )
-        if is_dividend(action):
-            account = " ".join(part for part in (row.get("account"), row.get("account number")) if part)
-            return dividend(row, when, symbol, row.get("amount ($)", "amount"), account)
-        return NOT_A_TRADE
+        account = " ".join(part for part in (row.get("account"), row.get("account number")) if part)
+        return other_activity(row, action, when, symbol, row.get("amount ($)", "amount"), account)
     if looks_like_option(symbol) or "OPENING TRANSACTION" in action or "CLOSING TRANSACTION" in action:
         return OPTION
     if looks_like_cusip(symbol):

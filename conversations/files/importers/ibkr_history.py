@@ -11,14 +11,12 @@ The Net Amount is the trade's cash, commission included: the price is derived fr
 from __future__ import annotations
 
 from conversations.files.importers.common import (
-    NOT_A_TRADE,
     Result,
     Row,
     action_kind,
     corporate_action,
-    dividend,
-    is_dividend,
     not_dollars,
+    other_activity,
     trade,
 )
 
@@ -61,9 +59,7 @@ def read(row: Row) -> Result:
             return corporate_action(
                 row, row.get("date"), action, symbol, _cell(row, "quantity"), row.get("description")
             )
-        if is_dividend(kind) and symbol:
-            return dividend(row, row.get("date"), symbol, _cell(row, "gross amount"), row.get("account"))
-        return NOT_A_TRADE
+        return other_activity(row, kind, row.get("date"), symbol, _cell(row, "gross amount"), row.get("account"))
     foreign = not_dollars(row, row.get("price currency"), "trade")
     if foreign:
         return foreign

@@ -11,13 +11,11 @@ shares are corporate actions, listed for the user.
 from __future__ import annotations
 
 from conversations.files.importers.common import (
-    NOT_A_TRADE,
     OPTION,
     Result,
     Row,
     corporate_action,
-    dividend,
-    is_dividend,
+    other_activity,
     trade,
 )
 
@@ -71,9 +69,7 @@ def read(row: Row) -> Result:
             row.get("description"),
         )
     if code not in ("buy", "sell"):
-        if is_dividend(code):
-            return dividend(row, row.get("activity date"), row.get("instrument"), row.get("amount"))
-        return NOT_A_TRADE
+        return other_activity(row, code, row.get("activity date"), row.get("instrument"), row.get("amount"))
     return trade(
         row,
         row.get("activity date"),

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.files.importers.common import (
-    NOT_A_TRADE,
     OPTION,
     SHORT,
     BadRow,
@@ -25,9 +24,8 @@ from conversations.files.importers.common import (
     action_kind,
     corporate_action,
     day,
-    dividend,
-    is_dividend,
     looks_like_option,
+    other_activity,
     usual_trade,
 )
 
@@ -98,10 +96,10 @@ def read(row: Row) -> Result:
             row, row.get("date"), kind, row.get("symbol"), row.get("quantity"), row.get("description")
         )
     side = SIDES.get(action)
-    if side is None and is_dividend(action) and row.get("date"):
-        return dividend(row, row.get("date"), row.get("symbol"), row.get("amount"))
     if side is None:
-        return NOT_A_TRADE if row.get("date") else None
+        if not row.get("date"):
+            return None
+        return other_activity(row, action, row.get("date"), row.get("symbol"), row.get("amount"))
     if looks_like_option(row.get("symbol")):
         return OPTION
     return usual_trade(row, side, "fees & comm", total=row.get("amount"))
