@@ -115,6 +115,12 @@ class GuessDraft(_Draft):
     account: str | None = None  # "IRA" or "Roth IRA"; None: a taxable account
     message: str = ""  # the message it was read from: once saved, editing that message changes the trade
     replaces: str = ""  # read from an edited message: the id of the trade that message recorded, to change
+    # What else the line said, kept to the Save: "crypto", inherited or gifted shares, the lots a sale names.
+    asset: Literal["security", "crypto"] | None = None
+    source: Literal["purchase", "inherited", "gift"] = "purchase"
+    held_since: dt.date | None = None
+    gift_value: Decimal | None = None
+    lot_dates: tuple[dt.date, ...] = ()
 
 
 class YesNo(_Draft):

@@ -19,6 +19,7 @@ from conversations.confirming import bound, button
 from conversations.drafts import GuessDraft
 from conversations.editing import replaced
 from conversations.events import Button
+from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
 from conversations.parsing import InputError, TradeLine, checked_money, checked_quantity, short, trade_line
@@ -36,7 +37,20 @@ CLOSED = "That question is closed. Send the trade again if you still want to sav
 YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "ja"}
 NO = {"no", "n", "change", "nope", "wrong", "cancel", "nein"}
 SIX_PLACES = Decimal("0.000001")
-GUESSED = ("side", "symbol", "quantity", "price", "date", "fees", "account")  # the line's fields a guess keeps
+# The line's fields a guess keeps (and what else the line said: crypto, a gift, the lots a sale names).
+GUESSED = (
+    "side",
+    "symbol",
+    "quantity",
+    "price",
+    "date",
+    "fees",
+    "account",
+    "asset",
+    "held_since",
+    "gift_value",
+    "lot_dates",
+)
 
 
 def free_text(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
@@ -216,14 +230,33 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
     draft = GuessDraft(
         **{name: getattr(line, name) for name in GUESSED},
         message=ctx.event.message,  # the message it came in: saved, editing that message changes it
+        source="purchase" if line.source not in ("inherited", "gift") else line.source,
     )
-    text = f"{what}{where}{fees} — save it?" + ("\n" + "\n".join(notes) if notes else "")
+    text = f"{what}{where}{fees}{_said_words(fmt, line)} — save it?" + ("\n" + "\n".join(notes) if notes else "")
     buttons = ((button(ctx, "Save", "save"), button(ctx, "Change", "change")),)
     return ask(ctx, "words", CONFIRMING_TRADE, text[0].upper() + text[1:], draft, buttons=buttons)
 
 
+def _said_words(fmt: Fmt, line: TradeLine) -> str:
+    """What else the line said, shown with the trade it asks about (and kept to the Save)."""
+    words = []
+    if line.asset == "crypto":
+        words.append("crypto")
+    if line.source == "inherited":
+        words.append("inherited: the price is the value at death")
+    if line.source == "gift" and line.held_since and line.gift_value is not None:
+        words.append(f"a gift, the donor's from {fmt.day(line.held_since)}, worth {fmt.money(line.gift_value)} a share")
+    if line.lot_dates:
+        words.append("from the lots bought " + ", ".join(fmt.day(day) for day in line.lot_dates))
+    return f" ({'; '.join(words)})" if words else ""
+
+
 def _draft_line(draft: GuessDraft) -> TradeLine:
-    return TradeLine(**draft.model_dump(include=set(GUESSED)), account_type="ira" if draft.account else "taxable")
+    return TradeLine(
+        **draft.model_dump(include=set(GUESSED)),
+        source=draft.source,
+        account_type="ira" if draft.account else "taxable",
+    )
 
 
 def _open(ctx: Ctx, nonce: str) -> GuessDraft | None:

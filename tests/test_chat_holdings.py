@@ -194,3 +194,14 @@ def test_a_gifts_holding_period_says_the_donors_days(chat: Chat) -> None:
     # Given Mar 1, 2024 (997 days before Nov 23, 2026); the donor bought May 1, 2019, 1,766 days earlier.
     chat.send("/buy 100 XYZ 20 2019-05-01 gift value 25 on 2024-03-01")
     assert "held 2,763 days (997 days, plus 1,766 the donor held them)" in chat.send("/portfolio")
+
+
+def test_a_line_confirmed_for_its_missing_date_keeps_what_else_it_said(chat: Chat) -> None:
+    # Without a date the line is shown first; Save used to drop "inherited", "crypto" and the lots named.
+    asked = chat.send("/buy 100 XYZ 50 inherited")
+    assert "(inherited: the price is the value at death) — save it?" in asked
+    assert "Inherited: your basis is the value on the date of death" in chat.tap("Save")
+    assert "(crypto) — save it?" in chat.send("/buy 1 FOOC 50 crypto")
+    chat.tap("Save")
+    trades = chat.service.state(1).trades
+    assert (trades[0].source, trades[1].asset) == ("inherited", "crypto")
