@@ -195,6 +195,18 @@ def _loss_long_term_from(lot: Lot) -> date:
     return lot.long_term_from if lot.loss_basis_per_share is None else long_term_from(lot.purchased)
 
 
+def _oldest_first(ledger: Ledger, chosen: Sequence[HarvestCandidate]) -> bool:
+    """Whether selling `chosen` (whole lots) is what oldest-first would sell: in each symbol and account
+    the lots named are the first ones held, in the order booking keeps them (calc.matching.fifo)."""
+    named: dict[tuple[str, str | None], set[str]] = {}
+    for c in chosen:
+        named.setdefault((c.lot.symbol, c.lot.account), set()).add(c.lot.id)
+    held: dict[tuple[str, str | None], list[str]] = {}
+    for lot in ledger.lots:
+        held.setdefault((lot.symbol, lot.account), []).append(lot.id)
+    return all(set(held[key][: len(ids)]) == ids for key, ids in named.items())
+
+
 class HarvestPlan(Frozen):
     day: date  # the day the sales are planned for
     candidates: tuple[HarvestCandidate, ...]  # every lot with an unrealized loss
@@ -311,7 +323,9 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
 
     after_gains, _ = with_losses(min(harvested, realized))
     after, after_ledger = with_losses(harvested)
-    fifo_after, fifo_ledger = with_losses(harvested, named=False)
+    # Oldest first sells the same shares when, in each account, the lots named are its oldest ones:
+    # then there's nothing to book again (a large position's common case).
+    fifo_after, fifo_ledger = (after, after_ledger) if _oldest_first(ledger, chosen) else with_losses(harvested, False)
     summary = TaxYears(after_ledger, years).summary(when.year)
     return HarvestPlan(
         day=when,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import LotPick, Trade, book
-from calc.planner import harvest
+from calc.planner import harvest, year_tax
 from calc.years import Years
 from tests.ledger import trades as trades_of
 
@@ -60,6 +60,22 @@ def test_suggested_sales_are_never_wash_sales(
     assert all(d.wash_sale_disallowed == 0 for d in sold)
     # Each suggested loss is realized in full, as promised.
     assert sum((-d.gain for d in sold), D(0)) == plan.harvested
+    # What oldest-first would save is figured from the same shares of each symbol sold without naming lots
+    # (booked again only when the lots named aren't the oldest).
+    context = Years.one(2026, wages=D(wages))
+    oldest = [
+        Trade(
+            date=WHEN,
+            symbol=symbol,
+            side="sell",
+            quantity=sum((c.lot.quantity for c in plan.chosen if c.lot.symbol == symbol), D(0)),
+            price=prices[symbol],
+            id=f"f{symbol}",
+        )
+        for symbol in {c.lot.symbol for c in plan.chosen}
+    ]
+    assert plan.fifo_tax_after is not None
+    assert year_tax(context, book([*trades, *oldest]), 2026).total == plan.fifo_tax_after.total
 
 
 # Issue 16's ledger. Single, $80,000 of wages in 2026: taxable income $63,900 after the $16,100
