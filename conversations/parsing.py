@@ -192,8 +192,11 @@ INHERITED = re.compile(r"\b(?:inherited|inheritance|bequest|bequeathed)\b", re.I
 GIFT = re.compile(r"\b(?:a\s+)?gift(?:ed)?\b(?P<rest>.*)$", re.I)
 # "lot 2026-11-20", "lots Nov 20 2026 and Dec 1 2026", "from the shares bought 2026-11-20": a sale
 # of those lots (specific identification) instead of the oldest first.
+# The days must follow at once ("sold a lot of AAA" names no lot).
 LOTS = re.compile(
-    r"\b(?:from\s+)?(?:the\s+)?(?:lots?(?:\s+(?:bought|from))?|shares\s+bought)\s+(?:on\s+)?(?P<days>.*)$", re.I
+    r"\b(?:from\s+)?(?:the\s+)?(?:lots?(?:\s+(?:bought|from))?|shares\s+bought)\s+(?:on\s+)?"
+    r"(?P<days>(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday).*)$",
+    re.I,
 )
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
 

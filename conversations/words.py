@@ -22,7 +22,7 @@ from conversations.events import Button
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
-from conversations.parsing import InputError, TradeLine, checked_money, checked_quantity, short, trade_line
+from conversations.parsing import LOTS, InputError, TradeLine, checked_money, checked_quantity, short, trade_line
 from conversations.parsing import symbol as parsed_symbol
 from conversations.reports import whatif
 from conversations.taxview import held, ledger_as_of
@@ -63,6 +63,10 @@ def act(ctx: Ctx, reading: Reading, text: str, commands: Mapping[str, Handler]) 
     if reading.problem:
         raise InputError(reading.problem)
     intent = reading.intent
+    if intent == "sell" and LOTS.search(text):  # lots named: read exactly, as /sell reads them
+        line = trade_line(text, ctx.today, side="sell", locale=ctx.fmt.locale)
+        if line is not None and line.lot_dates:
+            return record(ctx, line)
     if intent in ("buy", "sell"):
         return _trade(ctx, reading)
     if intent == "whatif":

@@ -88,7 +88,7 @@ def test_lots_named_in_words_and_mistakes(chat: Chat) -> None:
     undated = chat.send("/sell 50 AAA 20 lot 2026-11-20")
     assert "On what day did you sell?" in undated
     assert "The lots you named hold 50 AAA, not the 80 you're selling" in short
-    unreadable = chat.send("/sell 50 AAA 20 2026-12-01 lot sometime")
+    unreadable = chat.send("/sell 50 AAA 20 2026-12-01 lot 11/20/2026 and sometime")
     assert "as the day a lot was bought" in unreadable and "lot 2024-11-20" in unreadable
     assert len(chat.service.state(1).trades) == 3  # nothing saved by the mistakes
 
@@ -116,3 +116,14 @@ def test_the_totals_are_the_sums_of_the_lots_shown(tmp_path: Path) -> None:
     assert "DDD: the 40 shares bought Jun 1, 2026, $1,200.00 short-term loss at $20.00" in listed
     assert "EEE: the 20 shares bought Jul 1, 2026, $800.00 short-term loss at $50.00" in listed
     assert listed.count("• ") == 2 and "Other lots below cost" not in text
+
+
+def test_lots_named_in_plain_words(chat: Chat) -> None:
+    # Free text naming lots is read exactly, as /sell reads it: the named lot, not the oldest.
+    sold = chat.send("sold 50 AAA at 20 today from the shares bought Nov 20")
+    assert "Saved" in sold and "From the lots you chose, not the oldest first: 50 bought Nov 20, 2026" in sold
+    assert chat.service.state(1).trades[-1].date == DEC_1.date()
+    chat.send("/undo")
+    assert "Wash sale" not in chat.send("sold 50 AAA at 20 on 2026-12-01 lot 2026-11-20")
+    chat.send("/undo")
+    assert "From the lots you chose" not in chat.send("sold a lot of AAA, 50 at 20 today")
