@@ -222,6 +222,7 @@ class HarvestPlan(Frozen):
     # told which shares: its rows and the year's tax, to show what naming the lots is worth.
     fifo_dispositions: tuple[Disposition, ...] = ()
     fifo_tax_after: TaxResult | None = None
+    fifo_lots: tuple[Lot, ...] = ()  # the lots those rows sell from, as held before (their purchase days)
 
     @property
     def saving(self) -> Decimal:
@@ -327,6 +328,8 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
     # then there's nothing to book again (a large position's common case).
     fifo_after, fifo_ledger = (after, after_ledger) if _oldest_first(ledger, chosen) else with_losses(harvested, False)
     summary = TaxYears(after_ledger, years).summary(when.year)
+    fifo_sold = tuple(d for d in fifo_ledger.dispositions if d.sale_id.startswith("harvest-"))
+    held = {lot.id: lot for lot in ledger.lots}
     return HarvestPlan(
         day=when,
         candidates=tuple(candidates),
@@ -338,8 +341,9 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
         tax_after_gains_offset=after_gains,
         tax_after=after,
         carryforward=summary.carryforward_short + summary.carryforward_long,
-        fifo_dispositions=tuple(d for d in fifo_ledger.dispositions if d.sale_id.startswith("harvest-")),
+        fifo_dispositions=fifo_sold,
         fifo_tax_after=fifo_after,
+        fifo_lots=tuple(held[i] for i in dict.fromkeys(d.lot_id for d in fifo_sold) if i in held),
     )
 
 

@@ -162,7 +162,7 @@ def _specific_identification(plan: HarvestPlan, fmt: Fmt) -> list[str]:
     oldest: dict[tuple[str, str | None], list[Disposition]] = {}
     for d in plan.fifo_dispositions:
         oldest.setdefault((d.symbol, d.account), []).append(d)
-    bought = {c.lot.id: c.lot.purchased for c in plan.candidates}
+    bought = {lot.id: lot.purchased for lot in plan.fifo_lots}
     differ = [
         _oldest_first_words(symbol, oldest[key], bought, fmt)
         for key, ids in named.items()
@@ -171,7 +171,12 @@ def _specific_identification(plan: HarvestPlan, fmt: Fmt) -> list[str]:
     ]
     if differ:
         text = "Otherwise brokers sell the oldest shares first: " + "; ".join(differ)
-        if plan.saving_if_fifo != plan.saving:
+        if plan.saving_if_fifo < 0:
+            text += (
+                f". That would add about {fmt.money(-plan.saving_if_fifo)} of tax this year instead of saving "
+                f"{fmt.money(plan.saving)}"
+            )
+        elif plan.saving_if_fifo != plan.saving:
             text += (
                 f". That would save about {fmt.money(plan.saving_if_fifo)} this year instead of "
                 f"{fmt.money(plan.saving)}"
@@ -186,11 +191,14 @@ def _oldest_first_words(symbol: str, parts: Sequence[Disposition], bought: dict[
     )
     text = f"for {symbol} that's {lots}"
     washed = sum((d.wash_sale_disallowed for d in parts), ZERO)
+    gain = sum((d.gain for d in parts), ZERO)
     if washed:
         text += (
             f", and a purchase within {WASH_WINDOW.days} days before makes it a wash sale: "
             f"{fmt.money(washed)} of the loss disallowed"
         )
+    elif gain >= 0:
+        text += f", {fmt.money(gain)} of gain instead of a loss"
     return text
 
 

@@ -127,3 +127,15 @@ def test_lots_named_in_plain_words(chat: Chat) -> None:
     assert "Wash sale" not in chat.send("sold 50 AAA at 20 on 2026-12-01 lot 2026-11-20")
     chat.send("/undo")
     assert "From the lots you chose" not in chat.send("sold a lot of AAA, 50 at 20 today")
+
+
+def test_oldest_first_would_sell_shares_at_a_gain(tmp_path: Path) -> None:
+    # 50 AAA bought in 2020 at $10 and 50 more on Jun 1, 2026 at $40; now $20. The June lot loses
+    # $1,000: $1,000 x 22% = $220 saved. Oldest first sells the 2020 shares instead: a $500 long-term
+    # gain, taxed at 15% on top of $63,900 of taxable income: $75 more tax, not $220 less.
+    chat = told(tmp_path, "/buy 50 AAA 10 2020-01-02", "/buy 50 AAA 40 2026-06-01", "/price AAA 20")
+    text = chat.send("/harvest")
+    assert "• AAA: the 50 shares bought Jun 1, 2026, $1,000.00 short-term loss at $20.00" in text
+    assert "Estimated saving this year: $220.00." in text
+    assert "for AAA that's 50 shares bought Jan 2, 2020, $500.00 of gain instead of a loss" in text
+    assert "That would add about $75.00 of tax this year instead of saving $220.00" in text
