@@ -19,7 +19,7 @@ from babel.numbers import (
 
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.limits import SHARES
-from calc.models import FilingStatus, Lot, Reason
+from calc.models import Disposition, FilingStatus, Lot, Reason
 from calc.params import YearParams
 
 DEFAULT_LOCALE = "en_US"
@@ -125,6 +125,21 @@ def error_words(error: CalcError, fmt: Fmt) -> str:
     if isinstance(error, UnsupportedYear):
         return f"tax year {error.year} isn't supported; I know {error.first} through {error.last}"
     return str(error)
+
+
+def held_words(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
+    """How long a sold part was held, in words; `given`: the day gifted shares were received, when the
+    part is of a gift (the donor's days are counted in, IRC 1223(2), and said)."""
+    holding = next(r for r in d.reasons if r.rule.startswith("holding."))
+    days, acquired = holding.facts.get("days"), holding.facts.get("acquired")
+    if given is None or not isinstance(days, int) or not isinstance(acquired, date) or acquired >= given:
+        return holding_words(holding, fmt, d.reasons)
+    own = (d.sold - given).days
+    term = "more than one year" if holding.rule == "holding.long" else "one year or less"
+    return (
+        f"held {fmt.counted(days, 'day')} ({fmt.counted(own, 'day')} since the gift, plus "
+        f"{fmt.number(Decimal(days - own))} the donor held them), {term}"
+    )
 
 
 def holding_words(reason: Reason, fmt: Fmt, others: Iterable[Reason] = ()) -> str:

@@ -26,7 +26,7 @@ from conversations.formatting import (
     Fmt,
     error_words,
     gain_line,
-    holding_words,
+    held_words,
     rates_words,
     tacked_words,
 )
@@ -34,7 +34,7 @@ from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.markup import bold, escape, plain
 from conversations.parsing import InputError, TradeLine, money, quantity, symbol
 from conversations.planning import best_lots, lot_advice, offer
-from conversations.taxview import asked_year, ledger_for, year_tax
+from conversations.taxview import asked_year, gift_day, ledger_for, year_tax
 
 
 def portfolio(ctx: Ctx, args: str) -> Outcome:
@@ -354,7 +354,7 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
         arg=str(year),
         title=f"Sales in {year}",
         summary=bold(heading) + "\n" + escape("\n".join(lines)),
-        entries=[paging.Entry("", partial(_sale_entry, d, fmt)) for d in sold],
+        entries=[paging.Entry("", partial(_sale_entry, d, fmt, gift_day(ctx.state, d))) for d in sold],
         noun=("sale", "sales"),
         about=tuple((d.lot_id, d.quantity, d.sold, d.gain, d.wash_sale_disallowed) for d in sold),
         more="Every sale ›",
@@ -362,13 +362,12 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
     )
 
 
-def _sale_entry(d: Disposition, fmt: Fmt) -> str:
-    return "• " + escape(_disposition_line(d, fmt))
+def _sale_entry(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
+    return "• " + escape(_disposition_line(d, fmt, given))
 
 
-def _disposition_line(d: Disposition, fmt: Fmt) -> str:
-    holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.counted(d.quantity, 'share')} sold {fmt.day(d.sold)}, {holding_words(holding, fmt, d.reasons)}"
+def _disposition_line(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
+    text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.counted(d.quantity, 'share')} sold {fmt.day(d.sold)}, {held_words(d, fmt, given)}"
     if d.wash_sale_disallowed:
         text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
     espp = sale_words(d, fmt)

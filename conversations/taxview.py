@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from calc import CalcError, Ledger, Split, Trade, UnsupportedYear, book
+from calc import CalcError, Disposition, Ledger, Split, Trade, UnsupportedYear, book
 from calc.models import ZERO
 from calc.params import params_for
 from calc.years import TaxYears, YearView, summed
@@ -110,3 +110,9 @@ def year_tax(state: UserState, ledger: Ledger, year: int) -> YearView:
 
 def held(ledger: Ledger, symbol: str) -> Decimal:
     return sum((lot.quantity for lot in ledger.lots if lot.symbol == symbol), ZERO)
+
+
+def gift_day(state: UserState, d: Disposition) -> date | None:
+    """The day the shares sold were received, when they were a gift (None otherwise)."""
+    bought = state.trade(d.purchase_id)
+    return bought.date if bought is not None and bought.source == "gift" else None

@@ -18,7 +18,7 @@ from conversations.confirming import ago, answered, bound, button, question, sta
 from conversations.drafts import TradeDraft
 from conversations.espp_words import sale_words
 from conversations.events import Button, Reply
-from conversations.formatting import Fmt, error_words, gain_line, holding_words
+from conversations.formatting import Fmt, error_words, gain_line, held_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say, while_asking
 from conversations.parsing import (
     GIFT,
@@ -33,7 +33,7 @@ from conversations.parsing import (
     trade_line,
 )
 from conversations.state import UserState
-from conversations.taxview import books_without, held, ledger_as_of, ledger_for, ledger_of
+from conversations.taxview import books_without, gift_day, held, ledger_as_of, ledger_for, ledger_of
 
 ASKING_SYMBOL = "ASKING_SYMBOL"
 ASKING_TRADE_DATE = "ASKING_TRADE_DATE"
@@ -428,8 +428,10 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
             + ". Keep your broker's written confirmation of these lots (specific identification)."
         )
     for d in sold:
-        holding = next(r for r in d.reasons if r.rule.startswith("holding."))
-        part = f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.counted(d.quantity, 'share')} {holding_words(holding, fmt, d.reasons)}."
+        held = held_words(d, fmt, gift_day(state, d))
+        part = (
+            f"• {gain_line(d.gain - d.wash_sale_disallowed, d.term, fmt)}: {fmt.counted(d.quantity, 'share')} {held}."
+        )
         if any(r.rule == "gift.loss_basis" for r in d.reasons):
             part += "\n  A gift worth less than the donor's basis when given: the loss is figured from its value then."
         if any(r.rule == "gift.no_gain_no_loss" for r in d.reasons):

@@ -205,3 +205,13 @@ def test_a_line_confirmed_for_its_missing_date_keeps_what_else_it_said(chat: Cha
     chat.tap("Save")
     trades = chat.service.state(1).trades
     assert (trades[0].source, trades[1].asset) == ("inherited", "crypto")
+
+
+def test_a_gifts_sale_says_the_donors_days(chat: Chat) -> None:
+    # Given Mar 1, 2024, bought by the donor May 1, 2019; sold Apr 1, 2026 at $25, above the donor's $20:
+    # a gain from the donor's basis, held from the donor's day: 761 days since the gift + 1766 = 2527.
+    chat.send("/buy 100 XYZ 20 2019-05-01 gift value 15 on 2024-03-01")
+    sold = chat.send("/sell 100 XYZ 25 2026-04-01")
+    tacked = "held 2,527 days (761 days since the gift, plus 1,766 the donor held them), more than one year"
+    assert "$500.00 long-term gain" in sold and tacked in sold
+    assert tacked in chat.send("/gains 2026")
