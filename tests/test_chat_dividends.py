@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from calc.booking import book
+from conversations.files.importers import read_csv
 from tests.chat import Chat
 from tests.test_chat_import_brokers import send_file
 
@@ -83,3 +84,10 @@ def test_not_now_and_a_year_already_given(tmp_path: Path) -> None:
     other.tap("Add")
     assert "$61.20 in 2025" in "\n".join(r.text for r in other.last)
     assert "/income 2025 ordinary dividends" in other.tap("Not now")
+
+
+def test_a_dividend_row_out_of_bounds_is_a_problem_row() -> None:
+    rows = '"Date","Action","Symbol","Description","Quantity","Price","Fees & Comm","Amount"\n'
+    rows += '"02/01/2024","Qualified Dividend","XYZ","XYZ CORP","","","","$1e999999"\n'
+    preview = read_csv("schwab.csv", rows.encode())
+    assert preview.dividends == [] and "amount" in preview.problems[0].reason

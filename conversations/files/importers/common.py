@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from calc.limits import FEES, PRICE, SHARES, Bound, per_share
+from calc.limits import FEES, MONEY, PRICE, SHARES, Bound, per_share
 from calc.models import Source, Trade
 from conversations.files.render.csv_cells import unescape_cell
 from conversations.parsing import IRA
@@ -118,7 +118,8 @@ def other_activity(row: Row, action: str, when: str, symbol: str, cash: str, acc
     if not (_DIVIDEND.search(action) and when and symbol.strip()):
         return NOT_A_TRADE
     try:
-        return Dividend(row.line, day(when), symbol.strip().upper(), amount(cash, "amount").copy_abs(), account)
+        paid = _within(MONEY, amount(cash, "amount").copy_abs(), cash)
+        return Dividend(row.line, day(when), symbol.strip().upper(), paid, account)
     except BadRow as error:
         return Problem(row.line, str(error))
 
