@@ -221,7 +221,11 @@ def _sell_lines(plan: HarvestPlan, fmt: Fmt) -> list[str]:
 
 def _lot_words(c: HarvestCandidate, fmt: Fmt) -> str:
     where = f" in {c.lot.account}" if c.lot.account else ""
-    return f"{c.lot.symbol}: the {shares_of(fmt, c.lot.quantity)} bought {fmt.day(c.lot.purchased)}{where}"
+    got = ACQUIRED.get(c.lot.source, "bought")
+    return f"{c.lot.symbol}: the {shares_of(fmt, c.lot.quantity)} {got} {fmt.day(c.lot.purchased)}{where}"
+
+
+ACQUIRED = {"gift": "received as a gift on", "inherited": "inherited on"}  # how shares not bought came
 
 
 def _other_line(c: HarvestCandidate, fmt: Fmt) -> str:

@@ -139,3 +139,12 @@ def test_oldest_first_would_sell_shares_at_a_gain(tmp_path: Path) -> None:
     assert "Estimated saving this year: $220.00." in text
     assert "for AAA that's 50 shares bought Jan 2, 2020, $500.00 of gain instead of a loss" in text
     assert "That would add about $75.00 of tax this year instead of saving $220.00" in text
+
+
+def test_a_gift_below_its_value_at_the_gift_is_harvested_from_that_value(tmp_path: Path) -> None:
+    # Donor's basis 100 x $20 = $2,000, worth $1,500 when given (IRC 1015(a)); now $12: the loss is
+    # 1,500 - 1,200 = $300 (not the donor's $800), $300 x 22% = $66.
+    chat = told(tmp_path, "/buy 100 GFT 20 2019-05-01 gift value 15 on 2024-03-01", "/price GFT 12")
+    text = chat.send("/harvest")
+    assert "• GFT: the 100 shares received as a gift on Mar 1, 2024, $300.00 long-term loss at $12.00" in text
+    assert "Estimated saving this year: $66.00." in text
