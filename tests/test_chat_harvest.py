@@ -134,7 +134,8 @@ def test_oldest_first_would_sell_shares_at_a_gain(tmp_path: Path) -> None:
     # $1,000: $1,000 x 22% = $220 saved. Oldest first sells the 2020 shares instead: a $500 long-term
     # gain, taxed at 15% on top of $63,900 of taxable income: $75 more tax, not $220 less.
     chat = told(tmp_path, "/buy 50 AAA 10 2020-01-02", "/buy 50 AAA 40 2026-06-01", "/price AAA 20")
-    text = chat.send("/harvest")
+    chat.send("/harvest")
+    text = chat.read_pages()
     assert "• AAA: the 50 shares bought Jun 1, 2026, $1,000.00 short-term loss at $20.00" in text
     assert "Estimated saving this year: $220.00." in text
     assert "for AAA that's 50 shares bought Jan 2, 2020, $500.00 of gain instead of a loss" in text
@@ -145,6 +146,7 @@ def test_a_gift_below_its_value_at_the_gift_is_harvested_from_that_value(tmp_pat
     # Donor's basis 100 x $20 = $2,000, worth $1,500 when given (IRC 1015(a)); now $12: the loss is
     # 1,500 - 1,200 = $300 (not the donor's $800), $300 x 22% = $66.
     chat = told(tmp_path, "/buy 100 GFT 20 2019-05-01 gift value 15 on 2024-03-01", "/price GFT 12")
-    text = chat.send("/harvest")
+    chat.send("/harvest")
+    text = chat.read_pages()
     assert "• GFT: the 100 shares received as a gift on Mar 1, 2024, $300.00 long-term loss at $12.00" in text
     assert "Estimated saving this year: $66.00." in text
