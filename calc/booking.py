@@ -766,7 +766,7 @@ def _restarted(events: list[Trade | Split], method: Method) -> _Part | None:
     return _run(state, events, checkpoint.booked, earlier, checkpoint)
 
 
-def _symbol_part(events: list[Trade | Split], method: Method) -> _Part:
+def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True) -> _Part:
     key = (method, *map(id, events))
     part = KEPT.get(key)
     if part is None:
@@ -777,8 +777,11 @@ def _symbol_part(events: list[Trade | Split], method: Method) -> _Part:
             part = _run(state, events, len(earlier.events), earlier)
         else:
             part = _restarted(events, method) or _run(_Book(method=method, ordered=events), events)
+        if not keep:
+            return part
         KEPT.put(key, part, part.weight)
-    LATEST[(method, id(events[0]))] = part
+    if keep:
+        LATEST[(method, id(events[0]))] = part
     return part
 
 
@@ -809,7 +812,7 @@ def _merged(parts: list[tuple[_Part, list[int]]]) -> Ledger:
     return ledger
 
 
-def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
+def book(events: Iterable[Trade | Split], method: Method = "fifo", keep: bool = True) -> Ledger:
     """Book every trade (and split) in date order; see the module docstring.
 
     A symbol's lots never meet another's (a wash sale needs the same security), so each
@@ -817,6 +820,9 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
     trades changed are booked again, and the result is row for row what one booking of
     everything gives. Events without ids are named by their position in the whole history,
     so a history of several symbols with such events is booked all together, as before.
+    `keep=False` is for a trial nobody asks for twice (a what-if's candidate sale): it uses
+    what is kept but keeps nothing new, which would only crowd out real bookings and leave
+    rows for the collector to scan until they were dropped.
     """
     ordered = _ordered(events)
     if not all(event.id for event in ordered) and len({event.symbol for event in ordered}) > 1:
@@ -830,7 +836,7 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
             group[0].append(event)
             group[1].append(position)
         return _merged(
-            [(_symbol_part(events, method), positions) for _, (events, positions) in sorted(by_symbol.items())]
+            [(_symbol_part(events, method, keep), positions) for _, (events, positions) in sorted(by_symbol.items())]
         )
 
 

@@ -102,7 +102,7 @@ class _Candidates:
             ledger = book([*self.events, *sales])
             return TaxYears(ledger, self.years), ledger
         try:
-            ledger = book([*self.mine, *sales])
+            ledger = book([*self.mine, *sales], keep=not sales)  # a candidate is asked for once
         except CalcError:
             book([*self.events, *sales])  # the first error in booking order among every symbol's
             raise

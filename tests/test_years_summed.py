@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calc import Split, Trade, book
-from calc.booking import Ledger
+from calc.booking import KEPT, LATEST, Ledger
 from calc.errors import CalcError
 from calc.models import Lot
 from calc.netting import Sales
@@ -253,3 +253,16 @@ def test_the_chat_nets_its_ledger_from_kept_totals(drawn: list[Row], edited: str
         except CalcError:
             continue
         assert taxview.tax_years(state, ledger).totals == totals_of(ledger)
+
+
+def test_candidate_sales_are_booked_from_what_is_kept_and_kept_nowhere() -> None:
+    events = history([(day, symbol, "buy", 10, 20 + day % 7, False) for day in range(0, 300, 9) for symbol in SYMBOLS])
+    trades = [e for e in events if isinstance(e, Trade)]
+    KEPT.clear()
+    book(trades)
+    kept, latest = len(KEPT), dict(LATEST)
+    sale = Trade(date=max(t.date for t in trades), symbol="AAA", side="sell", quantity=D(25), price=D(30))
+    result = what_if(trades, Years(), sale)
+    plan_sale(trades, "AAA", D(25), D(30), sale.date, Years())
+    assert len(KEPT) == kept and latest == LATEST  # nothing a later message could want
+    assert result == what_if(trades, Years(), sale, at_once=True)
