@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -74,3 +75,8 @@ class Chat:
         self.send(income)
         self.tap("None")
         self.tap("Keep")
+
+
+def trades(chat: Chat) -> list[tuple[str, str, Decimal, Decimal]]:
+    """The user's trades as (side, symbol, shares, price), in the order stored."""
+    return [(t.side, t.symbol, t.quantity, t.price) for t in chat.service.state(1).trades]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chat import Chat
 from tests.pg import Server
 
 
@@ -27,3 +28,12 @@ def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if not server.url:
         pytest.skip(f"PostgreSQL not available: {server.problem}")
     return server.new_database()
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Chat:
+    """A user who answered /start's questions with the usual answers (single, $85,000); a module whose
+    user starts otherwise defines its own `chat`."""
+    c = Chat(tmp_path / "cgt.db")
+    c.onboard()
+    return c

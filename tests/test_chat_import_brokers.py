@@ -10,8 +10,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from calc.booking import book
 from conversations.events import Event, FileIn
 from tests.chat import NOW, Chat
@@ -28,13 +26,6 @@ def send_file(chat: Chat, name: str, content: bytes | None = None) -> str:
 
 def buttons(chat: Chat) -> list[str]:
     return [b.label for r in chat.last for row in r.buttons for b in row]
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard()
-    return c
 
 
 def test_mid_way_history_asks_for_the_missing_lot_and_books_it(chat: Chat) -> None:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,13 +19,6 @@ from conversations.router import handle
 from conversations.state import UserState
 from conversations.taxview import ledger_of
 from tests.chat import Chat
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard()
-    return c
 
 
 def trades(chat: Chat) -> list[tuple[str, str, str, Decimal, Decimal, Decimal]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -40,11 +41,18 @@ def emulator() -> Emulator:
     return Emulator()
 
 
-@pytest.fixture
-async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
-    application = make_app(emulator, tmp_path / "cgt.db")
+@contextlib.asynccontextmanager
+async def running(emulator: Emulator, db: Path) -> AsyncIterator[Application]:
+    """The application started as `make run` starts it (post_init included), stopped after."""
+    application = make_app(emulator, db)
     async with application:
         await application.post_init(application)  # type: ignore[misc]
+        yield application
+
+
+@pytest.fixture
+async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
+    async with running(emulator, tmp_path / "cgt.db") as application:
         yield application
 
 

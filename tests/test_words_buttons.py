@@ -6,16 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from tests.chat import Chat
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard()
-    return c
 
 
 def buttons(chat: Chat) -> dict[str, str]:

@@ -3,23 +3,9 @@ questions are answered for the stock they name, typos get the closest command.""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from pathlib import Path
-
 import pytest
 
-from tests.chat import Chat
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard()
-    return c
-
-
-def trades(chat: Chat) -> list[tuple[str, str, Decimal, Decimal]]:
-    return [(t.side, t.symbol, t.quantity, t.price) for t in chat.service.state(1).trades]
+from tests.chat import Chat, trades
 
 
 def test_an_exact_line_saves_at_once_with_undo(chat: Chat) -> None:

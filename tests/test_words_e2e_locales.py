@@ -12,7 +12,7 @@ from telegram.ext import Application
 
 from bot.service import ChatService
 from tests.emulator import Emulator
-from tests.test_telegram_e2e import feed, make_app
+from tests.test_telegram_e2e import feed, running
 
 GERMAN, BRITISH = 21, 22
 
@@ -24,9 +24,7 @@ def emulator() -> Emulator:
 
 @pytest.fixture
 async def app(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Application]:
-    application = make_app(emulator, tmp_path / "cgt.db")
-    async with application:
-        await application.post_init(application)  # type: ignore[misc]
+    async with running(emulator, tmp_path / "cgt.db") as application:
         yield application
 
 

@@ -4,22 +4,10 @@ the month, "hey bot", "thank u", and lowercase fund tickers."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from tests.chat import Chat
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard()
-    return c
-
-
-def trades(chat: Chat) -> list[tuple[str, str, Decimal, Decimal]]:
-    return [(t.side, t.symbol, t.quantity, t.price) for t in chat.service.state(1).trades]
+from tests.chat import Chat, trades
 
 
 @pytest.mark.parametrize(
