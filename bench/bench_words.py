@@ -1,8 +1,8 @@
 """How many held-out phrasings the understanding layer reads exactly, and how fast.
 
 The held-out tables (tests/phrasings/heldout*.tsv) measure it; a row counts as understood only when
-every field of the reading is the one expected. heldout3.tsv was written before the session that
-measured it changed any code, and is never tuned on.
+every field of the reading is the one expected. heldout3.tsv and heldout4.tsv were each written
+before the session that measured it changed any code for it; each figure is reported as first measured.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.phrasings.table import TODAY, actual, expected, rows
 
 def main() -> None:
     commands = BY_NAME
-    for name in ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "tuned.tsv"):
+    for name in ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "tuned.tsv"):
         table = rows(name)
         missed = [r for r in table if actual(understand(r.text, TODAY, r.locale, commands)) != expected(r)]
         share = 1 - len(missed) / len(table)
