@@ -93,6 +93,8 @@ def _subject(text: str, today: date, locale: str) -> Reading | None:
     if topic is None:
         return None
     symbol, company = _symbol(_tokens(text), text, companies_too="capitalised")
+    if symbol is None:
+        symbol, company = _owned(text)
     year = YEAR.search(text)
     return Reading("question", topic=topic, symbol=symbol, company=company, year=int(year.group(1)) if year else None)
 
@@ -180,13 +182,17 @@ class _Slots:
 
 
 def _trade(intent: str, text: str, today: date, locale: str) -> Reading:
-    rest, fraction = _fraction(text)
+    rest, part_of_one = _part_of_a_share(text)
+    rest, fraction = _fraction(rest)
     when, rest, problem = dates.find(rest, today, locale)
     rest, account = _account(rest)
     rest, fees = _fees(rest, locale)
     tokens = _tokens(rest)
     symbol, company = _symbol(tokens, rest, companies_too=True)
     slots = _numbers(tokens, locale, option=None)
+    if part_of_one is not None and slots.shares is None:
+        slots.shares, slots.price = part_of_one, slots.price or slots.dollars
+        slots.dollars = None
     if symbol is None:
         symbol = _lowercase_ticker(tokens)
         slots.unsure = slots.unsure or ("symbol" if symbol else None)
@@ -234,6 +240,15 @@ def _option(intent: str, text: str, today: date, locale: str) -> Reading:
         unsure=slots.unsure,
         problem=problem,
     )
+
+
+def _part_of_a_share(text: str) -> tuple[str, Decimal | None]:
+    """ "half a share of AMZN": 0.5 shares, and the text without it (so "half" isn't half the position)."""
+    for pattern, shares in v.PART_OF_A_SHARE:
+        found = pattern.search(text)
+        if found:
+            return text[: found.start()] + " " + text[found.end() :], Decimal(shares)
+    return text, None
 
 
 def _fraction(text: str) -> tuple[str, str | None]:
@@ -356,6 +371,26 @@ def _symbol(tokens: list[str], text: str, companies_too: bool | str) -> tuple[st
                 symbol = companies.lookup(words)
                 if symbol:
                     return symbol, companies.name_of(symbol) or words
+    return None, None
+
+
+def _owned(text: str) -> tuple[str | None, str | None]:
+    """What "my ..." names, in lowercase too: a listed ticker ("my tsla") or a company's exact name or
+    nickname ("my apple", "my coca cola"). Only exact names: a close spelling or a first word would
+    make "my capital gains" Capital One."""
+    found = v.OWNED.search(text)
+    if found is None:
+        return None, None
+    words = [w.strip(".'\"()").lstrip("$") for w in found.group("words").split()]
+    symbol = _as_symbol(words[0], text, lowercase=True) if words[0].lower() not in v.FILLER else None
+    if symbol:
+        return symbol, None
+    by_name, _ = companies.table()
+    for size in range(len(words), 0, -1):
+        key = companies.normalize(" ".join(words[:size]))
+        if key in by_name and words[0].lower() not in v.FILLER:
+            symbol = by_name[key]
+            return symbol, companies.name_of(symbol) or key
     return None, None
 
 

@@ -8,10 +8,13 @@ import re
 BUY_VERBS = {
     "buy", "bought", "buying", "purchase", "purchased", "got", "grabbed", "snagged", "added", "acquired",
     "scooped", "kaufte", "gekauft", "kauf", "kaufen",
+    "buyed",  # the regular past tense people type for "bought"
 }  # fmt: skip
 SELL_VERBS = {
     "sell", "sold", "selling", "dumped", "dump", "unloaded", "offloaded", "trimmed", "trim", "liquidated",
     "verkauft", "verkaufte", "verkaufen",
+    "selled",  # the regular past tense, typed for "sold"
+    "flog", "flogged", "flogging",  # British
 }  # fmt: skip
 # Idioms of several words, matched on the lowercased text before the words are split.
 BUY_IDIOMS = re.compile(
@@ -30,11 +33,17 @@ SELL_IDIOMS = re.compile(
 WHOLE_POSITION = re.compile(
     r"\b(closed|close out|closed out|exited|exit|cashed out|got out of|sold out of|liquidated|position|"
     r"got rid of my|dump my|dumped my|dumping my|sold my|sell my|everything|entire|whole|rest of|remaining|"
-    r"bailed on|bailed out of|stopped out|took a loss on|every share)\b",
+    r"bailed on|bailed out of|stopped out|took a loss on|every (?:last |single )?share|alle)\b",
     re.I,
 )
-ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining|every share)\b", re.I)
+ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining|every (?:last |single )?share|alle)\b", re.I)
 HALF_WORDS = re.compile(r"\bhalf\b", re.I)
+# A part of ONE share is a number of shares, not a part of the position: "bought half a share of AMZN".
+PART_OF_A_SHARE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:a\s+)?half\s+(?:of\s+)?(?:an?\s+)?share\b", re.I), "0.5"),
+    (re.compile(r"\bthree[- ]quarters\s+of\s+an?\s+share\b", re.I), "0.75"),
+    (re.compile(r"\b(?:a|one)[- ]quarter\s+(?:of\s+)?an?\s+share\b", re.I), "0.25"),
+]
 # A part of the position held, as a fraction: "a third of my NVDA", "two thirds", "1/4 of".
 FRACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\btwo[- ]thirds\b", re.I), "2/3"),
@@ -72,11 +81,12 @@ HELP = re.compile(
 UNDO = re.compile(
     r"^\W*(oops|undo|rückgängig)\b|\bundo\b|\btake (that|it) back\b|\b(remove|delete) (that|the) last\b|"
     r"\b(remove|delete) (the )?last (one|trade|entry)\b|"
-    r"\bcancel (that|this|the|my) (last )?(trade|one|entry|purchase|sale|order)\b",
+    r"\bcancel (that|this|the|my) (last )?(trade|one|entry|purchase|sale|order)\b|"
+    r"\bscratch that\b|\b(remove|delete) (it|that)\b|\bthat was (a mistake|wrong)\b",
     re.I,
 )
 THANKS = re.compile(
-    r"^\W*(thanks|thank you|thank u|thank ya|thanku|tysm|thx|ty|great|cool|ok|okay|nice|danke|perfect)\b", re.I
+    r"^\W*(thanks|thank you|thank u|thank ya|thanku|tysm|thx|ty|great|cool|ok|okay|nice|danke|perfect|cheers)\b", re.I
 )
 QUESTION_START = re.compile(
     r"^\s*(when|what|what's|whats|how|is|are|would|will|can|could|do|does|did|which|why|am|any|should|by when)\b",
@@ -93,6 +103,10 @@ FMV_BEFORE = {"fmv", "value", "was", "price", "worth", "at"}
 ROTH_ALONE = re.compile(r"\bin\s+(?:my|the|a)\s+roth\b(?!\s+(?:ira|401))", re.I)
 FEES_AFTER = re.compile(r"\b(?:with\s+)?(?:fees?|commission)\s*[:=]?\s*\$?(?P<n>\d[\d.,]*)", re.I)
 FEES_BEFORE = re.compile(r"\b(?:with\s+)?\$?(?P<n>\d[\d.,]*)\s+(?:in\s+)?(?:fees?|commission)\b", re.I)
+
+# The word after "my" names something the user holds ("when does my tsla go long term"), so there a
+# lowercase ticker or a company's exact name is read even in a question.
+OWNED = re.compile(r"\b(?:my|meine[nr]?)\s+(?P<words>[^\s,;:!?]+(?:\s+[^\s,;:!?]+){0,2})", re.I)
 
 # Words skipped when looking for the symbol or a company name.
 FILLER = {
@@ -112,6 +126,7 @@ FILLER = {
     "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar", "year", "end",
     "before", "after", "until", "since", "last", "week", "day", "days", "ago", "sale", "loss", "gain", "lot", "lots",
     "averaged", "averaging", "doubled", "doubling", "down", "bailed", "bailing", "stopped", "topped", "every",
+    "alle", "meine", "meiner", "meinen", "mein", "die", "der", "das", "ich", "hab",  # German small words
 }  # fmt: skip
 # Capitalised words that are never tickers.
 NOT_TICKERS = {"I", "IRA", "NSO", "NSOS", "ISO", "ISOS", "RSU", "RSUS", "FMV", "OK", "USD", "CPA", "AMT", "NIIT",
