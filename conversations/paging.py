@@ -7,18 +7,25 @@ one screen it is one message; otherwise the summary comes first, with buttons to
 Pages are made when a button is pressed, from the stored state, never kept: a button carries
 the view, its argument (a symbol, a year), the page and a fingerprint of what the pages were
 made from. Pressed after that changed (a trade added, a price given, another day), it shows the
-answer as it is now and says so, rather than a page of something that is no longer true. Lines
-are rendered only up to the page shown, so page 1 of a 20,000-lot history costs a page, not
-20,000 lines.
+answer as it is now and says so, rather than a page of something that is no longer true. Entries
+and their lines are made only up to the page shown (`Each`), so page 1 of a 20,000-lot history
+costs a page, not 20,000 lines.
+
+The fingerprint is of the summary, the overview, the number of entries and a view's `about`: a
+few figures that change with what the pages list (a count, sums, the first and last entries),
+not every entry, which cost more than the answer on a long history. A change none of them sees
+(an edit that leaves every total as it was) shows the page as it is now without the note: pages
+are always made from the state as it is when pressed, never from what the button was sent with.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from functools import cached_property
+from typing import Generic, NamedTuple, TypeVar, overload
 
 from conversations.events import Button, Reply
 from conversations.kernel import Ctx, Handler, Outcome, say
@@ -34,26 +41,52 @@ class Entry(NamedTuple):
     line: Callable[[], str]  # its line, Telegram HTML, made only when its page is shown
 
 
+T = TypeVar("T")
+
+
+class Each(Sequence[Entry], Generic[T]):
+    """The entries of `items`, each made by `entry` only when a page reads it: a long history's first
+    page costs its own entries, not one for every sale or lot."""
+
+    def __init__(self, items: Sequence[T], entry: Callable[[T], Entry]) -> None:
+        self.items, self.entry = items, entry
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return Each(self.items[index], self.entry)
+        return self.entry(self.items[index])
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(self.entry, self.items)
+
+
 @dataclass(frozen=True)
 class Paged:
     view: str  # the button prefix of the view, e.g. "pf"
     arg: str  # what the view is of (a symbol, a year); no ":" in it
     title: str  # the pages' heading, plain text ("Your lots")
     summary: str  # Telegram HTML
-    entries: Sequence[Entry]
+    entries: Sequence[Entry]  # an Each, so that only the entries of the page shown are made
     noun: tuple[str, str] | None  # ("lot", "lots"): "Lots 9–16 of 200"; None: "Page 3" (entries of many kinds)
-    about: object  # what the pages are made of: its repr is fingerprinted
+    about: object  # a few figures that change with what the pages list (see the module's docstring)
     heading: Callable[[str], str] = lambda group: bold(group)  # a group's heading line (HTML)
     overview: str = ""  # HTML under the summary when the entries take pages (a line per symbol)
     more: str = "Details ›"  # the summary's button to page 1
     buttons: tuple[tuple[Button, ...], ...] = ()  # more rows under the summary (a chart, other views)
-    fingerprint: str = field(init=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def fingerprint(self) -> str:  # made when a button needs it: an answer that fits one screen has none
         digest = hashlib.blake2b(
             repr((self.summary, self.overview, len(self.entries), self.about)).encode(), digest_size=4
         )
-        object.__setattr__(self, "fingerprint", digest.hexdigest())
+        return digest.hexdigest()
 
 
 def answer(ctx: Ctx, paged: Paged) -> Outcome:

@@ -70,7 +70,9 @@ def _holdings_view(ctx: Ctx, _: str) -> paging.Paged | str:
         title="Your holdings",
         summary="\n".join(summary),
         overview="\n".join(paging.fitting(ctx, overview, paging.PAGE_CHARS - len(plain("\n".join(summary))), SYMBOLS)),
-        entries=[paging.Entry(lot.symbol, partial(_lot_entry, ctx, lot, prices.get(lot.symbol))) for lot in lots],
+        entries=paging.Each(
+            lots, lambda lot: paging.Entry(lot.symbol, partial(_lot_entry, ctx, lot, prices.get(lot.symbol)))
+        ),
         noun=("lot", "lots"),
         about=(_lots_about(lots), prices, ctx.today),
         heading=lambda ticker: _symbol_words(ctx, ticker, by_symbol[ticker], prices.get(ticker)),
@@ -96,7 +98,7 @@ def _symbol_view(ctx: Ctx, ticker: str) -> paging.Paged | str:
         arg=ticker,
         title=ticker,
         summary="\n".join(summary),
-        entries=[paging.Entry("", partial(_lot_entry, ctx, lot, price)) for lot in lots],
+        entries=paging.Each(lots, lambda lot: paging.Entry("", partial(_lot_entry, ctx, lot, price))),
         noun=("lot", "lots"),
         about=(_lots_about(lots), prices, ctx.today),
         more="Every lot ›",
@@ -161,9 +163,14 @@ def _lot_entry(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
     return "• " + escape(_lot_line(ctx, lot, price))
 
 
-def _lots_about(lots: list[Lot]) -> tuple[tuple[object, ...], ...]:
-    """What a page of lots shows, for its buttons' fingerprint."""
-    return tuple((lot.id, lot.quantity, lot.basis, lot.long_term_from, lot.account) for lot in lots)
+def _lots_about(lots: list[Lot]) -> tuple[object, ...]:
+    """A few figures that change with what pages of lots show, for their buttons' fingerprint (with the
+    summary's count and basis): the shares, the days they turn long-term, the first and last lot."""
+    return (
+        sum((lot.quantity for lot in lots), ZERO),
+        sum(lot.long_term_from.toordinal() for lot in lots),
+        *((lot.id, lot.quantity, lot.basis, lot.long_term_from, lot.account) for lot in (lots[0], lots[-1])),
+    )
 
 
 def _symbol_pages(ctx: Ctx, arg: str) -> paging.Paged | str:
@@ -354,11 +361,21 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
         arg=str(year),
         title=f"Sales in {year}",
         summary=bold(heading) + "\n" + escape("\n".join(lines)),
-        entries=[paging.Entry("", partial(_sale_entry, d, fmt, gift_day(ctx.state, d))) for d in sold],
+        entries=paging.Each(sold, lambda d: paging.Entry("", partial(_sale_entry, d, fmt, gift_day(ctx.state, d)))),
         noun=("sale", "sales"),
-        about=tuple((d.lot_id, d.quantity, d.sold, d.gain, d.wash_sale_disallowed) for d in sold),
+        about=_sales_about(sold),
         more="Every sale ›",
         buttons=buttons,
+    )
+
+
+def _sales_about(sold: list[Disposition]) -> tuple[object, ...]:
+    """A few figures that change with what pages of sales show, for their buttons' fingerprint (with the
+    summary's count, gains, losses and wash sales): the shares, the days sold, the first and last sale."""
+    return (
+        sum((d.quantity for d in sold), ZERO),
+        sum(d.sold.toordinal() for d in sold),
+        *((d.lot_id, d.quantity, d.sold, d.gain, d.wash_sale_disallowed) for d in sold[:1] + sold[-1:]),
     )
 
 

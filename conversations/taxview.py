@@ -17,6 +17,7 @@ from conversations.state import UserState
 
 _recent: list[tuple[Sequence[Trade], Sequence[Split], Ledger]] = []
 _recent_years: list[TaxYears] = []
+_recent_gifts: list[tuple[Sequence[Trade], dict[str, date]]] = []
 
 
 def ledger_of(trades: Sequence[Trade], splits: Sequence[Split] = ()) -> Ledger:
@@ -35,6 +36,7 @@ def forget_kept() -> None:
     """Drop the ledgers and years kept from recent steps (benchmarks measuring a cold step)."""
     _recent.clear()
     _recent_years.clear()
+    _recent_gifts.clear()
 
 
 def ledger_for(state: UserState) -> Ledger:
@@ -114,5 +116,16 @@ def held(ledger: Ledger, symbol: str) -> Decimal:
 
 def gift_day(state: UserState, d: Disposition) -> date | None:
     """The day the shares sold were received, when they were a gift (None otherwise)."""
-    bought = state.trade(d.purchase_id)
-    return bought.date if bought is not None and bought.source == "gift" else None
+    return _gift_days(state.trades).get(d.purchase_id)
+
+
+def _gift_days(trades: Sequence[Trade]) -> dict[str, date]:
+    """The day each gift among `trades` was received, by trade id; kept for the last few histories (by
+    identity, like the ledgers) so that each of a year's sales isn't a search of every trade."""
+    for seen, days in _recent_gifts:
+        if seen is trades:
+            return days
+    days = {t.id: t.date for t in trades if t.source == "gift"}
+    _recent_gifts.insert(0, (trades, days))
+    del _recent_gifts[4:]
+    return days
