@@ -4,7 +4,7 @@
   taxed at ordinary rates; basis is the fair market value (Publication 525).
 - ISO exercise: no regular tax; the bargain element is an AMT adjustment (Form 6251
   line 2i); regular basis is the strike. A sale within 2 years of grant or 1 year of
-  exercise is disqualifying: the lesser of the bargain element and the actual gain
+  exercise (IRC 422(a)(1); the periods are in calc/params/law.json) is disqualifying: the lesser of the bargain element and the actual gain
   becomes wages in the year of sale (Publication 525, Form 3921); sold in the year of
   exercise, the exercise's AMT adjustment for those shares goes away (Form 6251 line 2i).
 - RSU vest: the fair market value is wages and becomes the basis.
@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from calc.matching import OpenLot
 from calc.models import ZERO, IncomeEvent, Reason, Trade, cents
+from calc.params import iso_law
 
 
 @dataclass
@@ -74,7 +75,10 @@ def qualifying_from(exercised: date, granted: date | None) -> date:
     """The first sale date of ISO shares that is a qualifying disposition: more than 2 years
     from grant and more than 1 year from exercise (without a grant date, exercise stands in)."""
     grant = granted or exercised
-    return max(grant + relativedelta(years=2), exercised + relativedelta(years=1)) + timedelta(days=1)
+    law = iso_law()
+    return max(
+        grant + relativedelta(years=law.grant_years), exercised + relativedelta(years=law.exercise_years)
+    ) + timedelta(days=1)
 
 
 def is_qualifying(lot: OpenLot, sold: date) -> bool:

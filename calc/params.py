@@ -108,6 +108,13 @@ class Espp(_Schema):
     max_discount: Decimal = Field(ge=0, lt=1)  # the option price is at least (1 - this) of the lower value
 
 
+class Iso(_Schema):
+    """IRC 422(a)(1): an incentive stock option's two holding periods."""
+
+    grant_years: int = Field(gt=0)  # a qualifying sale is more than this many years after the grant date
+    exercise_years: int = Field(gt=0)  # ... and more than this many years after the exercise
+
+
 class LawFile(_Schema):
     """calc/params/law.json: the values every year shares, each group with the statute that sets it."""
 
@@ -127,6 +134,13 @@ def espp_law() -> Espp:
     """The ESPP rules (IRC 423), the same for every year: a holding period can span years whose
     own files don't exist (an offering in 2017), so they are read from law.json itself."""
     return Espp.model_validate(law().values["espp"])
+
+
+@cache
+def iso_law() -> Iso:
+    """The ISO holding periods (IRC 422(a)(1)), the same for every year, read from law.json itself as
+    ESPP's are (a grant in 2016 is older than the first year's file)."""
+    return Iso.model_validate(law().values["iso"])
 
 
 def laid_over(base: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +163,7 @@ class YearParams(_Schema):
     niit: Niit
     amt: Amt
     espp: Espp
+    iso: Iso
 
     @model_validator(mode="after")
     def _consistent(self) -> YearParams:

@@ -20,7 +20,7 @@ from babel.numbers import (
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.limits import SHARES
 from calc.models import Disposition, FilingStatus, Lot, Reason
-from calc.params import YearParams
+from calc.params import YearParams, iso_law
 
 DEFAULT_LOCALE = "en_US"
 STATUS_NAMES: dict[FilingStatus, str] = {
@@ -188,6 +188,17 @@ def limit_words(law: YearParams, fmt: Fmt) -> str:
         f"{fmt.money(law.capital_loss_limit('single'))} a year "
         f"({fmt.money(law.capital_loss_limit('mfs'))} {STATUS_NAMES['mfs'].lower()})"
     )
+
+
+def iso_periods(too_soon: bool = False) -> str:
+    """IRC 422(a)(1)'s two holding periods as law.json states them: "more than 2 years from the grant,
+    more than 1 year from exercise", or (too_soon) "within 2 years of the grant or 1 year of exercise"."""
+    law = iso_law()
+    grant = f"{law.grant_years} year{'s' if law.grant_years != 1 else ''}"
+    exercise = f"{law.exercise_years} year{'s' if law.exercise_years != 1 else ''}"
+    if too_soon:
+        return f"within {grant} of the grant or {exercise} of exercise"
+    return f"more than {grant} from the grant, more than {exercise} from exercise"
 
 
 def rates_words(law: YearParams, fmt: Fmt) -> str:

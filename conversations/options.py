@@ -18,7 +18,7 @@ from calc.models import ZERO, Source
 from calc.params import law_for
 from conversations.drafts import GrantDraft
 from conversations.events import Button
-from conversations.formatting import STATUS_NAMES, Fmt, limit_words
+from conversations.formatting import STATUS_NAMES, Fmt, iso_periods, limit_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, while_asking
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
@@ -304,7 +304,7 @@ def describe_grant(fmt: Fmt, state: UserState, trade: Trade) -> str:
             f"• No regular tax now. The bargain element, {spread} = {fmt.money(bargain)}, counts for the "
             f"alternative minimum tax for {year} (Form 6251 line 2i). {_amt_words(fmt, state, trade, bargain)}",
             f"• Your regular basis is the {fmt.money(trade.price * trade.quantity)} you paid. Sell on or after "
-            f"{fmt.day(qualifying)} (more than 2 years from the grant, more than 1 year from exercise) and the "
+            f"{fmt.day(qualifying)} ({iso_periods()}) and the "
             f"whole gain is long-term; sell sooner and up to {fmt.money(bargain)} of it is wages instead. "
             f"Sold within {year}, there's no AMT adjustment for those shares at all.",
         ]

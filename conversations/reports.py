@@ -27,6 +27,7 @@ from conversations.formatting import (
     error_words,
     gain_line,
     held_words,
+    iso_periods,
     rates_words,
     tacked_words,
 )
@@ -393,7 +394,7 @@ def _disposition_line(d: Disposition, fmt: Fmt, given: date | None = None) -> st
 
 def sale_wages_words(wages: Decimal, fmt: Fmt) -> str:
     return (
-        f"ISO shares sold too soon (within 2 years of the grant or 1 year of exercise) make {fmt.money(wages)} of "
+        f"ISO shares sold too soon ({iso_periods(too_soon=True)}) make {fmt.money(wages)} of "
         "wages, not capital gain: the bargain element at exercise, or the gain on the sale if that is smaller "
         "(IRC 422(c)(2), Publication 525). It's in the tax below; your W-2 may already show it. The shares' "
         "basis includes it, so it isn't taxed twice."
