@@ -59,8 +59,8 @@ def start(ctx: Ctx, arg: str) -> Outcome:
     if arg == "later":
         return say(
             ctx,
-            "OK. When you have the form: /income 2025 ordinary dividends 1,250 (also qualified dividends and "
-            "capital gain distributions).",
+            f"OK. When you have the form: /income 2025 ordinary dividends {ctx.fmt.number(Decimal(1250))} (also "
+            "qualified dividends and capital gain distributions).",
         )
     if not arg.isdigit():
         return say(ctx, "That button has expired. /income sets a year's dividends.")
@@ -70,7 +70,7 @@ def start(ctx: Ctx, arg: str) -> Outcome:
         "dividends",
         ASKING_ORDINARY,
         f"Your {year} Form 1099-DIV, box 1a: total ordinary dividends? (all your brokers' forms added up, "
-        "like 1,250.00)",
+        f"like {ctx.fmt.number(Decimal('1250.00'))})",
         DividendDraft(year=year),
         buttons=((_box(ctx, "None", "0"),),),
     )

@@ -144,6 +144,7 @@ class FiguresDraft(_Draft):
     status: str = ""  # the filing status; "" while jointly or separately is asked
     character: str = ""  # a carryover's "short" or "long"; "" while asked
     unsure: bool = False  # the amount reads two ways in the user's locale: the button tapped says which
+    per: int = 1  # income said by the period ("8k a month"): periods in a year; `amount` is the year's
 
 
 Answers = Annotated[

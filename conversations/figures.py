@@ -19,6 +19,7 @@ from conversations.formatting import STATUS_NAMES, Fmt
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, money, short
 from conversations.taxview import ledger_for, tax_years
+from conversations.understanding.figures import pay_period
 from conversations.understanding.numbers import ambiguous
 
 # The words for each income field, longest first so "ordinary dividends" wins over "dividends".
@@ -54,10 +55,15 @@ STATUS_WORDS: dict[str, FilingStatus] = {
     "widower": "qss",
     "surviving spouse": "qss",
 }
-INCOME_USAGE = (
-    "Send it like /income 2026 wages 190,000 (also: interest, ordinary dividends, qualified dividends, "
-    "capital gain distributions)."
-)
+
+
+def income_usage(ctx: Ctx) -> str:
+    """How to send /income, its example written the way the user writes numbers (190.000 in German)."""
+    year = ctx.state.profile.current_year(ctx.today)
+    return (
+        f"Send it like /income {year} wages {ctx.fmt.number(Decimal(190000))} (also: interest, ordinary dividends, "
+        "qualified dividends, capital gain distributions)."
+    )
 
 
 def year_first(ctx: Ctx, args: str, usage: str) -> tuple[int, str]:
@@ -81,24 +87,31 @@ def _save(ctx: Ctx, years: Years, text: str) -> Outcome:
 
 
 def income(ctx: Ctx, args: str) -> Outcome:
-    year, rest = year_first(ctx, args, INCOME_USAGE)
+    usage = income_usage(ctx)
+    year, rest = year_first(ctx, args, usage)
     if not rest:
-        return say(ctx, year_words(ctx.state.profile.years, year, ctx.fmt) + "\n" + INCOME_USAGE)
+        return say(ctx, year_words(ctx.state.profile.years, year, ctx.fmt) + "\n" + usage)
+    per, rest = pay_period(rest)  # "/income 2026 wages 8,000 a month": the year's is figured, then asked
+    rest = rest.strip()
     lowered = rest.lower()
     field = next((INCOME_WORDS[w] for w in INCOME_WORDS if lowered.startswith(w)), None)
     if field is None:
         if re.fullmatch(r"[\d\s.,$]+", rest):
             field, amount_text = "wages", rest  # a bare amount is wages, the usual case
         else:
-            raise InputError(f"I don't know the income “{short(rest)}”. {INCOME_USAGE}")
+            raise InputError(f"I don't know the income “{short(rest)}”. {usage}")
     else:
         word = next(w for w in INCOME_WORDS if lowered.startswith(w))
         amount_text = rest[len(word) :].strip().removeprefix("of").strip()
     if not amount_text:
-        raise InputError(f"How much? {INCOME_USAGE}")
-    amount = money(amount_text, FIELD_NAMES[field], locale=ctx.fmt.locale)
-    if ambiguous(amount_text.strip().lstrip("$"), str(ctx.fmt.locale)):  # German "85,000": asked, never stored as 85
-        return confirm(ctx, FiguresDraft(what="income", year=year, field=field, amount=amount, unsure=True))
+        raise InputError(f"How much? {usage}")
+    times = per or 1
+    amount = money(amount_text, FIELD_NAMES[field], locale=ctx.fmt.locale) * times
+    unsure = ambiguous(amount_text.strip().lstrip("$"), str(ctx.fmt.locale))  # German "85,000": never stored as 85
+    if unsure or times > 1:
+        return confirm(
+            ctx, FiguresDraft(what="income", year=year, field=field, amount=amount, unsure=unsure, per=times)
+        )
     return save_income(ctx, year, field, amount)
 
 
@@ -135,16 +148,19 @@ def save_filing(ctx: Ctx, year: int, code: FilingStatus) -> Outcome:
     return _save(ctx, years, f"Saved: {year}, {STATUS_NAMES[code].lower()}.\n" + year_words(years, year, ctx.fmt))
 
 
-CARRYOVER_USAGE = (
-    "Send the carryover into a year from the previous year's return (Capital Loss Carryover Worksheet), "
-    "like /carryover 2022 short 5,000 long 6,000, or /carryover 2022 none."
-)
+def carryover_usage(ctx: Ctx) -> str:
+    number = ctx.fmt.number
+    return (
+        "Send the carryover into a year from the previous year's return (Capital Loss Carryover Worksheet), "
+        f"like /carryover 2022 short {number(Decimal(5000))} long {number(Decimal(6000))}, or /carryover 2022 none."
+    )
 
 
 def carryover(ctx: Ctx, args: str) -> Outcome:
-    year, rest = year_first(ctx, args, CARRYOVER_USAGE)
+    usage = carryover_usage(ctx)
+    year, rest = year_first(ctx, args, usage)
     if not rest:
-        return say(ctx, _carried_words(ctx, year) + "\n" + CARRYOVER_USAGE)
+        return say(ctx, _carried_words(ctx, year) + "\n" + usage)
     lowered = rest.lower()
     if lowered in ("none", "no", "0", "clear"):
         amounts = {"short": "0", "long": "0"}
@@ -156,7 +172,7 @@ def carryover(ctx: Ctx, args: str) -> Outcome:
         elif len(bare) == 2:
             amounts = {"short": bare[0], "long": bare[1]}
         else:
-            raise InputError(CARRYOVER_USAGE)
+            raise InputError(usage)
     loc = ctx.fmt.locale
     short_term = money(amounts.get("short", "0"), "short-term carryover", locale=loc)
     long_term = money(amounts.get("long", "0"), "long-term carryover", locale=loc)
@@ -224,15 +240,17 @@ NO = {"no", "n", "change", "nope", "wrong", "nein"}
 CHARACTERS = {"short": "short-term", "long": "long-term"}
 
 
-def told(ctx: Ctx, what: str, year: int | None, amount: Decimal | None, kind: str | None, unsure: bool) -> Outcome:
+def told(
+    ctx: Ctx, what: str, year: int | None, amount: Decimal | None, kind: str | None, unsure: bool, per: int = 1
+) -> Outcome:
     """ "my salary is 95k", "we file jointly", "I carried over 5,000 of losses": what was read, with the
     year it assumed, and Save / Change (or the choice still open as buttons). Nothing is stored yet."""
-    usage = {"income": INCOME_USAGE, "filing": FILING_USAGE, "carryover": CARRYOVER_USAGE}[what]
+    usage = {"income": income_usage, "filing": lambda _: FILING_USAGE, "carryover": carryover_usage}[what](ctx)
     chosen = checked_year(year, usage) if year is not None else ctx.state.profile.current_year(ctx.today)
     note = "" if year is not None else f"You didn't say which year, so I put {chosen}, the year we're on (/settings)."
     value = amount if amount is not None else Decimal(0)
     if what == "income":
-        draft = FiguresDraft(what="income", year=chosen, field=kind or "wages", amount=value, unsure=unsure)
+        draft = FiguresDraft(what="income", year=chosen, field=kind or "wages", amount=value, unsure=unsure, per=per)
     elif what == "filing":
         draft = FiguresDraft(what="filing", year=chosen, status=kind or "")
     else:
@@ -245,12 +263,12 @@ def confirm(ctx: Ctx, draft: FiguresDraft, note: str = "") -> Outcome:
     year = draft.year
     choices: list[tuple[str, str]] = [("Save", "save")]
     if draft.what == "income":
-        text = f"{FIELD_NAMES[draft.field].capitalize()} for {year}: {fmt.money(draft.amount)} — save it?"
+        text = f"{FIELD_NAMES[draft.field].capitalize()} for {year}: {_yearly(fmt, draft.amount, draft.per)} — save it?"
         if draft.unsure:  # "85,000" where 85,5 is eighty-five and a half: both readings, the user picks
             thousands = draft.amount * 1000
             text = (
-                f"{FIELD_NAMES[draft.field].capitalize()} for {year}: did you mean {fmt.money(thousands)} or "
-                f"{fmt.money(draft.amount)}? (The way it's written can be read both ways.)"
+                f"{FIELD_NAMES[draft.field].capitalize()} for {year}: did you mean {_yearly(fmt, thousands, draft.per)} "
+                f"or {_yearly(fmt, draft.amount, draft.per)}? (The way it's written can be read both ways.)"
             )
             choices = [(fmt.money(v), f"{v.normalize():f}") for v in (thousands, draft.amount)]
     elif draft.what == "filing":
@@ -275,6 +293,17 @@ def confirm(ctx: Ctx, draft: FiguresDraft, note: str = "") -> Outcome:
         choices = [("Short-term", "short"), ("Long-term", "long")]
     buttons = ((*(button(ctx, label, "fig", choice) for label, choice in choices), button(ctx, "Change", "figno")),)
     return ask(ctx, "figures", CONFIRMING_FIGURES, text + (f"\n{note}" if note else ""), draft, buttons=buttons)
+
+
+PERIODS = {12: "a month", 24: "twice a month", 26: "every two weeks", 52: "a week"}
+
+
+def _yearly(fmt: Fmt, amount: Decimal, per: int) -> str:
+    """A year's income, and when it was said by the period, how it was figured: "$96,000.00 a year
+    ($8,000.00 a month × 12)"."""
+    if per <= 1:
+        return fmt.money(amount)
+    return f"{fmt.money(amount)} a year ({fmt.money(amount / per)} {PERIODS[per]} × {per})"
 
 
 def _draft(ctx: Ctx, key: str) -> FiguresDraft | None:

@@ -296,5 +296,9 @@ def settings(ctx: Ctx, args: str, saved: bool = False) -> Outcome:
         (Button(label="Time zone", data="set:tz"),),
     )
     text = ("Saved. " if saved else "Your settings: ") + summary(ctx, year)
-    hint = f"\nTap one to change it. Other years: /settings {year - 1}; one line: /income {year} wages 85,000, /filing {year} mfj, /carryover {year} short 1,000 long 0."
+    number = ctx.fmt.number
+    hint = (
+        f"\nTap one to change it. Other years: /settings {year - 1}; one line: /income {year} wages "
+        f"{number(Decimal(85000))}, /filing {year} mfj, /carryover {year} short {number(Decimal(1000))} long 0."
+    )
     return say(ctx, text + hint, buttons)

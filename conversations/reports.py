@@ -585,7 +585,7 @@ def figures_line(figures: Figures, fmt: Fmt) -> str:
         return (
             f"I don't know your income for {year}, so this assumes {fmt.money(ZERO)} of other income"
             + ("" if figures.status_from is not None else ", filing single")
-            + f". Tell me with /income {year} wages 85,000 (or /settings)."
+            + f". Tell me with /income {year} wages {fmt.number(Decimal(85000))} (or /settings)."
         )
     borrowed = []
     if figures.income_from != year:

@@ -76,7 +76,9 @@ def act(ctx: Ctx, reading: Reading, text: str, commands: Mapping[str, Handler]) 
     if intent == "price" and reading.symbol and reading.price:
         return price(ctx, f"{reading.symbol} {reading.price}")
     if intent in ("income", "filing", "carryover"):
-        return figures.told(ctx, intent, reading.year, reading.dollars, reading.kind, reading.unsure == "dollars")
+        return figures.told(
+            ctx, intent, reading.year, reading.dollars, reading.kind, reading.unsure == "dollars", reading.per or 1
+        )
     if intent == "question" and reading.topic:
         return questions.about(ctx, reading.topic, reading.symbol, reading.year)
     if intent == "help":

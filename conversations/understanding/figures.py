@@ -58,6 +58,27 @@ YEAR = re.compile(r"\b(?P<word>into|in|for|from|of)?\s*\b(?P<year>20[1-3]\d)\b",
 THIS_YEAR = re.compile(r"\bthis\s+year\b|\bdieses\s+jahr\b", re.I)
 LAST_YEAR = re.compile(r"\b(from\s+)?last\s+year\b|\bletztes\s+jahr\b|\bvorjahr\b", re.I)
 AMOUNT = re.compile(r"(?<![\w.,])\$?\d[\d.,']*k?\b", re.I)
+# Pay by the period, as the number of periods in a year: "8k a month", "7,500/month", "$4k biweekly",
+# "6.000 im Monat". Every two weeks and twice a month before monthly and weekly, which they contain.
+_EVERY = r"(?:\b(?:a|an|per|each|every|im|pro|die|in\s+a)\s+|/\s*)"
+PAY_PERIODS: list[tuple[re.Pattern[str], int]] = [
+    (
+        re.compile(
+            r"\bbi-?weekly\b|\bevery\s+(?:two|2|other)\s+weeks?\b|\bfortnight(?:ly)?\b|\balle\s+zwei\s+wochen\b", re.I
+        ),
+        26,
+    ),
+    (re.compile(r"\bsemi-?monthly\b|\btwice\s+a\s+month\b|\bzweimal\s+im\s+monat\b", re.I), 24),
+    (re.compile(_EVERY + r"(?:month|mo|mth|monat)\b|\bmonthly\b|\bmonatlich\b|\bp\.?\s?m\b\.?", re.I), 12),
+    (re.compile(_EVERY + r"(?:week|wk|woche)\b|\bweekly\b|\bwöchentlich\b", re.I), 52),
+    (re.compile(_EVERY + r"(?:year|yr|jahr)\b|\bannually\b|\byearly\b|\bp\.?\s?a\b\.?|\bjährlich\b", re.I), 1),
+]
+# What may stand around a bare amount of pay with its period: "8k a month", "I'm on 55k a year".
+BARE_PAY = re.compile(
+    r"^\W*(?:(?:i'?m|i\s+am)\s+on|i\s+get(?:\s+paid)?|ich\s+bekomme|about|around|roughly|"
+    r"approx\.?|approximately|~)?\W*(?:gross|before\s+tax(?:es)?|pre-?tax|brutto)?\W*$",
+    re.I,
+)
 
 
 def statement(text: str, today: date, locale: str) -> Reading | None:
@@ -72,14 +93,36 @@ def statement(text: str, today: date, locale: str) -> Reading | None:
 
 
 def _income(text: str, today: date, locale: str) -> Reading | None:
+    per, text = pay_period(text)
     field = next((name for name, pattern in INCOME_FIELDS if pattern.search(text)), None)
+    if field is None and per is not None and _bare_pay(text, locale):
+        field = "wages"  # "8k a month": pay, said the short way
     if field is None or (field == "wages" and TRADING_TALK.search(text)):
         return None
     year, rest = _year(text, today)
     amount, unsure = _amount(rest, locale)
     if amount is None:
         return None
-    return Reading("income", kind=field, dollars=amount, year=year, unsure=unsure)
+    times = per or 1
+    return Reading(
+        "income", kind=field, dollars=amount * times, year=year, unsure=unsure, per=times if times > 1 else None
+    )
+
+
+def pay_period(text: str) -> tuple[int | None, str]:
+    """How many of the periods a text names are in a year ("a month": 12, "biweekly": 26, "a year": 1),
+    and the text without them; None when it names none."""
+    for pattern, times in PAY_PERIODS:
+        found = pattern.search(text)
+        if found:
+            return times, text[: found.start()] + " " + text[found.end() :]
+    return None, text
+
+
+def _bare_pay(text: str, locale: str) -> bool:
+    """An amount and little else ("8k", "I'm on 55k"): with a pay period, that is pay."""
+    found = AMOUNT.search(text)
+    return found is not None and bool(BARE_PAY.match(text[: found.start()] + " " + text[found.end() :]))
 
 
 def _carryover(text: str, today: date, locale: str) -> Reading | None:

@@ -58,6 +58,7 @@ class Reading:
     fmv: Decimal | None = None
     topic: str | None = None
     year: int | None = None  # a question's year; for a carryover, the year it is carried into
+    per: int | None = None  # income said by the period ("8k a month"): periods in a year; `dollars` is the year's
     command: str | None = None  # the command meant (a typo's closest match)
     unsure: str | None = None
     problem: str | None = None
