@@ -80,6 +80,16 @@ _V7 = (
     "ALTER TABLE users ADD COLUMN messages_from BIGINT",
 )
 
+
+def _v8(real: str, now: str) -> tuple[str, ...]:
+    # Rows from before have no time: they count as handled at the upgrade, so they go a window after it.
+    return (
+        f"ALTER TABLE processed ADD COLUMN handled_at {real}",
+        f"UPDATE processed SET handled_at = {now}",
+        "CREATE INDEX idx_processed_handled_at ON processed (handled_at)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "users, trades, reminders sent, processed events", _V1_SQLITE, _V1_POSTGRESQL),
     Migration(
@@ -128,6 +138,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "key), and from which message that is known: an edited message changes the trade it recorded",
         _V7,
         _V7,
+    ),
+    Migration(
+        8,
+        "when each update was handled (seconds since the epoch, UTC), so the background sweep can forget the "
+        "ids of updates Telegram can no longer deliver again (Store.forget_handled)",
+        _v8("REAL", "CAST(strftime('%s', 'now') AS REAL)"),
+        _v8("DOUBLE PRECISION", "extract(epoch FROM now())"),
     ),
 )
 

@@ -1,8 +1,9 @@
 """Each user's state, on SQLite or PostgreSQL (bot/database.py), every change in one transaction.
 
 Tables: users (profile, prices, open wizard, the next trade number, a version, the splits), trades (one row per
-trade), message_trades (which trades each message recorded, for edits), processed (event ids already handled, written in the same transaction as the change they
-caused, so a redelivered update changes nothing twice), reminders_sent, counters (what outlives
+trade), message_trades (which trades each message recorded, for edits), processed (event ids already handled
+and when, written in the same transaction as the change they caused, so a redelivered update changes
+nothing twice; forgotten once Telegram can't deliver it again, HANDLED_KEPT), reminders_sent, counters (what outlives
 /forget: the next trade number and state version, under a salted hash of the user id, so a button
 from before /forget can never act on a trade recorded after it).
 
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from operator import is_
 from pathlib import Path
@@ -27,6 +29,17 @@ from bot.database import Database, Tx, connect
 from calc.models import Split, Trade
 from conversations.events import Reply
 from conversations.state import Profile, UserState, Wizard
+
+# How long the id of a handled update (with its kept answer) stays in `processed`, where a second
+# delivery of the update finds it and changes nothing. Telegram keeps an update it could not deliver
+# (a webhook answered with an error or not at all, a getUpdates batch never confirmed) for at most
+# 24 hours after it received it, and we handle an update only after Telegram received it, so no copy
+# can come more than a day after the row was written. Three days leaves two of margin (workers'
+# clocks; an update applied late from the inbox only makes its row younger). Much longer would not be
+# safer: after a week without updates Telegram may start update ids again at random, and a kept id
+# could then hide a new update.
+HANDLED_KEPT = timedelta(days=3)
+FORGET_BATCH = 5_000  # rows deleted per transaction: the write lock is held briefly, then given back
 
 
 class Outcome(Enum):
@@ -171,8 +184,8 @@ class Store:
                 return Outcome.RACED, current
             if event_id is not None:
                 tx.execute(
-                    "INSERT INTO processed (user_id, event_id, replies) VALUES (?, ?, ?)",
-                    [user_id, event_id, kept_replies(replies)],
+                    "INSERT INTO processed (user_id, event_id, replies, handled_at) VALUES (?, ?, ?, ?)",
+                    [user_id, event_id, kept_replies(replies), time.time()],
                 )
             if new is not old:  # states are immutable: the same object is no change
                 if forgotten(new) and not forgotten(old):
@@ -428,6 +441,25 @@ class Store:
                 [received_before, now, limit],
             ).fetchall()
         return [int(row[0]) for row in rows]
+
+    def forget_handled(self, before: float, batches: int = 200) -> int:
+        """Delete the records of updates handled before `before` (seconds since the epoch; HANDLED_KEPT
+        says how far back Telegram can still deliver a copy), FORGET_BATCH rows per transaction, at most
+        `batches` of them (the background sweep comes back for the rest). Returns how many went.
+        Workers sweeping at once on PostgreSQL each take rows the others haven't locked."""
+        skip_locked = " FOR UPDATE SKIP LOCKED" if self.db.kind == "postgresql" else ""
+        forgotten = 0
+        for _ in range(batches):
+            with self.db.write() as tx:
+                deleted = tx.execute(
+                    "DELETE FROM processed WHERE (user_id, event_id) IN (SELECT user_id, event_id FROM processed "
+                    "WHERE handled_at < ? LIMIT ?" + skip_locked + ")",
+                    [before, FORGET_BATCH],
+                ).rowcount
+            forgotten += deleted
+            if deleted < FORGET_BATCH:
+                break
+        return forgotten
 
     def pseudonym(self, user_id: int) -> str:
         """A stable stand-in for a user id in logs: a salted hash, not reversible without the database."""

@@ -33,6 +33,7 @@ from bot.flood import FloodGate, warn_too_fast
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.steps import Steps
+from bot.storage import HANDLED_KEPT
 from calc import collector
 from conversations.commands import MENU
 from conversations.events import Button, Event, FileIn, Reply
@@ -288,9 +289,15 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("reminders: %s", ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())))
 
 
-async def plan_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The background sweep, every minute, off the event loop: plans the reminders of users whose plan
+    runs out, and forgets the updates handled longer ago than Telegram could deliver them again."""
     service: ChatService = context.application.bot_data["service"]
-    await asyncio.to_thread(reminders.sweep, service, datetime.now(UTC))
+    now = datetime.now(UTC)
+    await asyncio.to_thread(reminders.sweep, service, now)
+    forgotten = await asyncio.to_thread(service.store.forget_handled, (now - HANDLED_KEPT).timestamp())
+    if forgotten:
+        log.info("forgot %d handled updates older than %s", forgotten, HANDLED_KEPT)
 
 
 async def start_up(app: Application) -> None:
@@ -301,7 +308,7 @@ async def start_up(app: Application) -> None:
     if app.job_queue is not None:
         once = {"max_instances": 1, "coalesce": True}
         app.job_queue.run_repeating(send_reminders, interval=1, first=1, name="reminders:send", job_kwargs=once)
-        app.job_queue.run_repeating(plan_reminders, interval=60, first=5, name="reminders:plan", job_kwargs=once)
+        app.job_queue.run_repeating(sweep, interval=60, first=5, name="sweep", job_kwargs=once)
     collector.settle()  # what start-up loaded stays: freeze it so no collection scans it again
 
 

@@ -289,7 +289,7 @@ def test_start_up_plans_nobody_and_the_sweep_plans_the_unplanned(
 
     monkeypatch.setattr(sender, "plan_for", no_planning)
     asyncio.run(start_up(app))
-    assert {job.name for job in app.job_queue.jobs()} == {"reminders:send", "reminders:plan"}
+    assert {job.name for job in app.job_queue.jobs()} == {"reminders:send", "sweep"}
     monkeypatch.undo()
     now = datetime(2026, 11, 30, 12, tzinfo=UTC)
     assert sender.sweep(service, now) == 3
