@@ -8,14 +8,23 @@ update to the emulator receiving its answer; updates/s is all updates over the w
 started by tests/pg.py (throwaway data directory). Everything shares the machine's cores: the load
 generator and the emulator, the workers and PostgreSQL; on 2 cores the point is that more workers still
 work, keep order and stay correct, not the absolute figure.
+
+Updates are posted the way Telegram delivers them: over at most TELEGRAM_CONNECTIONS connections (Telegram's
+default `max_connections` for a webhook), split among the workers, each kept open for the whole run. The
+harness once failed at 4 workers with httpx.ReadError: the workers had answered, but on a machine this loaded
+the load generator's event loop stalled past httpx's 5-second keep-alive expiry, and its connection pool
+closed an idle connection it had already handed to a waiting request (encode/httpcore#1110, in httpcore
+1.0.9). A client per worker with no keep-alive expiry never closes a connection it has handed out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -28,6 +37,7 @@ from tests.pg import Server
 from tests.test_workers_e2e import SECRET, free_port, start_worker
 
 USERS = 300
+TELEGRAM_CONNECTIONS = 40  # setWebhook's max_connections when not given: Telegram's connections to a bot at once
 MESSAGES = [
     "/buy 10 XYZ 20 2024-01-10",
     "/buy 5 ABC 7 2024-02-01",
@@ -69,9 +79,11 @@ async def run(workers: int, server: Server, tmp: Path) -> tuple[float, list[floa
     procs = [start(db, api_port, port, tmp / f"w{workers}-{i}.log") for i, port in enumerate(ports)]
     latencies: list[float] = []
     try:
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-            for port in ports:
+        each = max(1, TELEGRAM_CONNECTIONS // workers)
+        limits = httpx.Limits(max_connections=each, max_keepalive_connections=each, keepalive_expiry=None)
+        async with contextlib.AsyncExitStack() as stack:
+            clients = [await stack.enter_async_context(httpx.AsyncClient(timeout=60, limits=limits)) for _ in ports]
+            for port, client in zip(ports, clients, strict=True):
                 while True:
                     try:
                         if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
@@ -87,8 +99,11 @@ async def run(workers: int, server: Server, tmp: Path) -> tuple[float, list[floa
                     answered.clear()
                     update = emulator.text_update(uid, text)
                     sent = time.perf_counter()
-                    port = ports[(uid + n) % workers]
-                    await client.post(f"http://127.0.0.1:{port}/telegram", json=update, headers=headers)
+                    at = (uid + n) % workers
+                    reply = await clients[at].post(
+                        f"http://127.0.0.1:{ports[at]}/telegram", json=update, headers=headers
+                    )
+                    reply.raise_for_status()  # Telegram would deliver it again; here it would be a wrong figure
                     await asyncio.wait_for(answered.wait(), 120)
                     latencies.append(time.perf_counter() - sent)
 
@@ -108,6 +123,8 @@ async def run(workers: int, server: Server, tmp: Path) -> tuple[float, list[floa
 
 
 def main() -> None:
+    counts = [int(n) for n in sys.argv[1:]] or [1, 2, 4]  # `python -m bench.bench_workers 4 4` runs 4 workers twice
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the PostgreSQL server below still goes
     server = Server()
     server.start()
     if not server.url:
@@ -116,7 +133,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"{'workers':>8}{'updates/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'wrong users':>13}")
-            for workers in (1, 2, 4):
+            for workers in counts:
                 rate, latencies, wrong = asyncio.run(run(workers, server, Path(tmp)))
                 q = statistics.quantiles(latencies, n=100)
                 print(f"{workers:>8}{rate:>12.0f}{q[49] * 1000:>10.0f}{q[98] * 1000:>10.0f}{wrong:>13}")
