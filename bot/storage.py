@@ -22,13 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from operator import is_
 from pathlib import Path
 
 from bot.database import Database, Tx, connect
 from calc.models import Split, Trade
 from conversations.events import Reply
-from conversations.state import Profile, UserState, Wizard
+from conversations.state import Profile, UserState, Wizard, in_place
 
 # How long the id of a handled update (with its kept answer) stays in `processed`, where a second
 # delivery of the update finds it and changes nothing. Telegram keeps an update it could not deliver
@@ -223,12 +222,14 @@ class Store:
             self._write_recorded(tx, user_id, old.recorded, new.recorded)
         if old.trades is new.trades:
             return
-        kept = len(old.trades)
-        if len(new.trades) >= kept and all(map(is_, old.trades, new.trades)):
-            # Trades added at the end (the usual change): only those are written, without
-            # comparing every old trade with every new one (55 ms on a 100,000-trade history).
-            before: dict[str, Trade] = {}
-            changed = list(new.trades[kept:])
+        found = in_place(old.trades, new.trades)
+        if found is not None:
+            # Trades added at the end (the usual change) or changed in place (an edit): only those are
+            # written, found by identity rather than by comparing every old trade with every new one
+            # (55 ms on a 100,000-trade history).
+            pairs, added = found
+            before: dict[str, Trade] = {was.id: was for was, _ in pairs}
+            changed = [now for was, now in pairs if was != now] + list(added)
         else:
             before = {t.id: t for t in old.trades}
             after = {t.id: t for t in new.trades}

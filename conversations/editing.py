@@ -143,11 +143,12 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     else); a reading of another stock, or a refusal, runs again with every other stock's trades."""
     state = ctx.state
     index = next(i for i, t in enumerate(state.trades) if t.id == old.id)
-    others = tuple(t for i, t in enumerate(state.trades) if i < index or t.symbol != old.symbol)
+    earlier, later = state.trades[:index], state.trades[index + 1 :]
+    others = earlier + tuple(t for t in later if t.symbol != old.symbol)
     number = number_of(old)
     kept = f"#{number} stays as it was: {short_trade(ctx.fmt, old)}."
     refused = f"I can't change #{number} that way"
-    alone = tuple(t for t in others if t.symbol == old.symbol)
+    alone = tuple(t for t in earlier if t.symbol == old.symbol)
     try:
         outcome: Outcome | None = _run_on(ctx, old, alone, run)
     except InputError:
@@ -189,7 +190,7 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
         )
     if new == old:
         return say(ctx, f"Nothing to change: #{number} already says {short_trade(ctx.fmt, old)}.")
-    trades = tuple(new if t.id == old.id else t for t in state.trades)
+    trades = (*earlier, new, *later)
     checked(ctx, trades, refused, f"Nothing changed: {kept}")
     after = state.model_copy(update={"trades": trades})
     lines = [f"Changed #{number}: {'; '.join(_changes(ctx.fmt, old, new))}.", *_meaning(ctx.fmt, after, new)]
@@ -257,23 +258,21 @@ def _meaning(fmt: Fmt, state: UserState, trade: Trade) -> list[str]:
 def _other_sales(fmt: Fmt, old: UserState, new: UserState, was: Trade, now: Trade) -> list[str]:
     """Other sales whose gain or loss the change moved (of the stock it was or is now)."""
     symbols = {was.symbol, now.symbol}
-    before, after = _gains_by_sale(old, symbols), _gains_by_sale(new, symbols)
+    mine = [t for t in new.trades if t.symbol in symbols]
+    before = _gains_by_sale(old, [t for t in old.trades if t.symbol in symbols], symbols)
+    after = _gains_by_sale(new, mine, symbols)
     lines = [
         f"• #{number_of(sale)}, sold {fmt.shares(sale.quantity)} {sale.symbol} on {fmt.day(sale.date)}: "
         f"now a {_gains_words(fmt, after.get(sale.id, {}))}, was a {_gains_words(fmt, before.get(sale.id, {}))}."
-        for sale in new.trades
-        if sale.side == "sell"
-        and sale.id != now.id
-        and sale.symbol in symbols
-        and before.get(sale.id) != after.get(sale.id)
+        for sale in mine
+        if sale.side == "sell" and sale.id != now.id and before.get(sale.id) != after.get(sale.id)
     ]
     return ["That changes other sales too:", *first_few(lines, "sale", fmt)] if lines else []
 
 
-def _gains_by_sale(state: UserState, symbols: set[str]) -> dict[str, dict[str, Decimal]]:
-    """Each sale's gain by term, for these stocks only (their kept bookings, not the whole ledger)."""
+def _gains_by_sale(state: UserState, trades: list[Trade], symbols: set[str]) -> dict[str, dict[str, Decimal]]:
+    """Each sale's gain by term, for these stocks' trades only (their kept bookings, not the whole ledger)."""
     gains: dict[str, dict[str, Decimal]] = {}
-    trades = [t for t in state.trades if t.symbol in symbols]
     for d in ledger_of(trades, [s for s in state.splits if s.symbol in symbols]).dispositions:
         by_term = gains.setdefault(d.sale_id, {})
         by_term[d.term] = by_term.get(d.term, ZERO) + d.gain

@@ -179,15 +179,14 @@ def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple
     after = WASH_WINDOW + timedelta(days=1)
     # Rows come in date order (booking is one pass, oldest first): only the last few can open a
     # window that ends in the range, so the scan stops at the first sale too old for it.
+    first, last = start - after, end - after  # the sale days whose window ends in the range
     for d in reversed(ledger.dispositions):
-        safe = d.sold + after
-        if safe < start:
+        if d.sold < first:
             break
-        if d.proceeds >= d.basis:  # only a loss sale opens a wash-sale window
-            continue
-        if (d.symbol, d.sold) in seen or safe > end:
+        if d.sold > last or (d.symbol, d.sold) in seen or d.proceeds >= d.basis:  # only a loss opens a window
             continue
         seen.add((d.symbol, d.sold))
+        safe = d.sold + after
         due = Due(key=f"wash_window:{d.symbol}:{d.sold.isoformat()}", kind="wash_window", on=safe)
         out.append((due, partial(_wash_window_text, d.symbol, d.sold, fmt)))
     return out

@@ -33,7 +33,7 @@ from conversations.events import Event, Reply
 from conversations.formatting import locale_for
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.parsing import MAX_INPUT, InputError
-from conversations.state import UserState
+from conversations.state import UserState, in_place
 
 HANDLERS: dict[str, Handler] = {name: command.handler for name, command in BY_NAME.items()}
 STEPS: dict[tuple[str, str], Handler] = {
@@ -90,15 +90,19 @@ def _out_of_bounds(before: tuple[Trade, ...], after: tuple[Trade, ...]) -> str:
     """What is wrong with a trade this step adds or changes, by calc.limits (places included): the
     backstop for every way into the ledger (typed, understood words, files, edits), each of which
     also says it in its own terms first."""
-    kept = {id(t) for t in before}
-    for t in after:
-        if id(t) not in kept:
-            # Fees only by range (the model's): one figured from a broker's cash or a sale cut to the
-            # shares held keeps what the cash needs; shares and prices are what people read back.
-            for bound, value in ((SHARES, t.quantity), (PRICE, t.price), (PRICE, t.fmv)):
-                problem = bound.problem(value) if value is not None else None
-                if problem:
-                    return problem
+    found = in_place(before, after)
+    if found is not None:
+        fresh = [*(now for _, now in found[0]), *found[1]]
+    else:
+        kept = {id(t) for t in before}
+        fresh = [t for t in after if id(t) not in kept]
+    for t in fresh:
+        # Fees only by range (the model's): one figured from a broker's cash or a sale cut to the
+        # shares held keeps what the cash needs; shares and prices are what people read back.
+        for bound, value in ((SHARES, t.quantity), (PRICE, t.price), (PRICE, t.fmv)):
+            problem = bound.problem(value) if value is not None else None
+            if problem:
+                return problem
     return ""
 
 

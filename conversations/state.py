@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -146,3 +147,19 @@ class UserState(BaseModel):
         if not message or not ids:
             return self
         return self.model_copy(update={"recorded": {**self.recorded, message: ids}})
+
+
+def in_place(
+    before: Sequence[Trade], after: Sequence[Trade]
+) -> tuple[list[tuple[Trade, Trade]], Sequence[Trade]] | None:
+    """How `after` differs from `before` when it keeps its order (trades changed in place, same ids at
+    the same places, and trades added at the end): the (old, new) pairs that are not the same object,
+    and the added ones; None when it doesn't (a trade removed). By identity, one pass: unchanged
+    trades are the same objects, and comparing every field of every trade costs tens of ms on a
+    long history."""
+    if len(after) < len(before):
+        return None
+    pairs = [(was, now) for was, now in zip(before, after, strict=False) if was is not now]
+    if any(was.id != now.id for was, now in pairs):
+        return None
+    return pairs, after[len(before) :]

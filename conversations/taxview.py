@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from calc import CalcError, Disposition, Ledger, Split, Trade, UnsupportedYear, book
 from calc.models import ZERO
-from calc.params import params_for
+from calc.params import available_years, params_for
 from calc.years import TaxYears, YearView, summed
 from conversations.formatting import error_words
 from conversations.kernel import Ctx
@@ -96,6 +96,11 @@ def asked_year(ctx: Ctx, args: str) -> int:
 def tax_known(state: UserState, year: int) -> bool:
     """Whether the engine has the law for every year the chain to `year` reads (no tax figured)."""
     ledger = ledger_for(state)
+    known = available_years()
+    if known[0] <= year and all(each in known for each in range(known[0], year + 1)):
+        # The chain never starts before the first year known (TaxYears.first_year), so it reads only known
+        # law: no need to sum the ledger's years (a pass over every trade) to find where it starts.
+        return True
     first = tax_years(state, ledger).first_year()
     try:
         for each in range(min(first or year, year), year + 1):

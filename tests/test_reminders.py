@@ -400,3 +400,24 @@ async def test_other_errors_leave_the_reminder_for_later(tmp_path: Path) -> None
     ok = RecordingBot()
     await sender.send_due(ok, service, now=lambda: DEC1 + sender.RETRY + 1)
     assert any("Year-end check" in text for _, _, text in ok.sent)
+
+
+def test_planning_knows_which_years_the_law_covers_without_figuring_the_years() -> None:
+    """tax_known answers from the years whose law is known when every year the chain could read is
+    known (a year-end reminder is planned on every change, and summing the years is a pass over every
+    trade); it agrees with the chain's own first year, including sales before the first year known."""
+    from calc.errors import UnsupportedYear
+    from calc.params import params_for
+    from conversations.taxview import ledger_for, tax_known, tax_years
+
+    early = state(TRADES + "2016-03-01 buy 5 OLD 10\n2017-05-01 sell 5 OLD 12\n")
+    for each in (state(), early, state("2026-01-05 buy 1 NEW 5")):
+        first = tax_years(each, ledger_for(each)).first_year()
+        for year in range(2012, 2032):
+            try:
+                for known in range(min(first or year, year), year + 1):
+                    params_for(known)
+                expected = True
+            except UnsupportedYear:
+                expected = False
+            assert tax_known(each, year) is expected, (first, year)
