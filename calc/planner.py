@@ -180,13 +180,60 @@ def unrealized(ledger: Ledger, prices: Mapping[str, Decimal]) -> Iterator[tuple[
 class HarvestCandidate(Frozen):
     lot: Lot
     price: Decimal
-    loss: Decimal  # positive
+    loss: Decimal  # positive: the capital loss a sale on the day would report, `pay` included
     term: str
     wash_risk: bool  # bought within the past 30 days: selling now would be a wash sale
     recent_purchase: date | None
     safe_to_sell_from: date  # first day a sale is clear of those purchases
     safe_to_rebuy_from: date  # if sold on `when`: first day buying back is not a wash sale
     crypto: bool = False  # property, not a security: no wash-sale rule (calc.assets)
+    # ESPP shares sold before they qualify: the purchase-day bargain element is wages of the sale's year
+    # (IRC 423(c), calc.espp) and joins the basis, so the capital loss is larger by as much.
+    pay: Decimal = ZERO
+
+
+def _sales(
+    picks: dict[tuple[str, str | None], list[LotPick]],
+    price_of: dict[tuple[str, str | None], Decimal],
+    when: date,
+    name: str,
+    named: bool = True,
+) -> list[Trade]:
+    """One sale per symbol and account on `when` of the lots picked (or as many shares oldest first)."""
+    return [
+        Trade(
+            date=when,
+            symbol=symbol,
+            account=account,
+            side="sell",
+            quantity=sum((p.quantity for p in lots), ZERO),
+            price=price_of[(symbol, account)],
+            id=f"{name}-{symbol}-{account or ''}",
+            lots=tuple(lots) if named else (),
+        )
+        for (symbol, account), lots in picks.items()
+    ]
+
+
+def _pay_if_sold(
+    trades: Sequence[Trade | Split], candidates: Sequence[HarvestCandidate], when: date
+) -> dict[str, Decimal]:
+    """The pay a sale of each of these lots on `when` would make (lot id -> wages): booked, as the
+    sale itself would be, in one trial that sells them all and keeps nothing."""
+    if not candidates:
+        return {}
+    picks: dict[tuple[str, str | None], list[LotPick]] = {}
+    price_of: dict[tuple[str, str | None], Decimal] = {}
+    for c in candidates:
+        key = (c.lot.symbol, c.lot.account)
+        picks.setdefault(key, []).append(LotPick(lot_id=c.lot.id, quantity=c.lot.quantity))
+        price_of[key] = c.price
+    trial = book([*trades, *_sales(picks, price_of, when, "pay")], keep=False)
+    pay: dict[str, Decimal] = {}
+    for d in trial.dispositions:
+        if d.sale_id.startswith("pay-") and d.wage_basis:
+            pay[d.lot_id] = pay.get(d.lot_id, ZERO) + d.wage_basis
+    return pay
 
 
 def _loss_long_term_from(lot: Lot) -> date:
@@ -273,6 +320,11 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 crypto=lot.symbol in crypto,
             )
         )
+    pay = _pay_if_sold(trades, [c for c in candidates if c.lot.source in ("espp", "iso")], when)
+    candidates = [
+        c.model_copy(update={"loss": c.loss + pay[c.lot.id], "pay": pay[c.lot.id]}) if c.lot.id in pay else c
+        for c in candidates
+    ]
     candidates.sort(key=lambda c: -c.loss)
     view = TaxYears(ledger, years).view(when.year)
     tax_before = view.with_gains
@@ -306,20 +358,7 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 key = (c.lot.symbol, c.lot.account)
                 picks.setdefault(key, []).append(LotPick(lot_id=c.lot.id, quantity=share))
                 price_of[key] = c.price
-        sales = [
-            Trade(
-                date=when,
-                symbol=symbol,
-                account=account,
-                side="sell",
-                quantity=sum((p.quantity for p in lots), ZERO),
-                price=price_of[(symbol, account)],
-                id=f"harvest-{symbol}-{account or ''}",
-                lots=tuple(lots) if named else (),
-            )
-            for (symbol, account), lots in picks.items()
-        ]
-        harvested_ledger = book([*trades, *sales])
+        harvested_ledger = book([*trades, *_sales(picks, price_of, when, "harvest", named)])
         return year_tax(years, harvested_ledger, when.year), harvested_ledger
 
     after_gains, _ = with_losses(min(harvested, realized))

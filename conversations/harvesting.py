@@ -121,6 +121,13 @@ def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: D
             f"• The remaining {fmt.money(remaining)} carries forward to {year + 1} and later years; "
             "it does not reduce this year's wages or option income."
         )
+    pay = sum((c.pay for c in chosen), ZERO)
+    if pay:  # the saving is figured with those wages: say so, or it looks too small for the losses listed
+        lines.append(
+            "Selling the ESPP shares now is a disqualifying disposition: their value on the day you bought them "
+            f"less the price you paid, {fmt.money(pay)}, is wages of {year} and adds to their basis, which makes "
+            "the loss larger by as much. The saving counts the tax on those wages too."
+        )
     lines.append(f"Estimated saving this year: {fmt.money(plan.saving)}.")
     securities = [c for c in chosen if not c.crypto]
     if securities:
@@ -138,7 +145,15 @@ def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: D
 
 
 def _chosen_line(c: HarvestCandidate, fmt: Fmt) -> str:
-    return escape(f"• {_lot_words(c, fmt)}, {fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}")
+    return escape(f"• {_lot_words(c, fmt)}, {_loss_words(c, fmt)}")
+
+
+def _loss_words(c: HarvestCandidate, fmt: Fmt) -> str:
+    """ "$1,500.00 short-term loss at $40.00", and for ESPP shares that don't qualify yet, the pay in it."""
+    text = f"{fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}"
+    if c.pay:
+        text += f" (includes {fmt.money(c.pay)} of pay taxed as wages: ESPP shares sold before they qualify)"
+    return text
 
 
 def _record_words(plan: HarvestPlan, fmt: Fmt) -> str:
@@ -233,7 +248,7 @@ def _other_line(c: HarvestCandidate, fmt: Fmt) -> str:
 
 
 def _other_words(c: HarvestCandidate, fmt: Fmt) -> str:
-    text = f"• {_lot_words(c, fmt)}, {fmt.money(c.loss)} {c.term}-term loss at {fmt.money(c.price)}"
+    text = f"• {_lot_words(c, fmt)}, {_loss_words(c, fmt)}"
     if c.wash_risk:
         return text + (
             f". ⚠ You bought {c.lot.symbol} on {fmt.day(c.recent_purchase or c.safe_to_sell_from)}: selling at a loss "
