@@ -199,6 +199,13 @@ LOTS = re.compile(
     re.I,
 )
 IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
+# Accounts whose dividends are on no taxable 1099-DIV total, as brokers name them ("IRA Account", "ROTH IRA",
+# "HSA", "Health Savings Account", "401(K)", "BrokerageLink"): IRAs (IRC 408(e)(1), 408A(a)), health savings
+# accounts (IRC 223(e)(1)), employer plans (IRC 401(a), 501(a), 403(b), 457(b)) and 529 plans (IRC 529(a)).
+TAX_EXEMPT_ACCOUNT = re.compile(
+    r"\b(?:ira|roth|hsa|health\s+savings|401\s*\(?k\)?|403\s*\(?b\)?|457\s*\(?b\)?|529|brokeragelink|coverdell)(?![\w(])",
+    re.I,
+)
 
 
 def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ = US) -> TradeLine | None:

@@ -91,3 +91,16 @@ def test_a_dividend_row_out_of_bounds_is_a_problem_row() -> None:
     rows += '"02/01/2024","Qualified Dividend","XYZ","XYZ CORP","","","","$1e999999"\n'
     preview = read_csv("schwab.csv", rows.encode())
     assert preview.dividends == [] and "amount" in preview.problems[0].reason
+
+
+def test_dividends_in_an_hsa_or_ira_are_not_asked_about(tmp_path: Path) -> None:
+    # fidelity_all_accounts_2025.csv is Fidelity's all-accounts layout as published in
+    # redstreet/beancount_reds_importers (tests/fixtures/brokers/README.md): on Dec 3, 2025 it lists
+    # dividends of $713.08 in "IRA Account", $0.66 in "HSA" and $3,688.33 (VTEB) in "Brokerage", and
+    # $588 (ZTS) on Dec 2 in "Brokerage". Only the brokerage account's are taxable: $4,276.33.
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard(income="85000")
+    send_file(chat, "fidelity_all_accounts_2025.csv")
+    chat.tap("Add without those sales")
+    added = chat.tap("Add 3 trades")
+    assert "The file lists dividends ($4,276.33 in 2025" in added

@@ -14,6 +14,7 @@ import pytest
 
 from calc.models import Trade, canonical_symbol, cents
 from conversations.files.importers import ImportError_, ImportPreview, read_csv
+from conversations.files.importers.common import Dividend
 from conversations.parsing import symbol
 from conversations.state import UserState
 
@@ -59,7 +60,8 @@ def test_fidelity_all_accounts_2025_header_amount_and_accounts() -> None:
         ("BND", D("0.66")),
         ("VTEB", D("3688.33")),
     ]
-    assert preview.dividend_years() == {2025: D("0.66") + D("3688.33") + D(588)}
+    # The HSA's $0.66 is no more taxable than the IRA's (IRC 223(e)(1)): only the brokerage account's count.
+    assert preview.dividend_years() == {2025: D("3688.33") + D(588)}
     assert [(a.kind, a.symbol, a.quantity) for a in preview.actions] == [("merger", "LSEGY", D(1060))]
     assert preview.problems == []
 
@@ -270,3 +272,25 @@ def test_a_schwab_page_sorted_oldest_first_is_not_reversed() -> None:
     preview = read_csv("s.csv", (header + rows).encode(), today=TODAY)
     assert not preview.newest_first
     assert [t.side for t in preview.trades] == ["buy", "sell", "buy"]
+
+
+@pytest.mark.parametrize(
+    ("account", "taxed"),
+    [
+        ("Brokerage 333333333", True),
+        ("Individual - TOD X12345678", True),
+        ("IRA Account 111111111", False),
+        ("ROTH IRA 222222222", False),
+        ("Rollover IRA", False),
+        ("HSA 222222222", False),
+        ("Health Savings Account Z98765432", False),
+        ("401(K) PLAN", False),
+        ("BrokerageLink 12345", False),
+        ("529 555555555", False),
+        ("Iran Fund Trust 111", True),  # "ira" inside a word is not an IRA
+    ],
+)
+def test_dividends_in_accounts_that_pay_no_tax_are_not_counted(account: str, taxed: bool) -> None:
+    preview = ImportPreview(format="test", title="a test")
+    preview.dividends = [Dividend(2, date(2025, 12, 3), "BND", D("10.00"), account)]
+    assert preview.dividend_years() == ({2025: D("10.00")} if taxed else {})

@@ -44,7 +44,7 @@ from conversations.files.importers.common import (
     Skip,
     day,
 )
-from conversations.parsing import IRA
+from conversations.parsing import TAX_EXEMPT_ACCOUNT
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -96,10 +96,11 @@ class ImportPreview:
     newest_first: bool = False
 
     def dividend_years(self) -> dict[int, Decimal]:
-        """What the file lists as dividends in each year, outside tax-advantaged accounts."""
+        """What the file lists as dividends in each year, outside accounts that pay no tax on them (an IRA, a
+        Roth IRA, an HSA, a 401(k): their dividends are on no taxable Form 1099-DIV)."""
         years: dict[int, Decimal] = {}
         for d in self.dividends:
-            if not IRA.search(d.account):
+            if not TAX_EXEMPT_ACCOUNT.search(d.account):
                 years[d.date.year] = years.get(d.date.year, Decimal(0)) + d.amount
         return dict(sorted(years.items()))
 
