@@ -34,9 +34,12 @@ CALENDAR = [
 DAY_OF_MONTH = re.compile(r"(?:\b(?:on|am)\s+)?\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", re.I)
 RELATIVE = [
     re.compile(r"(?P<d>\b(?:tomorrow|morgen|next\s+" + _WEEKDAY + r"|next\s+week)\b)", re.I),
-    re.compile(r"(?P<d>\b(?:this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight)\b)", re.I),
+    re.compile(
+        r"(?P<d>\b(?:this\s+(?:morning|afternoon|evening)|earlier\s+today|today|tonight|just\s+now|right\s+now)\b)",
+        re.I,
+    ),
     re.compile(r"(?P<d>\b(?:the\s+)?day\s+before\s+yesterday\b)", re.I),  # before "yesterday", which it contains
-    re.compile(r"(?P<d>\byesterday" + _PART + r"\b)", re.I),
+    re.compile(r"(?P<d>\b(?:yesterday|yday|yest)" + _PART + r"\b)", re.I),  # "yday": as typed on a phone
     re.compile(r"(?P<d>\b(?:heute|gestern|vorgestern)\b)", re.I),
     re.compile(r"(?P<d>\b" + _COUNT + r"\s+(?:days?|weeks?)\s+ago\b)", re.I),
     re.compile(r"(?P<d>\blast\s+week\b)", re.I),
@@ -94,11 +97,11 @@ def _complete(text: str, today: date) -> str:
 
 def _relative(text: str, today: date, locale: str) -> date:
     words = text.lower().split()
-    if words[0] in ("today", "tonight", "this", "earlier"):
+    if words[0] in ("today", "tonight", "this", "earlier", "just", "right"):
         return today
     if words[-1] == "yesterday" and "before" in words:
         return today - timedelta(days=2)
-    if words[0] == "yesterday":
+    if words[0] in ("yesterday", "yday", "yest"):
         return today - timedelta(days=1)
     if words[0] in _GERMAN:
         return today - timedelta(days=_GERMAN[words[0]])

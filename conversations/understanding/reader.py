@@ -152,7 +152,7 @@ def _side(text: str) -> str | None:
             found.append((match.start(), priority, side))
     position = 0
     for word in text.split():
-        token = word.strip(",.;:!?()").lower()
+        token = re.sub(r"(\w)\1{2,}", r"\1\1", word.strip(",.;:!?()").lower())  # "sellled": a key held down
         if token in v.SELL_VERBS:
             found.append((position, 2, "sell"))
         elif token in v.BUY_VERBS:

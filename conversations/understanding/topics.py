@@ -86,7 +86,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         "tax",
         re.compile(
             r"\b(how much|what)\b.*\b(tax|taxes)\b|\b(tax|taxes)\b.*\b(owe|due|estimate|bill|pay)\b|"
-            r"\bdo i owe\b|\bwhat do i owe\b|\bestimate my tax|\btax bill\b|\bmy tax(es)?\b",
+            r"\bdo i owe\b|\bwhat do i owe\b|\bestimate my tax|\btax bill\b|\bmy tax(es)?\b|"
+            r"\bcgt\b|\bcapital gains? tax\b|\bsteuer\w*\b",  # British "CGT bill"; German "wie viel Steuer"
             re.I,
         ),
     ),

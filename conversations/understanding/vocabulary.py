@@ -9,11 +9,13 @@ BUY_VERBS = {
     "buy", "bought", "buying", "purchase", "purchased", "got", "grabbed", "snagged", "added", "acquired",
     "scooped", "kaufte", "gekauft", "kauf", "kaufen",
     "buyed",  # the regular past tense people type for "bought"
+    "cop", "copped",  # slang
 }  # fmt: skip
 SELL_VERBS = {
     "sell", "sold", "selling", "dumped", "dump", "unloaded", "offloaded", "trimmed", "trim", "liquidated",
     "verkauft", "verkaufte", "verkaufen",
     "selled",  # the regular past tense, typed for "sold"
+    "verkaufe",
     "flog", "flogged", "flogging",  # British
 }  # fmt: skip
 # Idioms of several words, matched on the lowercased text before the words are split.
@@ -37,7 +39,7 @@ WHOLE_POSITION = re.compile(
     re.I,
 )
 ALL_WORDS = re.compile(r"\b(all|everything|entire|whole|rest of|remaining|every (?:last |single )?share|alle)\b", re.I)
-HALF_WORDS = re.compile(r"\bhalf\b", re.I)
+HALF_WORDS = re.compile(r"\bhalf\b|\bh(?:ä|ae)lfte\b", re.I)
 # A part of ONE share is a number of shares, not a part of the position: "bought half a share of AMZN".
 PART_OF_A_SHARE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:a\s+)?half\s+(?:of\s+)?(?:an?\s+)?share\b", re.I), "0.5"),
@@ -55,10 +57,11 @@ FRACTIONS: list[tuple[re.Pattern[str], str]] = [
 ]
 HYPOTHETICAL = re.compile(
     r"\bwhat\s*if\b|\bwhatif\b|\bwhat happens\b|\bwhat would\b|\bhow much\b|\btax(es)?\b|\bif i\b|\bthinking\b|"
-    r"\bconsidering\b|\bshould i\b|\bdamage\b|\bcost me\b|\bowe\b|\btax hit\b|\braise\b|\bwould i\b",
+    r"\bconsidering\b|\bshould i\b|\bdamage\b|\bcost me\b|\bowe\b|\btax hit\b|\braise\b|\bwould i\b|"
+    r"\bwas w(?:ä|ae)re\b|\bwenn ich\b",  # German "was wäre, wenn ich ... verkaufe"
     re.I,
 )
-SALE_WORD = re.compile(r"\b(sell|sold|selling|raise|dump|dumping|unload)\b", re.I)
+SALE_WORD = re.compile(r"\b(" + "|".join(sorted(SELL_VERBS | {"raise", "dumping", "unload"})) + r")\b", re.I)
 EXERCISE = re.compile(r"\bexercis\w*\b", re.I)
 VEST = re.compile(r"\bvest(ed|ing|s)?\b", re.I)
 ISO_WORDS = re.compile(r"\b(isos?|incentive stock options?)\b", re.I)
@@ -69,7 +72,7 @@ PRICE_STATEMENT = re.compile(
     re.I,
 )
 GREETING = re.compile(
-    r"^\W*(hi|hello|hey|hiya|howdy|yo|hallo|servus|moin|good\s+(morning|afternoon|evening))\b"
+    r"^\W*(hi|hello|hey|hiya|howdy|yo|sup|wassup|what'?s\s+up|hallo|servus|moin|good\s+(morning|afternoon|evening))\b"
     r"(\s+(there|bot|all|everyone|again))?\W*$",
     re.I,
 )
@@ -86,10 +89,12 @@ UNDO = re.compile(
     re.I,
 )
 THANKS = re.compile(
-    r"^\W*(thanks|thank you|thank u|thank ya|thanku|tysm|thx|ty|great|cool|ok|okay|nice|danke|perfect|cheers)\b", re.I
+    r"^\W*(thanks|thank you|thank u|thank ya|thanku|tysm|thx|ty|great|cool|ok|okay|nice|danke|perfect|cheers|ta)\b",
+    re.I,
 )
 QUESTION_START = re.compile(
-    r"^\s*(when|what|what's|whats|how|is|are|would|will|can|could|do|does|did|which|why|am|any|should|by when)\b",
+    r"^\s*(when|what|what's|whats|how|is|are|would|will|can|could|do|does|did|which|why|am|any|should|by when|"
+    r"wie|was|wann|welche[rs]?|muss|soll)\b",  # German questions too
     re.I,
 )
 
@@ -126,9 +131,10 @@ FILLER = {
     "offloaded", "trimmed", "new", "again", "too", "already", "oh", "ok", "well", "hey", "dollar", "year", "end",
     "before", "after", "until", "since", "last", "week", "day", "days", "ago", "sale", "loss", "gain", "lot", "lots",
     "averaged", "averaging", "doubled", "doubling", "down", "bailed", "bailing", "stopped", "topped", "every",
-    "alle", "meine", "meiner", "meinen", "mein", "die", "der", "das", "ich", "hab",  # German small words
+    "alle", "meine", "meiner", "meinen", "mein", "die", "der", "das", "ich", "hab", "hälfte", "haelfte", "wenn",
+    "wäre", "waere",  # German small words
 }  # fmt: skip
 # Capitalised words that are never tickers.
 NOT_TICKERS = {"I", "IRA", "NSO", "NSOS", "ISO", "ISOS", "RSU", "RSUS", "FMV", "OK", "USD", "CPA", "AMT", "NIIT",
                "ETF", "ROTH", "A", "AM", "PM", "EUR", "NQSO", "NQSOS", "IPO", "YOLO", "LOL", "TY", "THX", "US",
-               "W2", "W-2", "MFJ", "MFS", "HOH", "QSS", "AGI", "MAGI"}  # fmt: skip
+               "W2", "W-2", "MFJ", "MFS", "HOH", "QSS", "AGI", "MAGI", "CGT"}  # fmt: skip
