@@ -8,19 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from calc.years import Years
 from tests.chat import Chat
-
-
-@pytest.fixture
-def chat(tmp_path: Path) -> Chat:
-    c = Chat(tmp_path / "cgt.db")
-    c.onboard(income="85000")
-    return c
-
-
-def years(chat: Chat) -> Years:
-    return chat.service.state(1).profile.years
+from tests.test_words_figures import years
 
 
 def labels(chat: Chat) -> list[str]:
