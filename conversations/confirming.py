@@ -7,6 +7,10 @@ Keep it) carries that nonce in its data: `bound()` gives the question's typed an
 very question is open. A button from an earlier question, or one pressed again after its question was
 answered, gets "That question is closed" instead of acting on whatever is open now.
 
+A wizard's step buttons (Today, Yesterday, Inherited, No fees, a tax year, a filing status, None, Keep
+a time zone, NSO or ISO) are bound the same way (`on_step`): an old /buy's No fees can't answer a newer
+/buy at the same question.
+
 Buttons that act at once on something saved (Undo, Undo this import) carry the time they were sent
 instead; pressed more than a few minutes later they ask first (a bound question).
 """
@@ -17,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.drafts import YesNo
 from conversations.events import Button
-from conversations.kernel import A, Ctx, Outcome, ask, question_name
+from conversations.kernel import A, Ctx, Handler, Outcome, ask, question_name, say
+from conversations.state import Wizard
 
 CONFIRMING = "CONFIRMING"
 CLOSED = "That question is closed."
@@ -36,6 +41,26 @@ def unbind(arg: str) -> tuple[str, str]:
     stored by that release (its nonce is "")."""
     rest, colon, key = arg.rpartition(":")
     return (rest, key) if colon else (arg, "")
+
+
+def on_step(step: str, handler: Handler, closed: str) -> Handler:
+    """A step's button ("date:today:NONCE"): `handler` gets its answer ("today") only while the very
+    question that sent it is open at `step`; any other tap changes nothing and gets `closed`."""
+
+    def pressed(ctx: Ctx, arg: str) -> Outcome:
+        answer, key = unbind(arg)
+        wizard = ctx.state.wizard
+        if wizard is None or wizard.step != step or not names(wizard, key):
+            return say(ctx, closed)
+        return handler(ctx, answer)
+
+    return pressed
+
+
+def names(wizard: Wizard, key: str) -> bool:
+    """Whether a button carrying `key` answers this question: its own nonce, or none at all for a
+    question stored before its step's buttons carried one (those took any button of their step)."""
+    return key == wizard.nonce or (not key and not wizard.buttons_named)
 
 
 def bound(ctx: Ctx, key: str, kind: type[A], flow: str, *steps: str) -> A | None:

@@ -91,7 +91,7 @@ def ask(
 ) -> Outcome:
     """Open the question `step` of `flow`, keeping the answers so far (`draft`: a typed model from
     conversations/drafts.py). Each question is named by the event that opened it (`question_name`)."""
-    wizard = Wizard(flow=flow, step=step, answers=draft, nonce=question_name(ctx))
+    wizard = Wizard(flow=flow, step=step, answers=draft, nonce=question_name(ctx), buttons_named=True)
     return say(ctx, text, buttons, wizard=wizard, **changes)
 
 
@@ -110,15 +110,3 @@ def asking(ctx: Ctx) -> Asking:
 
 
 Handler = Callable[[Ctx, str], Outcome]
-
-
-def while_asking(step: str, handler: Handler, closed: str) -> Handler:
-    """A button that answers a question counts only while that question is open: a stale or
-    repeated tap changes nothing and gets `closed` as its answer."""
-
-    def pressed(ctx: Ctx, arg: str) -> Outcome:
-        if ctx.state.wizard is None or ctx.state.wizard.step != step:
-            return say(ctx, closed)
-        return handler(ctx, arg)
-
-    return pressed

@@ -7,11 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from calc.params import available_years
+from conversations.confirming import button, on_step
 from conversations.drafts import YearDraft
 from conversations.events import Button
 from conversations.figures import year_first, year_words
 from conversations.formatting import STATUS_NAMES
-from conversations.kernel import Ctx, Handler, Outcome, ask, say, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, money, short
 from conversations.state import Wizard
 from conversations.understanding import numbers
@@ -25,12 +26,15 @@ ASKING_CARRYOVER = "ASKING_CARRYOVER"
 ASKING_TIMEZONE = "ASKING_TIMEZONE"
 
 CLOSED = "That question is closed. Send /settings to change your answers."
-STATUS_BUTTONS = tuple((Button(label=name, data=f"status:{code}"),) for code, name in STATUS_NAMES.items())
 
 
 def _year_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
     years = [y for y in (ctx.today.year, ctx.today.year - 1) if y in available_years()]
-    return (tuple(Button(label=str(y), data=f"year:{y}") for y in years),)
+    return (tuple(button(ctx, str(y), "year", str(y)) for y in years),)
+
+
+def _status_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    return tuple((button(ctx, name, "status", code),) for code, name in STATUS_NAMES.items())
 
 
 def start(ctx: Ctx, _: str) -> Outcome:
@@ -90,7 +94,9 @@ def ask_year(ctx: Ctx, flow: str) -> Outcome:
 
 def ask_status(ctx: Ctx, flow: str) -> Outcome:
     year = _year(ctx)
-    return ask(ctx, flow, ASKING_FILING_STATUS, f"What is your filing status for {year}?", _draft(ctx), STATUS_BUTTONS)
+    return ask(
+        ctx, flow, ASKING_FILING_STATUS, f"What is your filing status for {year}?", _draft(ctx), _status_buttons(ctx)
+    )
 
 
 def ask_income(ctx: Ctx, flow: str) -> Outcome:
@@ -103,7 +109,7 @@ def ask_income(ctx: Ctx, flow: str) -> Outcome:
         f"A round number is fine, like {ctx.fmt.number(Decimal(85000))}. (Dividends can go apart: "
         f"/income {year} qualified dividends {ctx.fmt.number(Decimal(1200))}.)",
         _draft(ctx),
-        buttons=((Button(label="None", data="income:0"),),),
+        buttons=((button(ctx, "None", "income", "0"),),),
     )
 
 
@@ -117,7 +123,7 @@ def ask_carryover(ctx: Ctx, flow: str) -> Outcome:
         f"Send the short-term and long-term amounts, like {ctx.fmt.number(Decimal(1200))} "
         f"{ctx.fmt.number(Decimal(3500))}, or tap None. (If you record trades from earlier years, I figure it from them.)",
         _draft(ctx),
-        buttons=((Button(label="None", data="carry:none"),),),
+        buttons=((button(ctx, "None", "carry", "none"),),),
     )
 
 
@@ -129,7 +135,7 @@ def ask_timezone(ctx: Ctx, flow: str) -> Outcome:
         ASKING_TIMEZONE,
         "Which time zone are you in? (It decides when reminders arrive.) Send it like America/Chicago or "
         f"Europe/London, or keep {current}.",
-        buttons=((Button(label=f"Keep {current}", data="tz:keep"),),),
+        buttons=((button(ctx, f"Keep {current}", "tz", "keep"),),),
     )
 
 
@@ -169,18 +175,31 @@ def answer_income(ctx: Ctx, text: str) -> Outcome:
     return _next(ctx, ASKING_OTHER_INCOME, years=ctx.state.profile.years.with_figures(_year(ctx), wages=amount))
 
 
-def _which_number(ctx: Ctx, text: str, value: Decimal, button: str) -> Outcome:
+def _income_button(ctx: Ctx, amount: str) -> Outcome:
+    """None, or one of the two readings offered for an ambiguous figure: the chat wrote it as a plain
+    decimal ("85.000" is eighty-five), so it is read as one whatever the user's locale (a German
+    user's "85,00 $" tap was read as 85.000, eighty-five thousand)."""
+    wages = money(amount, "income")
+    return _next(ctx, ASKING_OTHER_INCOME, years=ctx.state.profile.years.with_figures(_year(ctx), wages=wages))
+
+
+def _which_number(ctx: Ctx, text: str, value: Decimal, action: str) -> Outcome:
     """“85,000” from a user whose language writes 85,5 for eighty-five and a half: asked, never
     stored as 85 (nor as 85,000) without a yes."""
     thousands = Decimal(re.sub(r"\D", "", text))
     fmt = ctx.fmt
-    return say(
+    wizard = ctx.state.wizard
+    assert wizard is not None
+    return ask(  # the same question again, named by this message: its two buttons answer it
         ctx,
+        wizard.flow,
+        wizard.step,
         f"Did you mean {fmt.money(thousands)} or {fmt.money(value)}? (“{short(text)}” can be read both ways.)",
+        _draft(ctx),
         (
             (
-                Button(label=fmt.money(thousands), data=f"{button}:{thousands}"),
-                Button(label=fmt.money(value), data=f"{button}:{value}"),
+                button(ctx, fmt.money(thousands), action, f"{thousands:f}"),
+                button(ctx, fmt.money(value), action, f"{value:f}"),
             ),
         ),
     )
@@ -256,12 +275,12 @@ def _settings_button(ctx: Ctx, arg: str) -> Outcome:
 
 
 BUTTONS: dict[str, Handler] = {
-    "year": while_asking(ASKING_TAX_YEAR, answer_year, CLOSED),
-    "status": while_asking(ASKING_FILING_STATUS, answer_status, CLOSED),
-    "income": while_asking(ASKING_OTHER_INCOME, answer_income, CLOSED),
-    "carry": while_asking(ASKING_CARRYOVER, _carry_button, CLOSED),
+    "year": on_step(ASKING_TAX_YEAR, answer_year, CLOSED),
+    "status": on_step(ASKING_FILING_STATUS, answer_status, CLOSED),
+    "income": on_step(ASKING_OTHER_INCOME, _income_button, CLOSED),
+    "carry": on_step(ASKING_CARRYOVER, _carry_button, CLOSED),
     "set": _settings_button,
-    "tz": while_asking(ASKING_TIMEZONE, answer_timezone, CLOSED),
+    "tz": on_step(ASKING_TIMEZONE, answer_timezone, CLOSED),
     "restart": questionnaire,
 }
 

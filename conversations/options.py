@@ -16,10 +16,10 @@ from calc import CalcError, Trade
 from calc.equity import qualifying_from
 from calc.models import ZERO, Source
 from calc.params import law_for
+from conversations.confirming import button, on_step
 from conversations.drafts import GrantDraft
-from conversations.events import Button
 from conversations.formatting import STATUS_NAMES, Fmt, iso_periods, limit_words
-from conversations.kernel import Ctx, Handler, Outcome, answers, ask, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask
 from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
 from conversations.state import UserState
 from conversations.taxview import ledger_for, tax_known, year_tax
@@ -89,7 +89,7 @@ def exercise(ctx: Ctx, args: str) -> Outcome:
         "exercise",
         ASKING_OPTION_KIND,
         "Which kind of options did you exercise? (Your grant papers say; ISOs come with a Form 3921.)",
-        buttons=((Button(label="NSO (non-qualified)", data="optkind:nso"), Button(label="ISO", data="optkind:iso")),),
+        buttons=((button(ctx, "NSO (non-qualified)", "optkind", "nso"), button(ctx, "ISO", "optkind", "iso")),),
     )
 
 
@@ -397,4 +397,4 @@ STEPS: dict[tuple[str, str], Handler] = {
     **{(flow, ASKING_FMV): answer_fmv for flow in ("exercise", "vest")},
     ("exercise", ASKING_GRANT_DATE): answer_grant_date,
 }
-BUTTONS: dict[str, Handler] = {"optkind": while_asking(ASKING_OPTION_KIND, choose_kind, CLOSED)}
+BUTTONS: dict[str, Handler] = {"optkind": on_step(ASKING_OPTION_KIND, choose_kind, CLOSED)}

@@ -70,6 +70,10 @@ class Wizard(BaseModel):
     # the same nonce, so one from an earlier question can't act on this one. "" for a question
     # stored before questions were named, whose buttons carried none.
     nonce: str = ""
+    # True for a question asked since every one of its buttons (step answers like Today or No fees too)
+    # carries its nonce. A question stored before (False) still takes its step's buttons that carry
+    # none, as it did then; a newer one doesn't, so an old /buy's No fees can't answer it.
+    buttons_named: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -14,12 +14,12 @@ from calc.netting import lost_to_ira
 from conversations import splits
 from conversations.capping import first_few
 from conversations.confirming import CLOSED as CLOSED_QUESTION
-from conversations.confirming import ago, answered, bound, button, question, stale, unbind, undo_button
+from conversations.confirming import ago, answered, bound, button, on_step, question, stale, unbind, undo_button
 from conversations.drafts import TradeDraft
 from conversations.espp_words import sale_words
 from conversations.events import Button, Reply
 from conversations.formatting import Fmt, error_words, gain_line, held_words
-from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say, while_asking
+from conversations.kernel import Ctx, Handler, Outcome, answers, ask, asking, say
 from conversations.parsing import (
     GIFT,
     INHERITED,
@@ -82,7 +82,7 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
             )
             raise InputError(f"You don't hold any {ticker}.{hint}")
     draft = asking(ctx).model_copy(update={"symbol": ticker})
-    days = (Button(label="Today", data="date:today"), Button(label="Yesterday", data="date:yesterday"))
+    days = (button(ctx, "Today", "date", "today"), button(ctx, "Yesterday", "date", "yesterday"))
     if wizard.flow == "buy":  # shares not bought have their own dates and basis (IRC 1014, 1015)
         return ask(
             ctx,
@@ -91,7 +91,7 @@ def answer_symbol(ctx: Ctx, text: str) -> Outcome:
             "On what date did you buy them? (the trade date, like 2024-01-10 or Jan 10 2024)\n"
             "Inherited them, or got them as a gift? Tap that instead.",
             draft,
-            buttons=(days, (Button(label="Inherited", data="got:inherited"), Button(label="A gift", data="got:gift"))),
+            buttons=(days, (button(ctx, "Inherited", "got", "inherited"), button(ctx, "A gift", "got", "gift"))),
         )
     return ask(
         ctx,
@@ -172,7 +172,7 @@ def answer_price(ctx: Ctx, text: str) -> Outcome:
         ASKING_FEES,
         "Any fees or commission in total? (like 4.95)",
         draft,
-        buttons=((Button(label="No fees", data="fees:0"),),),
+        buttons=((button(ctx, "No fees", "fees", "0"),),),
     )
 
 
@@ -717,9 +717,9 @@ BUTTONS: dict[str, Handler] = {
     "undo!": undo_confirmed,
     "del": confirm_delete,
     "keep": _keep,
-    "fees": while_asking(ASKING_FEES, answer_fees, CLOSED),
-    "date": while_asking(ASKING_TRADE_DATE, answer_date, CLOSED),
-    "got": while_asking(ASKING_TRADE_DATE, answer_how_got, CLOSED),
+    "fees": on_step(ASKING_FEES, answer_fees, CLOSED),
+    "date": on_step(ASKING_TRADE_DATE, answer_date, CLOSED),
+    "got": on_step(ASKING_TRADE_DATE, answer_how_got, CLOSED),
     "lots": choose_lots,
     "lot": pick_lot,
 }

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,22 @@ def nothing(chat: Chat) -> None:
     pass
 
 
+def answering(*answers: str) -> Callable[[Chat], object]:
+    """Open a wizard's question by sending these messages."""
+    return lambda chat: [chat.send(answer) for answer in answers]
+
+
+def settings_asking(item: str) -> Callable[[Chat], object]:
+    """/settings, then the button that asks about `item` (Tax year, Filing status, ...)."""
+    return lambda chat: (chat.send("/settings"), chat.tap(item))
+
+
+def exercise_asking_date(chat: Chat) -> None:
+    chat.send("/exercise")
+    chat.tap("ISO")
+    chat.send("XYZ")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -103,6 +120,27 @@ CASES = [
     Case("sell: oldest first", two_buys, ask_lots, "Oldest first"),
     Case("sell: a lot", two_buys, ask_lots, "10 from Feb"),
     Case("whatif: Record this sale", two_buys, lambda c: c.send("/whatif sell 10 XYZ 25"), "Record this sale"),
+    Case("figures: Save", nothing, lambda c: c.send("my salary is 95k"), "Save"),
+    Case("figures: Change", nothing, lambda c: c.send("we file jointly"), "Change"),
+    # A wizard's step buttons: an old /buy's No fees must not answer a newer /buy's fees question.
+    Case("buy: No fees", nothing, answering("/buy", "XYZ", "2024-01-10", "10", "20"), "No fees"),
+    Case("buy: Today", nothing, answering("/buy", "XYZ"), "Today"),
+    Case("buy: Yesterday", nothing, answering("/buy", "XYZ"), "Yesterday"),
+    Case("buy: Inherited", nothing, answering("/buy", "XYZ"), "Inherited"),
+    Case("buy: A gift", nothing, answering("/buy", "XYZ"), "A gift"),
+    Case("sell: Today", two_buys, answering("/sell", "XYZ"), "Today"),
+    Case("sell: No fees", two_buys, answering("/sell", "XYZ", "2024-06-03", "5", "25"), "No fees"),
+    Case("exercise: ISO", nothing, answering("/exercise"), "ISO"),
+    Case("exercise: NSO", nothing, answering("/exercise"), "NSO"),
+    Case("exercise: Today", nothing, exercise_asking_date, "Today"),
+    Case("vest: Yesterday", nothing, answering("/vest", "XYZ"), "Yesterday"),
+    Case("start again: a tax year", nothing, lambda c: (c.send("/start"), c.tap("Answer all five again")), "2026"),
+    Case("settings: a tax year", nothing, settings_asking("Tax year"), "2025"),
+    Case("settings: a filing status", nothing, settings_asking("Filing status"), "Married filing jointly"),
+    Case("settings: no other income", nothing, settings_asking("Other income"), "None"),
+    Case("settings: no carryover", nothing, settings_asking("Carryover"), "None"),
+    Case("settings: keep the time zone", nothing, settings_asking("Time zone"), "Keep"),
+    Case("1099-DIV: None", nothing, lambda c: c.press("div:2025"), "None"),
 ]
 
 
@@ -139,3 +177,21 @@ def test_a_lot_button_of_another_sale_does_not_pick_for_this_one(tmp_path: Path)
     wizard = chat.service.state(1).wizard
     assert wizard is not None and wizard.step == "ASKING_LOTS"
     assert [t.side for t in chat.service.state(1).trades] == ["buy", "buy"]
+
+
+def test_an_ambiguous_income_is_answered_by_its_own_buttons_as_written(tmp_path: Path) -> None:
+    """A German user's "85,000" is asked both ways; the buttons answer that question only, and the one
+    tapped is saved as it reads (85,00 $ is eighty-five dollars, not eighty-five thousand)."""
+    chat = Chat(tmp_path / "cgt.db", locale="de")
+    chat.send("/start")
+    chat.tap("2026")
+    chat.tap("Single")
+    chat.send("85,000")
+    old = data(chat, "85,00")
+    chat.send("85,000")  # asked again: the first question's buttons are closed
+    current = data(chat, "85,00")
+    assert "That question is closed" in chat.press(old)
+    assert chat.service.state(1).profile.years.given(2026).wages is None
+    chat.press(current)
+    assert chat.service.state(1).profile.years.given(2026).wages == Decimal("85.00")
+    assert "carryover" in "\n".join(r.text for r in chat.last)

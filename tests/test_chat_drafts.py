@@ -168,3 +168,20 @@ def test_an_import_preview_stored_with_its_nonce_in_the_answers_adds_by_its_butt
     assert wizard is not None and wizard.nonce == "abc" and wizard.answers == ImportDraft(name="x.csv")
     assert "That question is closed" in chat.press("import:yes:abd")
     assert "Added 0 trades from x.csv" in chat.press("import:yes:abc")
+
+
+def test_a_buy_stored_before_step_buttons_were_bound_takes_its_old_no_fees(tmp_path: Path) -> None:
+    # The release before named each question but sent its step buttons bare ("fees:0"): a /buy left at
+    # its fees question then is finished by that button after the upgrade.
+    answers = {"kind": "trade", "symbol": "ABC", "date": "2024-03-01", "quantity": "5", "price": "30"}
+    chat = _stored(tmp_path, {"flow": "buy", "step": "ASKING_FEES", "answers": answers, "nonce": "e42"})
+    assert "Saved #2" in chat.press("fees:0")
+    assert [(t.symbol, t.quantity, t.fees) for t in chat.service.state(chat.user_id).trades[1:]] == [("ABC", 5, 0)]
+    # A question asked now is answered only by its own buttons: the bare one is closed for it.
+    for answer in ("/buy", "ABC", "2024-03-02", "5", "31"):
+        chat.send(answer)
+    (no_fees,) = [b.data for r in chat.last for row in r.buttons for b in row if b.label == "No fees"]
+    assert "That question is closed" in chat.press("fees:0")
+    assert len(chat.service.state(chat.user_id).trades) == 2
+    chat.press(no_fees)
+    assert len(chat.service.state(chat.user_id).trades) == 3

@@ -74,10 +74,10 @@ async def test_onboarding_and_trades_through_telegram(app: Application, emulator
     await feed(app, emulator.button_update(5, year["callback_data"]))
     assert any(c.method == "answerCallbackQuery" for c in emulator.calls)
     assert "filing status" in emulator.texts(5)[-1]
-    await feed(app, emulator.button_update(5, "status:single"))
+    await feed(app, emulator.button_update(5, emulator.buttons(5)[0][0]["callback_data"]))  # Single
     await feed(app, emulator.text_update(5, "85000"))
-    await feed(app, emulator.button_update(5, "carry:none"))
-    await feed(app, emulator.button_update(5, "tz:keep"))
+    await feed(app, emulator.button_update(5, emulator.buttons(5)[0][0]["callback_data"]))  # no carryover
+    await feed(app, emulator.button_update(5, emulator.buttons(5)[0][0]["callback_data"]))  # keep the time zone
     assert "All set" in emulator.texts(5)[-1]
     await feed(app, emulator.text_update(5, "/buy 100 XYZ 20 2024-01-10"))
     assert "Saved #1" in emulator.texts(5)[-1]
