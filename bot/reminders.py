@@ -10,7 +10,8 @@ data when the reminder goes out (nothing is sent if the data no longer calls for
 Sending: every second each worker claims the most overdue reminder (Store.claim_due: `FOR UPDATE
 SKIP LOCKED` on PostgreSQL, the write lock on SQLite), takes its slot from the pace all workers share
 through the database (25 messages a second overall, one a second per chat), sends, and records the
-outcome. A claim is a lease: a worker killed mid-send leaves the reminder to the next worker once the
+outcome. Each goes out in HTML parse mode, as every reply does (a bold heading, the rest escaped:
+conversations/reminders.py). A claim is a lease: a worker killed mid-send leaves the reminder to the next worker once the
 lease runs out, so none is lost; only a kill between Telegram accepting the message and the outcome
 being written (one round trip) could send it twice — Telegram has no idempotency key to close that.
 A flood wait (429) sends it again after `retry_after`; a chat closed to the bot (403) is not retried.
@@ -25,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter
 
 from bot.storage import Claimed, Plan, Planned
@@ -72,7 +74,7 @@ def sweep(service: ChatService, now: datetime, limit: int = 500) -> int:
 
 
 class Sender(Protocol):
-    async def send_message(self, chat_id: int, text: str) -> Any: ...
+    async def send_message(self, chat_id: int, text: str, *, parse_mode: str) -> Any: ...
 
 
 def _text(service: ChatService, claimed: Claimed) -> str | None:
@@ -104,7 +106,7 @@ async def _send_one(bot: Sender, service: ChatService, claimed: Claimed, now: An
     if slot > now():
         await asyncio.sleep(slot - now())
     try:
-        await bot.send_message(claimed.user_id, text)
+        await bot.send_message(claimed.user_id, text, parse_mode=ParseMode.HTML)  # as every reply is
     except Forbidden:
         # The user blocked the bot or deleted their account: retrying would fail the same way.
         log.info("reminder of kind %s not sent: the chat is closed to the bot", claimed.kind)
@@ -133,5 +135,5 @@ def dry_run(service: ChatService, on: date) -> str:
             continue
         lines.append(f"user {user_id}:")
         for reminder in found:
-            lines.append(f"  [{reminder.kind}] " + reminder.text.replace("\n", "\n    "))
+            lines.append(f"  [{reminder.kind}] " + reminder.plain.replace("\n", "\n    "))
     return "\n".join(lines) if lines else f"No reminders to send on {on.isoformat()}."

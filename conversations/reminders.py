@@ -3,7 +3,8 @@
 - Year end: December 1 and 15 — gains so far, losses available to harvest, the last trading day.
 - Long-term crossover: a lot with an unrealized gain turning long-term — `reminder_days` before (7 by default) and on the day.
 - Wash-sale window: after a loss sale, the first day buying back is no longer a wash sale.
-Each reminder has a stable key, so it is sent once however often it is recomputed.
+Each reminder has a stable key, so it is sent once however often it is recomputed. Its text is
+Telegram HTML like every other reply (conversations/markup.py): a bold heading, the rest escaped.
 Which reminders and when (`upcoming`) is cheap; the text (`reminders`) figures tax, so a
 sender plans with the first and writes the text when the reminder goes out.
 """
@@ -22,6 +23,7 @@ from calc.models import ZERO, Lot
 from calc.planner import unrealized
 from calc.years import YearView
 from conversations.formatting import Fmt
+from conversations.markup import bold, escape, plain
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
 from conversations.taxview import ledger_for, tax_known, year_tax
@@ -40,7 +42,17 @@ class Due:
 
 @dataclass(frozen=True)
 class Reminder(Due):
-    text: str
+    text: str  # Telegram HTML: sent in HTML parse mode
+
+    @property
+    def plain(self) -> str:
+        """The text as a screen without formatting shows it (the operators' dry run)."""
+        return plain(self.text)
+
+
+def _headed(heading: str, *lines: str) -> str:
+    """A reminder's text: its heading in bold, then its lines, escaped (symbols come from users)."""
+    return bold(heading) + "\n" + escape("\n".join(lines))
 
 
 def last_trading_day(year: int) -> date:
@@ -113,11 +125,10 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     assert view is not None, "a year-end reminder is only planned for a year the engine knows"
     limit = view.loss_limit
     s = view.summary
-    lines = [f"Year-end check for {year}:"]
-    lines.append(
+    lines = [
         f"Realized so far: {fmt.money(s.short_term_net)} short-term and {fmt.money(s.long_term_net)} long-term "
         f"(estimated tax they add: {fmt.money(view.added)})."
-    )
+    ]
     prices = DEFAULT_SOURCE.prices(state, {lot.symbol for lot in ledger.lots})
     losses = -sum((gain for _, _, gain in unrealized(ledger, prices) if gain < 0), ZERO)
     if losses:
@@ -129,7 +140,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     lines.append(
         f"The last trading day of {year} is {fmt.day(last_trading_day(year))}: the trade date decides the tax year."
     )
-    return "\n".join(lines)
+    return _headed(f"Year-end check for {year}", *lines)
 
 
 def _long_term(
@@ -164,7 +175,8 @@ def _long_term_text(lot: Lot, price: Decimal, when: str, on: date, views: Views,
     tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax" if saving > 0 else ""
     if tail and sold_now.year != crossing.year:
         tail += f" (the sale then goes on your {crossing.year} return instead of {sold_now.year}'s)"
-    return head + tail + ("." if tail else "")
+    heading = f"{lot.symbol} turns long-term " + ("today" if when == "on" else fmt.day(crossing))
+    return _headed(heading, head + tail + ("." if tail else ""))
 
 
 def _saving_by_waiting(now: YearView | None, then: YearView | None, gain: Decimal) -> Decimal:
@@ -193,7 +205,8 @@ def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple
 
 
 def _wash_window_text(symbol: str, sold: date, fmt: Fmt) -> str:
-    return (
-        f"From today you can buy {symbol} again without a wash sale: it's 31 days since you sold it at a loss "
-        f"on {fmt.day(sold)}."
+    return _headed(
+        f"{symbol}: the wash-sale window is over",
+        f"From today you can buy {symbol} again without a wash sale: it's {WASH_WINDOW.days + 1} days since you "
+        f"sold it at a loss on {fmt.day(sold)}.",
     )

@@ -29,10 +29,12 @@ from bot.storage import Store
 from bot.telegram import build_application, start_up
 from calc.years import Years
 from conversations.events import Event
+from conversations.markup import plain
 from conversations.reminders import last_trading_day, reminders, upcoming
 from conversations.state import Profile, UserState
 from tests.emulator import TOKEN, Emulator
 from tests.ledger import ledger
+from tests.test_telegram_e2e import running
 
 D = Decimal
 
@@ -175,7 +177,8 @@ class RecordingBot:
     def __init__(self, record: list[tuple[float, int, str]] | None = None) -> None:
         self.sent = record if record is not None else []
 
-    async def send_message(self, chat_id: int, text: str) -> None:
+    async def send_message(self, chat_id: int, text: str, *, parse_mode: str) -> None:
+        assert parse_mode == "HTML"
         self.sent.append((time.monotonic(), chat_id, text))
 
 
@@ -219,7 +222,7 @@ async def test_two_workers_send_each_reminder_once(db_target: str) -> None:
     record: list[tuple[float, int, str]] = []
     workers = [ChatService(db_target), ChatService(db_target)]
     results = await asyncio.gather(*(sender.send_due(RecordingBot(record), w, now=lambda: DEC1) for w in workers))
-    texts = sorted((chat, text.split(":")[0]) for _, chat, text in record)
+    texts = sorted((chat, plain(text).split("\n")[0]) for _, chat, text in record)
     # Due by Dec 1 at 11:00 in New York: each user's year-end check, sent by one worker or the other, once.
     assert texts == [(42, "Year-end check for 2026"), (43, "Year-end check for 2026")]
     assert sum(r.get("sent", 0) for r in results) == 2
@@ -311,7 +314,7 @@ from bot.service import ChatService
 from bot.storage import Store
 
 class Hangs:
-    async def send_message(self, chat_id, text):
+    async def send_message(self, chat_id, text, parse_mode):
         print("sending", flush=True)
         await asyncio.sleep(3600)
 
@@ -367,7 +370,7 @@ class FailingBot:
         self.error = error
         self.calls = 0
 
-    async def send_message(self, chat_id: int, text: str) -> None:
+    async def send_message(self, chat_id: int, text: str, *, parse_mode: str) -> None:
         self.calls += 1
         raise self.error
 
@@ -421,3 +424,27 @@ def test_planning_knows_which_years_the_law_covers_without_figuring_the_years() 
             except UnsupportedYear:
                 expected = False
             assert tax_known(each, year) is expected, (first, year)
+
+
+async def test_reminders_go_out_in_html_parse_mode_with_bold_headings(tmp_path: Path) -> None:
+    """Sent as every reply is: HTML parse mode, the heading bold. Through python-telegram-bot's real request
+    path to the emulator, which refuses malformed HTML as Telegram does ("can't parse entities")."""
+    db = tmp_path / "r.db"
+    service = planned(db, 42)
+    emulator = Emulator()
+    dec22 = datetime(2026, 12, 22, 16, tzinfo=UTC).timestamp()  # every reminder planned on Nov 30 is due
+    async with running(emulator, db) as app:
+        counts = await sender.send_due(app.bot, service, now=ticking(dec22))
+    assert counts == {"sent": 4}
+    calls = [c for c in emulator.by_chat[42] if c.method == "sendMessage"]
+    assert [c.params.get("parse_mode") for c in calls] == ["HTML"] * 4
+    assert all(c.params["text"].startswith("<b>") and "</b>\n" in c.params["text"] for c in calls)
+    shown = emulator.texts(42)  # as Telegram shows them: the tags read, not printed
+    assert sorted(text.split("\n")[0] for text in shown) == [
+        "ABC: the wash-sale window is over",
+        "XYZ turns long-term today",
+        "Year-end check for 2026",
+        "Year-end check for 2026",
+    ]
+    assert not any("<b>" in text for text in shown)
+    assert "it's 31 days since you sold it at a loss on Nov 20, 2026" in "\n".join(shown)
