@@ -69,9 +69,12 @@ class Outcome:
     replies: list[Reply]
 
 
-def say(ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **changes: object) -> Outcome:
+def say(
+    ctx: Ctx, text: str, buttons: tuple[tuple[Button, ...], ...] = (), html: bool = False, **changes: object
+) -> Outcome:
+    """Reply with `text` (Telegram HTML when `html`: built with conversations/markup.py) and change the state."""
     state = ctx.state.model_copy(update=changes) if changes else ctx.state
-    return Outcome(state, [Reply(text=text, buttons=buttons)])
+    return Outcome(state, [Reply(text=text, buttons=buttons, html=html)])
 
 
 def question_name(ctx: Ctx) -> str:
@@ -92,7 +95,7 @@ def ask(
     """Open the question `step` of `flow`, keeping the answers so far (`draft`: a typed model from
     conversations/drafts.py). Each question is named by the event that opened it (`question_name`)."""
     wizard = Wizard(flow=flow, step=step, answers=draft, nonce=question_name(ctx), buttons_named=True)
-    return say(ctx, text, buttons, wizard=wizard, **changes)
+    return say(ctx, text, buttons, False, wizard=wizard, **changes)
 
 
 def answers(ctx: Ctx, kind: type[A]) -> A:

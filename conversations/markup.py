@@ -24,6 +24,11 @@ def bold(text: object) -> str:
     return f"<b>{escape(text)}</b>"
 
 
+def headed(heading: str, *lines: str) -> str:
+    """A reply that opens with a heading: the heading bold on its own line, the lines under it escaped."""
+    return "\n".join([bold(heading), *(escape(line) for line in lines)])
+
+
 def plain(marked: str) -> str:
     """What Telegram shows for HTML text: the tags gone, the entities read."""
     return html.unescape(_TAG.sub("", marked))

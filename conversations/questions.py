@@ -20,6 +20,7 @@ from conversations.figures import year_words
 from conversations.formatting import Fmt, limit_words, rates_words, shares_of, tacked_words
 from conversations.harvesting import harvest_command
 from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.markup import escape, headed
 from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reminders import last_trading_day
 from conversations.reports import figures_line, gains, portfolio, tax_lines
@@ -42,17 +43,18 @@ def _view(ctx: Ctx) -> YearView | None:
 def _tax_owed(ctx: Ctx) -> str:
     view = _view(ctx)
     if view is None:
-        return "Record your sales with /sell (or /import a broker file) and I'll estimate the federal tax they add."
+        return escape(
+            "Record your sales with /sell (or /import a broker file) and I'll estimate the federal tax they add."
+        )
     year = view.summary.year
     figures = figures_line(view.figures, ctx.fmt)
-    return "\n".join(
-        [
-            f"For {year}, from the sales you've recorded and the income you gave me:",
-            *tax_lines(view, ctx.fmt),
-            *total_lines(view.with_gains, ctx.fmt),
-            "/gains shows every sale and the netting behind it.",
-            *([figures] if figures else []),
-        ]
+    return headed(
+        f"Your {year} tax so far",
+        "From the sales you've recorded and the income you gave me:",
+        *tax_lines(view, ctx.fmt),
+        *total_lines(view.with_gains, ctx.fmt),
+        "/gains shows every sale and the netting behind it.",
+        *([figures] if figures else []),
     )
 
 
@@ -132,7 +134,7 @@ def _symbol_holding(ctx: Ctx, symbol: str) -> str:
     fmt = ctx.fmt
     lots = sorted((lot for lot in ledger_for(ctx.state).lots if lot.symbol == symbol), key=lambda lot: lot.purchased)
     if not lots:
-        return f"You don't hold any {symbol} now, so nothing of it is waiting to turn long-term."
+        return escape(f"You don't hold any {symbol} now, so nothing of it is waiting to turn long-term.")
     lines = []
     for lot in lots[:MAX_LOTS]:
         held = tacked_words(lot, ctx.today, ctx.fmt)
@@ -143,11 +145,11 @@ def _symbol_holding(ctx: Ctx, symbol: str) -> str:
             days = (lot.long_term_from - ctx.today).days
             lines.append(f"{bought}: long-term on {fmt.day(lot.long_term_from)} (in {fmt.counted(days, 'day')})")
     more = (
-        f"\n… and {fmt.counted(len(lots) - MAX_LOTS, 'more lot')}: /portfolio lists them all."
+        [f"… and {fmt.counted(len(lots) - MAX_LOTS, 'more lot')}: /portfolio lists them all."]
         if len(lots) > MAX_LOTS
-        else ""
+        else []
     )
-    return f"Your {symbol}, lot by lot (long-term means held more than a year):\n" + "\n".join(lines) + more
+    return headed(f"Your {symbol}, lot by lot", "Long-term means held more than a year.", *lines, *more)
 
 
 # --- what I don't cover: said plainly, with what the user can do instead -------------------------
@@ -249,7 +251,9 @@ def about(ctx: Ctx, topic: str, symbol: str | None, year: int | None) -> Outcome
     if topic in COMMANDS:
         return COMMANDS[topic](ctx, str(year) if year and topic == "gains" else "")
     if topic == "longterm" and symbol:
-        return say(ctx, _symbol_holding(ctx, symbol))
+        return say(ctx, _symbol_holding(ctx, symbol), html=True)
+    if topic == "tax":
+        return say(ctx, _tax_owed(ctx), html=True)
     if topic == "wash" and symbol:
         return say(ctx, _symbol_wash(ctx, symbol))
     if topic == "lastday":
@@ -283,7 +287,6 @@ ANSWERS: dict[str, Answer] = {
     "wash": _wash_sale,
     "longterm": _holding,
     "carryover": _carryover,
-    "tax": _tax_owed,
     "advice": _advice,
 }
 COMMANDS: dict[str, Handler] = {

@@ -23,7 +23,7 @@ from calc.models import ZERO, Lot
 from calc.planner import unrealized
 from calc.years import YearView
 from conversations.formatting import Fmt
-from conversations.markup import bold, escape, plain
+from conversations.markup import headed, plain
 from conversations.prices import DEFAULT_SOURCE
 from conversations.state import UserState
 from conversations.taxview import ledger_for, tax_known, year_tax
@@ -48,11 +48,6 @@ class Reminder(Due):
     def plain(self) -> str:
         """The text as a screen without formatting shows it (the operators' dry run)."""
         return plain(self.text)
-
-
-def _headed(heading: str, *lines: str) -> str:
-    """A reminder's text: its heading in bold, then its lines, escaped (symbols come from users)."""
-    return bold(heading) + "\n" + escape("\n".join(lines))
 
 
 def last_trading_day(year: int) -> date:
@@ -140,7 +135,7 @@ def _year_end_text(state: UserState, ledger: Ledger, views: Views, fmt: Fmt, on:
     lines.append(
         f"The last trading day of {year} is {fmt.day(last_trading_day(year))}: the trade date decides the tax year."
     )
-    return _headed(f"Year-end check for {year}", *lines)
+    return headed(f"Year-end check for {year}", *lines)
 
 
 def _long_term(
@@ -176,7 +171,7 @@ def _long_term_text(lot: Lot, price: Decimal, when: str, on: date, views: Views,
     if tail and sold_now.year != crossing.year:
         tail += f" (the sale then goes on your {crossing.year} return instead of {sold_now.year}'s)"
     heading = f"{lot.symbol} turns long-term " + ("today" if when == "on" else fmt.day(crossing))
-    return _headed(heading, head + tail + ("." if tail else ""))
+    return headed(heading, head + tail + ("." if tail else ""))
 
 
 def _saving_by_waiting(now: YearView | None, then: YearView | None, gain: Decimal) -> Decimal:
@@ -205,7 +200,7 @@ def _wash_window(ledger: Ledger, fmt: Fmt, start: date, end: date) -> list[tuple
 
 
 def _wash_window_text(symbol: str, sold: date, fmt: Fmt) -> str:
-    return _headed(
+    return headed(
         f"{symbol}: the wash-sale window is over",
         f"From today you can buy {symbol} again without a wash sale: it's {WASH_WINDOW.days + 1} days since you "
         f"sold it at a loss on {fmt.day(sold)}.",

@@ -8,6 +8,7 @@ dollar amount, "all"/"half", a number the locale reads two ways, a missing date)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
@@ -34,8 +35,9 @@ from conversations.understanding.reading import Reading
 
 CONFIRMING_TRADE = "CONFIRMING_TRADE"
 CLOSED = "That question is closed. Send the trade again if you still want to save it."
-YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "ja"}
+YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "confirm", "ja"}
 NO = {"no", "n", "change", "nope", "wrong", "cancel", "nein"}
+_POLITE = {"it", "please", "that", "thanks", "pls"}  # "yes please", "save it", "no thanks"
 SIX_PLACES = Decimal("0.000001")
 # The line's fields a guess keeps (and what else the line said: crypto, a gift, the lots a sale names).
 GUESSED = (
@@ -303,13 +305,24 @@ def change_pressed(ctx: Ctx, nonce: str) -> Outcome:
     )
 
 
+def yes_or_no(text: str) -> bool | None:
+    """A typed answer to a Save / Change question: True for yes ("Save", "yes please"), False for no
+    ("change it", "nope"), None for anything else."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if not words or len(words) > 3 or any(w not in YES | NO | _POLITE for w in words):
+        return None
+    said = {w for w in words if w not in _POLITE}
+    if said and said <= YES:
+        return True
+    return False if said and said <= NO else None
+
+
 def answer_confirmation(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
     """Typed instead of tapped: yes saves, no changes; anything else is a new message."""
-    word = text.strip().lower().strip("!.")
-    if word in YES:
-        return save_pressed(ctx, ctx.state.wizard.nonce if ctx.state.wizard else "")
-    if word in NO:
-        return change_pressed(ctx, ctx.state.wizard.nonce if ctx.state.wizard else "")
+    answer = yes_or_no(text)
+    if answer is not None:
+        nonce = ctx.state.wizard.nonce if ctx.state.wizard else ""
+        return save_pressed(ctx, nonce) if answer else change_pressed(ctx, nonce)
     ctx.state = ctx.state.model_copy(update={"wizard": None})
     return free_text(ctx, text, commands)
 
@@ -380,6 +393,9 @@ SMALL_TALK: dict[str, Handler] = {"greeting": _greeting, "undo": undo_in_words, 
 
 
 def _not_understood(ctx: Ctx, reading: Reading, text: str) -> Outcome:
+    answer = yes_or_no(text)
+    if answer is not None:
+        return _nothing_asked(ctx, answer)
     if reading.symbol:
         company = name_of(reading.symbol)
         return say(
@@ -390,6 +406,24 @@ def _not_understood(ctx: Ctx, reading: Reading, text: str) -> Outcome:
             ((Button(label="Portfolio", data="cmd:portfolio"), Button(label="Help", data="cmd:help")),),
         )
     return unknown(ctx, text)
+
+
+def _nothing_asked(ctx: Ctx, yes: bool) -> Outcome:
+    """ "Save", "yes" or "change" typed where no question takes a typed answer: what is open, or that
+    nothing is, and what to do instead (never "I didn't understand that")."""
+    if ctx.state.wizard is not None:  # a question whose answers are its buttons (a delete, an import)
+        return say(ctx, "To answer my question above, tap one of its buttons; /cancel leaves it.")
+    if yes:
+        return say(
+            ctx,
+            "There's nothing waiting to be saved. If you meant a trade, send it again (and tap Save if I "
+            f"ask). {_example(ctx, 'buy')} /trades lists what is saved.",
+        )
+    return say(
+        ctx,
+        "There's nothing waiting for an answer, so nothing changed. To change a saved trade, find its number "
+        "in /trades, then /edit 3 price 21.50 or /delete 3.",
+    )
 
 
 BUTTONS: dict[str, Handler] = {"save": save_pressed, "change": change_pressed}
