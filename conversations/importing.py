@@ -19,7 +19,7 @@ from calc import CalcError, Split, Trade
 from calc.booking import book
 from calc.opening import Shortfall, shortfalls, without_shortfalls
 from conversations import dividends, import_words, reconciling
-from conversations.confirming import ago, answered, bound, button, question, stale, stamp
+from conversations.confirming import CLOSED, ago, answered, bound, button, question, stale, stamp
 from conversations.drafts import ImportDraft
 from conversations.espp import missing_figures_words
 from conversations.events import Button
@@ -32,6 +32,9 @@ from conversations.parsing import InputError, money, quantity, symbol, trade_dat
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"
 ASKING_OPENING_LOTS = "ASKING_OPENING_LOTS"
+PREVIEW_CLOSED = (
+    f"{CLOSED} That preview was already added, cancelled or replaced by a newer one; to import the file, send it again."
+)
 MAX_OPENING_LINES = 50
 
 
@@ -225,11 +228,9 @@ def confirm(ctx: Ctx, answer: str) -> Outcome:
         return undo_pressed(ctx, answer.partition(":")[2])
     verb, _, key = answer.partition(":")
     wizard = ctx.state.wizard
-    if wizard is None or wizard.step not in (CONFIRMING_IMPORT, ASKING_OPENING_LOTS):
-        return say(ctx, "That import was already added or cancelled.")
     draft = bound(ctx, key, ImportDraft, "import", CONFIRMING_IMPORT, ASKING_OPENING_LOTS)
-    if draft is None:  # a button of an earlier preview: it answers a question that is closed
-        return say(ctx, "That question is closed: the button was for an earlier preview. Use the newest one's buttons.")
+    if wizard is None or draft is None:  # added, cancelled, or an earlier preview's button: one answer for all
+        return say(ctx, PREVIEW_CLOSED)
     if verb == "without":
         if wizard.step != ASKING_OPENING_LOTS:
             return say(ctx, "Nothing is missing from this import: tap Add or Cancel.")
@@ -289,7 +290,7 @@ def undo_pressed(ctx: Ctx, stamped: str) -> Outcome:
 
 def undo_confirmed(ctx: Ctx, key: str) -> Outcome:
     if answered(ctx, "import-undo", key) is None:
-        return say(ctx, "That question is closed.")
+        return say(ctx, CLOSED)
     ctx.state = ctx.state.model_copy(update={"wizard": None})
     return undo_import(ctx)
 

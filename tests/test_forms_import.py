@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conversations.drafts import ImportDraft
 from conversations.events import Event, FileIn
 from conversations.files.importers import MAX_BYTES, MAX_ROWS, ImportError_, read_csv
+from conversations.importing import PREVIEW_CLOSED
 from conversations.state import Wizard
 from tests.chat import NOW, Chat
 
@@ -225,7 +226,7 @@ def test_preview_confirm_and_reimport_adds_nothing_twice(tmp_path: Path) -> None
     assert len(chat.service.state(1).trades) == 2
     chat._run(file_event("fidelity.csv", (FIXTURES / "fidelity.csv").read_bytes(), 3))
     assert "Cancelled" in chat.tap("Cancel")
-    assert "already added or cancelled" in chat.press("import:yes")
+    assert chat.press("import:yes") == PREVIEW_CLOSED
     assert len(chat.restart().service.state(1).trades) == 2
 
 
@@ -316,11 +317,13 @@ def test_an_earlier_previews_add_button_adds_nothing_from_the_newer_one(tmp_path
     chat._run(file_event("fidelity.csv", (FIXTURES / "fidelity.csv").read_bytes(), 2))
     newer_add = next(b.data for r in chat.last for row in r.buttons for b in row if b.label.startswith("Add"))
     # The first preview's Add answers a question that is closed: it neither adds the newer file nor the older.
-    assert "That question is closed" in chat.press(first_add)
+    assert chat.press(first_add) == PREVIEW_CLOSED
     assert chat.service.state(1).trades == ()
     assert chat.service.state(1).wizard is not None  # the newer preview is still open, its own Add works
     assert "Added" in chat.press(newer_add)
-    assert "already added or cancelled" in chat.press(first_add)
+    # With nothing open it is the same answer: one wording for a closed preview, whatever closed it.
+    assert chat.press(first_add) == chat.press(newer_add) == PREVIEW_CLOSED
+    assert "That question is closed" in PREVIEW_CLOSED and "send it again" in PREVIEW_CLOSED
 
 
 def test_a_preview_stored_before_drafts_were_typed_is_added_by_its_old_button(tmp_path: Path) -> None:
