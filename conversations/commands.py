@@ -19,7 +19,9 @@ from conversations import (
     options,
     reports,
     splits,
+    trade_list,
     trading,
+    whatif,
     words,
 )
 from conversations.events import Reply
@@ -108,7 +110,7 @@ COMMANDS: tuple[Command, ...] = (
         menu="record a stock split",
         examples=("/split XYZ 2:1 2024-06-10", "/split XYZ 1:10 2024-06-10 cash 12.50"),
     ),
-    Command("trades", trading.list_trades, TRADES, "list them", menu="list, edit and delete trades"),
+    Command("trades", trade_list.list_trades, TRADES, "list them", menu="list, edit and delete trades"),
     Command("edit", trading.edit, TRADES, "correct one", examples=("/edit 3 price 21.50",)),
     Command("delete", trading.delete, TRADES, "delete one", examples=("/delete 3",)),
     Command("undo", trading.undo, TRADES, "undo the last one", menu="undo the last entry"),
@@ -137,7 +139,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "whatif",
-        reports.whatif,
+        whatif.whatif,
         STANDING,
         "the tax a sale would add, the cheapest lots, and whether waiting would save",
         menu="the tax a sale would add",

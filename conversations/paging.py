@@ -123,17 +123,18 @@ def opening(view: str, arg: str, label: str) -> Button:
     return Button(label=label, data=f"{view}:{arg}:0:")
 
 
-def fitting(ctx: Ctx, lines: list[str], room: int, noun: tuple[str, str]) -> list[str]:
-    """The first of `lines` that fit in `room` characters, then "… and N more <noun>" for the rest."""
+def fitting(ctx: Ctx, lines: list[str], room: int, noun: tuple[str, str], total: int | None = None) -> list[str]:
+    """The first of `lines` that fit in `room` characters, then "… and N more <noun>" for the rest (of
+    `total`, when `lines` are only the first of them: a long list's first screen, not all its lines)."""
     kept: list[str] = []
     size = 0
     for line in lines:
         size += len(plain(line)) + 1
         if size > room - 40:  # 40: room for the note
-            left = len(lines) - len(kept)
-            return [*kept, f"… and {ctx.fmt.number(Decimal(left))} more {noun[0] if left == 1 else noun[1]}."]
+            break
         kept.append(line)
-    return kept
+    left = (len(lines) if total is None else total) - len(kept)
+    return [*kept, f"… and {ctx.fmt.number(Decimal(left))} more {noun[0] if left == 1 else noun[1]}."] if left else kept
 
 
 def _summary(ctx: Ctx, paged: Paged) -> Reply:

@@ -12,7 +12,7 @@ from conversations.confirming import bound, button, unbind
 from conversations.drafts import SaleOffer
 from conversations.events import Button
 from conversations.formatting import error_words
-from conversations.kernel import Ctx, Handler, Outcome, ask, say
+from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.parsing import InputError, TradeLine
 from conversations.trading import record
 
@@ -50,15 +50,6 @@ def _describe_picks(ctx: Ctx, plan: SalePlan) -> str:
         bought = ctx.fmt.day(d.acquired) if d else pick.lot_id
         parts.append(f"{ctx.fmt.counted(pick.quantity, 'share')} bought {bought}")
     return ", ".join(parts)
-
-
-def offer(ctx: Ctx, text: str, plan: SalePlan, line: TradeLine, buttons: tuple[tuple[Button, ...], ...]) -> Outcome:
-    if not buttons:
-        return say(ctx, text)
-    draft = SaleOffer(
-        symbol=line.symbol, quantity=line.quantity, price=line.price, date=line.date, picks=tuple(plan.best.picks)
-    )
-    return ask(ctx, "whatif", OFFERING_SALE, text, draft, buttons=buttons)
 
 
 def record_plan(ctx: Ctx, arg: str) -> Outcome:

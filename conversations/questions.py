@@ -25,7 +25,7 @@ from conversations.options import iso_tax_words, losses_and_options_words
 from conversations.reminders import last_trading_day
 from conversations.reports import figures_line, gains, portfolio, tax_lines
 from conversations.taxview import ledger_for, tax_known, tax_year, year_tax
-from conversations.trading import list_trades
+from conversations.trade_list import list_trades
 
 Answer = Callable[[Ctx], str]
 

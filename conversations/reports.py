@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import math
-import re
 from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from calc import CalcError, Disposition, Lot, Trade, UnsupportedYear, YearSummary
+from calc import Disposition, Lot, YearSummary
 from calc.booking import WASH_WINDOW
 from calc.models import ZERO
 from calc.netting import lost_to_ira
 from calc.params import params_for
-from calc.planner import Wait, WhatIf, what_if
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
 from conversations import paging
-from conversations.capping import first_few
-from conversations.espp_words import lot_words, pay_of, sale_words, year_words
+from conversations.espp_words import lot_words, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
 from conversations.formatting import (
     STATUS_NAMES,
     Fmt,
-    error_words,
     gain_line,
     held_words,
     iso_periods,
@@ -33,8 +28,7 @@ from conversations.formatting import (
 )
 from conversations.kernel import Ctx, Handler, Outcome, say
 from conversations.markup import bold, escape, plain
-from conversations.parsing import InputError, TradeLine, money, quantity, symbol
-from conversations.planning import best_lots, lot_advice, offer
+from conversations.parsing import symbol
 from conversations.taxview import asked_year, gift_day, ledger_for, year_tax
 
 
@@ -381,10 +375,10 @@ def _sales_about(sold: list[Disposition]) -> tuple[object, ...]:
 
 
 def _sale_entry(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
-    return "• " + escape(_disposition_line(d, fmt, given))
+    return "• " + escape(disposition_line(d, fmt, given))
 
 
-def _disposition_line(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
+def disposition_line(d: Disposition, fmt: Fmt, given: date | None = None) -> str:
     text = f"{d.symbol}: {gain_line(d.gain, d.term, fmt)} on {fmt.counted(d.quantity, 'share')} sold {fmt.day(d.sold)}, {held_words(d, fmt, given)}"
     if d.wash_sale_disallowed:
         text += f" ({fmt.money(d.wash_sale_disallowed)} loss disallowed, wash sale)"
@@ -441,141 +435,6 @@ def why_tax(r: TaxResult, fmt: Fmt) -> list[str]:
     if r.amt:
         out.append(f"Alternative minimum tax {fmt.money(r.amt)} applies too.")
     return out
-
-
-RAISE = re.compile(
-    r"raise\s+(?P<cash>\$?[\d,.]+)\s*(?:in\s+cash\s*)?(?:from|with|selling|by\s+selling)?\s*(?P<sym>\$?[A-Za-z][A-Za-z0-9.\-]*)"
-    r"\s*(?:at|@)?\s*(?P<price>\$?[\d,.]+)?",
-    re.I,
-)
-WHATIF = re.compile(
-    r"(?:what\s*if\s*(?:i\s*)?)?(?:sell|sold)?\s*(?P<qty>[\d,.]+)\s*(?:shares?\s*(?:of)?\s*)?(?P<sym>\$?[A-Za-z][A-Za-z0-9.\-]*)"
-    r"\s*(?:at|@|for)?\s*(?P<price>\$?[\d,.]+)?",
-    re.I,
-)
-
-
-def whatif(ctx: Ctx, args: str) -> Outcome:
-    text = args.strip().rstrip("?")
-    text = re.sub(r"^(/whatif|what\s*if|what happens if)\s*", "", text, flags=re.I)
-    text = re.sub(r"^(i\s+)?(sell|sold)\s+", "", text, flags=re.I)
-    raising = RAISE.fullmatch(text.strip())
-    found = raising or WHATIF.fullmatch(text.strip())
-    if not found:
-        raise InputError(
-            "Ask it like: /whatif sell 50 XYZ 30 (shares, symbol, price), or /whatif raise 5,000 from XYZ at 30."
-        )
-    ticker = symbol(found.group("sym"))
-    if found.group("price"):
-        at = money(found.group("price"), "price", allow_zero=False, locale=ctx.fmt.locale)
-    elif ticker in ctx.state.prices:
-        at = ctx.state.prices[ticker]
-    else:
-        raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
-    if raising:
-        cash = money(found.group("cash"), "amount to raise", allow_zero=False, locale=ctx.fmt.locale)
-        shares = Decimal(math.ceil(cash / at))  # whole shares, enough to raise at least that much
-        heading = (
-            f"To raise {ctx.fmt.money(cash)} at {ctx.fmt.money(at)} you'd sell {ctx.fmt.shares(shares)} {ticker}.\n"
-        )
-    else:
-        shares = quantity(found.group("qty"), ctx.fmt.locale)
-        heading = ""
-    text = heading + what_if_sale(ctx, ticker, shares, at, ctx.today)
-    plan = best_lots(ctx, ticker, shares, at, ctx.today)
-    advice, buttons = lot_advice(ctx, plan)
-    line = TradeLine(side="sell", quantity=shares, symbol=ticker, price=at, date=ctx.today, fees=ZERO)
-    return offer(ctx, "\n".join([text, *advice]), plan, line, buttons)
-
-
-def what_if_sale(ctx: Ctx, ticker: str, shares: Decimal, at: Decimal, when: date) -> str:
-    fmt = ctx.fmt
-    state = ctx.state
-    sale = Trade(date=when, symbol=ticker, side="sell", quantity=shares, price=at)
-    try:
-        result = what_if(state.trades, state.profile.years, sale, state.splits)
-    except UnsupportedYear as error:
-        raise InputError(f"I can't estimate {when.year}: {error_words(error, fmt)}.") from None
-    except CalcError as error:
-        raise InputError(f"That sale couldn't happen: {error_words(error, fmt)}.") from None
-    year, wages = result.year, result.wages
-    lines = [f"If you sold {fmt.shares(shares)} {ticker} at {fmt.money(at)} today (oldest shares first):"]
-    lines.extend(first_few(["• " + _disposition_line(d, fmt) for d in result.dispositions], "lot", fmt))
-    iso_wages = wages - pay_of(result.dispositions)
-    if iso_wages:
-        lines.append(
-            f"• {fmt.money(iso_wages)} of wages too: sold this soon, ISO shares are a disqualifying disposition and "
-            "the bargain element (or the gain, if smaller) is taxed as wages, not as a capital gain."
-        )
-    lines.append(
-        f"Total {fmt.signed(result.gain)}"
-        + (f" of capital gain and {fmt.money(wages)} of wages" if wages else "")
-        + f"; estimated federal tax for {year} {'+' if result.tax_added >= 0 else ''}{fmt.money(result.tax_added)}."
-    )
-    lines.extend("  " + line for line in why_tax(result.tax, fmt))
-    figures = figures_line(state.profile.years.resolve(year), fmt)
-    if figures:
-        lines.append(figures)
-    waits = [wait for wait in result.waits if wait.saving > 0]
-    lines.extend(_wait_words(ctx, result, wait) for wait in waits)
-    unrewarded = next((wait for wait in result.waits if wait.qualifying and wait.saving <= 0), None)
-    if unrewarded is not None and pay_of(result.dispositions):
-        lines.append(
-            f"Waiting until {fmt.day(unrewarded.until)} to make it a qualifying disposition wouldn't lower the tax at "
-            f"this price: the pay would be {fmt.money(unrewarded.wages)} instead of {fmt.money(result.wages)}."
-        )
-    later = next((wait for wait in waits if wait.tax_year != year), None)
-    if later is not None:
-        lines.append(_next_return_words(ctx, year, later))
-    return "\n".join(lines)
-
-
-def _next_return_words(ctx: Ctx, year: int, wait: Wait) -> str:
-    """A wait past December 31 moves the sale to another return: which, and with what it is figured."""
-    law = (
-        f"{wait.tax_year}'s tax law"
-        if wait.law_year == wait.tax_year
-        else f"{wait.law_year}'s tax law ({wait.tax_year}'s isn't in my tables yet)"
-    )
-    text = (
-        f"Sold in {wait.tax_year}, the sale goes on your {wait.tax_year} return, not {year}'s: the saving counts both "
-        f"years' tax, {wait.tax_year}'s figured with {law} and your {wait.tax_year} figures."
-    )
-    borrowed = figures_line(ctx.state.profile.years.resolve(wait.tax_year), ctx.fmt)
-    return text + (" " + borrowed if borrowed else "")
-
-
-def _wait_words(ctx: Ctx, result: WhatIf, wait: Wait) -> str:
-    """One day worth waiting for: what changes then, what it saves, and which return it lands on."""
-    fmt = ctx.fmt
-    short_gain = sum((d.gain for d in result.dispositions if d.term == "short" and d.gain > 0), ZERO)
-    changes = []
-    if wait.long_term and short_gain:
-        changes.append("these shares turn long-term")
-    if wait.qualifying:
-        changes.append("the sale becomes a qualifying disposition")
-    text = f"Waiting until {fmt.day(wait.until)}, when {' and '.join(changes)}, would save about {fmt.money(wait.saving)} at the same price"
-    if wait.qualifying and wait.wages:  # ESPP shares: the offering discount stays pay
-        text += f": {fmt.money(wait.wages)} of pay instead of {fmt.money(result.wages)}, the rest long-term gain" + (
-            " instead of short-term" if short_gain else ""
-        )
-    elif wait.qualifying:
-        text += (
-            f": all {fmt.money(result.gain + result.wages)} of it long-term gain instead of "
-            f"{fmt.money(result.wages)} of wages" + (" and short-term gain" if short_gain else "")
-        )
-    elif short_gain:
-        text += f": {fmt.money(short_gain)} of gain would get long-term rates instead of ordinary ones"
-        if result.wages:
-            text += f" (the {fmt.money(result.wages)} of wages would stay wages)"
-    text += "."
-    same_year_iso = any(r.rule == "equity.iso_same_year_sale" for d in result.dispositions for r in d.reasons)
-    if wait.qualifying and same_year_iso:
-        text += (
-            f" It counts the alternative minimum tax the exercise then adds to {result.year} "
-            "(sold in the year of exercise, the AMT adjustment goes away)."
-        )
-    return text
 
 
 def figures_line(figures: Figures, fmt: Fmt) -> str:

@@ -24,7 +24,9 @@ from conversations import (
     planning,
     reports,
     splits,
+    trade_list,
     trading,
+    whatif,
     words,
 )
 from conversations.capping import capped
@@ -60,6 +62,8 @@ BUTTONS: dict[str, Handler] = {
     **reports.BUTTONS,
     **harvesting.BUTTONS,
     **figures.BUTTONS,
+    **trade_list.BUTTONS,
+    **whatif.BUTTONS,
     "cmd": lambda ctx, name: _command_button(ctx, name),  # defined below: it reads BY_NAME
 }
 

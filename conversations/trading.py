@@ -564,25 +564,6 @@ def short_trade(fmt: Fmt, t: Trade) -> str:
     return f"{t.side} {fmt.shares(t.quantity)} {t.symbol} at {fmt.money(t.price)} on {fmt.day(t.date)}{where}"
 
 
-def list_trades(ctx: Ctx, _: str) -> Outcome:
-    trades = ctx.state.trades
-    if not trades:
-        return say(ctx, "No trades yet. Record one with /buy or /sell.")
-    shown = trades[-15:]
-    lines = [f"#{number_of(t)} {short_trade(ctx.fmt, t)}" for t in shown]
-    more = f"\n(the last 15 of {len(trades)}; /export has them all)" if len(trades) > 15 else ""
-    if ctx.state.splits:
-        more += "\n\nSplits:\n" + "\n".join(f"#{s.id[1:]} {splits.short_split(ctx.fmt, s)}" for s in ctx.state.splits)
-    return say(
-        ctx,
-        "Your trades:\n"
-        + "\n".join(lines)
-        + more
-        + "\n\nChange one: /edit 3 price 21.50 (or date, shares, fees, symbol). "
-        "Delete one: /delete 3.",
-    )
-
-
 def number_of(trade: Trade) -> str:
     """The number the user sees and types for a trade: its own, or its id's (T12 is #12)."""
     return str(trade.number) if trade.number else trade.id[1:]

@@ -25,13 +25,13 @@ from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
 from conversations.parsing import LOTS, InputError, TradeLine, checked_money, checked_quantity, short, trade_line
 from conversations.parsing import symbol as parsed_symbol
-from conversations.reports import whatif
 from conversations.taxview import held, ledger_as_of
 from conversations.trading import buy, number_of, price, record, sell, undo_in_words
 from conversations.understanding.commands import closest
 from conversations.understanding.companies import name_of
 from conversations.understanding.reader import understand
 from conversations.understanding.reading import Reading
+from conversations.whatif import whatif
 
 CONFIRMING_TRADE = "CONFIRMING_TRADE"
 CLOSED = "That question is closed. Send the trade again if you still want to save it."

@@ -13,6 +13,7 @@ from calc.planner import harvest
 from calc.years import Years
 from conversations.capping import MAX_REPLY_CHARS, capped
 from conversations.events import Button, Event, FileIn, Reply
+from conversations.paging import PAGE_CHARS
 from tests.chat import NOW, Chat
 
 _files = itertools.count()
@@ -54,7 +55,8 @@ def test_a_sale_of_thousands_of_lots_answers_in_one_message(tmp_path: Path) -> N
     chat.tap("Add")
     chat.send("/whatif sell 2999 XYZ 30")
     fits(chat)
-    assert "… and 2,989 more lots." in chat.last[0].text  # ten lots listed, the rest counted
+    assert "from 2,999 lots" in chat.last[0].text and len(chat.last[0].as_plain()) <= PAGE_CHARS  # a summary
+    assert chat.last[0].buttons[0][0].label == "The lots it sells ›"  # the lots are on its pages
     reply = chat.send("/sell 2999 XYZ 30 2024-12-02")
     fits(chat)
     assert "Saved #" in reply and "… and 2,989 more lots." in reply

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ import pytest
 from conversations.events import Event, FileIn
 from conversations.paging import CHANGED, NEXT, PAGE_CHARS
 from conversations.taxview import ledger_for
+from conversations.trading import number_of
 from tests.chat import NOW, Chat
 from tests.test_phone_html import checked
 
@@ -167,3 +169,111 @@ def test_harvest_summary_then_every_losing_lot_once(big: Chat) -> None:
     ]
     assert len(losing) == len(below_cost) > 10
     assert sum(line.startswith("/sell ") or "Then record the sale" in line for line in lines) == 1
+
+
+def trade_numbers(lines: list[str]) -> list[int]:
+    return [int(m.group(1)) for line in lines if (m := re.match(r"#(\d+) ", line))]
+
+
+def test_trades_newest_first_a_page_at_a_time_reach_every_trade_once(big: Chat) -> None:
+    """/trades showed "the last 15 of N" and no more: now the newest that fit, then every trade in pages
+    that say where they are ("Trades 31–60 of 262"), newest first, each exactly once."""
+    state = big.service.state(big.user_id)
+    total = len(state.trades)
+    big.send("/trades")
+    (summary,) = checked(big.last)
+    assert len(summary) <= PAGE_CHARS
+    assert summary.startswith("Your trades\n") and f"{total} trades from Jan 3, 2022 to " in summary
+    assert re.search(rf"… and {total - len(trade_numbers(summary.splitlines()))} more trades\.", summary)
+    pages = page_through(big, "All trades")
+    assert all(len(text) <= PAGE_CHARS for page in pages for text in page)
+    spans = [
+        re.match(r"Your trades · Trades ([\d,]+)–([\d,]+) of ([\d,]+)$", page[0].splitlines()[0]) for page in pages[1:]
+    ]
+    assert all(spans), [page[0].splitlines()[0] for page in pages[1:]]
+    bounds = [(int(s[1]), int(s[2]), int(s[3])) for s in spans if s]
+    assert bounds[0][0] == 1 and bounds[-1][1] == total and {b[2] for b in bounds} == {total}
+    assert all(later[0] == earlier[1] + 1 for earlier, later in itertools.pairwise(bounds))  # no gap, no overlap
+    listed = [number for page in pages[1:] for number in trade_numbers(page[0].splitlines())]
+    assert sorted(listed) == sorted(int(number_of(t)) for t in state.trades)  # every trade, once
+    day = {int(number_of(t)): t.date for t in state.trades}
+    assert all(day[a] >= day[b] for a, b in itertools.pairwise(listed))  # newest first
+    assert trade_numbers(summary.splitlines()) == listed[: len(trade_numbers(summary.splitlines()))]
+    years = [line for page in pages[1:] for line in page[0].splitlines() if re.fullmatch(r"20\d\d", line)]
+    newest = max(t.date for t in state.trades)
+    assert years[0] == str(newest.year) and "2022" in years  # each page opens under its year
+
+
+def test_an_old_trades_page_button_after_a_new_trade_shows_them_as_they_are_now(big: Chat) -> None:
+    big.send("/trades")
+    big.tap("All trades")
+    big.tap(NEXT)
+    back = next(b for r in big.last for row in r.buttons for b in row if b.label == "‹ Back")
+    assert big.press(back.data).splitlines()[0].startswith("Your trades · Trades 1–")
+    big.send("/buy 1 KO 10 2026-11-20")
+    try:
+        big.press(back.data)
+        (text,) = checked(big.last)
+        assert text.startswith(CHANGED) and "KO at $10.00 on Nov 20, 2026" in text  # the new trade, newest
+    finally:
+        big.send("/undo")
+
+
+def test_a_few_trades_are_one_message_newest_first(chat: Chat) -> None:
+    for line in ("/buy 10 XYZ 20 2024-01-10", "/buy 5 ABC 7 2026-02-01", "/sell 10 XYZ 25 2025-03-03"):
+        chat.send(line)
+    chat.send("/trades")
+    (text,) = checked(chat.last)
+    assert [line.split(" at ")[0] for line in text.splitlines() if line.startswith("#")] == [
+        "#2 buy 5 ABC",
+        "#3 sell 10 XYZ",
+        "#1 buy 10 XYZ",
+    ]
+    assert "3 trades from Jan 10, 2024 to Feb 1, 2026, newest first." in text
+    assert not chat.last[0].buttons  # all of it on one screen: nothing to page
+
+
+def forty_lots(chat: Chat) -> None:
+    """40 lots of 10 XYZ bought every 19 days from 2024, at prices between $20 and $56."""
+    rows = [f"{date(2024, 1, 2) + timedelta(days=19 * i)},buy,XYZ,10,{20 + (i * 7) % 37},0" for i in range(40)]
+    content = ("date,side,symbol,quantity,price,fees\n" + "\n".join(rows) + "\n").encode()
+    chat._run(Event(kind="file", id=f"f{next(_files)}", now=NOW, file=FileIn(name="xyz.csv", content=content)))
+    chat.tap("Add")
+
+
+def test_whatif_on_many_lots_is_a_summary_then_the_lots_it_sells(chat: Chat) -> None:
+    """/whatif listed ten lots, "… and 20 more", and thirty cheaper lots in one sentence (2,254 characters);
+    now a summary that fits a screen, and every lot of both sales on the pages."""
+    forty_lots(chat)
+    chat.send("/whatif sell 300 XYZ 30")
+    (summary,) = checked(chat.last)
+    assert len(summary) <= PAGE_CHARS
+    assert summary.startswith("If you sold 300 XYZ at $30.00 today (oldest shares first)\n")
+    assert "Total -$2,290.00 from 30 lots; estimated federal tax for 2026 -$506.00." in summary
+    assert "Cheaper: sell the 30 lots under “The cheaper lots” instead of the oldest first." in summary
+    assert "$154.00 less this year" in summary
+    pages = page_through(chat, "The lots it sells")
+    assert all(len(text) <= PAGE_CHARS for page in pages for text in page)
+    lines = [line for page in pages[1:] for line in page[0].splitlines()]
+    oldest, cheaper = lines.index("Sold oldest first"), lines.index("The cheaper lots")
+    sold = [line for line in lines[oldest:cheaper] if line.startswith("• XYZ: ")]
+    picked = [line for line in lines[cheaper:] if line.startswith("• XYZ: ")]
+    assert len(sold) == len(picked) == 30
+    assert sum(" loss " in line for line in picked) > sum(" loss " in line for line in sold)  # costlier lots
+    # Back at the summary after paging, its Record button records the cheaper lots.
+    chat.tap("Summary")
+    assert "Saved #41" in chat.tap("Record this sale")
+    (sale,) = [t for t in chat.service.state(1).trades if t.side == "sell"]
+    assert len(sale.lots) == 30 and sale.quantity == 300
+
+
+def test_whatif_pages_are_figured_again_when_pressed(chat: Chat) -> None:
+    forty_lots(chat)
+    chat.send("/whatif raise 5,990 from XYZ at 30")
+    whole = chat.read_pages()
+    assert "To raise $5,990.00 at $30.00 you'd sell 200 XYZ." in whole  # 199.67 shares: 200
+    assert "Selling 200 XYZ · Page 2" in whole and CHANGED not in whole  # figured again: the same answer
+    chat.send("/whatif sell 300 XYZ 30")
+    more = next(b for r in chat.last for row in r.buttons for b in row if b.label.endswith("›"))
+    chat.send("/sell 100 XYZ 25 2026-11-20")  # what the pages would show has changed
+    assert chat.press(more.data).startswith(CHANGED)

@@ -1,4 +1,5 @@
-"""Replies speak the user's language, not the code's: no internal names, plurals that agree.
+"""Replies speak the user's language, not the code's: no internal names, plurals that agree, and
+headings in bold.
 
 A broad session (trades of every kind, a wash sale, a split, options, every report and its
 pages, questions, mistakes) is scanned: no lot-order codes ("lifo"), rule codes
@@ -12,6 +13,7 @@ import re
 
 import pytest
 
+from conversations.events import Reply
 from tests.chat import Chat
 from tests.test_phone_html import checked
 
@@ -29,14 +31,16 @@ ONE_PLURAL = re.compile(rf"(?<![\d.,-])\b1 ({'|'.join(n + 's' for n in NOUNS)})\
 MANY_SINGULAR = re.compile(rf"(?<![\d.,-])\b(0|[2-9]|\d{{2,}}|[\d,]+\.\d+) ({'|'.join(NOUNS)})\b(?!-)")
 
 
-def session(chat: Chat) -> list[str]:
-    """Every reply of a broad session, as shown."""
+def session(chat: Chat, sent: list[Reply] | None = None) -> list[str]:
+    """Every reply of a broad session, as shown (and as sent, into `sent`)."""
     shown: list[str] = []
+    sent = [] if sent is None else sent
 
     def say(*lines: str) -> None:
         for line in lines:
             chat.send(line)
             shown.extend(checked(chat.last))
+            sent.extend(chat.last)
 
     def tap_all(limit: int = 8) -> None:
         for button in [b for r in chat.last for row in r.buttons for b in row][:limit]:
@@ -44,6 +48,7 @@ def session(chat: Chat) -> list[str]:
                 continue
             chat.press(button.data)
             shown.extend(checked(chat.last))
+            sent.extend(chat.last)
 
     chat.onboard()
     say(
@@ -94,8 +99,14 @@ def session(chat: Chat) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def replies(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return session(Chat(tmp_path_factory.mktemp("words") / "cgt.db"))
+def transcript(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[Reply]]:
+    sent: list[Reply] = []
+    return session(Chat(tmp_path_factory.mktemp("words") / "cgt.db"), sent), sent
+
+
+@pytest.fixture(scope="module")
+def replies(transcript: tuple[list[str], list[Reply]]) -> list[str]:
+    return transcript[0]
 
 
 def test_the_session_is_broad(replies: list[str]) -> None:
@@ -115,3 +126,18 @@ def test_no_internal_names_in_replies(replies: list[str], pattern: re.Pattern[st
 def test_plurals_agree(replies: list[str], pattern: re.Pattern[str]) -> None:
     found = [(m.group(), reply[:160]) for reply in replies for m in pattern.finditer(reply)]
     assert not found, found
+
+
+def test_a_reply_that_opens_with_a_heading_has_it_in_bold(transcript: tuple[list[str], list[Reply]]) -> None:
+    """A reply of several lines whose first line introduces them ("Your trades:", "If you sold …:") sets
+    that line in bold, as /portfolio, /gains, /harvest and /help do; a bold heading ends without a colon."""
+    unbolded, colons = [], []
+    for reply in transcript[1]:
+        first, *rest = reply.as_plain().split("\n")
+        if reply.html and reply.text.startswith("<b>"):
+            if first.split(" · ")[0].endswith(":"):
+                colons.append(first)
+        elif len(rest) >= 2 and first.endswith(":"):
+            unbolded.append(first)
+    assert not unbolded, unbolded
+    assert not colons, colons
