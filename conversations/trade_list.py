@@ -21,6 +21,7 @@ from conversations.trading import number_of, short_trade
 TRADES = ("trade", "trades")
 HOW_TO_CHANGE = "Change one: /edit 3 price 21.50 (or date, shares, fees, symbol). Delete one: /delete 3."
 NO_TRADES = "No trades yet. Record one with /buy or /sell."
+MAX_SPLITS_SHOWN = 5  # the latest told; a file's many splits would crowd out the trades
 
 
 def list_trades(ctx: Ctx, _: str) -> Outcome:
@@ -44,7 +45,11 @@ def _trades_view(ctx: Ctx, _: str) -> paging.Paged | str:
         "newest first."
     ]
     if state.splits:
-        lines.append("Splits: " + "; ".join(f"#{s.id[1:]} {splits.short_split(fmt, s)}" for s in state.splits) + ".")
+        told = [f"#{s.id[1:]} {splits.short_split(fmt, s)}" for s in state.splits[-MAX_SPLITS_SHOWN:]]
+        more = len(state.splits) - len(told)
+        lines.append(
+            "Splits: " + "; ".join(told) + (f"; and {more} earlier (/export lists them)" if more else "") + "."
+        )
     lines.append(HOW_TO_CHANGE)
     summary = bold("Your trades") + "\n" + escape("\n".join(lines))
     # As many of the newest as fit under the summary (a line is 40 characters or more), then the count.

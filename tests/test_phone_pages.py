@@ -277,3 +277,13 @@ def test_whatif_pages_are_figured_again_when_pressed(chat: Chat) -> None:
     more = next(b for r in chat.last for row in r.buttons for b in row if b.label.endswith("›"))
     chat.send("/sell 100 XYZ 25 2026-11-20")  # what the pages would show has changed
     assert chat.press(more.data).startswith(CHANGED)
+
+
+def test_trades_name_the_latest_splits_and_count_the_rest(chat: Chat) -> None:
+    chat.send("/buy 10 XYZ 20 2020-01-10")
+    for year in range(2020, 2027):
+        chat.send(f"/split XYZ 2:1 {year}-06-01")
+    chat.send("/trades")
+    (text,) = checked(chat.last)
+    assert "#4 XYZ split 2-for-1 on Jun 1, 2022" in text and "#3 XYZ" not in text
+    assert "#8 XYZ split 2-for-1 on Jun 1, 2026; and 2 earlier (/export lists them)." in text
