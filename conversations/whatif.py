@@ -65,9 +65,11 @@ class Asked:
         try:
             shares, at = Decimal(parts[0]), Decimal(parts[2])
             cash = Decimal(parts[3]) if len(parts) > 3 else None
-        except (IndexError, ArithmeticError, ValueError):
+            if not (shares.is_finite() and at.is_finite() and shares > 0 and at > 0):
+                return None  # not data the chat wrote (a forged button)
+            return cls(symbol(parts[1]), shares, at, cash)
+        except (IndexError, ArithmeticError, ValueError, InputError):
             return None
-        return cls(symbol(parts[1]), shares, at, cash) if shares > 0 and at > 0 else None
 
 
 def whatif(ctx: Ctx, args: str) -> Outcome:

@@ -287,3 +287,11 @@ def test_trades_name_the_latest_splits_and_count_the_rest(chat: Chat) -> None:
     (text,) = checked(chat.last)
     assert "#4 XYZ split 2-for-1 on Jun 1, 2022" in text and "#3 XYZ" not in text
     assert "#8 XYZ split 2-for-1 on Jun 1, 2026; and 2 earlier (/export lists them)." in text
+
+
+@pytest.mark.parametrize(
+    "data", ["wi:", "wi:NaN,XYZ,30:1:x", "wi:10,<b>,30:1:", "wi:Infinity,XYZ,1:2:", "wi:-5,XYZ,30:1:"]
+)
+def test_a_forged_whatif_page_button_has_expired(chat: Chat, data: str) -> None:
+    chat.send("/buy 10 XYZ 20 2024-01-10")
+    assert chat.press(data) == "That button has expired. Ask /whatif again."
