@@ -9,9 +9,9 @@ trades as they are then.
 from __future__ import annotations
 
 from functools import partial
+from operator import attrgetter
 
 from calc import Trade
-from calc.models import ZERO
 from conversations import paging, splits
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, say
@@ -30,9 +30,9 @@ def list_trades(ctx: Ctx, _: str) -> Outcome:
 
 
 def newest_first(trades: tuple[Trade, ...]) -> list[Trade]:
-    """By trade date, the latest first; trades of one day in the reverse of the order entered."""
-    order = sorted(range(len(trades)), key=lambda i: (trades[i].date, i), reverse=True)
-    return [trades[i] for i in order]
+    """By trade date, the latest first; trades of one day in the reverse of the order entered (the sort
+    keeps the order of equal dates, here reversed)."""
+    return sorted(reversed(trades), key=attrgetter("date"), reverse=True)
 
 
 def _trades_view(ctx: Ctx, _: str) -> paging.Paged | str:
@@ -64,11 +64,9 @@ def _trades_view(ctx: Ctx, _: str) -> paging.Paged | str:
         overview="\n".join(overview),
         entries=paging.Each(trades, lambda t: paging.Entry(str(t.date.year), partial(_line, fmt, t))),
         noun=TRADES,
-        about=(
-            state.next_trade_number,  # moves with every trade added
-            sum((t.quantity for t in trades), ZERO),
-            sum((t.price for t in trades), ZERO),
-        ),
+        # With the summary's count and dates: moves with every trade added. An /edit changes none of them;
+        # its page is made from the trades as they are when pressed all the same (paging.py).
+        about=(state.next_trade_number, state.last_added),
         more="All trades, newest first ›",
     )
 
