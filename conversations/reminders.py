@@ -170,7 +170,7 @@ def _long_term_text(lot: Lot, price: Decimal, when: str, on: date, views: Views,
     tail = f" At {fmt.money(price)}, waiting saves about {fmt.money(saving)} of tax" if saving > 0 else ""
     if tail and sold_now.year != crossing.year:
         tail += f" (the sale then goes on your {crossing.year} return instead of {sold_now.year}'s)"
-    heading = f"{lot.symbol} turns long-term " + ("today" if when == "on" else fmt.day(crossing))
+    heading = f"{lot.symbol} turns long-term " + ("today" if when == "on" else f"on {fmt.day(crossing)}")
     return headed(heading, head + tail + ("." if tail else ""))
 
 

@@ -106,6 +106,7 @@ def test_long_term_reminder_says_what_waiting_saves() -> None:
     # A $500 gain, single with $150,000 of other income, and a $200 short-term loss already this year:
     # short-term, 300 net at 24% = $72; long-term, the loss offsets it first and 300 at 15% = $45. Saves $27.
     assert "turn long-term on Dec 2, 2026" in before.text and "waiting saves about $27.00" in before.text
+    assert before.text.startswith("<b>XYZ turns long-term on Dec 2, 2026</b>\n")  # a bold heading, HTML
 
 
 def test_a_wait_past_december_31_compares_this_years_return_with_next_years() -> None:
