@@ -28,6 +28,7 @@ from conversations.files.importers import ImportError_, ImportPreview, Problem, 
 from conversations.files.opening import fill, import_id, lots_as_trades, purchase, sales_as_trades
 from conversations.formatting import error_words
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
+from conversations.markup import escape, sections
 from conversations.parsing import InputError, money, quantity, symbol, trade_date
 
 CONFIRMING_IMPORT = "CONFIRMING_IMPORT"
@@ -66,13 +67,13 @@ def receive_file(ctx: Ctx, _: str) -> Outcome:
     if wizard is not None and wizard.step == ASKING_OPENING_LOTS and (preview.lots or preview.sales):
         return _lots_from_file(ctx, preview)
     if preview.sales and reconciling.overlaps(ctx.state.trades, preview.sales):
-        return say(ctx, reconciling.report(ctx, preview))
+        return say(ctx, sections(reconciling.report(ctx, preview)), html=True)
     plan = _plan(ctx, preview)
     lines = import_words.summary(ctx.fmt, preview, plan.already, plan.problems)
     lines += import_words.actions(ctx.fmt, plan.splits, plan.pending)
     lines += import_words.from_broker(ctx.fmt, plan.opening)
     listed = tuple(preview.dividend_years().items())
-    return _next_step(ctx, "\n".join(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100], listed)
+    return _next_step(ctx, sections(lines), [*plan.trades, *plan.opening], plan.splits, file.name[:100], listed)
 
 
 def _plan(ctx: Ctx, preview: ImportPreview) -> Plan:
@@ -113,22 +114,24 @@ def _next_step(
     name: str,
     listed: tuple[tuple[int, Decimal], ...] = (),
 ) -> Outcome:
-    """Ask for missing purchases, or for the confirmation; nothing is saved by either."""
+    """Ask for missing purchases, or for the confirmation; nothing is saved by either. `text` is Telegram
+    HTML: what the file holds, its lists under bold headings (`markup.sections`)."""
     if not new and not splits:
-        return _asking_dividends(ctx, say(ctx, text + "\nNothing new to add.", wizard=None), listed)
+        return _asking_dividends(ctx, say(ctx, text + "\nNothing new to add.", html=True, wizard=None), listed)
     short = _short(ctx, new, splits)
     draft = ImportDraft(name=name, trades=tuple(new), splits=tuple(splits), dividends=listed)
     if short:
-        text += "\n" + "\n".join(import_words.missing(ctx.fmt, short))
-        return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, buttons=_lot_buttons(ctx))
+        text += "\n" + sections(import_words.missing(ctx.fmt, short))
+        return ask(ctx, "import", ASKING_OPENING_LOTS, text, draft, _lot_buttons(ctx), True)
     problem = _booking_problem(ctx, new, splits)
     if problem:
-        return say(ctx, f"{text}\nI can't add these: {problem}. Nothing was saved.", wizard=None)
+        refusal = escape(f"I can't add these: {problem}. Nothing was saved.")
+        return say(ctx, f"{text}\n{refusal}", html=True, wizard=None)
     label = f"Add {ctx.fmt.counted(len(new), 'trade')}" + (
         f" and {ctx.fmt.counted(len(splits), 'split')}" if splits else ""
     )
     buttons = ((button(ctx, label, "import", "yes"), button(ctx, "Cancel", "import", "no")),)
-    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons=buttons)
+    return ask(ctx, "import", CONFIRMING_IMPORT, text + "\nAdd them?", draft, buttons, True)
 
 
 def _booking_problem(ctx: Ctx, new: Sequence[Trade], splits: Sequence[Split]) -> str:
@@ -171,7 +174,7 @@ def answer_opening_lots(ctx: Ctx, text: str) -> Outcome:
         )
         + "."
     )
-    return _next_step(ctx, text, [*new, *added], splits, draft.name, draft.dividends)
+    return _next_step(ctx, escape(text), [*new, *added], splits, draft.name, draft.dividends)
 
 
 def _lot_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
@@ -204,10 +207,8 @@ def _lots_from_file(ctx: Ctx, preview: ImportPreview) -> Outcome:
     lots = list(preview.lots)
     lots += reconciling.sold_lots(preview.sales)
     opening = [t for t in fill(_short(ctx, new, splits), lots, preview.format) if t.id not in {n.id for n in new}]
-    text = (
-        "\n".join(import_words.from_broker(ctx.fmt, opening))
-        or f"{preview.title.capitalize()} has none of the missing lots."
-    )
+    found = import_words.from_broker(ctx.fmt, opening)
+    text = sections(found) if found else escape(f"{preview.title.capitalize()} has none of the missing lots.")
     return _next_step(ctx, text, [*new, *opening], splits, draft.name, draft.dividends)
 
 
@@ -220,7 +221,7 @@ def without_missing(ctx: Ctx, draft: ImportDraft) -> Outcome:
     parts = [f"left out {ctx.fmt.counted(dropped, 'sale')} whose shares I haven't seen"] if dropped else []
     if cut:
         parts.append(f"cut {ctx.fmt.counted(cut, 'sale')} to the shares held")
-    return _next_step(ctx, "OK: " + " and ".join(parts) + ".", kept, splits, draft.name, draft.dividends)
+    return _next_step(ctx, escape("OK: " + " and ".join(parts) + "."), kept, splits, draft.name, draft.dividends)
 
 
 def confirm(ctx: Ctx, answer: str) -> Outcome:

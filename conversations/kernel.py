@@ -90,12 +90,13 @@ def ask(
     text: str,
     draft: Answers | None = None,
     buttons: tuple[tuple[Button, ...], ...] = (),
+    html: bool = False,
     **changes: object,
 ) -> Outcome:
     """Open the question `step` of `flow`, keeping the answers so far (`draft`: a typed model from
     conversations/drafts.py). Each question is named by the event that opened it (`question_name`)."""
     wizard = Wizard(flow=flow, step=step, answers=draft, nonce=question_name(ctx), buttons_named=True)
-    return say(ctx, text, buttons, False, wizard=wizard, **changes)
+    return say(ctx, text, buttons, html, wizard=wizard, **changes)
 
 
 def answers(ctx: Ctx, kind: type[A]) -> A:

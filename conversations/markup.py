@@ -29,6 +29,16 @@ def headed(heading: str, *lines: str) -> str:
     return "\n".join([bold(heading), *(escape(line) for line in lines)])
 
 
+def sections(lines: list[str]) -> str:
+    """Lines as Telegram HTML, each one that introduces a list under it ("3 rows I couldn't read:") in
+    bold as its heading, the rest escaped."""
+    return "\n".join(bold(line) if _introduces(line) else escape(line) for line in lines)
+
+
+def _introduces(line: str) -> bool:
+    return line.endswith(":") and "\n" not in line and not line.startswith(("•", "…"))
+
+
 def plain(marked: str) -> str:
     """What Telegram shows for HTML text: the tags gone, the entities read."""
     return html.unescape(_TAG.sub("", marked))

@@ -32,7 +32,7 @@ def sold_lots(sales: Sequence[BrokerSale]) -> list[BrokerLot]:
     ]
 
 
-def report(ctx: Ctx, preview: ImportPreview) -> str:
+def report(ctx: Ctx, preview: ImportPreview) -> list[str]:
     ledger = ledger_of(ctx.state.trades)
     reported = [
         Reported(s.symbol, s.sold, s.quantity, s.proceeds, s.basis, s.disallowed, s.acquired) for s in preview.sales
@@ -42,10 +42,11 @@ def report(ctx: Ctx, preview: ImportPreview) -> str:
     years = sorted({s.sold.year for s in preview.sales})
     head = f"That looks like {preview.title} for {', '.join(map(str, years))}. You already have these sales, so I compared them with yours; nothing was added."
     if not differences:
-        return (
-            f"{head}\nAll {fmt.counted(len(preview.sales), 'line')} match your trades (shares, proceeds, basis and "
-            "wash sales, to the dollar). Form 8949 can use the 1099-B figures as they are: /form8949."
-        )
+        return [
+            head,
+            f"All {fmt.counted(len(preview.sales), 'line')} match your trades (shares, proceeds, basis and "
+            "wash sales, to the dollar). Form 8949 can use the 1099-B figures as they are: /form8949.",
+        ]
     lines = [head, f"{fmt.counted(len(differences), 'difference')}:"]
     lines.extend(f"• {_words(fmt, d)}" for d in differences[:MAX_SHOWN])
     if len(differences) > MAX_SHOWN:
@@ -54,7 +55,7 @@ def report(ctx: Ctx, preview: ImportPreview) -> str:
         "Where the cause is a sale or purchase missing here, add it (or import that account's history) and send "
         "the 1099-B again. Codes B and W go in Form 8949 column (f), the adjustment in (g)."
     )
-    return "\n".join(lines)
+    return lines
 
 
 def _words(fmt: Fmt, d: Difference) -> str:

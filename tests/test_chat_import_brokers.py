@@ -209,3 +209,17 @@ def test_a_realized_report_sent_again_is_compared_not_added_twice(chat: Chat) ->
     # VUG and DBGI agree to the dollar; XYZ's replacement purchase (the broker's wash sale) isn't here.
     assert "Mar 14, 2025 XYZ: the broker disallows $1,000.00 more of the loss as a wash sale than I do" in report
     assert len(chat.service.state(1).trades) == 6
+
+
+def test_a_previews_lists_open_under_bold_headings_and_what_the_file_says_is_escaped(chat: Chat) -> None:
+    """The preview is Telegram HTML like the other long answers: each list under a bold heading, the
+    file's own text (a bad price, a company's name) escaped."""
+    content = (FIXTURES / "schwab.csv").read_bytes().replace(b"$1O.00", b"<b>1O&amp;</b>")
+    shown = send_file(chat, "schwab.csv", content)
+    (preview,) = chat.last
+    assert preview.html
+    assert "\n<b>1 row I couldn't read:</b>\n" in preview.text
+    assert "\n<b>Corporate actions for you to confirm (nothing changed for them):</b>\n" in preview.text
+    assert "“&lt;b&gt;1O&amp;amp;&lt;/b&gt;” isn't a number" in preview.text  # shown as typed, not as bold
+    assert "row 3: price “<b>1O&amp;</b>” isn't a number" in shown
+    assert "Add them?" in shown and chat.tap("Add").startswith("Added")
