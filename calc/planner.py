@@ -358,7 +358,7 @@ def harvest(trades: Sequence[Trade | Split], prices: dict[str, Decimal], when: d
                 key = (c.lot.symbol, c.lot.account)
                 picks.setdefault(key, []).append(LotPick(lot_id=c.lot.id, quantity=share))
                 price_of[key] = c.price
-        harvested_ledger = book([*trades, *_sales(picks, price_of, when, "harvest", named)])
+        harvested_ledger = book([*trades, *_sales(picks, price_of, when, "harvest", named)], keep=False)  # a trial
         return year_tax(years, harvested_ledger, when.year), harvested_ledger
 
     after_gains, _ = with_losses(min(harvested, realized))

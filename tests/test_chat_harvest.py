@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from calc.booking import KEPT, LATEST
 from tests.chat import Chat
 
 DEC_1 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -150,3 +151,15 @@ def test_a_gift_below_its_value_at_the_gift_is_harvested_from_that_value(tmp_pat
     text = chat.read_pages()
     assert "• GFT: the 100 shares received as a gift on Mar 1, 2024, $300.00 long-term loss at $12.00" in text
     assert "Estimated saving this year: $66.00." in text
+
+
+def test_harvest_keeps_none_of_its_trial_sales(chat: Chat) -> None:
+    """/harvest books the history with its suggested sales (and oldest first) to figure the saving:
+    trials nobody asks for again, which must not crowd real bookings out of the cache shared by
+    every user (calc.booking.KEPT) nor leave their rows for the collector to scan."""
+    chat.send("/harvest")  # the history itself is booked and kept
+    weight, parts, latest = KEPT.weight, len(KEPT), dict(LATEST)
+    for _ in range(3):
+        chat.send("/harvest")
+        assert "Estimated saving this year: $660.00." in chat.read_pages()
+    assert (KEPT.weight, len(KEPT)) == (weight, parts) and dict(LATEST) == latest
