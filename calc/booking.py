@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, takewhile
+from operator import attrgetter, itemgetter
 
 from calc import collector, equity, espp
 from calc.assets import is_crypto
@@ -155,7 +156,7 @@ class _Book:
             elif isinstance(event, Split):
                 self.splits[event.symbol].append((position, event.ratio))
 
-    def copy(self, booked: int) -> _Book:
+    def copy(self, booked: int, moved: int = 0) -> _Book:
         """The state after the first `booked` events, leaving this one as it is, to go on from there
         (continued(), or kept as a checkpoint). No rows: the caller has them.
 
@@ -163,19 +164,23 @@ class _Book:
         is kept: those less than WASH_WINDOW before the last event booked (a later sale's window
         starts after that), and the shares of later purchases that the sales so far have used (they
         lie less than WASH_WINDOW after it). Splits and purchases after `booked` are noted again
-        by continued(), from whichever events follow.
+        by continued(), from whichever events follow. `moved`: added to every position, for a
+        history where that many events were inserted (or, below zero, deleted) before `booked`.
         """
         lots: dict[int, OpenLot] = {}
         holdings: dict[tuple[str, str | None], _Holding] = defaultdict(_Holding)
         for key, holding in self.holdings.items():
             copied = holdings[key]
             for sequence, group in holding.groups.items():
-                copied.groups[sequence] = [lots.setdefault(id(lot), lot.copy()) for lot in group]
+                copied.groups[sequence + moved] = [lots.setdefault(id(lot), lot.copy()) for lot in group]
+        if moved:
+            for lot in lots.values():
+                lot.sequence += moved
         book = copy.copy(self)
         book.holdings = holdings
         book.buys, book.capacity, book.splits = defaultdict(list), {}, defaultdict(list)
         book.lot_of_buy, book.parts_of_buy = {}, {}
-        book.pending = defaultdict(list, {position: list(p) for position, p in self.pending.items()})
+        book.pending = defaultdict(list, {position + moved: list(p) for position, p in self.pending.items()})
         book.dispositions, book.income = [], []
         if not booked:
             return book
@@ -183,30 +188,30 @@ class _Book:
         for symbol, buys in self.buys.items():
             start = bisect.bisect_left(buys, (last - WASH_WINDOW, -1))
             kept = book.buys[symbol]
-            for entry in buys[start:]:
-                position = entry[1]
+            for day, position in buys[start:]:
                 if position >= booked:
                     break
-                kept.append(entry)
-                book.capacity[position] = self.capacity[position]
+                kept.append((day, position + moved))
+                book.capacity[position + moved] = self.capacity[position]
                 if position in self.lot_of_buy:
                     # A lot no longer held (sold) stays the same object: nothing changes a lot without shares.
                     lot = self.lot_of_buy[position]
-                    book.lot_of_buy[position] = lots.get(id(lot), lot)
+                    book.lot_of_buy[position + moved] = lots.get(id(lot), lot)
                 if position in self.parts_of_buy:
-                    book.parts_of_buy[position] = self.parts_of_buy[position]
+                    book.parts_of_buy[position + moved] = self.parts_of_buy[position]
         for position in range(booked, len(self.ordered)):  # later purchases whose shares replaced a loss
             event = self.ordered[position]
             if event.date > last + WASH_WINDOW:
                 break
             if position in self.capacity and isinstance(event, Trade) and self.capacity[position] != event.quantity:
-                book.capacity[position] = self.capacity[position]
+                book.capacity[position + moved] = self.capacity[position]
         return book
 
-    def continued(self, booked: int, ordered: Sequence[Trade | Split]) -> _Book:
-        """A copy of this state after `booked` events, to book `ordered` from there: `ordered` starts
-        with the same `booked` events, and nothing after them was within reach of their sales."""
-        book = self.copy(booked)
+    def continued(self, booked: int, ordered: Sequence[Trade | Split], moved: int = 0) -> _Book:
+        """A copy of this state, to book `ordered` from its position `booked` on: `ordered` has the
+        same events before that (`moved` more than this state had, see copy()), and nothing after
+        them was within reach of their sales."""
+        book = self.copy(booked - moved, moved)
         book.ordered = ordered
         book.index(booked)
         return book
@@ -599,6 +604,7 @@ class _Checkpoint:
     income: int
     income_runs: int
     lots: int  # open lots copied: its weight
+    moved: int = 0  # the state's positions are this many less than the part's (see _Book.copy)
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -620,6 +626,7 @@ class _Part:
     # Where booking stood after the last event: sales added after it continue from a copy.
     end: _Book | None = None
     checkpoints: tuple[_Checkpoint, ...] = ()  # in the order booked
+    moved: int = 0  # end's positions are this many less than the part's
 
     @property
     def weight(self) -> int:
@@ -631,9 +638,10 @@ class _Part:
 # About 1 KB a weight unit (a row, a trade, a lot copied for a checkpoint), so the default
 # bound is about 2 GB at most.
 KEPT = WeighedCache[_Part](max_weight=2_000_000)
-# The latest booking of each symbol's history, by its first event: a change to that history
-# starts from one of its checkpoints. Weak: only KEPT keeps bookings alive.
-LATEST: weakref.WeakValueDictionary[tuple[Method, int], _Part] = weakref.WeakValueDictionary()
+# The latest booking of each symbol's history, by its first event and by its last: a change to
+# that history starts from one of its checkpoints, and stops at a later one where the states agree
+# (_Meeting). Weak: only KEPT keeps bookings alive.
+LATEST: weakref.WeakValueDictionary[tuple[Method, str, int], _Part] = weakref.WeakValueDictionary()
 
 # A checkpoint costs a copy of every open lot; booking again from the one before costs its events
 # and rows since. One is taken once the events and rows booked since the last reach both
@@ -648,9 +656,11 @@ def _run(
     start: int = 0,
     earlier: _Part | None = None,
     checkpoint: _Checkpoint | None = None,
+    meeting: _Meeting | None = None,
 ) -> _Part:
     """Book `ordered` from where `state` stands: the start, `earlier`'s end, or `checkpoint`
-    (one of `earlier`'s), whose rows and checkpoints it keeps."""
+    (one of `earlier`'s), whose rows and checkpoints it keeps. With `meeting`, stop at the first
+    of its checkpoints where the state is the same and take the rest from its booking."""
     disposition_runs = list(earlier.disposition_runs) if earlier else []
     income_runs = list(earlier.income_runs) if earlier else []
     checkpoints = list(earlier.checkpoints) if earlier else []
@@ -660,9 +670,15 @@ def _run(
     dispositions, income = state.dispositions, state.income
     since = 0  # events and rows booked since the last checkpoint
     due = CHECKPOINT_COST
+    meet = meeting.next(start) if meeting else -1  # where to compare the states next
     position = start
     try:
         for position in range(start, len(ordered)):
+            if position == meet:
+                assert meeting is not None
+                if meeting.agrees(state, position):
+                    return meeting.joined(state, disposition_runs, income_runs, checkpoints)
+                meet = meeting.next(position + 1)
             if since >= due:
                 due, taken = _checkpoint(state, position, since, disposition_runs, income_runs)
                 if taken is not None:
@@ -722,6 +738,184 @@ def _checkpoint(
     return CHECKPOINT_COST, taken
 
 
+class _Meeting:
+    """An earlier booking of a symbol that booking its changed history may meet again.
+
+    Past the change both histories go on with the same events (the new one's positions `moved` from
+    the earlier's by the events inserted or deleted). Where, at one of the earlier booking's
+    checkpoints, the new state is the same as the one kept there, booking goes on exactly as it went
+    then: the earlier rows, checkpoints and end from there are the new booking's (positions moved).
+    """
+
+    def __init__(self, earlier: _Part, ordered: Sequence[Trade | Split], tail: int) -> None:
+        self.earlier = earlier
+        self.ordered = ordered
+        self.moved = len(ordered) - len(earlier.events)
+        # Those in the common tail (from position `tail` on), by their position in the new history.
+        self.checkpoints = [
+            (checkpoint.booked + self.moved, checkpoint)
+            for checkpoint in earlier.checkpoints
+            if max(tail, 1) <= checkpoint.booked + self.moved < len(ordered)
+        ]
+        self.at = 0  # the checkpoint compared next
+
+    def next(self, position: int) -> int:
+        """The position of the first checkpoint at or after `position`, or -1."""
+        while self.at < len(self.checkpoints) and self.checkpoints[self.at][0] < position:
+            self.at += 1
+        return self.checkpoints[self.at][0] if self.at < len(self.checkpoints) else -1
+
+    def agrees(self, state: _Book, booked: int) -> bool:
+        checkpoint = self.checkpoints[self.at][1]
+        return _same_state(state, booked, checkpoint.state, checkpoint.moved + self.moved, checkpoint.last)
+
+    def joined(
+        self,
+        state: _Book,
+        disposition_runs: list[tuple[int, int, int]],
+        income_runs: list[tuple[int, int, int]],
+        checkpoints: list[_Checkpoint],
+    ) -> _Part:
+        """The new booking: its rows so far, then the earlier booking's from the checkpoint met."""
+        earlier, moved, met = self.earlier, self.moved, self.checkpoints[self.at][1]
+        rows, earned = len(state.dispositions) - met.dispositions, len(state.income) - met.income
+        runs, income_runs_added = len(disposition_runs) - met.disposition_runs, len(income_runs) - met.income_runs
+        later = [
+            checkpoint
+            if not (moved or rows or runs or earned or income_runs_added)
+            else dataclasses.replace(
+                checkpoint,
+                booked=checkpoint.booked + moved,
+                dispositions=checkpoint.dispositions + rows,
+                disposition_runs=checkpoint.disposition_runs + runs,
+                income=checkpoint.income + earned,
+                income_runs=checkpoint.income_runs + income_runs_added,
+                moved=checkpoint.moved + moved,
+            )
+            for checkpoint in earlier.checkpoints
+            if checkpoint.booked >= met.booked
+        ]
+        return _Part(
+            events=tuple(self.ordered),
+            lots=earlier.lots,
+            dispositions=(*state.dispositions, *earlier.dispositions[met.dispositions :]),
+            disposition_runs=(
+                *disposition_runs,
+                *_moved(earlier.disposition_runs[met.disposition_runs :], moved, rows),
+            ),
+            income=(*state.income, *earlier.income[met.income :]),
+            income_runs=(*income_runs, *_moved(earlier.income_runs[met.income_runs :], moved, earned)),
+            end=earlier.end,
+            checkpoints=(*checkpoints, *later),
+            moved=earlier.moved + moved,
+        )
+
+
+def _moved(runs: tuple[tuple[int, int, int], ...], moved: int, rows: int) -> tuple[tuple[int, int, int], ...]:
+    """Runs of rows (see _Part) `moved` positions on and `rows` rows on."""
+    if not (moved or rows):
+        return runs
+    return tuple((position + moved, start + rows, end + rows) for position, start, end in runs)
+
+
+def _same_state(book: _Book, booked: int, kept: _Book, moved: int, kept_last: date) -> bool:
+    """Whether booking goes on from `book`, after its first `booked` events, exactly as from `kept`
+    (a checkpoint's state, its positions `moved` less), given the same events from there on.
+
+    Everything a later event reads is compared: the open lots in order, every field (numbers
+    written alike: 1.0 and 1.00 are equal but print differently) and their place in the holdings;
+    the purchases a later sale's window reaches, their shares free to replace a loss, and the parts
+    split off them so far (which number the next part's id); the shares of later purchases that the
+    sales so far used; and the losses waiting for a later purchase. What else a wash sale reads of
+    an earlier purchase (its id, date and account, the shares it holds unreplaced) is its own lot's,
+    the first of its group while it holds shares, compared with the lots.
+    """
+    if list(book.holdings) != list(kept.holdings):
+        return False
+    for key, holding in book.holdings.items():
+        other = kept.holdings[key].groups
+        if len(holding.groups) != len(other):
+            return False
+        for (sequence, group), (kept_sequence, kept_group) in zip(holding.groups.items(), other.items(), strict=True):
+            if sequence != kept_sequence + moved or len(group) != len(kept_group):
+                return False
+            if not all(map(_same_lot, group, kept_group)):
+                return False
+    if not _same_pending(book.pending, kept.pending, moved):
+        return False
+    reach = book.ordered[booked].date - WASH_WINDOW  # no later sale looks further back
+    for symbol in book.buys.keys() | kept.buys.keys():
+        mine, theirs = book.buys.get(symbol, []), kept.buys.get(symbol, [])
+        theirs = theirs[bisect.bisect_left(theirs, (reach, -1)) :]
+        past = list(takewhile(lambda buy: buy[1] < booked, mine[bisect.bisect_left(mine, (reach, -1)) :]))
+        if len(past) != len(theirs):
+            return False
+        for (day, position), (kept_day, kept_position) in zip(past, theirs, strict=True):
+            if day != kept_day or position != kept_position + moved:
+                return False
+            if not _same_number(book.capacity[position], kept.capacity[kept_position]):
+                return False
+            if book.parts_of_buy.get(position, 0) != kept.parts_of_buy.get(kept_position, 0):
+                return False
+    # Later purchases that sales so far may have used shares of (the kept state has those it used).
+    until = max(book.ordered[booked - 1].date, kept_last) + WASH_WINDOW
+    for position in range(booked, len(book.ordered)):
+        event = book.ordered[position]
+        if event.date > until:
+            break
+        if position in book.capacity:
+            assert isinstance(event, Trade)
+            if not _same_number(book.capacity[position], kept.capacity.get(position - moved, event.quantity)):
+                return False
+    return True
+
+
+_LOT_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(OpenLot) if f.name not in ("sequence", "reasons")))
+
+
+def _same_lot(lot: OpenLot, kept: OpenLot) -> bool:
+    fields, kept_fields = _LOT_FIELDS(lot), _LOT_FIELDS(kept)  # the sequence is its group's
+    return (
+        fields == kept_fields
+        and all(map(_same_number, fields, kept_fields))
+        and len(lot.reasons) == len(kept.reasons)
+        and all(map(_same_reason, lot.reasons, kept.reasons))
+    )
+
+
+def _same_pending(pending: dict[int, list[_Pending]], kept: dict[int, list[_Pending]], moved: int) -> bool:
+    mine = {position: waiting for position, waiting in pending.items() if waiting}
+    theirs = {position + moved: waiting for position, waiting in kept.items() if waiting}
+    if mine.keys() != theirs.keys():
+        return False
+    return all(
+        len(waiting) == len(theirs[position])
+        and all(
+            a.tacked_days == b.tacked_days
+            and _same_number(a.quantity, b.quantity)
+            and _same_number(a.amount, b.amount)
+            and _same_reason(a.reason, b.reason)
+            for a, b in zip(waiting, theirs[position], strict=True)
+        )
+        for position, waiting in mine.items()
+    )
+
+
+def _same_reason(reason: Reason, kept: Reason) -> bool:
+    return reason is kept or (reason == kept and all(map(_same_number, reason.facts.values(), kept.facts.values())))
+
+
+def _same_number(value: object, kept: object) -> bool:
+    """Equal and alike (Decimal("1.0") == Decimal("1.00"), but a row would show one or the other)."""
+    if value is kept:
+        return True
+    if type(value) is not type(kept):
+        return False
+    if isinstance(value, Decimal) and isinstance(kept, Decimal):
+        return value.as_tuple() == kept.as_tuple()
+    return value == kept
+
+
 RESUME_AFTER = 3  # sales added at the end that continue a kept booking instead of booking again
 
 
@@ -742,10 +936,14 @@ def _resumable(events: list[Trade | Split], method: Method) -> _Part | None:
 
 
 def _restarted(events: list[Trade | Split], method: Method) -> _Part | None:
-    """`events` booked from a checkpoint of an earlier booking of this symbol's history, when
-    it has one more than WASH_WINDOW before the first event that changed: no sale before it
-    could reach the change, so the state there is the same for both histories."""
-    earlier = LATEST.get((method, id(events[0])))
+    """`events` booked again after a change, from what the symbol's previous booking kept.
+
+    From the last of its checkpoints more than WASH_WINDOW before the first event that changed
+    (no sale before it could reach the change, so the state there is the same for both histories),
+    or from the start; and only until the state agrees with the previous booking's at one of its
+    checkpoints after the change (_Meeting): from there the previous rows are the new ones.
+    """
+    earlier = LATEST.get((method, "first", id(events[0]))) or LATEST.get((method, "last", id(events[-1])))
     if earlier is None or earlier.error is not None or not earlier.checkpoints:
         return None
     before = earlier.events
@@ -755,15 +953,23 @@ def _restarted(events: list[Trade | Split], method: Method) -> _Part | None:
     )
     if changed == len(before) == len(events):
         return earlier  # the same events (dropped from KEPT, still alive)
+    same = 0  # the events both histories end with
+    while same < min(len(before), len(events)) - changed and before[-1 - same] is events[-1 - same]:
+        same += 1
+    tail = len(events) - same
+    # Events named by their position ("t12") would be named otherwise where the positions moved.
+    meeting = None
+    if same and (len(before) == len(events) or all(event.id for event in events[tail:])):
+        meeting = _Meeting(earlier, events, tail)
     first = min(event.date for event in (*before[changed : changed + 1], *events[changed : changed + 1]))
     usable = [c for c in earlier.checkpoints if c.booked <= changed and c.last + WASH_WINDOW < first]
     if not usable:
-        return None
+        return _run(_Book(method=method, ordered=events), events, meeting=meeting) if meeting else None
     checkpoint = usable[-1]
-    state = checkpoint.state.continued(checkpoint.booked, events)
+    state = checkpoint.state.continued(checkpoint.booked, events, checkpoint.moved)
     state.dispositions = list(earlier.dispositions[: checkpoint.dispositions])
     state.income = list(earlier.income[: checkpoint.income])
-    return _run(state, events, checkpoint.booked, earlier, checkpoint)
+    return _run(state, events, checkpoint.booked, earlier, checkpoint, meeting)
 
 
 def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True) -> _Part:
@@ -772,7 +978,7 @@ def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True)
     if part is None:
         earlier = _resumable(events, method)
         if earlier is not None and earlier.end is not None:
-            state = earlier.end.continued(len(earlier.events), events)
+            state = earlier.end.continued(len(earlier.events), events, earlier.moved)
             state.dispositions, state.income = list(earlier.dispositions), list(earlier.income)
             part = _run(state, events, len(earlier.events), earlier)
         else:
@@ -781,7 +987,7 @@ def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True)
             return part
         KEPT.put(key, part, part.weight)
     if keep:
-        LATEST[(method, id(events[0]))] = part
+        LATEST[(method, "first", id(events[0]))] = LATEST[(method, "last", id(events[-1]))] = part
     return part
 
 
