@@ -631,13 +631,18 @@ class _Part:
     @property
     def weight(self) -> int:
         copies = sum(checkpoint.lots for checkpoint in self.checkpoints)
-        return len(self.events) + len(self.lots) + len(self.dispositions) + copies
+        rows = len(self.lots) + len(self.dispositions) + len(self.income)
+        return PART_WEIGHT + len(self.events) + rows + copies
 
 
 # Across users: a change books only the symbols it touches; the rest come from here.
-# About 1 KB a weight unit (a row, a trade, a lot copied for a checkpoint), so the default
-# bound is about 2 GB at most.
+# At most about 1 KB a weight unit (a row, a trade, a lot copied for a checkpoint; about 350
+# bytes each in a long booking), so the default bound is about 2 GB at most.
 KEPT = WeighedCache[_Part](max_weight=2_000_000)
+# What a booking costs whatever its size, in weight units: the part, its key, the state it
+# ended in (a few dicts), about 2.7 KB. Without it a symbol traded once weighed 2 units for
+# 3.3 KB, and many small users' bookings could fill the bound with 3 GB.
+PART_WEIGHT = 3
 # The latest booking of each symbol's history, by its first event and by its last: a change to
 # that history starts from one of its checkpoints, and stops at a later one where the states agree
 # (_Meeting). Weak: only KEPT keeps bookings alive.
@@ -986,7 +991,7 @@ def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True)
         if not keep:
             return part
         KEPT.put(key, part, part.weight)
-    if keep:
+    if keep and part.checkpoints:  # a booking without any is booked again from the start
         LATEST[(method, "first", id(events[0]))] = LATEST[(method, "last", id(events[-1]))] = part
     return part
 

@@ -12,6 +12,8 @@ the same income, or the same error.
 from __future__ import annotations
 
 import dataclasses
+import gc
+import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +25,7 @@ from hypothesis import strategies as st
 
 from calc import Split, Trade, book, booking
 from calc.booking import KEPT, WASH_WINDOW, Ledger, book_at_once
+from calc.cache import WeighedCache
 from calc.errors import CalcError
 from calc.models import Method
 from tests.ledger import ledger
@@ -329,3 +332,57 @@ def test_a_checkpoint_knows_the_later_purchases_that_already_replaced_a_loss(mon
 def replace_last_lot_basis(ledger: Ledger, basis: D) -> Ledger:
     *lots, last = ledger.lots
     return Ledger(lots=(*lots, dataclasses.replace(last, basis=basis)), dispositions=ledger.dispositions)
+
+
+def small_user(number: int) -> list[Trade | Split]:
+    """A retail user: two funds, bought twice and sold once each."""
+    return ledger(
+        "\n".join(
+            f"2024-0{month}-0{1 + number % 9} {side} 10 {fund} {20 + number % 7 + month} id=u{number}{fund}{month}"
+            for fund in ("VTI", "VXUS")
+            for month, side in ((1, "buy"), (2, "buy"), (3, "sell"))
+        )
+    )
+
+
+def test_many_small_users_keep_the_cache_within_its_bound_dropping_the_least_recently_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = WeighedCache[booking._Part](max_weight=2_000)
+    monkeypatch.setattr(booking, "KEPT", cache)
+    users = [small_user(number) for number in range(300)]
+    for number, events in enumerate(users):
+        book(events)
+        if number % 10 == 0:  # one user keeps sending messages: always kept, never booked again
+            missed = cache.misses
+            book(users[0])
+            assert number == 0 or cache.misses == missed
+        assert cache.weight <= cache.max_weight
+    # Full: each fund's booking weighs 8 (3 whatever its size, its 3 trades, the lot left, the sale's row).
+    assert cache.weight > cache.max_weight - 8
+    assert len(cache) == cache.weight // 8
+
+    def kept(events: list[Trade | Split]) -> bool:
+        funds = [[event for event in events if event.symbol == fund] for fund in ("VTI", "VXUS")]
+        return all(cache.get(("fifo", *map(id, fund))) is not None for fund in funds)
+
+    latest = users[-(len(cache) // 2 - 1) :]
+    assert kept(users[0]) and all(map(kept, latest))  # the active one and the latest
+    assert not any(map(kept, users[1 : -len(latest)]))  # everyone else, not heard from since: dropped
+
+
+def test_a_small_users_booking_weighs_what_it_costs_in_the_cache() -> None:
+    """The bound is about 1 KB a weight unit: many users who each traded a few symbols once must not
+    fill it with several times that (a booking's own objects cost more than its one trade and lot)."""
+    users = [[*small_user(number)[:1], *small_user(number)[3:4]] for number in range(200)]  # one trade a fund
+    KEPT.clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for events in users:
+            book(events)
+        used = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(KEPT) == 400
+    assert used / KEPT.weight < 1_024
