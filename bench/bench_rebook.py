@@ -5,7 +5,9 @@ symbols, and the same generator with all 100,000 trades in one stock (the worst 
 by symbol: a change there used to book all of it again). For each: the first booking (nothing
 kept), then changes as the chat makes them, each timed alone as book() of the whole history —
 a trade in the middle repriced, the undo of that, a trade in the middle deleted, a purchase added
-back-dated into the middle — with checkpoints and with them off (the symbol booked from its start).
+back-dated into the middle, each made to the history as it stands — with checkpoints (booking again
+from one before the change, up to one after it where the state meets the previous booking's) and
+with them off (the symbol booked from its start).
 What the kept booking weighs (calc.booking.KEPT's weight: rows, trades and lots copied for
 checkpoints) and the process's peak memory are reported too.
 """
@@ -55,6 +57,7 @@ def one(name: str) -> dict[str, object]:
     result: dict[str, object] = {"name": name, "trades": len(trades)}
     for mode in ("checkpoints", "none"):
         KEPT.clear()
+        LATEST.clear()  # else "from start" would go on from the bookings just made, still alive
         booking.CHECKPOINT_COST = 5_000 if mode == "checkpoints" else 10**15
         started = time.perf_counter()
         book(trades)
@@ -65,6 +68,8 @@ def one(name: str) -> dict[str, object]:
         timings: dict[str, list[float]] = {}
         for share in SPOTS:
             for kind, events in changes(trades, share).items():
+                if kind != "undo":
+                    book(trades)  # each change is to the history as it stands (its previous booking: this one)
                 timings.setdefault(kind, []).append(timed(events))
         for kind, values in timings.items():
             result[f"{mode} {kind}"] = [min(values), statistics.median(values), max(values)]

@@ -648,11 +648,14 @@ PART_WEIGHT = 3
 # (_Meeting). Weak: only KEPT keeps bookings alive.
 LATEST: weakref.WeakValueDictionary[tuple[Method, str, int], _Part] = weakref.WeakValueDictionary()
 
-# A checkpoint costs a copy of every open lot; booking again from the one before costs its events
-# and rows since. One is taken once the events and rows booked since the last reach both
-# CHECKPOINT_COST and CHECKPOINT_LOTS times the open lots, so copies stay a small part of booking.
+# A checkpoint costs a copy of every open lot; booking again from the one before, or on to the
+# next where a change may meet the previous booking, costs the events and rows between. One is
+# taken once the events and rows booked since the last reach both CHECKPOINT_COST and
+# CHECKPOINT_LOTS times the open lots: a lot copied costs about a fifth of a row booked, so copies
+# stay a small part of booking. (4 instead of 1: a third fewer lots copied for bench_rebook's
+# single 100,000-trade symbol, but a change there booked 2-3 times as far before meeting.)
 CHECKPOINT_COST = 5_000
-CHECKPOINT_LOTS = 4
+CHECKPOINT_LOTS = 1
 
 
 def _run(
