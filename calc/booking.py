@@ -788,12 +788,15 @@ class _Meeting:
         earlier, moved, met = self.earlier, self.moved, self.checkpoints[self.at][1]
         rows, earned = len(state.dispositions) - met.dispositions, len(state.income) - met.income
         runs, income_runs_added = len(disposition_runs) - met.disposition_runs, len(income_runs) - met.income_runs
+        # The one met may follow a changed event: its last date (which says how far its sales reach) is the new one's.
         later = [
             checkpoint
             if not (moved or rows or runs or earned or income_runs_added)
+            and checkpoint.last == self.ordered[checkpoint.booked - 1].date
             else dataclasses.replace(
                 checkpoint,
                 booked=checkpoint.booked + moved,
+                last=self.ordered[checkpoint.booked + moved - 1].date,
                 dispositions=checkpoint.dispositions + rows,
                 disposition_runs=checkpoint.disposition_runs + runs,
                 income=checkpoint.income + earned,
