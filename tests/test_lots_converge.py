@@ -248,3 +248,23 @@ def test_a_lot_whose_reasons_differ_is_not_met(meetings: list[tuple[int, bool]])
     assert meetings == [(3, False)]
     (_, sale) = result.dispositions
     assert date(2024, 1, 11) in next(r for r in sale.reasons if r.rule == "wash.basis_added").facts.values()
+
+
+def test_a_checkpoint_met_after_a_moved_date_reaches_from_that_date(meetings: list[tuple[int, bool]]) -> None:
+    """s moved from Jan 10 to Feb 20 (still before c): nothing is held after it either way, so the
+    bookings meet at the checkpoint after s. That checkpoint's sales now reach to Mar 21, so a purchase
+    added on Mar 5 must book s again (its loss moves into the purchase), not go on from there."""
+    events = ledger("""
+        2024-01-02 buy  10 AAA 20 id=a
+        2024-01-10 sell 10 AAA 15 id=s
+        2024-04-15 buy  10 AAA 22 id=c
+        2024-04-20 sell  5 AAA 30 id=t
+    """)
+    book(events)
+    moved = changed(events, 1, date=date(2024, 2, 20))
+    assert book(moved) == book_at_once(moved)
+    assert meetings == [(2, True)]
+    bought_back = [*moved[:2], *ledger("2024-03-05 buy 10 AAA 16 id=p"), *moved[2:]]
+    result = book(bought_back)
+    assert result == book_at_once(bought_back)
+    assert result.dispositions[0].wash_sale_disallowed == 50
