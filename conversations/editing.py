@@ -142,8 +142,9 @@ def replaced(ctx: Ctx, old: Trade, run: Callable[[Ctx], Outcome]) -> Outcome:
     was. It runs first over that stock's trades alone (an edit that fixes a number books nothing
     else); a reading of another stock, or a refusal, runs again with every other stock's trades."""
     state = ctx.state
-    index = next(i for i, t in enumerate(state.trades) if t.id == old.id)
-    earlier, later = state.trades[:index], state.trades[index + 1 :]
+    entered = state.trades  # `old` is one of them, the same object: looked for from the newest, as edits mostly are
+    index = next(i for i in range(len(entered) - 1, -1, -1) if entered[i] is old)
+    earlier, later = entered[:index], entered[index + 1 :]
     others = earlier + tuple(t for t in later if t.symbol != old.symbol)
     number = number_of(old)
     kept = f"#{number} stays as it was: {short_trade(ctx.fmt, old)}."

@@ -120,7 +120,8 @@ class UserState(BaseModel):
         return {canonical_symbol(symbol): price for symbol, price in prices.items()}
 
     def trade(self, trade_id: str) -> Trade | None:
-        return next((t for t in self.trades if t.id == trade_id), None)
+        # From the newest: the trade a button, an undo or an edit names is usually a recent one.
+        return next((t for t in reversed(self.trades) if t.id == trade_id), None)
 
     def split(self, split_id: str) -> Split | None:
         return next((s for s in self.splits if s.id == split_id), None)
