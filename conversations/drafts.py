@@ -112,7 +112,7 @@ class GuessDraft(_Draft):
     price: Decimal
     date: dt.date
     fees: Decimal
-    account: str | None = None  # "IRA" or "Roth IRA"; None: a taxable account
+    account: str | None = None  # "IRA", "Roth IRA", "HSA", "401(k)"...; None: a taxable account
     message: str = ""  # the message it was read from: once saved, editing that message changes the trade
     replaces: str = ""  # read from an edited message: the id of the trade that message recorded, to change
     # What else the line said, kept to the Save: "crypto", inherited or gifted shares, the lots a sale names.

@@ -134,7 +134,7 @@ def _suggestion(plan: HarvestPlan, fmt: Fmt, year: int, limit: Decimal, gains: D
         rebuy = sorted({c.lot.symbol for c in securities})
         lines.append(
             f"After selling, don't buy {_joined(rebuy)} back before {fmt.day(securities[0].safe_to_rebuy_from)}: "
-            f"a purchase within {WASH_WINDOW.days} days after the sale (a reinvested dividend or a buy in an IRA "
+            f"a purchase within {WASH_WINDOW.days} days after the sale (a reinvested dividend or a buy in an IRA, HSA or 401(k) "
             "too) makes it a wash sale."
         )
     if any(c.crypto for c in chosen):

@@ -19,6 +19,7 @@ from dateutil import parser as date_parser
 
 from calc.limits import MONEY, SHARES
 from calc.models import ZERO, AccountType, Asset, Source, canonical_symbol
+from conversations.shelters import said_account
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
@@ -174,7 +175,7 @@ class TradeLine:
     price: Decimal
     date: date
     fees: Decimal
-    account: str | None = None  # "IRA" or "Roth IRA": a tax-advantaged account
+    account: str | None = None  # "IRA", "Roth IRA", "HSA", "401(k)"...: a tax-advantaged account
     account_type: AccountType = "taxable"
     asset: Asset | None = None  # "crypto" when the line says so (calc.assets decides the rest)
     source: Source = "purchase"  # "inherited" or "gift" when the line says so
@@ -183,8 +184,9 @@ class TradeLine:
     lot_dates: tuple[dt.date, ...] = ()  # a sale of named lots: the days they were bought, in the order to sell
 
 
-# "in my IRA", "Roth IRA", "ira": trades in a tax-advantaged account (no gain or loss to report,
-# and a purchase there can make a taxable loss a wash sale for good).
+# "in my IRA", "Roth IRA", "ira", "in my HSA", "in my 401k": trades in a tax-advantaged account
+# (conversations/shelters.py: no gain or loss to report, and a purchase there can make a taxable loss
+# a wash sale for good).
 # "crypto", "(crypto)", "cryptocurrency", "coin": the asset is property, not a security.
 CRYPTO = re.compile(r"\(?\b(?:crypto(?:currency)?|coins?|tokens?)\b\)?", re.I)
 # "inherited": basis is the value at death; "gift value 15 on 2024-03-01": the donor's basis carries over.
@@ -196,14 +198,6 @@ GIFT = re.compile(r"\b(?:a\s+)?gift(?:ed)?\b(?P<rest>.*)$", re.I)
 LOTS = re.compile(
     r"\b(?:from\s+)?(?:the\s+)?(?:lots?(?:\s+(?:bought|from))?|shares\s+bought)\s+(?:on\s+)?"
     r"(?P<days>(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday).*)$",
-    re.I,
-)
-IRA = re.compile(r"\b(?:in\s+(?:my\s+|the\s+|a\s+)?)?((?:roth|traditional|rollover)\s+)?ira\b", re.I)
-# Accounts whose dividends are on no taxable 1099-DIV total, as brokers name them ("IRA Account", "ROTH IRA",
-# "HSA", "Health Savings Account", "401(K)", "BrokerageLink"): IRAs (IRC 408(e)(1), 408A(a)), health savings
-# accounts (IRC 223(e)(1)), employer plans (IRC 401(a), 501(a), 403(b), 457(b)) and 529 plans (IRC 529(a)).
-TAX_EXEMPT_ACCOUNT = re.compile(
-    r"\b(?:ira|roth|hsa|health\s+savings|401\s*\(?k\)?|403\s*\(?b\)?|457\s*\(?b\)?|529|brokeragelink|coverdell)(?![\w(])",
     re.I,
 )
 
@@ -255,11 +249,7 @@ def trade_line(text: str, today: date, side: str | None = None, locale: Locale_ 
     else:
         if lot_dates:  # the days of the lots are not the day of the sale: that one must be said, not guessed
             raise InputError(f"On what day did you sell? {LOTS_HELP}")
-    account: str | None = None
-    ira = IRA.search(rest)
-    if ira:
-        account = f"{ira.group(1).strip().title()} IRA" if ira.group(1) else "IRA"
-        rest = rest[: ira.start()] + " " + rest[ira.end() :]
+    rest, account = said_account(rest)
     asset: Asset | None = None
     if crypto := CRYPTO.search(rest):
         asset = "crypto"

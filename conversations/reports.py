@@ -13,7 +13,7 @@ from calc.netting import lost_to_ira
 from calc.params import params_for
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
-from conversations import paging
+from conversations import paging, shelters
 from conversations.espp_words import lot_words, sale_words, year_words
 from conversations.events import Button, FileOut, Reply
 from conversations.files.render.charts import gains_by_month, lot_timeline
@@ -109,11 +109,12 @@ def _totals(ctx: Ctx, lots: list[Lot], prices: dict[str, Decimal], of: str) -> l
     """The position in four lines: lots and basis, value, unrealized short and long, the next lot to turn long."""
     fmt = ctx.fmt
     taxable = [lot for lot in lots if lot.account_type != "ira"]
+    kinds = [shelters.kind(lot.account) for lot in lots if lot.account_type == "ira"]
     basis = sum((lot.basis for lot in taxable), ZERO)
     lines = [
         f"{fmt.counted(len(lots), 'lot')} {of}".rstrip()
         + f", cost basis {fmt.money(basis)}"
-        + (" (outside IRAs)" if len(taxable) < len(lots) else "")
+        + (f" (outside {shelters.kinds_said(kinds)})" if kinds else "")
         + "."
     ]
     priced = [lot for lot in taxable if lot.symbol in prices]
@@ -136,9 +137,8 @@ def _totals(ctx: Ctx, lots: list[Lot], prices: dict[str, Decimal], of: str) -> l
             f"Next to turn long-term: {fmt.counted(len(turning), 'lot')}{which} on {fmt.day(first)} "
             f"(in {fmt.counted((first - ctx.today).days, 'day')})."
         )
-    ira = [lot for lot in lots if lot.account_type == "ira"]
-    if ira:
-        lines.append(f"{fmt.counted(len(ira), 'lot')} in an IRA, untaxed until withdrawn.")
+    if kinds:
+        lines.append(f"{fmt.counted(len(kinds), 'lot')} in {shelters.where_said(kinds)}, {shelters.untaxed(kinds)}.")
     return lines
 
 
@@ -191,7 +191,8 @@ def chart(ctx: Ctx, arg: str) -> Outcome:
 def _lot_line(ctx: Ctx, lot: Lot, price: Decimal | None) -> str:
     fmt = ctx.fmt
     if lot.account_type == "ira":  # no holding period or gain that the tax return sees
-        text = f"{fmt.counted(lot.quantity, 'share')} bought {fmt.day(lot.purchased)} in your {lot.account or 'IRA'}, untaxed until withdrawn"
+        untaxed = shelters.untaxed([shelters.kind(lot.account)])
+        text = f"{fmt.counted(lot.quantity, 'share')} bought {fmt.day(lot.purchased)} in your {lot.account or 'IRA'}, {untaxed}"
         return text + (f"; worth {fmt.money(lot.quantity * price)}" if price is not None else "")
     if ctx.today >= lot.long_term_from:
         term = f"long-term since {fmt.day(lot.long_term_from)}"
@@ -338,10 +339,7 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
             f"you bought the same stock within {WASH_WINDOW.days} days; they're added to the new shares' basis instead."
         )
     if lost_for_good:
-        lines.append(
-            f"Wash sales into an IRA: {fmt.money(lost_for_good)} of losses are disallowed for good, because the "
-            "shares that replaced them were bought in an IRA, where the loss can't go into their basis."
-        )
+        lines.append(_lost_for_good_words(ctx, sold, lost_for_good))
     lines.append("")
     lines.extend(tax_lines(view, fmt))
     figures = figures_line(view.figures, fmt)
@@ -361,6 +359,25 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
         about=_sales_about(sold),
         more="Every sale ›",
         buttons=buttons,
+    )
+
+
+def _lost_for_good_words(ctx: Ctx, sold: list[Disposition], lost: Decimal) -> str:
+    """Losses replaced inside an IRA, HSA, 401(k)...: the accounts named by kind, the ruling said for what it covers."""
+    kinds = [
+        shelters.kind(bought.account if (bought := ctx.state.trade(str(r.facts.get("replacement_lot")))) else None)
+        for d in sold
+        for r in d.reasons
+        if r.rule == "wash.ira_permanent"
+    ] or ["IRA"]
+    if all(k.endswith("IRA") for k in kinds):
+        return (
+            f"Wash sales into an IRA: {ctx.fmt.money(lost)} of losses are disallowed for good, because the "
+            "shares that replaced them were bought in an IRA, where the loss can't go into their basis."
+        )
+    return (
+        f"Wash sales into {shelters.where_said(kinds)}: {ctx.fmt.money(lost)} of losses are disallowed for good, "
+        f"because the shares that replaced them were bought there. {shelters.ruling_words(kinds)}"
     )
 
 

@@ -11,7 +11,7 @@ from calc.limits import PRICE
 from calc.matching import take_in_order
 from calc.models import ZERO, Asset
 from calc.netting import lost_to_ira
-from conversations import splits
+from conversations import shelters, splits
 from conversations.capping import first_few
 from conversations.confirming import CLOSED as CLOSED_QUESTION
 from conversations.confirming import ago, answered, bound, button, on_step, question, stale, unbind, undo_button
@@ -404,7 +404,7 @@ def describe_saved(fmt: Fmt, state: UserState, trade: Trade) -> str:
     )
     ledger = ledger_for(state)
     if trade.account_type == "ira":
-        return "\n".join([head, *_ira_words(fmt, ledger.dispositions, trade)])
+        return "\n".join([head, *_sheltered_words(fmt, ledger.dispositions, trade)])
     if trade.side == "buy":
         lot = next((lot for lot in ledger.lots if lot.id == trade.id), None)
         if lot is None:
@@ -476,9 +476,11 @@ def _acquired_words(fmt: Fmt, trade: Trade, lot: Lot) -> list[str]:
     return lines
 
 
-def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> list[str]:
+def _sheltered_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> list[str]:
+    """An IRA, HSA, 401(k)... trade: nothing to report, but a purchase may lose a taxable loss for good."""
+    kind = shelters.kind(trade.account)
     lines = [
-        "Trades inside an IRA aren't taxed as they happen: no gain or loss to report, so I leave them out of your gains."
+        f"Trades inside {shelters.a(kind)} aren't taxed as they happen: no gain or loss to report, so I leave them out of your gains."
     ]
     if trade.side == "sell":
         return lines
@@ -486,8 +488,7 @@ def _ira_words(fmt: Fmt, dispositions: Sequence[Disposition], trade: Trade) -> l
     if lost:
         lines.append(
             f"⚠ But it replaces {trade.symbol} you sold at a loss within {WASH_WINDOW.days} days in a taxable account: "
-            f"{fmt.money(lost)} of that loss is disallowed for good. Shares in an IRA can't take the loss into "
-            "their basis (Rev. Rul. 2008-5), so unlike other wash sales you never get it back."
+            f"{fmt.money(lost)} of that loss is disallowed for good. {shelters.ruling_words([kind])}"
         )
     return lines
 

@@ -18,7 +18,7 @@ from calc.limits import per_share
 from calc.models import Trade
 from calc.opening import Shortfall
 from conversations.files.importers.common import BrokerLot, BrokerSale, Problem
-from conversations.parsing import IRA
+from conversations.shelters import account_type
 
 
 def import_id(*parts: object, seen: Counter[str] | None = None) -> str:
@@ -40,7 +40,7 @@ def purchase(symbol: str, when: date, quantity: Decimal, cost: Decimal, account:
         price=price,
         fees=rest,
         account=account or None,
-        account_type="ira" if account and IRA.search(account) else "taxable",
+        account_type=account_type(account),
         id=id_,
     )
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from conversations.parsing import IRA, SYMBOL
+from conversations.parsing import SYMBOL
+from conversations.shelters import said_account
 from conversations.understanding import companies, dates, figures, numbers
 from conversations.understanding import vocabulary as v
 from conversations.understanding.commands import closest
@@ -265,12 +266,10 @@ def _fraction(text: str) -> tuple[str, str | None]:
 
 
 def _account(text: str) -> tuple[str, str | None]:
-    found = IRA.search(text)
-    if not found:
-        roth = v.ROTH_ALONE.search(text)
-        return (text, None) if roth is None else (text[: roth.start()] + " " + text[roth.end() :], "Roth IRA")
-    account = f"{found.group(1).strip().title()} IRA" if found.group(1) else "IRA"
-    return text[: found.start()] + " " + text[found.end() :], account
+    rest, account = said_account(text)
+    if account is None and (roth := v.ROTH_ALONE.search(text)):
+        return text[: roth.start()] + " " + text[roth.end() :], "Roth IRA"
+    return rest, account
 
 
 def _fees(text: str, locale: str) -> tuple[str, Decimal | None]:

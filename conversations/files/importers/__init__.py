@@ -44,7 +44,7 @@ from conversations.files.importers.common import (
     Skip,
     day,
 )
-from conversations.parsing import TAX_EXEMPT_ACCOUNT
+from conversations.shelters import TAX_EXEMPT_ACCOUNT
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from calc.limits import FEES, MONEY, PRICE, SHARES, Bound, per_share
 from calc.models import Source, Trade
 from conversations.files.render.csv_cells import unescape_cell
-from conversations.parsing import IRA
+from conversations.shelters import account_type
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,8 @@ def trade(
             "price": per_share,
             "fees": cost,
             "account": name or None,
-            "account_type": "ira" if IRA.search(account) else "taxable",  # "ROTH IRA ...1234" as brokers name them
+            # "ROTH IRA ...1234", "HSA", "401(K)" as brokers name them: sheltered, booked as the engine's "ira"
+            "account_type": account_type(account),
             "source": source or kind,
             "fmv": fmv,
             "grant_date": granted,
