@@ -18,7 +18,7 @@ from decimal import Decimal as D
 import pytest
 
 from calc import Split, Trade, book, booking
-from calc.booking import book_at_once
+from calc.booking import Ledger, book_at_once
 from tests.ledger import ledger
 
 
@@ -47,6 +47,14 @@ def changed(events: list[Trade | Split], at: int, **update: object) -> list[Trad
     return [*events[:at], events[at].model_copy(update=update), *events[at + 1 :]]
 
 
+def booked_again(events: list[Trade | Split]) -> Ledger:
+    """book() of a changed history (from what the previous booking kept), checked row for row
+    against one booking of everything."""
+    result = book(events)
+    assert result == book_at_once(events)
+    return result
+
+
 def test_a_repriced_sale_at_a_gain_books_no_further_than_itself(meetings: list[tuple[int, bool]]) -> None:
     # Ten shares bought every other day at 20, five sold on the days between at 30: gains, no wash sales.
     lines = [
@@ -56,8 +64,7 @@ def test_a_repriced_sale_at_a_gain_books_no_further_than_itself(meetings: list[t
     events = ledger("\n".join(f"{line} id=t{at}" for at, line in enumerate(lines)))
     before = book(events)
     after = changed(events, 15, price=D(31))  # a sale: its own row changes, the lots don't
-    result = book(after)
-    assert result == book_at_once(after)
+    result = booked_again(after)
     assert meetings == [(16, True)]  # met at the first checkpoint after it
     assert result.dispositions[7].proceeds == 155 and before.dispositions[7].proceeds == 150
     assert all(new is old for new, old in zip(result.dispositions[8:], before.dispositions[8:], strict=True))
@@ -79,15 +86,14 @@ def test_a_deleted_trade_meets_again_once_the_position_is_closed_a_window_later(
     book(events)
     deleted = [e for e in events if e.id != "b"]
     deleted = changed(deleted, 1, quantity=D(100))  # the rest sold on Feb 1 instead
-    assert book(deleted) == book_at_once(deleted)
+    booked_again(deleted)
     # Positions moved by one; from d on, nothing before the change is held or within a sale's reach.
     assert meetings == [(2, True)]
     # The checkpoints taken over from the earlier booking hold its state at its positions: a change
     # after them books again from one of them, here the one after x, whose loss waits for e's shares.
     meetings.clear()
     later = changed(deleted, 6, price=D(27))
-    result = book(later)
-    assert result == book_at_once(later)
+    result = booked_again(later)
     # x's $50 loss waited for e (e.1's 10 shares); g's $120 went a quarter each to e's other 10 and f.
     assert [(lot.id, lot.wash_sale_adjustment) for lot in result.lots] == [("e", 30), ("e.1", 50), ("f", 30)]
     assert not meetings  # g was the last event: nothing to meet after it
@@ -106,8 +112,7 @@ def test_moved_positions_never_meet_where_rows_are_named_by_position(meetings: l
     """)
     book(events)
     deleted = [*events[:1], events[2].model_copy(update={"quantity": D(100)}), *events[3:]]
-    result = book(deleted)
-    assert result == book_at_once(deleted)
+    result = booked_again(deleted)
     assert [d.sale_id for d in result.dispositions] == ["t1", "t3", "t4"]
     assert not meetings
 
@@ -126,8 +131,7 @@ def test_a_replacement_with_other_shares_left_to_replace_a_loss_is_not_met(
     first = book(events)
     assert [d.wash_sale_disallowed for d in first.dispositions] == [100, 0]
     at_a_gain = changed(events, 2, price=D(60))
-    result = book(at_a_gain)
-    assert result == book_at_once(at_a_gain)
+    result = booked_again(at_a_gain)
     assert [d.wash_sale_disallowed for d in result.dispositions] == [0, 100]
     assert meetings == [(3, False)]
 
@@ -141,8 +145,7 @@ def test_a_loss_waiting_for_a_later_purchase_that_differs_is_not_met(meetings: l
     """)
     book(events)
     smaller_loss = changed(events, 1, price=D(45))
-    result = book(smaller_loss)
-    assert result == book_at_once(smaller_loss)
+    result = booked_again(smaller_loss)
     (lot,) = result.lots
     assert (lot.basis, lot.wash_sale_adjustment) == (500, 50)
     assert meetings == [(2, False)]
@@ -170,8 +173,7 @@ def test_a_purchase_split_into_other_parts_is_not_met(meetings: list[tuple[int, 
         """),
         events[-1],
     ]
-    result = book(one_part)
-    assert result == book_at_once(one_part)
+    result = booked_again(one_part)
     assert {lot.id for lot in first.lots} == {"a", "b", "b.3"}
     assert {lot.id for lot in result.lots} == {"a", "b", "b.2"}
     assert meetings == [(5, False)]
@@ -200,8 +202,7 @@ def test_a_change_to_the_first_trade_meets_the_booking_kept_by_its_last(meetings
     events = ledger("\n".join(lines))
     before = book(events)
     after = changed(events, 0, price=D(19))
-    result = book(after)
-    assert result == book_at_once(after)
+    result = booked_again(after)
     assert meetings == [(1, False), (2, True)]  # its lot differs until the sale the next day
     assert (result.dispositions[0].basis, before.dispositions[0].basis) == (190, 200)
     assert all(new is old for new, old in zip(result.dispositions[1:], before.dispositions[1:], strict=True))
@@ -221,8 +222,7 @@ def test_a_later_purchase_with_other_shares_left_to_replace_a_loss_is_not_met(
     """)
     assert [d.wash_sale_disallowed for d in book(events).dispositions] == [100, 0]
     at_a_gain = changed(events, 1, price=D(60))
-    result = book(at_a_gain)
-    assert result == book_at_once(at_a_gain)
+    result = booked_again(at_a_gain)
     assert [d.wash_sale_disallowed for d in result.dispositions] == [0, 100]
     assert meetings == [(2, False), (3, True)]  # after s2, r's shares are used up either way
 
@@ -243,8 +243,7 @@ def test_a_lot_whose_reasons_differ_is_not_met(meetings: list[tuple[int, bool]])
         events[2].model_copy(update={"date": events[2].date + timedelta(days=1)}),
         events[3],
     ]
-    result = book(a_day_later)
-    assert result == book_at_once(a_day_later)
+    result = booked_again(a_day_later)
     assert meetings == [(3, False)]
     (_, sale) = result.dispositions
     assert date(2024, 1, 11) in next(r for r in sale.reasons if r.rule == "wash.basis_added").facts.values()
@@ -262,9 +261,8 @@ def test_a_checkpoint_met_after_a_moved_date_reaches_from_that_date(meetings: li
     """)
     book(events)
     moved = changed(events, 1, date=date(2024, 2, 20))
-    assert book(moved) == book_at_once(moved)
+    booked_again(moved)
     assert meetings == [(2, True)]
     bought_back = [*moved[:2], *ledger("2024-03-05 buy 10 AAA 16 id=p"), *moved[2:]]
-    result = book(bought_back)
-    assert result == book_at_once(bought_back)
+    result = booked_again(bought_back)
     assert result.dispositions[0].wash_sale_disallowed == 50
