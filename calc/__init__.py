@@ -3,6 +3,7 @@
 from calc import Trade, TaxInput, compute_tax, realize, summarize_year
 """
 
+from calc import why  # noqa: F401  # how rows' compact reasons are built when read (calc.models)
 from calc.booking import Ledger, book, realize
 from calc.errors import CalcError, LotsDontAddUp, NotEnoughShares, UnknownLot, UnsupportedYear
 from calc.holding import holding_term, long_term_from

@@ -17,30 +17,36 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain, takewhile
 from operator import attrgetter, itemgetter
+from typing import Any
 
 from calc import collector, equity, espp
 from calc.assets import is_crypto
 from calc.cache import WeighedCache
+from calc.equity import NOT_ISO
 from calc.errors import CalcError, NotEnoughShares
-from calc.holding import holding_reason, long_term_from
+from calc.holding import long_term_from
 from calc.matching import METHODS, OpenLot, Picks
 from calc.models import (
+    CENT,
+    HELD,
+    INHERITED,
     ZERO,
     Disposition,
     Fact,
     IncomeEvent,
+    KeptReason,
     Lot,
     Method,
     Reason,
     Split,
+    Term,
     Trade,
     cents,
     new_disposition,
     new_lot,
-    reason,
 )
 
 # IRC 1091(a): replacement stock acquired within 30 days before or after the sale. Stated here once;
@@ -49,9 +55,6 @@ WASH_WINDOW = timedelta(days=30)
 
 
 # The names of the facts booking's own reasons carry, stated once (see calc.models.reason).
-_DISALLOWED = ("shares", "disallowed", "loss", "replacement_lot", "replacement_date")
-_BASIS_ADDED = ("amount", "shares", "sale_date", "sold_lot", "tacked_days")
-_INHERITED = ("days", "acquired", "sold")
 ZERO_CENTS = Decimal("0.00")  # what cents() makes of a share of nothing, without the arithmetic
 
 
@@ -78,13 +81,26 @@ class Ledger:
 
 
 @dataclass(slots=True)
+class _Window:
+    """A sale's 30 days either side among the purchases of its symbol, found once for all its rows."""
+
+    buys: list[tuple[date, int]]  # _Book.buys of the symbol
+    start: int
+    end: int
+    crypto: bool
+    # Indexes into `buys` of purchases that can never replace again, dropped after the sale (so
+    # that the window's indexes hold for all its rows).
+    spent: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
 class _Pending:
     """A disallowed loss waiting for a purchase later in the window."""
 
     quantity: Decimal
     amount: Decimal
-    tacked_days: int
-    reason: Reason
+    tacked: timedelta  # the sold shares' holding period, tacked on
+    reason: KeptReason
 
 
 class _Holding:
@@ -109,13 +125,16 @@ class _Holding:
     def insert_part(self, part: OpenLot) -> None:
         self.groups[part.sequence].insert(1, part)
 
-    def drop_empty(self, lots: Iterable[OpenLot]) -> None:
-        for lot in lots:
-            group = self.groups.get(lot.sequence)
-            if lot.quantity == 0 and group is not None and lot in group:  # a lot named twice goes once
-                group.remove(lot)
-                if not group:
-                    del self.groups[lot.sequence]
+    def drop_empty(self, picks: Picks) -> None:
+        """Take the picked lots that no longer hold shares out."""
+        groups = self.groups
+        for lot, _ in picks:
+            if lot.quantity == 0:
+                group = groups.get(lot.sequence)
+                if group is not None and lot in group:  # a lot named twice goes once
+                    group.remove(lot)
+                    if not group:
+                        del groups[lot.sequence]
 
     def last(self) -> OpenLot | None:
         return self.groups[next(reversed(self.groups))][-1] if self.groups else None
@@ -147,14 +166,16 @@ class _Book:
     def index(self, start: int) -> None:
         """Note the purchases and splits from position `start` on before booking them: a sale looks
         ahead for replacement purchases, and a split between the two changes the units."""
-        for position in range(start, len(self.ordered)):
-            event = self.ordered[position]
+        buys, capacity, splits = self.buys, self.capacity, self.splits
+        ordered = self.ordered
+        for position in range(start, len(ordered)):
+            event = ordered[position]
+            if isinstance(event, Split):
+                splits[event.symbol].append((position, event.ratio))
             # Inherited and gifted shares aren't acquired "by purchase" (IRC 1091(a)): never replacements.
-            if isinstance(event, Trade) and event.side == "buy" and event.source not in ("inherited", "gift"):
-                self.buys[event.symbol].append((event.date, position))
-                self.capacity.setdefault(position, event.quantity)  # a copy may know it used already
-            elif isinstance(event, Split):
-                self.splits[event.symbol].append((position, event.ratio))
+            elif event.side == "buy" and event.source not in ("inherited", "gift"):
+                buys[event.symbol].append((event.date, position))
+                capacity.setdefault(position, event.quantity)  # a copy may know it used already
 
     def copy(self, booked: int, moved: int = 0) -> _Book:
         """The state after the first `booked` events, leaving this one as it is, to go on from there
@@ -218,85 +239,102 @@ class _Book:
 
     # --- purchases -------------------------------------------------------------------------
     def buy(self, position: int, trade: Trade) -> None:
-        acquisition = espp.acquisition(trade) if trade.source == "espp" else equity.acquisition(trade)
-        self.income.extend(acquisition.income)
+        source = trade.source
+        reasons: tuple[KeptReason, ...] = ()
+        amt_basis: Decimal | None = None
+        bargain = discount = ZERO
+        if source == "purchase":  # what equity.acquisition says of a plain purchase, without its object
+            basis = trade.quantity * trade.price + trade.fees
+        else:
+            acquisition = espp.acquisition(trade) if source == "espp" else equity.acquisition(trade)
+            self.income.extend(acquisition.income)
+            basis, amt_basis = acquisition.basis, acquisition.amt_basis
+            bargain, discount = acquisition.bargain_per_share, acquisition.discount_per_share
+            reasons = tuple(acquisition.reasons)
         purchase_id = trade.id or f"t{position}"
-        lot = OpenLot(
-            id=purchase_id,
-            purchase_id=purchase_id,
-            symbol=trade.symbol,
-            acquired=trade.held_since or trade.date,  # a gift's holding period includes the donor's
-            purchased=trade.date,
-            quantity=trade.quantity,
-            basis=acquisition.basis,
-            sequence=position,
-            loss_basis_per_share=_gift_loss_basis(trade),
-            account=trade.account,
-            account_type=trade.account_type,
-            source=trade.source,
-            amt_basis=acquisition.amt_basis,
-            grant_date=trade.grant_date,
-            bargain_per_share=acquisition.bargain_per_share,
-            discount_per_share=acquisition.discount_per_share,
-            reasons=list(acquisition.reasons),
+        lot = OpenLot(  # positionally, in OpenLot's field order
+            purchase_id,  # id
+            purchase_id,
+            trade.symbol,
+            trade.held_since or trade.date,  # acquired: a gift's holding period includes the donor's
+            trade.date,  # purchased
+            trade.quantity,
+            basis,
+            position,  # sequence
+            trade.account,
+            trade.account_type,
+            source,
+            ZERO,  # wash_sale_adjustment
+            amt_basis,
+            trade.grant_date,
+            bargain,
+            discount,
+            False,  # replaced
+            None if trade.gift_value is None else _gift_loss_basis(trade),
+            reasons,
         )
         self.holdings[(trade.symbol, trade.account)].add(lot)
         self.lot_of_buy[position] = lot
-        for pending in self.pending.pop(position, []):
-            self._adjust(lot, pending.quantity, pending.amount, pending.tacked_days, pending.reason)
+        for pending in self.pending.pop(position, ()):
+            self._adjust(lot, pending.quantity, pending.amount, pending.tacked, pending.reason)
 
-    def _adjust(self, lot: OpenLot, quantity: Decimal, amount: Decimal, tacked_days: int, reason: Reason) -> None:
-        """Add a disallowed loss to `quantity` shares of `lot` (split off if fewer than all)."""
-        target = self._split_off(lot, quantity) if quantity < lot.quantity else lot
-        target.replaced = True
-        target.basis += amount
-        target.wash_sale_adjustment += amount
-        if target.amt_basis is not None:  # the disallowed loss is basis for the AMT too
-            target.amt_basis += amount
-        target.acquired = target.purchased - timedelta(tacked_days)  # (days; positional is quicker)
-        target.reasons.append(reason)
-
-    def _split_off(self, lot: OpenLot, quantity: Decimal) -> OpenLot:
-        parts = self.parts_of_buy.get(lot.sequence, 0) + 1
-        self.parts_of_buy[lot.sequence] = parts
-        whole = lot.quantity  # the part's share of each amount, to the cent
-        basis = cents(lot.basis * quantity / whole)
-        adjustment = cents(lot.wash_sale_adjustment * quantity / whole) if lot.wash_sale_adjustment else ZERO_CENTS
-        amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
-        part = OpenLot(
-            id=f"{lot.id}.{parts}",
-            purchase_id=lot.purchase_id,
-            symbol=lot.symbol,
-            acquired=lot.acquired,
-            purchased=lot.purchased,
-            quantity=quantity,
-            basis=basis,
-            sequence=lot.sequence,
-            account=lot.account,
-            account_type=lot.account_type,
-            source=lot.source,
-            wash_sale_adjustment=adjustment,
-            amt_basis=amt_basis,
-            grant_date=lot.grant_date,
-            bargain_per_share=lot.bargain_per_share,
-            discount_per_share=lot.discount_per_share,
-            loss_basis_per_share=lot.loss_basis_per_share,
-            reasons=list(lot.reasons),
-        )
+    def _adjust(self, lot: OpenLot, quantity: Decimal, amount: Decimal, tacked: timedelta, reason: KeptReason) -> None:
+        """Add a disallowed loss to `quantity` shares of `lot`: to the lot itself when it is all of
+        them, else to a part split off it (the part's share of each amount to the cent), built with
+        the loss already in (one object, its fields set once)."""
+        acquired = lot.purchased - tacked
+        whole = lot.quantity
+        if quantity >= whole:
+            lot.replaced = True
+            lot.basis += amount
+            lot.wash_sale_adjustment += amount
+            if lot.amt_basis is not None:  # the disallowed loss is basis for the AMT too
+                lot.amt_basis += amount
+            lot.acquired = acquired
+            lot.reasons += (reason,)
+            return
+        sequence = lot.sequence
+        parts = self.parts_of_buy.get(sequence, 0) + 1
+        self.parts_of_buy[sequence] = parts
+        basis = (lot.basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)  # cents(), without the call
+        adjustment = lot.wash_sale_adjustment
+        adjustment = (adjustment * quantity / whole).quantize(CENT, ROUND_HALF_UP) if adjustment else ZERO_CENTS
+        amt_basis = lot.amt_basis
+        if amt_basis is not None:
+            amt_basis = (amt_basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)
+            lot.amt_basis = lot.amt_basis - amt_basis  # type: ignore[operator]  # not None with amt_basis
         lot.quantity = whole - quantity
         lot.basis -= basis
         lot.wash_sale_adjustment -= adjustment
-        if amt_basis is not None:
-            lot.amt_basis -= amt_basis  # type: ignore[operator]  # not None with amt_basis
+        part = OpenLot(  # positionally, in OpenLot's field order (keywords cost as much again)
+            f"{lot.id}.{parts}",
+            lot.purchase_id,
+            lot.symbol,
+            acquired,
+            lot.purchased,
+            quantity,
+            basis + amount,
+            sequence,
+            lot.account,
+            lot.account_type,
+            lot.source,
+            adjustment + amount,
+            None if amt_basis is None else amt_basis + amount,
+            lot.grant_date,
+            lot.bargain_per_share,
+            lot.discount_per_share,
+            True,  # replaced
+            lot.loss_basis_per_share,
+            (*lot.reasons, reason),
+        )
         self.holdings[(lot.symbol, lot.account)].insert_part(part)
-        return part
 
     # --- sales -----------------------------------------------------------------------------
     def sell(self, position: int, trade: Trade) -> None:
         holding = self.holdings[(trade.symbol, trade.account)]
         method: Method = "specific" if trade.lots else self.method
         picks = METHODS[method](holding, trade.quantity, trade.lots)
-        if sum((quantity for _, quantity in picks), ZERO) < trade.quantity:
+        if sum([quantity for _, quantity in picks], ZERO) < trade.quantity:  # (a list is quicker to sum)
             held = sum((lot.quantity for lot in holding), ZERO)
             raise NotEnoughShares(
                 sold_on=trade.date,
@@ -306,7 +344,7 @@ class _Book:
                 account=trade.account,
             )
         self._dispose(position, trade, picks, trade.quantity * trade.price - trade.fees)
-        holding.drop_empty(lot for lot, _ in picks)
+        holding.drop_empty(picks)
 
     def _dispose(self, position: int, trade: Trade, picks: Picks, net_proceeds: Decimal) -> None:
         # First take every picked share out of its lot, so that shares sold in this same
@@ -315,18 +353,22 @@ class _Book:
         proceeds_left = net_proceeds
         shares_left = sold = trade.quantity
         for lot, quantity in picks:
-            proceeds = proceeds_left if quantity == shares_left else cents(net_proceeds * quantity / sold)
+            if quantity == shares_left:
+                proceeds = proceeds_left
+            else:
+                proceeds = (net_proceeds * quantity / sold).quantize(CENT, ROUND_HALF_UP)
             proceeds_left -= proceeds
             shares_left -= quantity
             whole = lot.quantity
             if quantity == whole:  # all of it; else the part's share, to the cent
                 basis, adjustment, amt_basis = lot.basis, lot.wash_sale_adjustment, lot.amt_basis
             else:
-                basis = cents(lot.basis * quantity / whole)
-                adjustment = (
-                    cents(lot.wash_sale_adjustment * quantity / whole) if lot.wash_sale_adjustment else ZERO_CENTS
-                )
-                amt_basis = None if lot.amt_basis is None else cents(lot.amt_basis * quantity / whole)
+                basis = (lot.basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)
+                adjustment = lot.wash_sale_adjustment
+                adjustment = (adjustment * quantity / whole).quantize(CENT, ROUND_HALF_UP) if adjustment else ZERO_CENTS
+                amt_basis = lot.amt_basis
+                if amt_basis is not None:
+                    amt_basis = (amt_basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)
             if amt_basis is not None:
                 lot.amt_basis -= amt_basis  # type: ignore[operator]  # not None with amt_basis
             lot.quantity = whole - quantity
@@ -334,72 +376,87 @@ class _Book:
             lot.wash_sale_adjustment -= adjustment
             if lot.account_type != "ira":  # a sale inside an IRA is not a taxable disposition
                 parts.append((lot, quantity, proceeds, basis, amt_basis))
+        if not parts:
+            return
+        window: _Window | None = None  # the sale's 30 days either side, found at its first loss
+        sale_id = trade.id or f"t{position}"
+        sold_on = trade.date
+        symbol = trade.symbol
+        rows = self.dispositions
         for lot, quantity, proceeds, basis, amt_basis in parts:
-            self._book_disposition(position, trade, lot, quantity, proceeds, basis, amt_basis)
+            acquired = lot.acquired
+            source = lot.source
+            gift: Reason | None = None
+            if lot.loss_basis_per_share is not None and proceeds < basis:
+                basis, acquired, gift = _gift_loss(lot, quantity, proceeds, basis)
+            # The reasons kept compact (calc.why): the holding reason is built from the row's dates when read.
+            reasons: list[Any] = [INHERITED if source == "inherited" else HELD, lot.reasons]
+            # Inherited: long-term from the start, whatever the days (IRC 1223(9)).
+            term: Term = "long" if source == "inherited" or sold_on >= long_term_from(acquired) else "short"
+            if gift is not None:
+                reasons.append(gift)
+            if source == "espp":
+                iso = espp.disposition(lot, quantity, sold_on, proceeds, basis)
+            elif source == "iso":
+                iso = equity.disposition(lot, quantity, sold_on, proceeds, basis, amt_basis)
+            else:
+                iso = NOT_ISO
+            basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
+            if iso.income:
+                self.income.extend(iso.income)
+            if iso.reasons:
+                reasons.extend(iso.reasons)
+            disallowed = ZERO
+            if proceeds < basis:
+                if window is None:
+                    window = self._window(trade)
+                disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons, window)
+            gain = proceeds - basis + disallowed
+            rows.append(
+                new_disposition(  # positionally, in Disposition's field order
+                    symbol,
+                    quantity,
+                    acquired,
+                    sold_on,
+                    proceeds,
+                    basis,
+                    gain,
+                    term,
+                    disallowed,
+                    iso.ordinary,  # wage_basis: ISO and ESPP wages the 1099-B basis leaves out
+                    gain + iso.amt_gain_difference if iso.amt_gain_difference else None,  # amt_gain
+                    lot.id,
+                    lot.purchase_id,
+                    sale_id,
+                    trade.account,
+                    tuple(reasons),  # compact (calc.why)
+                )
+            )
+        if window is not None and window.spent:
+            buys = window.buys
+            for index in sorted(window.spent, reverse=True):
+                del buys[index]
 
-    def _book_disposition(
-        self,
-        position: int,
-        trade: Trade,
-        lot: OpenLot,
-        quantity: Decimal,
-        proceeds: Decimal,
-        basis: Decimal,
-        amt_basis: Decimal | None,
-    ) -> None:
-        sold = trade.date
-        acquired = lot.acquired
-        gift: Reason | None = None
-        if lot.loss_basis_per_share is not None and proceeds < basis:
-            basis, acquired, gift = _gift_loss(lot, quantity, proceeds, basis)
-        if lot.source == "inherited":
-            holding = reason(
-                "holding.inherited",
-                _INHERITED,
-                ((sold - acquired).days, acquired, sold),
-                "IRC 1223(9); Publication 551, Inherited Property",
-            )
-        else:
-            holding = holding_reason(acquired, sold)
-        reasons = [holding, *lot.reasons]
-        if gift is not None:
-            reasons.append(gift)
-        if lot.source == "espp":
-            iso = espp.disposition(lot, quantity, sold, proceeds, basis)
-        else:
-            iso = equity.disposition(lot, quantity, sold, proceeds, basis, amt_basis)
-        basis += iso.ordinary  # income taxed as wages isn't taxed again as gain
-        if iso.income:
-            self.income.extend(iso.income)
-        if iso.reasons:
-            reasons.extend(iso.reasons)
-        disallowed = ZERO
-        if proceeds < basis:
-            disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons)
-        gain = proceeds - basis + disallowed
-        self.dispositions.append(
-            new_disposition(  # positionally, in Disposition's field order
-                trade.symbol,
-                quantity,
-                acquired,
-                sold,
-                proceeds,
-                basis,
-                gain,
-                "long" if lot.source == "inherited" or sold >= long_term_from(acquired) else "short",
-                disallowed,
-                iso.ordinary,  # wage_basis: ISO and ESPP wages the 1099-B basis leaves out
-                gain + iso.amt_gain_difference if iso.amt_gain_difference else None,  # amt_gain
-                lot.id,
-                lot.purchase_id,
-                trade.id or f"t{position}",
-                trade.account,
-                tuple(reasons),
-            )
+    def _window(self, sale: Trade) -> _Window:
+        """The purchases of the sale's symbol within 30 days either side of it, for all its rows."""
+        buys = self.buys[sale.symbol]
+        day = sale.date
+        return _Window(
+            buys,
+            bisect.bisect_left(buys, (day - WASH_WINDOW, -1)),
+            bisect.bisect_right(buys, (day + WASH_WINDOW, len(self.ordered))),
+            is_crypto(sale),
         )
 
     def _wash_sale(
-        self, position: int, sale: Trade, sold: OpenLot, quantity: Decimal, loss: Decimal, reasons: list[Reason]
+        self,
+        position: int,
+        sale: Trade,
+        sold: OpenLot,
+        quantity: Decimal,
+        loss: Decimal,
+        reasons: list[Any],
+        window: _Window,
     ) -> Decimal:
         """IRC 1091: disallow the loss on as many shares as were acquired within 30 days either side.
 
@@ -407,14 +464,13 @@ class _Book:
         and the sold shares' own purchase never replaces them. A replacement bought in
         an IRA disallows the loss for good: no basis is added anywhere.
         """
-        buys = self.buys[sale.symbol]
-        sale_date = sale.date
-        start = bisect.bisect_left(buys, (sale_date - WASH_WINDOW, -1))
-        end = bisect.bisect_right(buys, (sale_date + WASH_WINDOW, len(self.ordered)))
+        start, end = window.start, window.end
         if start == end:
             return ZERO
-        if is_crypto(sale):  # property, not stock or securities: the rule doesn't reach it
-            if any(buys[index][1] != sold.sequence for index in range(start, end)):
+        buys = window.buys
+        sequence = sold.sequence
+        if window.crypto:  # property, not stock or securities: the rule doesn't reach it
+            if any(buys[index][1] != sequence for index in range(start, end)):
                 reasons.append(
                     Reason(
                         rule="wash.not_crypto",
@@ -423,29 +479,35 @@ class _Book:
                     )
                 )
             return ZERO
-        tacked_days = (sale_date - sold.acquired).days
+        sale_date = sale.date
+        tacked = sale_date - sold.acquired  # the holding period the replacement shares take on
         remaining = quantity
         disallowed = ZERO
         capacity = self.capacity
+        lot_of_buy = self.lot_of_buy
         splits = self.splits.get(sale.symbol)
-        spent: list[int] = []  # indexes into `buys` of purchases that can never replace again
         for index in range(start, end):
             if remaining <= 0:
                 break
             buy_position = buys[index][1]
-            if buy_position == sold.sequence:
+            if buy_position == sequence:
                 continue
             free = capacity[buy_position]
             unreplaced = None
             if buy_position < position:  # bought before the sale: only shares still held and not yet used
-                unreplaced = self._unreplaced(buy_position)
-                held = ZERO if unreplaced is None else unreplaced.quantity
-                if held < free:
-                    free = held
+                # Its own lot (a wash sale splits the replaced shares off as a new part, so the rest stay in one).
+                unreplaced = lot_of_buy.get(buy_position)
+                if unreplaced is None or unreplaced.replaced or unreplaced.quantity <= 0:
+                    unreplaced = None
+                    free = ZERO
+                elif unreplaced.quantity < free:
+                    free = unreplaced.quantity
             if free <= 0:
                 # Capacity only shrinks and a past purchase's unreplaced shares never come back,
                 # so later sales (always later in booking order) needn't look at it again.
-                spent.append(index)
+                window.spent.add(index)
+                if index == window.start:  # nor the sale's next rows: they start after it
+                    window.start = index + 1
                 continue
             # In the purchase's own share units (differs only when a split falls between the two).
             ratio = self._split_ratio(splits, position, buy_position) if splits else None
@@ -454,35 +516,30 @@ class _Book:
             if take_there <= 0:
                 continue
             take = remaining if take_there == wanted else take_there if ratio is None else take_there / ratio
-            part = loss - disallowed if take == remaining else cents(loss * take / quantity)
+            part = loss - disallowed if take == remaining else (loss * take / quantity).quantize(CENT, ROUND_HALF_UP)
             capacity[buy_position] -= take_there
             remaining -= take
             disallowed += part
             replacement = self.ordered[buy_position]
-            assert isinstance(replacement, Trade)
-            ira = replacement.account_type == "ira"
-            reasons.append(
-                reason(
+            ira = replacement.account_type == "ira"  # type: ignore[union-attr]  # a purchase: a Trade
+            reasons.append(  # a calc.why tuple (rule, *facts): the Reason is built when the row's are read
+                (
                     "wash.ira_permanent" if ira else "wash.disallowed",
-                    _DISALLOWED,
-                    (take_there, part, loss, replacement.id or f"t{buy_position}", replacement.date),
-                    "IRC 1091; Publication 550, Wash Sales",
+                    take_there,
+                    part,
+                    loss,
+                    replacement.id or f"t{buy_position}",
+                    replacement.date,
                 )
             )
             if ira:
                 continue
-            lot_reason = reason(
-                "wash.basis_added",
-                _BASIS_ADDED,
-                (part, take_there, sale_date, sold.id, tacked_days),
-                "IRC 1091(d); Publication 550, Wash Sales",
-            )
+            # A calc.why tuple (rule, *facts): the Reason is built when the lot's reasons are read.
+            lot_reason = ("wash.basis_added", part, take_there, sale_date, sold.id, tacked.days)
             if unreplaced is not None:  # a purchase before the sale: its shares take the loss now
-                self._adjust(unreplaced, take_there, part, tacked_days, lot_reason)
+                self._adjust(unreplaced, take_there, part, tacked, lot_reason)
             else:
-                self.pending[buy_position].append(_Pending(take_there, part, tacked_days, lot_reason))
-        for index in reversed(spent):
-            del buys[index]
+                self.pending[buy_position].append(_Pending(take_there, part, tacked, lot_reason))
         return disallowed
 
     @staticmethod
@@ -496,13 +553,6 @@ class _Book:
             if sale_position < split_position < buy_position:
                 ratio *= split_ratio
         return ratio
-
-    def _unreplaced(self, buy_position: int) -> OpenLot | None:
-        """The purchase's shares still held that have not absorbed a loss: its own lot, if any.
-
-        A wash sale splits the replaced shares off as a new part, so the rest stay in one lot."""
-        lot = self.lot_of_buy.get(buy_position)
-        return lot if lot is not None and lot.quantity > 0 and not lot.replaced else None
 
     # --- corporate actions -----------------------------------------------------------------
     def split(self, position: int, split: Split) -> None:
@@ -520,8 +570,8 @@ class _Book:
                     lot.loss_basis_per_share /= split.ratio
                 lot.bargain_per_share /= split.ratio  # ISO, ESPP: the same bargain element over more (or fewer) shares
                 lot.discount_per_share /= split.ratio
-                lot.reasons.append(
-                    Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550")
+                lot.reasons += (
+                    Reason(rule="split", facts={"ratio": split.ratio, "date": split.date}, source="Publication 550"),
                 )
             held = sum((lot.quantity for lot in holding), ZERO)
             fraction = held - int(held)
@@ -536,27 +586,28 @@ class _Book:
                     account=account,
                     id=split.id or f"t{position}",
                 )
-                self._dispose(position, sale, [(last, min(fraction, last.quantity))], split.cash_in_lieu)
-                holding.drop_empty([last])
+                picks = [(last, min(fraction, last.quantity))]
+                self._dispose(position, sale, picks, split.cash_in_lieu)
+                holding.drop_empty(picks)
 
     def frozen_lots(self) -> tuple[Lot, ...]:
         return tuple(
-            new_lot(
-                id=lot.id,
-                purchase_id=lot.purchase_id,
-                symbol=lot.symbol,
-                acquired=lot.acquired,
-                purchased=lot.purchased,
-                quantity=lot.quantity,
-                basis=lot.basis,
+            new_lot(  # positionally, in Lot's field order
+                lot.id,
+                lot.purchase_id,
+                lot.symbol,
+                lot.acquired,
+                lot.purchased,
+                lot.quantity,
+                lot.basis,
                 # Inherited: long-term from the start, whatever the days (IRC 1223(9)).
-                long_term_from=lot.acquired if lot.source == "inherited" else long_term_from(lot.acquired),
-                account=lot.account,
-                account_type=lot.account_type,
-                source=lot.source,
-                wash_sale_adjustment=lot.wash_sale_adjustment,
-                reasons=tuple(lot.reasons),
-                loss_basis_per_share=lot.loss_basis_per_share,
+                lot.acquired if lot.source == "inherited" else long_term_from(lot.acquired),
+                lot.account,
+                lot.account_type,
+                lot.source,
+                lot.wash_sale_adjustment,
+                lot.reasons,  # type: ignore[arg-type]  # built when read (calc.why)
+                lot.loss_basis_per_share,
             )
             for (_, _), holding in sorted(self.holdings.items(), key=lambda item: (item[0][0], item[0][1] or ""))
             for lot in holding
@@ -902,7 +953,7 @@ def _same_pending(pending: dict[int, list[_Pending]], kept: dict[int, list[_Pend
     return all(
         len(waiting) == len(theirs[position])
         and all(
-            a.tacked_days == b.tacked_days
+            a.tacked == b.tacked
             and _same_number(a.quantity, b.quantity)
             and _same_number(a.amount, b.amount)
             and _same_reason(a.reason, b.reason)
@@ -912,8 +963,14 @@ def _same_pending(pending: dict[int, list[_Pending]], kept: dict[int, list[_Pend
     )
 
 
-def _same_reason(reason: Reason, kept: Reason) -> bool:
-    return reason is kept or (reason == kept and all(map(_same_number, reason.facts.values(), kept.facts.values())))
+def _same_reason(reason: KeptReason, kept: KeptReason) -> bool:
+    if reason is kept:
+        return True
+    if isinstance(reason, tuple) and isinstance(kept, tuple):  # calc.why's (rule, *facts), not built yet
+        return len(reason) == len(kept) and all(map(_same_number, reason, kept))
+    if isinstance(reason, Reason) and isinstance(kept, Reason):
+        return reason == kept and all(map(_same_number, reason.facts.values(), kept.facts.values()))
+    return False
 
 
 def _same_number(value: object, kept: object) -> bool:

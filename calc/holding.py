@@ -42,3 +42,16 @@ def holding_reason(acquired: date, sold: date) -> Reason:
 
 
 _HOLDING = ("days", "acquired", "sold", "long_term_from")
+
+
+def inherited(acquired: date, sold: date) -> Reason:
+    """Inherited shares are long-term from the start, whatever the days (IRC 1223(9))."""
+    return reason(
+        "holding.inherited",
+        _INHERITED,
+        ((sold - acquired).days, acquired, sold),
+        "IRC 1223(9); Publication 551, Inherited Property",
+    )
+
+
+_INHERITED = ("days", "acquired", "sold")

@@ -9,14 +9,14 @@ method is one function and one table entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from typing import Protocol, TypeVar
 
 from calc.errors import LotsDontAddUp, NotEnoughShares, UnknownLot
-from calc.models import ZERO, AccountType, LotPick, Method, Reason, Source
+from calc.models import ZERO, AccountType, KeptReason, LotPick, Method, Source
 
 
 @dataclass(eq=False, slots=True)  # slots: no per-lot dict, fewer objects for the collector
@@ -42,17 +42,16 @@ class OpenLot:
     replaced: bool = False  # these shares already absorbed a wash-sale loss
     # A gift worth less than the donor's basis when given: the basis per share for a loss (IRC 1015(a)).
     loss_basis_per_share: Decimal | None = None
-    reasons: list[Reason] = field(default_factory=list)
+    # A tuple, shared by the parts a wash sale splits off (a part's own reason makes it a new one).
+    reasons: tuple[KeptReason, ...] = ()
 
     @property
     def basis_per_share(self) -> Decimal:
         return self.basis / self.quantity
 
     def copy(self) -> OpenLot:
-        """The same lot with its own list of reasons, for a kept copy of booking's state."""
-        twin = OpenLot(*_FIELDS(self))  # positional, every field in order: dataclasses.replace costs 5x
-        twin.reasons = list(self.reasons)
-        return twin
+        """The same lot, for a kept copy of booking's state."""
+        return OpenLot(*_FIELDS(self))  # positional, every field in order: dataclasses.replace costs 5x
 
 
 _FIELDS = attrgetter(*(f.name for f in fields(OpenLot)))
@@ -75,7 +74,8 @@ def take_in_order(lots: Iterable[H], quantity: Decimal) -> list[tuple[H, Decimal
     for lot in lots:
         if remaining <= 0:
             break
-        take = min(lot.quantity, remaining)
+        held = lot.quantity
+        take = remaining if remaining < held else held  # min(held, remaining) without the call
         picks.append((lot, take))
         remaining -= take
     return picks

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields, make_dataclass
 from dataclasses import field as dataclass_field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal, Self, TypeVar, cast
+from typing import Any, ClassVar, Literal, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import CoreSchema, core_schema
@@ -369,6 +369,89 @@ class Disposition:
     def code(self) -> str:
         """Form 8949 column (f) adjustment code."""
         return "W" if self.wash_sale_disallowed else ""
+
+    def cites(self, *rules: str) -> bool:
+        """Whether one of its reasons applies one of `rules`, read without building the reasons."""
+        kept = _DISPOSITION_REASONS.__get__(self)
+        if not (kept and kept[0].__class__ is Mark):
+            return any(r.rule in rules for r in kept)
+        mark, lot_reasons, *more = kept
+        holding = "holding.inherited" if mark is INHERITED else f"holding.{self.term}"
+        return holding in rules or any(_rule(r) in rules for r in lot_reasons) or any(_rule(r) in rules for r in more)
+
+
+def _rule(kept: KeptReason) -> str:
+    return kept[0] if kept.__class__ is tuple else kept.rule  # type: ignore[union-attr]
+
+
+# A reason as booking keeps it on an open lot: a Reason, or calc.why's (rule, *facts) built into one when read.
+KeptReason = Reason | tuple[Any, ...]
+
+
+class Mark:
+    """The first item of a row's reasons kept compact (see calc.why), saying which holding reason it has."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+
+    def __repr__(self) -> str:
+        return f"Mark({self.rule!r})"
+
+
+# Booking keeps a row's reasons compact (calc.why): a Disposition's as (HELD or INHERITED, its lot's
+# reasons, then reasons or wash-sale tuples), a lot's as reasons or wash-sale tuples; `reasons` builds
+# the Reasons the first time they are read. A wash-heavy ledger has about three reasons a row, and the
+# chat words the few rows it shows.
+HELD, INHERITED = Mark("holding"), Mark("holding.inherited")
+
+
+class _Built:
+    """A row's `reasons`, built from what booking kept compact when first read, and kept built.
+    Every way in (the constructor, replace, pickle, ==, hash, repr) goes through it."""
+
+    __slots__ = ("slot",)
+    # How: calc.why.built, given by calc.why when it is imported (calc/__init__.py does), since it
+    # reads holding periods (calc.holding), which read this module.
+    build: ClassVar[Callable[[object, tuple[Any, ...]], tuple[Reason, ...]]]
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot  # the slot's own descriptor, where the value is
+
+    def __get__(self, row: object, owner: type | None = None) -> Any:
+        if row is None:
+            return self
+        kept = self.slot.__get__(row, owner)
+        if self.compact(kept):
+            kept = _Built.build(row, kept)
+            self.slot.__set__(row, kept)  # equal whenever built: no lock needed
+        return kept
+
+    def __set__(self, row: object, value: tuple[Reason, ...]) -> None:
+        self.slot.__set__(row, value)
+
+    @staticmethod
+    def compact(kept: tuple[Any, ...]) -> bool:
+        return any(r.__class__ is not Reason for r in kept)
+
+
+class _DispositionBuilt(_Built):
+    __slots__ = ()
+
+    @staticmethod
+    def compact(kept: tuple[Any, ...]) -> bool:
+        return bool(kept) and kept[0].__class__ is Mark
+
+
+def build_reasons_with(build: Callable[[object, tuple[Any, ...]], tuple[Reason, ...]]) -> None:
+    """Say how rows' compact reasons are built (calc.why does, on import)."""
+    _Built.build = staticmethod(build)
+
+
+_DISPOSITION_REASONS = Disposition.__dict__["reasons"]
+setattr(Disposition, "reasons", _DispositionBuilt(_DISPOSITION_REASONS))  # noqa: B010  # the slot's, replaced
+setattr(Lot, "reasons", _Built(Lot.__dict__["reasons"]))  # noqa: B010
 
 
 # Booking's constructors for its rows (see builder): fields positionally, in the order above.

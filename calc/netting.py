@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
 from calc.params import YearParams, params_for
@@ -66,24 +67,29 @@ class Sales:
         )
 
 
-def sales_by_year(dispositions: Iterable[Disposition]) -> dict[int, Sales]:
-    """Every year's rows among `dispositions`, summed: one pass, in the rows' order."""
-    sums: dict[int, list[Decimal]] = {}
-    rows: dict[int, int] = {}
+def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) -> dict[int, Sales]:
+    """Every year's rows among `dispositions` (or only those of the year `only`), summed: one pass,
+    in the rows' order."""
+    sums: dict[int, list[Any]] = {}  # a year's Sales fields in order, the count of rows last
     for d in dispositions:
         year = d.sold.year
+        if only is not None and year != only:
+            continue
         at = sums.get(year)
         if at is None:
-            at = sums[year] = [ZERO] * 7
-            rows[year] = 0
-        rows[year] += 1
+            at = sums[year] = [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0]
+        at[7] += 1
         gain = d.gain
         at[4] += d.wash_sale_disallowed
-        short = d.term == "short"
-        at[(0 if short else 2) + (gain < 0)] += gain
-        if d.amt_gain is not None:
-            at[5 if short else 6] += d.amt_gain - gain
-    return {year: Sales(at[0], at[1], at[2], at[3], at[4], at[5], at[6], rows[year]) for year, at in sums.items()}
+        if d.term == "short":
+            at[1 if gain < 0 else 0] += gain
+            if d.amt_gain is not None:
+                at[5] += d.amt_gain - gain
+        else:
+            at[3 if gain < 0 else 2] += gain
+            if d.amt_gain is not None:
+                at[6] += d.amt_gain - gain
+    return {year: Sales(*at) for year, at in sums.items()}
 
 
 def summarize_year(
@@ -107,7 +113,7 @@ def summarize_year(
     if isinstance(dispositions, Sales):
         sales = dispositions
     else:
-        sales = sales_by_year(d for d in dispositions if d.sold.year == year).get(year, Sales())
+        sales = sales_by_year(dispositions, only=year).get(year, Sales())
     st_gains, st_losses = sales.short_gains, sales.short_losses
     lt_gains, lt_losses = sales.long_gains, sales.long_losses
     washed = sales.washed
@@ -171,6 +177,7 @@ def lost_to_ira(dispositions: Iterable[Disposition], replacement_lot: str | None
         (
             Decimal(str(r.facts["disallowed"]))
             for d in dispositions
+            if d.wash_sale_disallowed and d.cites("wash.ira_permanent")  # the others' reasons stay unbuilt
             for r in d.reasons
             if r.rule == "wash.ira_permanent" and replacement_lot in (None, r.facts.get("replacement_lot"))
         ),

@@ -104,7 +104,7 @@ def reconcile(
         bought = by_id.get(d.lot_id.split(".")[0])
         if bought is not None:
             side.sources.add(bought.source)
-        for reason in d.reasons:
+        for reason in d.reasons if d.cites("wash.disallowed", "wash.ira_permanent") else ():  # left unbuilt
             replacement = by_id.get(str(reason.facts.get("replacement_lot", "")))
             if replacement is not None and (replacement.account != d.account or replacement.account_type == "ira"):
                 side.accounts.add(replacement.account or "another account")

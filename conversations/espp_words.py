@@ -114,4 +114,4 @@ def lot_words(lot: Lot, trade: Trade, today: date, fmt: Fmt) -> str:
 def pay_of(dispositions: Iterable[Disposition]) -> Decimal:
     """The pay that sales of ESPP shares make (what the engine put into their basis; ISO shares sold
     too soon carry wages there too, which are not ESPP pay)."""
-    return sum((d.wage_basis for d in dispositions if any(r.rule in ESPP_RULES for r in d.reasons)), ZERO)
+    return sum((d.wage_basis for d in dispositions if d.wage_basis and d.cites(*ESPP_RULES)), ZERO)
