@@ -24,9 +24,9 @@ TAX_EXEMPT_ACCOUNT = re.compile(
 # What a user types after "in my": "IRA", "Roth IRA", "HSA", "401k", "401(k)", "Roth 401k", "403b", "457b".
 # Outside an IRA the words "in my/the/a/an" must come first, so a bare "401" or "529" stays a number.
 SAID_ACCOUNT = re.compile(
-    r"\b(?:in\s+(?:my\s+|the\s+|a\s+|an\s+)?)?(?P<ira>(?:roth|traditional|rollover)\s+)?ira\b"
+    r"(?:\b(?:in\s+(?:my\s+|the\s+|a\s+|an\s+)?)?(?P<ira>(?:roth|traditional|rollover)\s+)?ira\b"
     r"|\bin\s+(?:my\s+|the\s+|a\s+|an\s+)?(?P<plan>(?:roth\s+)?(?:40[13]|457)\s*\(?[kb]\)?(?![\w(])"
-    r"|hsa\b|health\s+savings(?:\s+account)?\b)",
+    r"|hsa\b|health\s+savings\b))(?:\s+account\b)?",  # "in my HSA account" names the same account
     re.I,
 )
 

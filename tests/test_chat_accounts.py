@@ -89,6 +89,10 @@ def test_one_liner_in_my_hsa(chat: Chat) -> None:
         ("/buy 10 VTI 200 2026-11-02 in my 403b", "403(b)"),
         ("/buy 10 VTI 200 2026-11-02 in my HSA", "HSA"),
         ("bought 10 VTI at 200 on Nov 2 in my 401k", "401(k)"),
+        ("/buy 10 VTI 200 2026-11-02 in my 401k account", "401(k)"),
+        ("/buy 10 VTI 200 2026-11-02 in my health savings account", "HSA"),
+        ("bought 10 VTI at 200 on Nov 2 in my HSA account", "HSA"),
+        ("/buy 10 VTI 200 2026-11-02 in my IRA account", "IRA"),
     ],
 )
 def test_plan_accounts_in_one_liners(chat: Chat, line: str, account: str) -> None:
@@ -96,7 +100,7 @@ def test_plan_accounts_in_one_liners(chat: Chat, line: str, account: str) -> Non
     if "save it?" in text:  # read as a guess: shown first, as an IRA line would be
         assert f"in your {account}" in text
         text = chat.tap("Save")
-    assert f"in your {account}." in text and "IRA" not in text
+    assert f"in your {account}." in text and ("IRA" not in text or account == "IRA")
     trade = chat.service.state(1).trades[-1]
     assert (trade.account, trade.account_type, trade.quantity) == (account, "ira", Decimal(10))
 
