@@ -67,10 +67,11 @@ class ChatService:
         with self.user_lock(user_id):
             for _ in range(MAX_RERUNS):
                 # Handled already (Telegram redelivers after a restart): the same answer again, no change.
-                answered = self.store.answered(user_id, event.id)
-                if answered is not None:
-                    return answered
-                version, old = self._state(user_id)
+                # Whether it was, and the user's version, in one query: each is a round trip to the database.
+                seen, current = self.store.peek(user_id, event.id)
+                if seen:
+                    return self.store.answered(user_id, event.id) or []
+                version, old = self._state(user_id, current)
                 outcome = handle(old, event)
                 # The user's reminders follow their data, written in the same transaction as the change.
                 plan = plan_for(outcome.state, event.now) if moves_reminders(old, outcome.state) else None
