@@ -12,9 +12,10 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import operator
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,6 +75,14 @@ class Ledger:
     def wages(self, year: int) -> Decimal:
         """Ordinary income from equity compensation in `year` (NSO/RSU/disqualifying ISO)."""
         return sum((e.amount for e in self.income if e.kind == "wages" and e.date.year == year), ZERO)
+
+    def sold_in(self, year: int) -> tuple[Disposition, ...]:
+        """The dispositions of sales in `year`. Booking is one pass oldest first, so they are in
+        date order and the year's are found by bisection, not by reading every row."""
+        rows = self.dispositions
+        sold = attrgetter("sold")
+        first = bisect.bisect_left(rows, date(year, 1, 1), key=sold)
+        return rows[first : bisect.bisect_left(rows, date(year + 1, 1, 1), lo=first, key=sold)]
 
     def amt_adjustments(self, year: int) -> Decimal:
         """ISO bargain elements exercised and held in `year` (Form 6251 line 2i)."""
@@ -636,12 +645,6 @@ def _gift_loss(lot: OpenLot, quantity: Decimal, proceeds: Decimal, basis: Decima
     return proceeds, lot.acquired, Reason(rule="gift.no_gain_no_loss", facts=facts, source=source)
 
 
-def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
-    # Stable: same-day trades keep the order the user gave them. A split comes before its day's
-    # trades: it takes effect at the start of the ex-date, so that day's trades are in new shares.
-    return sorted(events, key=lambda event: (event.date, not isinstance(event, Split)))
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class _Checkpoint:
     """Where booking of a symbol stood after its first `booked` events (a copy nobody changes),
@@ -1040,8 +1043,7 @@ def _restarted(events: list[Trade | Split], method: Method) -> _Part | None:
     return _run(state, events, checkpoint.booked, earlier, checkpoint, meeting)
 
 
-def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True) -> _Part:
-    key = (method, *map(id, events))
+def _symbol_part(events: list[Trade | Split], method: Method, keep: bool, key: tuple[Hashable, ...]) -> _Part:
     part = KEPT.get(key)
     if part is None:
         earlier = _resumable(events, method)
@@ -1059,31 +1061,218 @@ def _symbol_part(events: list[Trade | Split], method: Method, keep: bool = True)
     return part
 
 
-def _merged(parts: list[tuple[_Part, list[int]]]) -> Ledger:
-    """The parts' rows in the order of one booking of all events (each part's positions mapped back)."""
-    errors = [(positions[part.error[0]], part.error[1]) for part, positions in parts if part.error]
+Run = tuple[int, tuple[Any, ...], int, int]  # (position in the whole history, a part's rows, start, end)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Merge:
+    """One kind of row (dispositions or income) of every part in the order of one booking of
+    everything, with the runs it was merged from (in that order) and the rows up to each run's end:
+    a history booked again after a few events added at its end merges only from the first run
+    that changed."""
+
+    runs: list[Run]
+    ends: list[int]
+    rows: tuple[Any, ...]
+
+    @staticmethod
+    def of(runs: list[Run], before: tuple[Any, ...] = ()) -> _Merge:
+        """`runs` (in order) merged after the rows `before`."""
+        runs.sort(key=_first)  # an event's position is unique: the rows never get compared
+        ends, count = [], len(before)
+        for _, _, start, end in runs:
+            count += end - start
+            ends.append(count)
+        rows = before + tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in runs))
+        collector.keeping(len(rows) - len(before))
+        return _Merge(runs, ends, rows)
+
+    def from_(self, position: int, runs: list[Run]) -> _Merge:
+        """These rows up to `position` (exclusive), then `runs` (every part's runs from there)."""
+        kept = bisect.bisect_left(self.runs, position, key=_first)
+        merged = _Merge.of(runs, self.rows[: self.ends[kept - 1]] if kept else ())
+        return _Merge(self.runs[:kept] + merged.runs, self.ends[:kept] + merged.ends, merged.rows)
+
+
+_first = itemgetter(0)
+
+
+def _rows(part: _Part, income: bool) -> tuple[tuple[tuple[int, int, int], ...], tuple[Any, ...]]:
+    """A part's runs and rows of one kind: dispositions, or income."""
+    return (part.income_runs, part.income) if income else (part.disposition_runs, part.dispositions)
+
+
+def _runs(part: _Part, positions: list[int], income: bool, since: int = 0) -> list[Run]:
+    """The part's runs of one kind of row that start at or after position `since` of the whole history."""
+    runs, rows = _rows(part, income)
+    first = bisect.bisect_left(runs, bisect.bisect_left(positions, since), key=_first)
+    return [(positions[at], rows, start, end) for at, start, end in runs[first:]]
+
+
+def _changed_from(old: _Part, new: _Part, income: bool) -> int | None:
+    """The position (among the symbol's events) of the first run of rows that differs between two
+    bookings of a symbol whose events only grew at the end; None when none differs."""
+    (old_runs, old_rows), (new_runs, new_rows) = _rows(old, income), _rows(new, income)
+    for was, now in zip(old_runs, new_runs, strict=False):
+        if was != now:
+            return min(was[0], now[0])
+        at, start, end = was
+        # Identical rows where booking kept them; equal ones where it booked again from a checkpoint.
+        if old_rows[start:end] != new_rows[start:end]:
+            return at
+    common = min(len(old_runs), len(new_runs))
+    rest = [runs[common][0] for runs in (old_runs, new_runs) if len(runs) > common]
+    return rest[0] if rest else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Symbol:
+    """One symbol of a whole history: its events in booking order, their positions in the whole
+    history, its key in KEPT and its booking."""
+
+    events: list[Trade | Split]
+    positions: list[int]
+    key: tuple[Hashable, ...]
+    part: _Part
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Whole:
+    """A whole history as book() last booked it: the events as given, the key of the last in
+    booking order, each symbol's booking (in symbol order) and the rows merged."""
+
+    events: tuple[Trade | Split, ...]
+    last: tuple[date, bool]
+    symbols: dict[str, _Symbol]
+    dispositions: _Merge
+    income: _Merge
+    ledger: Ledger
+
+    @property
+    def weight(self) -> int:
+        return len(self.events) + len(self.ledger.lots) + len(self.ledger.dispositions) + len(self.ledger.income)
+
+
+# Each user's whole history as last booked, by its first event (the user's first trade): the next
+# message over the same trades costs a comparison of identities, and one that added a few at the
+# end books only their symbols and merges only the rows from the first that changed. A few
+# histories share a first event (the trades up to a day, a symbol's own): up to WHOLES of them are
+# kept under it, the latest first. Good only while every part it was merged from is still in KEPT
+# (so KEPT.clear() forgets them too). Its rows are its parts' rows, so it weighs the references
+# (and can keep rows of parts KEPT dropped alive until it drops them too).
+WHOLE = WeighedCache[list[_Whole]](max_weight=2_000_000)
+WHOLES = 4
+
+
+def _order(event: Trade | Split) -> tuple[date, bool]:
+    # A split comes before its day's trades: it takes effect at the start of the ex-date, so that
+    # day's trades are in new shares.
+    return (event.date, not isinstance(event, Split))
+
+
+def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
+    return sorted(events, key=_order)  # stable: same-day trades keep the order the user gave them
+
+
+def _raise_first(symbols: Iterable[_Symbol]) -> None:
+    errors = [(s.positions[s.part.error[0]], s.part.error[1]) for s in symbols if s.part.error]
     if errors:
         raise min(errors, key=lambda error: error[0])[1].with_traceback(None)  # the first in booking order
-    first = itemgetter(0)  # an event's position is unique: the rows never get compared
-    disposition_runs = sorted(
-        (
-            (positions[at], part.dispositions, start, end)
-            for part, positions in parts
-            for at, start, end in part.disposition_runs
-        ),
-        key=first,
-    )
-    income_runs = sorted(
-        ((positions[at], part.income, start, end) for part, positions in parts for at, start, end in part.income_runs),
-        key=first,
-    )
+
+
+def _whole(
+    given: tuple[Trade | Split, ...], last: Trade | Split, symbols: dict[str, _Symbol], old: _Whole | None
+) -> _Whole:
+    """The history's ledger from its symbols' bookings (in symbol order; `last` the last event in
+    booking order): merged from `old`'s rows where they are the same (when the events only grew
+    at the end), else from every part."""
+    _raise_first(symbols.values())
+    since = 0 if old is None else _first_changed(old, symbols, len(given))
+    kinds = []
+    for income in (False, True):
+        runs = [run for s in symbols.values() for run in _runs(s.part, s.positions, income, since)]
+        kinds.append(
+            _Merge.of(runs) if old is None else (old.income if income else old.dispositions).from_(since, runs)
+        )
     ledger = Ledger(
-        lots=tuple(chain.from_iterable(part.lots for part, _ in parts)),  # parts come in symbol order
-        dispositions=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in disposition_runs)),
-        income=tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in income_runs)),
+        lots=tuple(chain.from_iterable(s.part.lots for s in symbols.values())),
+        dispositions=kinds[0].rows,
+        income=kinds[1].rows,
     )
-    collector.keeping(len(ledger.lots) + len(ledger.dispositions) + len(ledger.income))
-    return ledger
+    collector.keeping(len(ledger.lots))
+    return _Whole(given, _order(last), symbols, kinds[0], kinds[1], ledger)
+
+
+def _first_changed(old: _Whole, symbols: dict[str, _Symbol], count: int) -> int:
+    """The first position (in the whole history of `count` events) where a row differs from `old`'s."""
+    since = count
+    for symbol, now in symbols.items():
+        was = old.symbols.get(symbol)
+        if was is not None and was.part is now.part:
+            continue
+        for income in (False, True):
+            runs = _rows(now.part, income)[0]
+            at = _changed_from(was.part, now.part, income) if was else runs[0][0] if runs else None
+            if at is not None:
+                since = min(since, now.positions[at])
+    return since
+
+
+def kept_symbols(
+    events: Sequence[Trade | Split], method: Method = "fifo"
+) -> list[tuple[tuple[Hashable, ...], list[Trade | Split]]] | None:
+    """Each symbol's events in booking order with their key in KEPT (the method and their
+    identities), from the kept booking of exactly `events` (as given); None when there is none."""
+    given = tuple(events)
+    old = _kept_whole(given, method) if given else None
+    if old is None or len(old.events) != len(given):
+        return None
+    return [(s.key, s.events) for s in old.symbols.values()]
+
+
+def _kept_whole(given: tuple[Trade | Split, ...], method: Method) -> _Whole | None:
+    """The longest kept booking of a history that `given` continues (the same events, then maybe
+    more), while all of its parts are still kept."""
+    continued = [
+        old
+        for old in WHOLE.get((method, id(given[0]))) or ()
+        if len(old.events) <= len(given) and all(map(operator.is_, old.events, given))
+    ]
+    found = max(continued, key=lambda old: len(old.events), default=None)
+    if found is None or any(KEPT.get(s.key) is not s.part for s in found.symbols.values()):
+        return None
+    return found
+
+
+def _keep_whole(whole: _Whole, method: Method, grown_from: _Whole | None) -> None:
+    key = (method, id(whole.events[0]))
+    kept = [whole, *(old for old in WHOLE.get(key) or () if old is not grown_from)][:WHOLES]
+    WHOLE.put(key, kept, sum(each.weight for each in kept))
+
+
+def _grown(old: _Whole, given: tuple[Trade | Split, ...], method: Method, keep: bool) -> _Whole | None:
+    """`old`'s history and the events added at its end, booked; None when they don't come after
+    every earlier event in booking order (or lack the ids that name their lots)."""
+    added = _ordered(given[len(old.events) :])
+    if _order(added[0]) < old.last or not all(event.id for event in added):
+        return None
+    grown: dict[str, tuple[list[Trade | Split], list[int]]] = {}
+    for position, event in enumerate(added, start=len(old.events)):
+        group = grown.get(event.symbol)
+        if group is None:
+            was = old.symbols.get(event.symbol)
+            group = grown[event.symbol] = ([*was.events], [*was.positions]) if was else ([], [])
+        group[0].append(event)
+        group[1].append(position)
+    symbols = dict(old.symbols)
+    for symbol, (events, positions) in grown.items():
+        symbols[symbol] = _symbol(symbol, events, positions, method, keep)
+    return _whole(given, added[-1], dict(sorted(symbols.items())), old)
+
+
+def _symbol(symbol: str, events: list[Trade | Split], positions: list[int], method: Method, keep: bool) -> _Symbol:
+    key = (method, *map(id, events))
+    return _Symbol(events, positions, key, _symbol_part(events, method, keep, key))
 
 
 def book(events: Iterable[Trade | Split], method: Method = "fifo", keep: bool = True) -> Ledger:
@@ -1092,33 +1281,51 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo", keep: bool = 
     A symbol's lots never meet another's (a wash sale needs the same security), so each
     symbol is booked on its own and kept (KEPT): after a change only the symbols whose
     trades changed are booked again, and the result is row for row what one booking of
-    everything gives. Events without ids are named by their position in the whole history,
-    so a history of several symbols with such events is booked all together, as before.
+    everything gives. The whole history's ledger is kept too (WHOLE): asked again, or with a
+    few events added at its end, it is not sorted and merged again. Events without ids are
+    named by their position in the whole history, so a history of several symbols with such
+    events is booked all together, as before.
     `keep=False` is for a trial nobody asks for twice (a what-if's candidate sale): it uses
     what is kept but keeps nothing new, which would only crowd out real bookings and leave
     rows for the collector to scan until they were dropped.
     """
-    ordered = _ordered(events)
-    if not all(event.id for event in ordered) and len({event.symbol for event in ordered}) > 1:
-        return book_at_once(ordered, method)
+    given = tuple(events)
+    if not given:
+        return Ledger(lots=(), dispositions=())
     with collector.paused():
-        by_symbol: dict[str, tuple[list[Trade | Split], list[int]]] = {}
-        for position, event in enumerate(ordered):
-            group = by_symbol.get(event.symbol)
-            if group is None:
-                group = by_symbol[event.symbol] = ([], [])
-            group[0].append(event)
-            group[1].append(position)
-        return _merged(
-            [(_symbol_part(events, method, keep), positions) for _, (events, positions) in sorted(by_symbol.items())]
-        )
+        old = _kept_whole(given, method)
+        if old is not None and len(old.events) == len(given):
+            return old.ledger
+        whole = _grown(old, given, method, keep) if old is not None else None
+        if whole is None:
+            ordered = _ordered(given)
+            if not all(event.id for event in ordered) and len({event.symbol for event in ordered}) > 1:
+                return book_at_once(ordered, method)
+            groups: dict[str, tuple[list[Trade | Split], list[int]]] = {}
+            for position, event in enumerate(ordered):
+                group = groups.get(event.symbol)
+                if group is None:
+                    group = groups[event.symbol] = ([], [])
+                group[0].append(event)
+                group[1].append(position)
+            symbols = {
+                symbol: _symbol(symbol, group_events, positions, method, keep)
+                for symbol, (group_events, positions) in sorted(groups.items())
+            }
+            whole = _whole(given, ordered[-1], symbols, None)
+        if keep:
+            _keep_whole(whole, method, old)
+        return whole.ledger
 
 
 def book_at_once(events: Iterable[Trade | Split], method: Method = "fifo") -> Ledger:
     """Book everything in one pass, keeping nothing: what book() must equal, row for row."""
     ordered = _ordered(events)
     with collector.paused():
-        return _merged([(_run(_Book(method=method, ordered=ordered), ordered), list(range(len(ordered))))])
+        part = _run(_Book(method=method, ordered=ordered), ordered)
+        if not ordered:
+            return Ledger(lots=(), dispositions=())
+        return _whole((), ordered[-1], {"": _Symbol(ordered, list(range(len(ordered))), (), part)}, None).ledger
 
 
 def realize(events: Iterable[Trade | Split], method: Method = "fifo") -> list[Disposition]:

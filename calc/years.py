@@ -22,7 +22,7 @@ from typing import Self
 
 from pydantic import Field
 
-from calc.booking import Ledger, book
+from calc.booking import Ledger, book, kept_symbols
 from calc.cache import WeighedCache
 from calc.errors import CalcError
 from calc.models import ZERO, FilingStatus, Frozen, IncomeEvent, Method, Split, Term, Trade
@@ -226,16 +226,18 @@ def summed(events: Iterable[Trade | Split], method: Method = "fifo") -> dict[int
     """`totals_of(book(events, method))`, from each symbol's kept totals (SUMMED) where it has them.
     Raises what book() raises (booking errors are per symbol, so the first in booking order among
     all symbols is found by booking them all: done only when one fails)."""
-    everything = list(events)
-    by_symbol: dict[str, list[Trade | Split]] = {}
-    for event in everything:
-        by_symbol.setdefault(event.symbol, []).append(event)
-    if len(by_symbol) > 1 and not all(event.id for event in everything):
-        return totals_of(book(everything, method))  # positions name id-less events' lots: booked together
+    everything = tuple(events)
+    groups = kept_symbols(everything, method)  # a kept booking's symbols: no need to group them again
+    if groups is None:
+        by_symbol: dict[str, list[Trade | Split]] = {}
+        for event in everything:
+            by_symbol.setdefault(event.symbol, []).append(event)
+        if len(by_symbol) > 1 and not all(event.id for event in everything):
+            return totals_of(book(everything, method))  # positions name id-less events' lots: booked together
+        groups = [((method, *map(id, group)), group) for group in by_symbol.values()]
     parts = []
     try:
-        for group in by_symbol.values():
-            key = (method, *map(id, group))
+        for key, group in groups:
             kept = SUMMED.get(key)
             if kept is None:
                 kept = (tuple(group), totals_of(book(group, method)))
