@@ -1160,7 +1160,7 @@ class _Whole:
 # kept under it, the latest first. Good only while every part it was merged from is still in KEPT
 # (so KEPT.clear() forgets them too). Its rows are its parts' rows, so it weighs the references
 # (and can keep rows of parts KEPT dropped alive until it drops them too).
-WHOLE = WeighedCache[list[_Whole]](max_weight=2_000_000)
+WHOLE = WeighedCache[list[_Whole]](max_weight=4_000_000)  # about 25 bytes a unit: 100 MB at most
 WHOLES = 4
 
 
@@ -1244,10 +1244,16 @@ def _kept_whole(given: tuple[Trade | Split, ...], method: Method) -> _Whole | No
     return found
 
 
-def _keep_whole(whole: _Whole, method: Method, grown_from: _Whole | None) -> None:
+def _keep_whole(whole: _Whole, method: Method) -> None:
+    """Kept first under its first event; the others under it stay while they fit WHOLES and half the
+    bound (the one it grew from too: a trade checked but refused, or not confirmed, leaves it current)."""
     key = (method, id(whole.events[0]))
-    kept = [whole, *(old for old in WHOLE.get(key) or () if old is not grown_from)][:WHOLES]
-    WHOLE.put(key, kept, sum(each.weight for each in kept))
+    kept, weight = [whole], whole.weight
+    for old in WHOLE.get(key) or ():
+        if len(kept) < WHOLES and weight + old.weight <= WHOLE.max_weight // 2:
+            kept.append(old)
+            weight += old.weight
+    WHOLE.put(key, kept, weight)
 
 
 def _grown(old: _Whole, given: tuple[Trade | Split, ...], method: Method, keep: bool) -> _Whole | None:
@@ -1314,7 +1320,7 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo", keep: bool = 
             }
             whole = _whole(given, ordered[-1], symbols, None)
         if keep:
-            _keep_whole(whole, method, old)
+            _keep_whole(whole, method)
         return whole.ledger
 
 

@@ -149,6 +149,9 @@ def test_histories_sharing_a_first_trade_are_kept_side_by_side() -> None:
     book([e for e in events if e.symbol == "AAA"])
     assert book(events) is whole
     assert len(WHOLE.get(("fifo", id(events[0]))) or ()) == 3
+    # A trade checked but not saved (refused, or waiting for a yes): the history without it is still kept.
+    book([*events, *ledger("2024-03-02 buy 10 BBB 33 id=b3")])
+    assert book(events) is whole
 
 
 def test_a_years_sales_are_found_by_their_dates() -> None:
