@@ -53,6 +53,7 @@ class Sales:
     amt_short: Decimal = ZERO  # the AMT gain less the gain, short-term rows with an AMT basis
     amt_long: Decimal = ZERO
     rows: int = 0
+    lost: Decimal = ZERO  # the part of `washed` disallowed for good: IRA purchases replaced it (lost_to_ira)
 
     def __add__(self, other: Sales) -> Sales:
         return Sales(
@@ -64,23 +65,27 @@ class Sales:
             self.amt_short + other.amt_short,
             self.amt_long + other.amt_long,
             self.rows + other.rows,
+            self.lost + other.lost,
         )
 
 
 def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) -> dict[int, Sales]:
     """Every year's rows among `dispositions` (or only those of the year `only`), summed: one pass,
     in the rows' order."""
-    sums: dict[int, list[Any]] = {}  # a year's Sales fields in order, the count of rows last
+    sums: dict[int, list[Any]] = {}  # a year's Sales fields in order (the count of rows, then `lost`)
     for d in dispositions:
         year = d.sold.year
         if only is not None and year != only:
             continue
         at = sums.get(year)
         if at is None:
-            at = sums[year] = [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0]
+            at = sums[year] = [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, ZERO]
         at[7] += 1
         gain = d.gain
-        at[4] += d.wash_sale_disallowed
+        if d.wash_sale_disallowed:
+            at[4] += d.wash_sale_disallowed
+            if d.cites("wash.ira_permanent"):
+                at[8] += lost_to_ira((d,))
         if d.term == "short":
             at[1 if gain < 0 else 0] += gain
             if d.amt_gain is not None:

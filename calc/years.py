@@ -263,6 +263,8 @@ class YearView:
     tax_input: TaxInput  # the year's return, sales included
     input_without_sales: TaxInput
     espp_wages: Money = ZERO  # the part of sale_wages from ESPP shares (calc.espp)
+    amt_gain_difference: Money = ZERO  # how much larger the sales' gains are for the AMT (Form 6251 line 2k)
+    lost_to_ira: Money = ZERO  # wash-sale losses disallowed for good: IRA purchases replaced them
 
     @cached_property
     def with_gains(self) -> TaxResult:
@@ -410,6 +412,8 @@ class YearChain:
             tax_input=with_gains,
             input_without_sales=without,
             espp_wages=totals.espp_wages,
+            amt_gain_difference=amt_short + amt_long,
+            lost_to_ira=totals.sales.lost,
         )
 
     def total(self, first: int, last: int) -> Money:

@@ -11,7 +11,6 @@ from operator import attrgetter
 from calc import Disposition, Lot, YearSummary
 from calc.booking import WASH_WINDOW
 from calc.models import ZERO
-from calc.netting import lost_to_ira
 from calc.params import params_for
 from calc.tax import TaxResult
 from calc.years import Figures, YearView
@@ -327,14 +326,14 @@ def _gains_view(ctx: Ctx, args: str) -> paging.Paged | str:
         lines.append(sale_wages_words(view.sale_wages - view.espp_wages, fmt))
     if view.espp_wages:
         lines.append(year_words(view, fmt))
-    amt_difference = sum((d.amt_gain - d.gain for d in sold if d.amt_gain is not None), ZERO)
+    amt_difference = view.amt_gain_difference
     if amt_difference:
         lines.append(
             f"For the alternative minimum tax your ISO shares' gains are {fmt.money(abs(amt_difference))} "
             + ("smaller" if amt_difference < 0 else "larger")
             + ": their AMT basis is what they were worth at exercise, counted as AMT income back then (Form 6251 line 2k)."
         )
-    lost_for_good = lost_to_ira(sold)
+    lost_for_good = view.lost_to_ira
     if s.wash_sale_disallowed - lost_for_good:
         lines.append(
             f"Wash sales: {fmt.money(s.wash_sale_disallowed - lost_for_good)} of losses can't be deducted now because "

@@ -25,7 +25,7 @@ from calc import Split, Trade, book
 from calc.booking import KEPT, LATEST, Ledger
 from calc.errors import CalcError
 from calc.models import Lot
-from calc.netting import Sales
+from calc.netting import Sales, lost_to_ira
 from calc.planner import plan_sale, what_if
 from calc.years import (
     ESPP_RULES,
@@ -140,6 +140,7 @@ def plain_totals(ledger: Ledger) -> dict[int, YearTotals]:
             amt_short=sum((d.amt_gain - d.gain for d in short if d.amt_gain is not None), D(0)),
             amt_long=sum((d.amt_gain - d.gain for d in long if d.amt_gain is not None), D(0)),
             rows=len(rows),
+            lost=lost_to_ira(rows),
         )
         made_by_sales = [
             e for e in ledger.income if e.date.year == year and any(r.rule in SALE_RULES for r in e.reasons)
