@@ -84,7 +84,7 @@ def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) 
         gain = d.gain
         if d.wash_sale_disallowed:
             at[4] += d.wash_sale_disallowed
-            if d.cites("wash.ira_permanent"):
+            if d.cites(IRA_PERMANENT):  # the other rows' reasons stay unbuilt
                 at[8] += lost_to_ira((d,))
         if d.term == "short":
             at[1 if gain < 0 else 0] += gain
@@ -175,6 +175,9 @@ def summarize_year(
     )
 
 
+IRA_PERMANENT = "wash.ira_permanent"
+
+
 def lost_to_ira(dispositions: Iterable[Disposition], replacement_lot: str | None = None) -> Decimal:
     """Losses disallowed for good because IRA purchases replaced them (Rev. Rul. 2008-5): part of
     `wash_sale_disallowed` that no basis ever gets back. Only those `replacement_lot` caused, if given."""
@@ -182,9 +185,9 @@ def lost_to_ira(dispositions: Iterable[Disposition], replacement_lot: str | None
         (
             Decimal(str(r.facts["disallowed"]))
             for d in dispositions
-            if d.wash_sale_disallowed and d.cites("wash.ira_permanent")  # the others' reasons stay unbuilt
+            if d.wash_sale_disallowed and d.cites(IRA_PERMANENT)  # the others' reasons stay unbuilt
             for r in d.reasons
-            if r.rule == "wash.ira_permanent" and replacement_lot in (None, r.facts.get("replacement_lot"))
+            if r.rule == IRA_PERMANENT and replacement_lot in (None, r.facts.get("replacement_lot"))
         ),
         ZERO,
     )
