@@ -90,7 +90,7 @@ class _Candidates:
         self.others: dict[int, YearTotals] = {}
         if not self.at_once:
             try:
-                self.others = summed(e for e in events if e.symbol != symbol)
+                self.others = summed(events, leaving_out=symbol)  # the history's own groups, when it is kept
             except CalcError:
                 book(events)  # raises the first error in booking order, as booking everything would
                 raise

@@ -222,13 +222,19 @@ def combined(*many: Totals) -> dict[int, YearTotals]:
 SUMMED = WeighedCache[tuple[tuple[Trade | Split, ...], dict[int, YearTotals]]](max_weight=2_000_000)
 
 
-def summed(events: Iterable[Trade | Split], method: Method = "fifo") -> dict[int, YearTotals]:
-    """`totals_of(book(events, method))`, from each symbol's kept totals (SUMMED) where it has them.
-    Raises what book() raises (booking errors are per symbol, so the first in booking order among
-    all symbols is found by booking them all: done only when one fails)."""
-    everything = tuple(events)
-    groups = kept_symbols(everything, method)  # a kept booking's symbols: no need to group them again
-    if groups is None:
+def summed(
+    events: Iterable[Trade | Split], method: Method = "fifo", leaving_out: str | None = None
+) -> dict[int, YearTotals]:
+    """`totals_of(book(events, method))`, from each symbol's kept totals (SUMMED) where it has them;
+    without the symbol `leaving_out`, if given. Raises what book() raises (booking errors are per
+    symbol, so the first in booking order among all symbols is found by booking them all: done
+    only when one fails)."""
+    given = tuple(events)
+    everything = given if leaving_out is None else tuple(event for event in given if event.symbol != leaving_out)
+    groups = kept_symbols(given, method)  # a kept booking's symbols: no need to group them again
+    if groups is not None:
+        groups = [(key, group) for key, group in groups if group[0].symbol != leaving_out]
+    else:
         by_symbol: dict[str, list[Trade | Split]] = {}
         for event in everything:
             by_symbol.setdefault(event.symbol, []).append(event)

@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import Split, Trade, book, booking
-from calc.booking import KEPT, WHOLE, Ledger, book_at_once
+from calc.booking import KEPT, WHOLE, Ledger, book_at_once, kept_symbols
 from calc.errors import CalcError
 from calc.models import Method
+from calc.years import summed, totals_of
 from tests.ledger import ledger
 from tests.test_lots_kept import History, trade_rows
 
@@ -168,3 +169,21 @@ def test_a_years_sales_are_found_by_their_dates() -> None:
     for year in range(2022, 2027):
         assert booked.sold_in(year) == tuple(d for d in booked.dispositions if d.sold.year == year)
     assert [d.sale_id for d in booked.sold_in(2024)] == ["a3", "b2", "b3"]
+
+
+def test_a_kept_historys_totals_come_from_its_own_groups() -> None:
+    """summed() takes a kept history's symbols as booked (no grouping again), with or without one of them."""
+    events = ledger("""
+        2023-06-01 buy  100 AAA 20 id=a1
+        2023-07-01 buy  100 BBB 30 id=b1
+        2024-01-10 sell  40 AAA 26 id=a2
+        2024-02-01 sell  50 BBB 25 id=b2
+        2024-02-20 buy   10 BBB 24 id=b3
+        2025-03-01 sell  30 AAA 18 id=a3
+    """)
+    book(events)
+    assert kept_symbols(events) is not None
+    assert summed(events) == totals_of(book_at_once(events))
+    others = [e for e in events if e.symbol != "AAA"]
+    assert summed(events, leaving_out="AAA") == totals_of(book_at_once(others))
+    assert summed(events, leaving_out="BBB") == totals_of(book_at_once([e for e in events if e.symbol == "AAA"]))
