@@ -1109,15 +1109,19 @@ def _runs(part: _Part, positions: list[int], income: bool, since: int = 0) -> li
     return [(positions[at], rows, start, end) for at, start, end in runs[first:]]
 
 
-def _changed_from(old: _Part, new: _Part, income: bool) -> int | None:
+def _changed_from(old: _Part, new: _Part, income: bool, added: date) -> int | None:
     """The position (among the symbol's events) of the first run of rows that differs between two
-    bookings of a symbol whose events only grew at the end; None when none differs."""
+    bookings of a symbol whose events only grew at the end, on or after `added`; None when none
+    differs."""
     (old_runs, old_rows), (new_runs, new_rows) = _rows(old, income), _rows(new, income)
+    events = new.events
     for was, now in zip(old_runs, new_runs, strict=False):
         if was != now:
             return min(was[0], now[0])
         at, start, end = was
-        # Identical rows where booking kept them; equal ones where it booked again from a checkpoint.
+        if events[at].date + WASH_WINDOW < added:
+            continue  # no event added can reach a sale this early (as _restarted's checkpoints say)
+        # Identical rows where booking kept them, else equal ones (the same booking again).
         if old_rows[start:end] != new_rows[start:end]:
             return at
     common = min(len(old_runs), len(new_runs))
@@ -1181,13 +1185,20 @@ def _raise_first(symbols: Iterable[_Symbol]) -> None:
 
 
 def _whole(
-    given: tuple[Trade | Split, ...], last: Trade | Split, symbols: dict[str, _Symbol], old: _Whole | None
+    given: tuple[Trade | Split, ...],
+    last: Trade | Split,
+    symbols: dict[str, _Symbol],
+    old: _Whole | None,
+    added: date | None = None,
 ) -> _Whole:
     """The history's ledger from its symbols' bookings (in symbol order; `last` the last event in
     booking order): merged from `old`'s rows where they are the same (when the events only grew
-    at the end), else from every part."""
+    at the end, from the date `added`), else from every part."""
     _raise_first(symbols.values())
-    since = 0 if old is None else _first_changed(old, symbols, len(given))
+    since = 0
+    if old is not None:
+        assert added is not None, "a grown history says from when"
+        since = _first_changed(old, symbols, len(given), added)
     kinds = []
     for income in (False, True):
         runs = [run for s in symbols.values() for run in _runs(s.part, s.positions, income, since)]
@@ -1203,8 +1214,9 @@ def _whole(
     return _Whole(given, _order(last), symbols, kinds[0], kinds[1], ledger)
 
 
-def _first_changed(old: _Whole, symbols: dict[str, _Symbol], count: int) -> int:
-    """The first position (in the whole history of `count` events) where a row differs from `old`'s."""
+def _first_changed(old: _Whole, symbols: dict[str, _Symbol], count: int, added: date) -> int:
+    """The first position (in the whole history of `count` events) where a row differs from `old`'s
+    (whose history grew by events on or after `added`)."""
     since = count
     for symbol, now in symbols.items():
         was = old.symbols.get(symbol)
@@ -1212,7 +1224,7 @@ def _first_changed(old: _Whole, symbols: dict[str, _Symbol], count: int) -> int:
             continue
         for income in (False, True):
             runs = _rows(now.part, income)[0]
-            at = _changed_from(was.part, now.part, income) if was else runs[0][0] if runs else None
+            at = _changed_from(was.part, now.part, income, added) if was else runs[0][0] if runs else None
             if at is not None:
                 since = min(since, now.positions[at])
     return since
@@ -1273,7 +1285,7 @@ def _grown(old: _Whole, given: tuple[Trade | Split, ...], method: Method, keep: 
     symbols = dict(old.symbols)
     for symbol, (events, positions) in grown.items():
         symbols[symbol] = _symbol(symbol, events, positions, method, keep)
-    return _whole(given, added[-1], dict(sorted(symbols.items())), old)
+    return _whole(given, added[-1], dict(sorted(symbols.items())), old, added[0].date)
 
 
 def _symbol(symbol: str, events: list[Trade | Split], positions: list[int], method: Method, keep: bool) -> _Symbol:
