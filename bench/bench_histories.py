@@ -4,9 +4,9 @@ Each history runs in its own interpreter (peak memory is per history). The user'
 stored first; then, as after a restart, the first message books everything (the full rebook,
 collector counted: every collection during it and a full collection after); then rounds of
 the messages a user sends: add one trade, /gains, /portfolio, /whatif. Before each message the
-chat's identity cache of recent ledgers is emptied, so each pays for its ledger from the kept
-per-symbol bookings (what a message after other users' messages pays), and an add books again the
-symbol it touches. Targets (p99): retail 50 ms, active 150 ms, 100k 1 s (/whatif 2 s); the full
+chat's identity cache of recent ledgers is emptied, so each gets its ledger from what booking
+keeps across users (calc.booking.KEPT's per-symbol bookings and WHOLE's merged ledgers: what a
+message after other users' messages pays), and an add books again the symbol it touches. Targets (p99): retail 50 ms, active 150 ms, 100k 1 s (/whatif 2 s); the full
 100k rebook 5 s with the collector.
 """
 

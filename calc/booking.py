@@ -1084,13 +1084,14 @@ class _Merge:
             count += end - start
             ends.append(count)
         rows = before + tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in runs))
-        collector.keeping(len(rows) - len(before))
+        collector.keeping(len(rows) + len(runs))
         return _Merge(runs, ends, rows)
 
     def from_(self, position: int, runs: list[Run]) -> _Merge:
         """These rows up to `position` (exclusive), then `runs` (every part's runs from there)."""
         kept = bisect.bisect_left(self.runs, position, key=_first)
         merged = _Merge.of(runs, self.rows[: self.ends[kept - 1]] if kept else ())
+        collector.keeping(kept)  # the runs before, in a new list
         return _Merge(self.runs[:kept] + merged.runs, self.ends[:kept] + merged.ends, merged.rows)
 
 
@@ -1244,7 +1245,7 @@ def kept_symbols(
 
 def _kept_whole(given: tuple[Trade | Split, ...], method: Method) -> _Whole | None:
     """The longest kept booking of a history that `given` continues (the same events, then maybe
-    more), while all of its parts are still kept."""
+    more), while all of its parts are still kept; put first among those under its first event."""
     continued = [
         old
         for old in WHOLE.get((method, id(given[0]))) or ()
@@ -1253,16 +1254,18 @@ def _kept_whole(given: tuple[Trade | Split, ...], method: Method) -> _Whole | No
     found = max(continued, key=lambda old: len(old.events), default=None)
     if found is None or any(KEPT.get(s.key) is not s.part for s in found.symbols.values()):
         return None
+    _keep_whole(found, method)
     return found
 
 
 def _keep_whole(whole: _Whole, method: Method) -> None:
-    """Kept first under its first event; the others under it stay while they fit WHOLES and half the
-    bound (the one it grew from too: a trade checked but refused, or not confirmed, leaves it current)."""
+    """Kept first under its first event; the others under it stay, the last used first, while they fit
+    WHOLES and half the bound (the history a trade grew from too: a trade checked but refused, or not
+    yet confirmed, leaves it the current one)."""
     key = (method, id(whole.events[0]))
     kept, weight = [whole], whole.weight
     for old in WHOLE.get(key) or ():
-        if len(kept) < WHOLES and weight + old.weight <= WHOLE.max_weight // 2:
+        if old is not whole and len(kept) < WHOLES and weight + old.weight <= WHOLE.max_weight // 2:
             kept.append(old)
             weight += old.weight
     WHOLE.put(key, kept, weight)
