@@ -14,7 +14,7 @@ filing status single, and `income_from` is None so the chat can say it assumed t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -230,29 +230,29 @@ def summed(
     symbol, so the first in booking order among all symbols is found by booking them all: done
     only when one fails)."""
     given = tuple(events)
+    kept = kept_symbols(given, method)  # a kept booking's symbols, as booked (none of them fails)
+    if kept is not None:
+        return combined(*(_summed(key, group, method) for key, group in kept if group[0].symbol != leaving_out))
     everything = given if leaving_out is None else tuple(event for event in given if event.symbol != leaving_out)
-    groups = kept_symbols(given, method)  # a kept booking's symbols: no need to group them again
-    if groups is not None:
-        groups = [(key, group) for key, group in groups if group[0].symbol != leaving_out]
-    else:
-        by_symbol: dict[str, list[Trade | Split]] = {}
-        for event in everything:
-            by_symbol.setdefault(event.symbol, []).append(event)
-        if len(by_symbol) > 1 and not all(event.id for event in everything):
-            return totals_of(book(everything, method))  # positions name id-less events' lots: booked together
-        groups = [((method, *map(id, group)), group) for group in by_symbol.values()]
-    parts = []
+    by_symbol: dict[str, list[Trade | Split]] = {}
+    for event in everything:
+        by_symbol.setdefault(event.symbol, []).append(event)
+    if len(by_symbol) > 1 and not all(event.id for event in everything):
+        return totals_of(book(everything, method))  # positions name id-less events' lots: booked together
     try:
-        for key, group in groups:
-            kept = SUMMED.get(key)
-            if kept is None:
-                kept = (tuple(group), totals_of(book(group, method)))
-                SUMMED.put(key, kept, len(group))
-            parts.append(kept[1])
+        return combined(*(_summed((method, *map(id, group)), group, method) for group in by_symbol.values()))
     except CalcError:
         book(everything, method)  # raises the first error in booking order
         raise
-    return combined(*parts)
+
+
+def _summed(key: tuple[Hashable, ...], group: list[Trade | Split], method: Method) -> dict[int, YearTotals]:
+    """One symbol's totals, kept (SUMMED) under `key`: the method and its events' identities."""
+    kept = SUMMED.get(key)
+    if kept is None:
+        kept = (tuple(group), totals_of(book(group, method)))
+        SUMMED.put(key, kept, len(group))
+    return kept[1]
 
 
 @dataclass(frozen=True)
