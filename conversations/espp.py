@@ -22,7 +22,17 @@ from conversations.drafts import EsppDraft
 from conversations.espp_words import W2_AND_1099B, holding_periods, lot_words
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, answers, ask, say
-from conversations.parsing import NUMBER, US, InputError, Locale_, money, quantity, symbol, trade_date
+from conversations.parsing import (
+    NUMBER,
+    US,
+    InputError,
+    Locale_,
+    asked_symbol,
+    money,
+    quantity,
+    symbol,
+    trade_date,
+)
 from conversations.state import UserState
 from conversations.taxview import ledger_for
 from conversations.trading import (
@@ -194,7 +204,7 @@ def allowed(p: Purchase, fmt: Fmt) -> Purchase:
 
 # --- the wizard: symbol, purchase date, shares, then these ------------------------------------------
 def answer_symbol(ctx: Ctx, text: str) -> Outcome:
-    draft = answers(ctx, EsppDraft).model_copy(update={"symbol": symbol(text)})
+    draft = answers(ctx, EsppDraft).model_copy(update={"symbol": asked_symbol(text)})
     return ask(
         ctx,
         "espp",

@@ -20,6 +20,7 @@ from dateutil import parser as date_parser
 from calc.limits import MONEY, SHARES
 from calc.models import ZERO, AccountType, Asset, Source, canonical_symbol
 from conversations.shelters import said_account
+from conversations.understanding.yesno import yes_or_no
 
 MAX_INPUT = 1000
 EARLIEST = date(1970, 1, 1)
@@ -108,6 +109,20 @@ def symbol(text: str) -> str:
     if not SYMBOL.match(cleaned):
         raise InputError(f"“{short(text)}” doesn't look like a ticker symbol. Send one like AAPL, VTI or BRK.B.")
     return canonical_symbol(cleaned)
+
+
+def asked_symbol(text: str) -> str:
+    """The ticker typed at a "which stock?" question. A yes or no ("ok", "sure", "nope") answers no such
+    question, so it is never taken as a ticker; a real ticker spelled like one is sent as "$YES"."""
+    if yes_or_no(text) is None or text.strip().startswith("$"):
+        return symbol(text)
+    if text.strip().lower() == "cancel":
+        raise InputError("To stop this question, send /cancel. Otherwise send the ticker symbol, like AAPL.")
+    word = text.strip().upper()
+    real = f" (If the ticker really is {word}, send it as ${word}.)" if SYMBOL.match(word) else ""
+    raise InputError(
+        f"I'm asking which stock: “{short(text)}” doesn't say. Send its ticker symbol, like AAPL, or /cancel.{real}"
+    )
 
 
 def trade_date(text: str, today: date, locale: Locale_ = US) -> date:

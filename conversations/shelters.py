@@ -21,17 +21,19 @@ TAX_EXEMPT_ACCOUNT = re.compile(
     re.I,
 )
 
-# What a user types after "in my": "IRA", "Roth IRA", "HSA", "401k", "401(k)", "Roth 401k", "403b", "457b".
-# Outside an IRA the words "in my/the/a/an" must come first, so a bare "401" or "529" stays a number.
+# What a user types after "in my": "IRA", "Roth IRA", "HSA", "401k", "401(k)", "Roth 401k", "403b", "457b",
+# "529" (or "my son's 529 plan"), "Coverdell" (or "Coverdell ESA", "ESA"). Outside an IRA and a Coverdell
+# the words "in my/the/a/an" must come first, so a bare "401" or "529" stays a number.
 SAID_ACCOUNT = re.compile(
-    r"(?:\b(?:in\s+(?:my\s+|the\s+|a\s+|an\s+)?)?(?P<ira>(?:roth|traditional|rollover)\s+)?ira\b"
-    r"|\bin\s+(?:my\s+|the\s+|a\s+|an\s+)?(?P<plan>(?:roth\s+)?(?:40[13]|457)\s*\(?[kb]\)?(?![\w(])"
-    r"|hsa\b|health\s+savings\b))(?:\s+account\b)?",  # "in my HSA account" names the same account
+    r"(?:\b(?:in\s+(?:my\s+|the\s+|a\s+|an\s+)?)?(?:(?P<ira>(?:roth|traditional|rollover)\s+)?ira\b"
+    r"|(?P<coverdell>coverdell(?:\s+esa)?)\b)"
+    r"|\bin\s+(?:my\s+|the\s+|a\s+|an\s+)?(?:[a-z]+['’]s\s+)?(?P<plan>(?:roth\s+)?(?:40[13]|457)\s*\(?[kb]\)?(?![\w(])"
+    r"|hsa\b|health\s+savings\b|(?P<college>529)(?:\s+plan)?(?![\w(]|[.,]\d)|(?P<esa>esa)\b))(?:\s+account\b)?",
     re.I,
 )
 
 _PLAN = re.compile(r"(?P<roth>roth\s+)?(?P<n>40[13]|457)\s*\(?(?P<letter>[kb])\)?", re.I)
-# The kind of account a broker's (or user's) name says, first match wins: "Roth 401(k)" is a 401(k).
+# The kind of account a broker's (or user's) name says, first match wins ("Roth 401(k)" is read by _PLAN).
 _KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bhsa\b|\bhealth\s+savings", re.I), "HSA"),
     (re.compile(r"\bcoverdell", re.I), "Coverdell ESA"),
@@ -55,6 +57,10 @@ def said_account(text: str) -> tuple[str, str | None]:
     if not found:
         return text, None
     rest = text[: found.start()] + " " + text[found.end() :]
+    if found["coverdell"] or found["esa"]:
+        return rest, "Coverdell ESA"
+    if found["college"]:
+        return rest, "529 plan"
     if found["plan"] is None:
         return rest, (f"{found['ira'].strip().title()} IRA" if found["ira"] else "IRA")
     plan = _PLAN.match(found["plan"])
@@ -66,8 +72,8 @@ def said_account(text: str) -> tuple[str, str | None]:
 def kind(account: str | None) -> str:
     """What kind of sheltered account it is, to say to the user: "IRA", "Roth IRA", "HSA", "401(k)"..."""
     if account:
-        if plan := _PLAN.search(account):
-            return f"{plan['n']}({plan['letter'].lower()})"
+        if plan := _PLAN.search(account):  # a Roth 401(k) is a 401(k) whose withdrawals can be tax-free
+            return ("Roth " if plan["roth"] else "") + f"{plan['n']}({plan['letter'].lower()})"
         for pattern, name in _KINDS:
             if pattern.search(account):
                 return name

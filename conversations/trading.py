@@ -25,6 +25,7 @@ from conversations.parsing import (
     INHERITED,
     InputError,
     TradeLine,
+    asked_symbol,
     money,
     quantity,
     short,
@@ -70,7 +71,7 @@ def _start(ctx: Ctx, side: str, args: str) -> Outcome:
 def answer_symbol(ctx: Ctx, text: str) -> Outcome:
     wizard = ctx.state.wizard
     assert wizard is not None
-    ticker = symbol(text)
+    ticker = asked_symbol(text)
     if wizard.flow == "sell":
         owned = held(ledger_for(ctx.state), ticker)
         if not owned:

@@ -19,7 +19,7 @@ from conversations.account import unknown
 from conversations.confirming import bound, button
 from conversations.drafts import GuessDraft
 from conversations.editing import replaced
-from conversations.events import Button
+from conversations.events import Button, Reply
 from conversations.formatting import Fmt
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.options import exercise, vest
@@ -29,16 +29,16 @@ from conversations.taxview import held, ledger_as_of
 from conversations.trading import buy, number_of, price, record, sell, undo_in_words
 from conversations.understanding.commands import closest
 from conversations.understanding.companies import name_of
+from conversations.understanding.held import Held, held_ticker
 from conversations.understanding.reader import understand
 from conversations.understanding.reading import Reading
+from conversations.understanding.yesno import yes_or_no
 from conversations.whatif import whatif
 
 CONFIRMING_TRADE = "CONFIRMING_TRADE"
 CLOSED = "That question is closed. Send the trade again if you still want to save it."
-YES = {"yes", "y", "save", "ok", "okay", "yep", "sure", "correct", "right", "confirm", "ja"}
-NO = {"no", "n", "change", "nope", "wrong", "cancel", "nein"}
-_POLITE = {"it", "please", "that", "thanks", "pls"}  # "yes please", "save it", "no thanks"
 SIX_PLACES = Decimal("0.000001")
+ABOUT_A_STOCK = ("longterm", "wash")  # the questions answered for one stock when they name it
 # The line's fields a guess keeps (and what else the line said: crypto, a gift, the lots a sale names).
 GUESSED = (
     "side",
@@ -82,7 +82,7 @@ def act(ctx: Ctx, reading: Reading, text: str, commands: Mapping[str, Handler]) 
             ctx, intent, reading.year, reading.dollars, reading.kind, reading.unsure == "dollars", reading.per or 1
         )
     if intent == "question" and reading.topic:
-        return questions.about(ctx, reading.topic, reading.symbol, reading.year)
+        return _question(ctx, reading, text)
     if intent == "help":
         return commands["help"](ctx, "")
     if intent in SMALL_TALK:
@@ -305,18 +305,6 @@ def change_pressed(ctx: Ctx, nonce: str) -> Outcome:
     )
 
 
-def yes_or_no(text: str) -> bool | None:
-    """A typed answer to a Save / Change question: True for yes ("Save", "yes please"), False for no
-    ("change it", "nope"), None for anything else."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if not words or len(words) > 3 or any(w not in YES | NO | _POLITE for w in words):
-        return None
-    said = {w for w in words if w not in _POLITE}
-    if said and said <= YES:
-        return True
-    return False if said and said <= NO else None
-
-
 def answer_confirmation(ctx: Ctx, text: str, commands: Mapping[str, Handler]) -> Outcome:
     """Typed instead of tapped: yes saves, no changes; anything else is a new message."""
     answer = yes_or_no(text)
@@ -351,6 +339,8 @@ def _whatif(ctx: Ctx, reading: Reading) -> Outcome:
             return whatif(ctx, f"raise {reading.dollars} from {symbol}")
         return whatif(ctx, f"raise {reading.dollars} from {symbol} at {reading.price}")
     shares = _shares(ctx, replace(reading, dollars=None), symbol, ctx.today)
+    if shares is None and held(ledger_as_of(ctx.state, ctx.today), symbol):
+        shares = _shares(ctx, replace(reading, dollars=None, portion="all"), symbol, ctx.today)  # "if i sell nvda"
     if shares is None:
         raise InputError(f"How many shares? Ask like: what if I sell 10 {symbol} at {ctx.fmt.number(Decimal(200))}?")
     return whatif(ctx, f"sell {shares} {symbol}{at}")
@@ -375,6 +365,23 @@ def _option(ctx: Ctx, reading: Reading) -> Outcome:
             + " ".join(p for p in parts if p).replace(" strike", " XYZ strike", 1)
         )
     return handler(ctx, " ".join(p for p in parts if p))
+
+
+def _question(ctx: Ctx, reading: Reading, text: str) -> Outcome:
+    """A question; one about a stock ("is tsla long term yet") names it in lowercase too when it is one
+    the user has traded. One that is also a word ("is key long term yet") isn't guessed: the general
+    answer comes with how to ask about that stock."""
+    topic, symbol = reading.topic, reading.symbol
+    assert topic is not None
+    found = (
+        held_ticker(text, {t.symbol for t in ctx.state.trades}) if symbol is None and topic in ABOUT_A_STOCK else Held()
+    )
+    answer = questions.about(ctx, topic, symbol or found.symbol, reading.year)
+    if found.maybe is None:
+        return answer
+    asked = re.sub(rf"\b{re.escape(found.word)}\b", found.maybe, text, count=1)
+    hint = f"If you meant your {found.maybe} shares, ask with the ticker in capitals: “{short(asked, 80)}”."
+    return Outcome(answer.state, [*answer.replies, Reply(text=hint)])
 
 
 def _greeting(ctx: Ctx, _: str) -> Outcome:
