@@ -33,7 +33,9 @@ from calc.matching import METHODS, OpenLot, Picks
 from calc.models import (
     CENT,
     HELD,
+    HELD_TO_IRA,
     INHERITED,
+    INHERITED_TO_IRA,
     ZERO,
     Disposition,
     Fact,
@@ -542,6 +544,7 @@ class _Book:
                 )
             )
             if ira:
+                reasons[0] = INHERITED_TO_IRA if reasons[0].inherited else HELD_TO_IRA  # for calc.netting's sums
                 continue
             # A calc.why tuple (rule, *facts): the Reason is built when the lot's reasons are read.
             lot_reason = ("wash.basis_added", part, take_there, sale_date, sold.id, tacked.days)

@@ -376,7 +376,7 @@ class Disposition:
         if not (kept and kept[0].__class__ is Mark):
             return any(r.rule in rules for r in kept)
         mark, lot_reasons, *more = kept
-        holding = "holding.inherited" if mark is INHERITED else f"holding.{self.term}"
+        holding = mark.rule if mark.inherited else f"holding.{self.term}"
         return holding in rules or any(_rule(r) in rules for r in lot_reasons) or any(_rule(r) in rules for r in more)
 
 
@@ -389,22 +389,30 @@ KeptReason = Reason | tuple[Any, ...]
 
 
 class Mark:
-    """The first item of a row's reasons kept compact (see calc.why), saying which holding reason it has."""
+    """The first item of a row's reasons kept compact (see calc.why), saying which holding reason it
+    has, and whether an IRA purchase replaced some of its loss (`to_ira`: a wash.ira_permanent
+    tuple follows), so that summing a year's losses lost for good reads no other row's reasons."""
 
-    __slots__ = ("rule",)
+    __slots__ = ("rule", "to_ira")
 
-    def __init__(self, rule: str) -> None:
+    def __init__(self, rule: str, to_ira: bool = False) -> None:
         self.rule = rule
+        self.to_ira = to_ira
+
+    @property
+    def inherited(self) -> bool:
+        return self.rule == "holding.inherited"
 
     def __repr__(self) -> str:
-        return f"Mark({self.rule!r})"
+        return f"Mark({self.rule!r}, to_ira={self.to_ira})"
 
 
-# Booking keeps a row's reasons compact (calc.why): a Disposition's as (HELD or INHERITED, its lot's
-# reasons, then reasons or wash-sale tuples), a lot's as reasons or wash-sale tuples; `reasons` builds
-# the Reasons the first time they are read. A wash-heavy ledger has about three reasons a row, and the
+# Booking keeps a row's reasons compact (calc.why): a Disposition's as (a Mark, its lot's reasons,
+# then reasons or wash-sale tuples), a lot's as reasons or wash-sale tuples; `reasons` builds the
+# Reasons the first time they are read. A wash-heavy ledger has about three reasons a row, and the
 # chat words the few rows it shows.
 HELD, INHERITED = Mark("holding"), Mark("holding.inherited")
+HELD_TO_IRA, INHERITED_TO_IRA = Mark("holding", to_ira=True), Mark("holding.inherited", to_ira=True)
 
 
 class _Built:
@@ -450,6 +458,8 @@ def build_reasons_with(build: Callable[[object, tuple[Any, ...]], tuple[Reason, 
 
 
 _DISPOSITION_REASONS = Disposition.__dict__["reasons"]
+# A Disposition's reasons as booking kept them (compact, or built once read), without building them.
+kept_reasons = cast("Callable[[Disposition], tuple[Any, ...]]", _DISPOSITION_REASONS.__get__)
 setattr(Disposition, "reasons", _DispositionBuilt(_DISPOSITION_REASONS))  # noqa: B010  # the slot's, replaced
 setattr(Lot, "reasons", _Built(Lot.__dict__["reasons"]))  # noqa: B010
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from calc.models import ZERO, Disposition, FilingStatus, Frozen, Reason
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, Mark, Reason, kept_reasons
 from calc.params import YearParams, params_for
 from calc.tax import allowed_capital_gain
 
@@ -71,30 +71,47 @@ class Sales:
 
 def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) -> dict[int, Sales]:
     """Every year's rows among `dispositions` (or only those of the year `only`), summed: one pass,
-    in the rows' order."""
+    in the rows' order. Rows of a year come together (a ledger's are in date order), so the
+    year's sums are looked up only when the year changes; a row's reasons are read only when
+    booking marked it as having lost part of its loss to an IRA purchase (calc.models.Mark)."""
     sums: dict[int, list[Any]] = {}  # a year's Sales fields in order (the count of rows, then `lost`)
+    current = None  # the year `at` holds
+    at: list[Any] = []
     for d in dispositions:
         year = d.sold.year
-        if only is not None and year != only:
-            continue
-        at = sums.get(year)
-        if at is None:
-            at = sums[year] = [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, ZERO]
+        if year != current:
+            if only is not None and year != only:
+                continue
+            current = year
+            at = sums.get(year) or sums.setdefault(year, [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, ZERO])
         at[7] += 1
         gain = d.gain
-        if d.wash_sale_disallowed:
-            at[4] += d.wash_sale_disallowed
-            if d.cites(IRA_PERMANENT):  # the other rows' reasons stay unbuilt
+        washed = d.wash_sale_disallowed
+        if washed:
+            at[4] += washed
+            kept = kept_reasons(d)
+            mark = kept[0] if kept else None
+            if mark.__class__ is Mark:
+                if mark.to_ira:
+                    at[8] += _lost_kept(kept)
+            elif d.cites(IRA_PERMANENT):  # reasons already built (or not booking's)
                 at[8] += lost_to_ira((d,))
+        amt_gain = d.amt_gain
         if d.term == "short":
             at[1 if gain < 0 else 0] += gain
-            if d.amt_gain is not None:
-                at[5] += d.amt_gain - gain
+            if amt_gain is not None:
+                at[5] += amt_gain - gain
         else:
             at[3 if gain < 0 else 2] += gain
-            if d.amt_gain is not None:
-                at[6] += d.amt_gain - gain
+            if amt_gain is not None:
+                at[6] += amt_gain - gain
     return {year: Sales(*at) for year, at in sums.items()}
+
+
+def _lost_kept(kept: tuple[Any, ...]) -> Decimal:
+    """What lost_to_ira gives for a row whose reasons are kept compact (calc.why's tuples: the rule,
+    then the facts of calc.why.DISALLOWED, the amount disallowed second)."""
+    return sum((Decimal(str(r[2])) for r in kept[2:] if r.__class__ is tuple and r[0] == IRA_PERMANENT), ZERO)
 
 
 def summarize_year(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from calc.holding import holding_reason, inherited
-from calc.models import INHERITED, Disposition, Reason, build_reasons_with, reason
+from calc.models import Disposition, Reason, build_reasons_with, reason
 
 # The facts of each rule booking keeps as a tuple (rule, *facts), in their order, and its source.
 DISALLOWED = ("shares", "disallowed", "loss", "replacement_lot", "replacement_date")
@@ -31,7 +31,7 @@ def built(row: object, kept: tuple[Any, ...]) -> tuple[Reason, ...]:
     if not isinstance(row, Disposition):
         return tuple(map(_reason, kept))
     mark, lot_reasons, *more = kept
-    holding = inherited(row.acquired, row.sold) if mark is INHERITED else holding_reason(row.acquired, row.sold)
+    holding = inherited(row.acquired, row.sold) if mark.inherited else holding_reason(row.acquired, row.sold)
     return (holding, *map(_reason, lot_reasons), *map(_reason, more))
 
 

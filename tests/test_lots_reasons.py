@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from calc import book
 from calc.models import Disposition, Reason
+from calc.netting import lost_to_ira, sales_by_year
 from conversations.formatting import Fmt, held_words
 from tests.ledger import ledger, never_oversold
 
@@ -104,6 +105,26 @@ def test_an_ira_replacement_disallows_the_loss_for_good() -> None:
     )
 
 
+def test_an_inherited_loss_two_ira_purchases_replace_stays_inherited_and_is_lost_for_good() -> None:
+    # Each IRA purchase replaces part of the loss (IRC 1091, Rev. Rul. 2008-5): $2.50 a share on
+    # 40 + 60 shares, all $250 lost for good; the shares were inherited, so the sale is long-term
+    # (IRC 1223(9)) however many IRA purchases replaced them.
+    events = ledger("""
+        2024-01-02 buy  100 XYZ 10    id=inh source=inherited
+        2024-06-03 sell 100 XYZ 7.50  id=s
+        2024-06-10 buy  40  XYZ 8     id=ira1 account=ira
+        2024-06-20 buy  60  XYZ 8     id=ira2 account=ira
+        """)
+    (unread,) = book(events, keep=False).dispositions
+    summed = sales_by_year([unread])[2024]  # before its reasons are built
+    assert (summed.washed, summed.lost) == (D(250), D(250))
+    assert unread.cites("holding.inherited") and not unread.cites("holding.long")
+    assert [r.rule for r in unread.reasons] == ["holding.inherited", "wash.ira_permanent", "wash.ira_permanent"]
+    assert sales_by_year([unread])[2024] == summed == sales_by_year([unread], only=2024)[2024]  # built now
+    assert lost_to_ira([unread]) == D(250)
+    assert lost_to_ira([unread], "ira1") == D(100)
+
+
 def test_inherited_shares_say_they_are_long_term_whatever_the_days() -> None:
     (sale,) = book(
         ledger("""
@@ -138,7 +159,9 @@ def test_cites_says_what_the_built_reasons_say(rows: list[tuple[int, bool, int, 
     events, _ = never_oversold(rows)
     unread = book(events, keep=False).dispositions
     cited = [{rule for rule in RULES if row.cites(rule)} for row in unread]  # before anything is built
+    summed = sales_by_year(unread)  # from the compact reasons
     assert cited == [rules_of(row) for row in unread]
+    assert sales_by_year(unread) == summed  # from the built ones
     again = book(events, keep=False).dispositions  # a fresh booking, read in another order
     assert [repr(row) for row in again] == [repr(row) for row in unread]
     assert [pickle.loads(pickle.dumps(row)) for row in again] == list(unread)
