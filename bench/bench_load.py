@@ -1,20 +1,24 @@
 """Steady mixed load through the Telegram adapter with one 100,000-trade user active among the others.
 
-The bot runs as built for production (PTB Application, PerUserOrder, steps in threads, SQLite),
-on the local Bot API emulator. Light users (small histories) send /help, a purchase, /portfolio
+The bot runs as built for production (PTB Application, PerUserOrder, light users' steps in threads,
+the heavy user's in a child process: bot/steps.py; SQLite), on the local Bot API emulator. Light users (small histories) send /help, a purchase, /portfolio
 and /gains at a steady rate (open loop: each update is due at its time whatever happened
 before); meanwhile the heavy user (bench_realize's wash-heavy 100,000 trades, booked once
-before the clock starts) sends add, /gains, /whatif and /portfolio one after another. Reported:
-the light updates' latency from when each was due to when its reply was sent, and the longest
-collector pause. Target: p99 <= 100 ms at 50 updates/s with the heavy user active.
+before the clock starts, through the adapter, so where its later steps run) sends add, /gains,
+/whatif and /portfolio one after another. Reported: the light updates' latency from when each was
+due to when its reply was sent, and the longest collector pause in the bot's process (the one light
+users' steps and the event loop share). Target: p99 <= 100 ms at 50 updates/s with the heavy user
+active. `python -m bench.bench_load 50` runs one rate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -30,6 +34,7 @@ from bench.bench_telegram import CountingEmulator, request
 from bench.histories import state_of, wash
 from bot.service import ChatService
 from bot.settings import Settings
+from bot.steps import Steps
 from bot.storage import open_store
 from bot.telegram import build_application
 from calc import Trade
@@ -96,19 +101,22 @@ async def load(app: Application, emulator: CountingEmulator, rate: int) -> tuple
     return latencies, heavy_took
 
 
-async def run(db: str) -> list[str]:
+async def run(db: str, rates: tuple[int, ...]) -> list[str]:
     emulator = CountingEmulator()
     settings = Settings(TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), CGT_DB=db)
     app = build_application(
         settings, ChatService(db), rate_limit=False, request=request(emulator), get_updates_request=request(emulator)
     )
     lines = []
+    steps: Steps = app.bot_data["steps"]
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         started = time.perf_counter()
         await through(app, emulator.text_update(HEAVY, "/gains 2025"))  # the heavy user's ledger booked once
         lines.append(f"heavy user's first message (books 100,000 trades): {time.perf_counter() - started:.1f} s")
-        for rate in RATES:
+        where = steps.children.call(HEAVY, os.getpid) if steps.children else os.getpid()
+        lines.append(f"the heavy user's steps run in process {where}, the bot's is {os.getpid()}")
+        for rate in rates:
             with GcWatch() as watch:
                 latencies, heavy = await load(app, emulator, rate)
             p50, p99 = statistics.median(latencies), sorted(latencies)[int(len(latencies) * 0.99)]
@@ -117,10 +125,12 @@ async def run(db: str) -> list[str]:
                 f"{max(latencies) * 1000:7.1f} ms; heavy user {len(heavy)} messages, median "
                 f"{statistics.median(heavy):.2f} s; longest collector pause {watch.longest * 1000:.1f} ms"
             )
+        await app.post_shutdown(app)  # type: ignore[misc]  # the step threads and processes
     return lines
 
 
 def main() -> None:
+    rates = tuple(int(rate) for rate in sys.argv[1:]) or RATES
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "load.db")
         store = open_store(db)
@@ -128,7 +138,7 @@ def main() -> None:
         for user in range(1, LIGHT_USERS + 1):
             store.save(user, UserState(), light_state(user), None)
         print(f"{LIGHT_USERS} light users (20 trades each) and one with 100,000 trades; {SECONDS} s per rate")
-        for line in asyncio.run(run(db)):
+        for line in asyncio.run(run(db, rates)):
             print(line)
         print("latency: from when an update was due to when its reply was sent (machine shared with other work)")
 

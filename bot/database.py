@@ -93,6 +93,11 @@ class Database(ABC):
     def where(self) -> str:
         """For messages: the file, or the server without its password."""
 
+    @property
+    @abstractmethod
+    def target(self) -> str | None:
+        """What another process opens to reach this same database (None: only this process can)."""
+
 
 class _SqliteTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -123,6 +128,10 @@ class SqliteDatabase(Database):
     @property
     def where(self) -> str:
         return str(self.path)
+
+    @property
+    def target(self) -> str | None:
+        return None if self._memory else str(self.path)
 
     def _connect(self) -> sqlite3.Connection:
         if self._memory:  # one in-memory database, shared by the threads (each connection would get its own)
@@ -214,6 +223,10 @@ class PostgresDatabase(Database):
 
         info = conninfo_to_dict(self.url)
         return f"postgresql://{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+    @property
+    def target(self) -> str | None:
+        return self.url
 
     def _connect(self) -> Any:
         import psycopg

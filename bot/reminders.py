@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as clock
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -65,11 +67,14 @@ def moves_reminders(old: UserState, new: UserState) -> bool:
     return old.trades is not new.trades or old.prices != new.prices or old.profile != new.profile
 
 
-def sweep(service: ChatService, now: datetime, limit: int = 500) -> int:
-    """Plan the users whose plan runs out within REFILL (or who have none); returns how many."""
+def sweep(
+    service: ChatService, now: datetime, limit: int = 500, replan: Callable[[int, datetime], None] | None = None
+) -> int:
+    """Plan the users whose plan runs out within REFILL (or who have none); returns how many.
+    `replan` plans one user where their steps run (bot/steps.py: a heavy user's in a child process)."""
     users = service.store.users_to_plan(now.date() + REFILL, limit)
     for user_id in users:
-        service.replan(user_id, now)
+        (replan or service.replan)(user_id, now)
     return len(users)
 
 
@@ -77,28 +82,38 @@ class Sender(Protocol):
     async def send_message(self, chat_id: int, text: str, *, parse_mode: str) -> Any: ...
 
 
-def _text(service: ChatService, claimed: Claimed) -> str | None:
+def reminder_text(service: ChatService, claimed: Claimed) -> str | None:
+    """The reminder's words from the user's data now (None: the data no longer calls for it)."""
     state = service.state(claimed.user_id)
     return next((r.text for r in reminders(state, claimed.on, claimed.on) if r.key == claimed.key), None)
 
 
-async def send_due(bot: Sender, service: ChatService, limit: int = 100, now: Any = clock.time) -> dict[str, int]:
-    """Claim and send due reminders until none is left or `limit` were handled; counts by outcome."""
+async def send_due(
+    bot: Sender,
+    service: ChatService,
+    limit: int = 100,
+    now: Any = clock.time,
+    text: Callable[[Claimed], str | None] | None = None,
+) -> dict[str, int]:
+    """Claim and send due reminders until none is left or `limit` were handled; counts by outcome.
+    `text` words one where the user's steps run (bot/steps.py: a heavy user's in a child process)."""
     store = service.store
     counts: dict[str, int] = {}
     for _ in range(limit):
         claimed = store.claim_due(now(), LEASE)
         if claimed is None:
             break
-        outcome = await _send_one(bot, service, claimed, now)
+        outcome = await _send_one(bot, service, claimed, now, text or partial(reminder_text, service))
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
-async def _send_one(bot: Sender, service: ChatService, claimed: Claimed, now: Any) -> str:
+async def _send_one(
+    bot: Sender, service: ChatService, claimed: Claimed, now: Any, words: Callable[[Claimed], str | None]
+) -> str:
     store = service.store
     # The text figures tax from the user's data: off the event loop, so other users don't wait.
-    text = await asyncio.to_thread(_text, service, claimed)
+    text = await asyncio.to_thread(words, claimed)
     if text is None:  # the data changed since it was planned (a sale, reminders off): nothing to say
         store.finish_reminder(claimed, "dropped", now())
         return "dropped"

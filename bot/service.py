@@ -46,10 +46,15 @@ class ChatService:
     def user_lock(self, user_id: int) -> threading.Lock:
         return self._user_locks[user_id % USER_LOCKS]
 
-    def trades_held(self, user_id: int) -> int:
-        """How many trades the user's cached state has (0 when not loaded): how heavy their steps are."""
+    def trades_held(self, user_id: int) -> int | None:
+        """How many trades the user's cached state has (None when not loaded): how heavy their steps are."""
         cached = self._cache.get(user_id)
-        return len(cached[1].trades) if cached else 0
+        return len(cached[1].trades) if cached else None
+
+    def drop(self, user_id: int) -> None:
+        """Forget the user's cached state: their steps now run in another process (bot/steps.py), so
+        this copy would only take memory (it would not be wrong: every step checks the version)."""
+        self._cache.pop(user_id, None)
 
     def state(self, user_id: int) -> UserState:
         with self.user_lock(user_id):

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(default="text", alias="CGT_LOG_FORMAT")
     # Off only to measure the bot itself against an emulator: Telegram limits a bot to about 30 messages/s.
     rate_limit: bool = Field(default=True, alias="CGT_RATE_LIMIT")
+    # Child processes for heavy users' steps (bot/steps.py): each holds its users' booked ledgers
+    # (a 100,000-trade user's is about 0.7 GB). 0: heavy users' steps run in threads of the bot's process.
+    heavy_processes: int = Field(default=2, ge=0, le=64, alias="CGT_HEAVY_PROCESSES")
 
     @field_validator("db", mode="before")
     @classmethod

@@ -113,6 +113,11 @@ class Store:
         )
         return bool(row[0]), int(row[1])
 
+    def trades_count(self, user_id: int) -> int:
+        """How many trades the user has, without loading them (from the index on user and position)."""
+        (row,) = self.db.query("SELECT COUNT(*) FROM trades WHERE user_id = ?", [user_id])
+        return int(row[0])
+
     def load(self, user_id: int) -> UserState:
         return self.load_versioned(user_id)[1]
 

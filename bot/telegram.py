@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -148,9 +148,9 @@ def _own_private_chat(update: Update) -> bool:
 
 
 class TelegramFrontEnd:
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatService, steps: Steps) -> None:
         self.service = service
-        self.steps = Steps(service)
+        self.steps = steps
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -214,9 +214,10 @@ class TelegramFrontEnd:
         user = update.effective_user
         chat = update.effective_chat
         assert user is not None and chat is not None
-        # In a thread (bot/steps.py): a slow step (a long history booked) holds back only this user.
+        # In a thread, or a heavy user's in a child process (bot/steps.py): a slow step (a long history
+        # booked) holds back only this user.
         with metrics.STEP_SECONDS.time():
-            replies = await self.steps.run(user.id, partial(self.service.process, user.id, event))
+            replies = await self.steps.run(user.id, event)
         metrics.UPDATES.labels(kind=event.kind).inc()
         for reply in replies:
             await self._send(update, context, chat.id, reply)
@@ -282,7 +283,8 @@ class TelegramFrontEnd:
 
 
 async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    counts = await reminders.send_due(context.bot, context.application.bot_data["service"])
+    steps: Steps = context.application.bot_data["steps"]
+    counts = await reminders.send_due(context.bot, steps.service, text=steps.reminder_text)
     for outcome, n in counts.items():
         metrics.REMINDERS.labels(outcome=outcome).inc(n)
     if counts:
@@ -293,8 +295,9 @@ async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The background sweep, every minute, off the event loop: plans the reminders of users whose plan
     runs out, and forgets the updates handled longer ago than Telegram could deliver them again."""
     service: ChatService = context.application.bot_data["service"]
+    steps: Steps = context.application.bot_data["steps"]
     now = datetime.now(UTC)
-    await asyncio.to_thread(reminders.sweep, service, now)
+    await asyncio.to_thread(reminders.sweep, service, now, replan=steps.replan)
     forgotten = await asyncio.to_thread(service.store.forget_handled, (now - HANDLED_KEPT).timestamp())
     if forgotten:
         log.info("forgot %d handled updates older than %s", forgotten, HANDLED_KEPT)
@@ -310,6 +313,11 @@ async def start_up(app: Application) -> None:
         app.job_queue.run_repeating(send_reminders, interval=1, first=1, name="reminders:send", job_kwargs=once)
         app.job_queue.run_repeating(sweep, interval=60, first=5, name="sweep", job_kwargs=once)
     collector.settle()  # what start-up loaded stays: freeze it so no collection scans it again
+
+
+async def close_down(app: Application) -> None:
+    """The step threads and processes stop with the application (bot/steps.py)."""
+    await asyncio.to_thread(app.bot_data["steps"].shutdown)
 
 
 def build_application(
@@ -328,7 +336,9 @@ def build_application(
     # Polling: each update gated and recorded in the inbox before getUpdates confirms it (bot/polling.py).
     queue = polling_inbox.RecordingQueue(service.store, gate) if polling else None
     processor = PerUserOrder(gate=None if queue else gate, done=queue.done if queue else None)
-    builder = ApplicationBuilder().token(token).concurrent_updates(processor).post_init(start_up)
+    builder = (
+        ApplicationBuilder().token(token).concurrent_updates(processor).post_init(start_up).post_shutdown(close_down)
+    )
     if queue is not None:
         builder = builder.update_queue(queue)
     if rate_limit:
@@ -342,7 +352,8 @@ def build_application(
     app.bot_data["service"] = service
     app.bot_data["polling"] = polling
     app.bot_data["flood_gate"] = gate  # webhook workers gate as they record (bot/webhook.py)
-    front = TelegramFrontEnd(service)
+    steps = app.bot_data["steps"] = Steps(service, processes=settings.heavy_processes)
+    front = TelegramFrontEnd(service, steps)
     app.add_handler(CallbackQueryHandler(front.on_button))
     # New messages and edited ones (an edit changes what the message recorded); not channel posts' edits.
     app.add_handler(

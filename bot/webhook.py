@@ -215,4 +215,6 @@ async def serve(
         await worker.finish(grace)
         await app.stop()
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
         log.info("stopped")
