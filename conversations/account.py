@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
-from conversations.confirming import answered, question
-from conversations.events import Button, FileOut, Reply
+from conversations.confirming import CONFIRMING, answered, button, question, unbind
+from conversations.drafts import YesNo
+from conversations.events import FileOut, Reply
 from conversations.files import ledger_csv
 from conversations.files.render.csv_cells import SafeWriter
-from conversations.kernel import Ctx, Handler, Outcome, say
+from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.state import UserState
 from conversations.trading import number_of
 
@@ -41,13 +42,17 @@ def reminders_command(ctx: Ctx, args: str) -> Outcome:
     if words:
         return say(ctx, "Send /reminders on, /reminders off, or /reminders days 7 (1 to 60).")
     state = "on" if p.reminders else "off"
-    return say(
+    turn = "off" if p.reminders else "on"
+    return ask(  # its button answers this question only: an old one can't flip a setting changed since
         ctx,
+        "reminders",
+        CONFIRMING,
         f"Reminders are {state} (at 10:00, {p.timezone}): December 1 and 15 year-end checks; "
         f"{ctx.fmt.counted(p.reminder_days, 'day')} before and on the day a lot with a gain turns long-term; and the day buying back "
         "after a loss sale stops being a wash sale. Change with /reminders off, /reminders days 3; "
         "the time zone is in /settings.",
-        ((Button(label="Turn off" if p.reminders else "Turn on", data=f"remind:{'off' if p.reminders else 'on'}"),),),
+        YesNo(target=turn),
+        ((button(ctx, f"Turn {turn}", "remind", turn),),),
     )
 
 
@@ -56,7 +61,17 @@ def _set_reminders(ctx: Ctx, text: str, **changes: object) -> Outcome:
 
 
 def _remind_button(ctx: Ctx, arg: str) -> Outcome:
-    return reminders_command(ctx, arg)
+    """Turn on / Turn off under /reminders' answer, while that answer is the open question. A bare
+    "remind:off" is from a message sent before the buttons were bound: it still does what it says,
+    once (pressed again, or when the setting already is that, it changes nothing)."""
+    turn, key = unbind(arg)
+    now = "on" if ctx.state.profile.reminders else "off"
+    if key and answered(ctx, "reminders", key) is None:
+        return say(ctx, f"That question is closed. Reminders are {now}; /reminders shows them with a button to change.")
+    if turn == now:
+        return say(ctx, f"Reminders are already {now}.", wizard=None)
+    ctx.state = ctx.state.model_copy(update={"wizard": None})
+    return reminders_command(ctx, turn)
 
 
 def cancel(ctx: Ctx, _: str) -> Outcome:

@@ -78,6 +78,8 @@ class YearDraft(_Draft):
 
     kind: Literal["year"] = "year"
     year: int
+    # Trades typed while /start's questions were open, as (message id, text): offered once set up.
+    typed: tuple[tuple[str, str], ...] = ()
 
 
 class ImportDraft(_Draft):

@@ -7,15 +7,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from calc.params import available_years
-from conversations.confirming import button, on_step
+from conversations import words
+from conversations.confirming import bound, button, on_step, unbind
 from conversations.drafts import YearDraft
-from conversations.events import Button
+from conversations.events import Button, Reply
 from conversations.figures import year_first, year_words
 from conversations.formatting import STATUS_NAMES
 from conversations.kernel import Ctx, Handler, Outcome, ask, say
 from conversations.parsing import InputError, money, short
 from conversations.state import Wizard
 from conversations.understanding import numbers
+from conversations.understanding.reader import understand
 
 DISCLAIMER = "I give estimates, not tax advice: check anything important with a tax professional."
 
@@ -26,6 +28,8 @@ ASKING_CARRYOVER = "ASKING_CARRYOVER"
 ASKING_TIMEZONE = "ASKING_TIMEZONE"
 
 CLOSED = "That question is closed. Send /settings to change your answers."
+THOUSANDS = re.compile(r"\$?\d+(?:[.,]\d+)?k", re.I)
+MENU = "MENU"  # /settings' (and a set-up user's /start's) buttons: each opens one question
 
 
 def _year_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
@@ -39,12 +43,28 @@ def _status_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
 
 def start(ctx: Ctx, _: str) -> Outcome:
     if ctx.state.profile.onboarded:
-        return say(
+        year = ctx.state.profile.current_year(ctx.today)
+        return ask(
             ctx,
+            "settings",
+            MENU,
             "You're already set up: " + summary(ctx) + "\n/settings changes any one answer.",
-            ((Button(label="Settings", data="set:menu"), Button(label="Answer all five again", data="restart:")),),
+            YearDraft(year=year),
+            ((button(ctx, "Settings", "set", f"menu:{year}"), button(ctx, "Answer all five again", "restart")),),
         )
     return questionnaire(ctx, "")
+
+
+def _restart_button(ctx: Ctx, key: str) -> Outcome:
+    """Answer all five again: from /start's reply while it is the open question (a bare "restart:" is
+    from a message sent before menus were bound: it opens the questions, as it did)."""
+    if key and _menu(ctx, key) is None:
+        return say(ctx, CLOSED)
+    return questionnaire(ctx, "")
+
+
+def _menu(ctx: Ctx, key: str) -> YearDraft | None:
+    return bound(ctx, key, YearDraft, "settings", MENU)
 
 
 def questionnaire(ctx: Ctx, _: str) -> Outcome:
@@ -61,15 +81,19 @@ def _profile(ctx: Ctx, **changes: object) -> dict[str, object]:
 
 
 def _year(ctx: Ctx) -> int:
-    """The year whose figures the open question sets: the one /settings YEAR opened, else the chat's."""
+    """The year whose figures the open question sets: the one /settings YEAR opened, else the chat's
+    (in /start's questions always the chat's: the year question itself may just have changed it)."""
     wizard = ctx.state.wizard
-    if wizard is not None and isinstance(wizard.answers, YearDraft):
+    if wizard is not None and wizard.flow != "onboarding" and isinstance(wizard.answers, YearDraft):
         return wizard.answers.year
     return ctx.state.profile.current_year(ctx.today)
 
 
 def _draft(ctx: Ctx) -> YearDraft:
-    return YearDraft(year=_year(ctx))
+    """The answers so far: the year, and trades typed before /start's questions were answered."""
+    wizard = ctx.state.wizard
+    typed = wizard.answers.typed if wizard is not None and isinstance(wizard.answers, YearDraft) else ()
+    return YearDraft(year=_year(ctx), typed=typed)
 
 
 def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
@@ -83,13 +107,55 @@ def _next(ctx: Ctx, after: str, **changes: object) -> Outcome:
     order = [ASKING_TAX_YEAR, ASKING_FILING_STATUS, ASKING_OTHER_INCOME, ASKING_CARRYOVER, ASKING_TIMEZONE]
     following = order[order.index(after) + 1] if after in order[:-1] else None
     if following is None:
+        typed = _draft(ctx).typed
         ctx.state = ctx.state.model_copy(update={"wizard": None, **_profile(ctx, onboarded=True)})
-        return say(ctx, "All set. " + summary(ctx) + "\n\n" + NEXT_STEPS)
+        done = say(ctx, "All set. " + summary(ctx) + "\n\n" + NEXT_STEPS)
+        return _offer_typed(ctx, done, typed) if typed else done
     return QUESTIONS[following](ctx, "onboarding")
 
 
+def _offer_typed(ctx: Ctx, done: Outcome, typed: tuple[tuple[str, str], ...]) -> Outcome:
+    """Set up: the trade typed during the questions, shown for a yes (and any others, to send again)."""
+    ctx.state = done.state
+    (message, text), *others = typed
+    offer = words.offered(ctx, text, message)
+    replies = [*done.replies, *offer.replies]
+    if others:
+        again = "; ".join(f"“{short(t, 60)}”" for _, t in others)
+        replies.append(
+            Reply(
+                text=f"You also sent {again}. Send {'it' if len(others) == 1 else 'them'} again once this one is answered."
+            )
+        )
+    return Outcome(offer.state, replies)
+
+
+def _or_a_trade(answer: Handler) -> Handler:
+    """An onboarding step that keeps a trade typed instead of its answer ("bought 10 AAPL at 150
+    yesterday" at the tax-year question): asked again, and the trade shown for a yes once set up."""
+
+    def step(ctx: Ctx, text: str) -> Outcome:
+        try:
+            return answer(ctx, text)
+        except InputError:
+            reading = understand(text, ctx.today, str(ctx.fmt.locale))
+            if reading.intent not in ("buy", "sell"):
+                raise
+        wizard = ctx.state.wizard
+        assert wizard is not None
+        draft = _draft(ctx)
+        kept = draft.model_copy(update={"typed": (*draft.typed, (ctx.event.message, text))})
+        ctx.state = ctx.state.model_copy(update={"wizard": wizard.model_copy(update={"answers": kept})})
+        asked = QUESTIONS[wizard.step](ctx, wizard.flow)
+        note = f"I'll keep “{short(text, 60)}” and show it to you to save once we're set up. First: "
+        first, *rest = asked.replies
+        return Outcome(asked.state, [first.model_copy(update={"text": note + first.text}), *rest])
+
+    return step
+
+
 def ask_year(ctx: Ctx, flow: str) -> Outcome:
-    return ask(ctx, flow, ASKING_TAX_YEAR, "Which tax year?", buttons=_year_buttons(ctx))
+    return ask(ctx, flow, ASKING_TAX_YEAR, "Which tax year?", _draft(ctx), buttons=_year_buttons(ctx))
 
 
 def ask_status(ctx: Ctx, flow: str) -> Outcome:
@@ -135,6 +201,7 @@ def ask_timezone(ctx: Ctx, flow: str) -> Outcome:
         ASKING_TIMEZONE,
         "Which time zone are you in? (It decides when reminders arrive.) Send it like America/Chicago or "
         f"Europe/London, or keep {current}.",
+        _draft(ctx),
         buttons=((button(ctx, f"Keep {current}", "tz", "keep"),),),
     )
 
@@ -169,7 +236,10 @@ def answer_status(ctx: Ctx, text: str) -> Outcome:
 
 
 def answer_income(ctx: Ctx, text: str) -> Outcome:
-    amount = money(text, "income", locale=ctx.fmt.locale)
+    thousands = THOUSANDS.fullmatch(text.strip())  # "85k", as typed on a phone
+    if thousands:
+        text = str(numbers.dollars(thousands.group(0), str(ctx.fmt.locale)) or text)
+    amount = money(text, "income figure", locale=ctx.fmt.locale)
     if numbers.ambiguous(text, str(ctx.fmt.locale)):
         return _which_number(ctx, text, amount, "income")
     return _next(ctx, ASKING_OTHER_INCOME, years=ctx.state.profile.years.with_figures(_year(ctx), wages=amount))
@@ -240,7 +310,7 @@ def answer_timezone(ctx: Ctx, text: str) -> Outcome:
 
 
 STEPS: dict[tuple[str, str], Handler] = {
-    (flow, step): handler
+    (flow, step): _or_a_trade(handler) if flow == "onboarding" else handler
     for flow in ("onboarding", "settings")
     for step, handler in (
         (ASKING_TAX_YEAR, answer_year),
@@ -257,6 +327,12 @@ def _carry_button(ctx: Ctx, _: str) -> Outcome:
 
 
 def _settings_button(ctx: Ctx, arg: str) -> Outcome:
+    """A /settings button: "status:2026:NONCE" while its menu is the open question; a menu from a
+    message sent before they were bound ("set:status:2026", "set:tz") opens its question as it did."""
+    if arg.count(":") == 2:
+        arg, key = unbind(arg)
+        if _menu(ctx, key) is None:
+            return say(ctx, CLOSED)
     arg, _, year = arg.partition(":")
     if year.isdigit():  # the year /settings YEAR opened: its questions set that year's figures
         ctx.state = ctx.state.model_copy(
@@ -281,7 +357,7 @@ BUTTONS: dict[str, Handler] = {
     "carry": on_step(ASKING_CARRYOVER, _carry_button, CLOSED),
     "set": _settings_button,
     "tz": on_step(ASKING_TIMEZONE, answer_timezone, CLOSED),
-    "restart": questionnaire,
+    "restart": _restart_button,
 }
 
 
@@ -307,12 +383,9 @@ def settings(ctx: Ctx, args: str, saved: bool = False) -> Outcome:
     if rest:
         raise InputError("Send /settings, or /settings 2025 for that year's figures.")
     buttons = (
-        (Button(label="Tax year", data="set:year"), Button(label="Filing status", data=f"set:status:{year}")),
-        (
-            Button(label="Other income", data=f"set:income:{year}"),
-            Button(label="Carryover", data=f"set:carry:{year}"),
-        ),
-        (Button(label="Time zone", data="set:tz"),),
+        (button(ctx, "Tax year", "set", f"year:{year}"), button(ctx, "Filing status", "set", f"status:{year}")),
+        (button(ctx, "Other income", "set", f"income:{year}"), button(ctx, "Carryover", "set", f"carry:{year}")),
+        (button(ctx, "Time zone", "set", f"tz:{year}"),),
     )
     text = ("Saved. " if saved else "Your settings: ") + summary(ctx, year)
     number = ctx.fmt.number
@@ -320,4 +393,4 @@ def settings(ctx: Ctx, args: str, saved: bool = False) -> Outcome:
         f"\nTap one to change it. Other years: /settings {year - 1}; one line: /income {year} wages "
         f"{number(Decimal(85000))}, /filing {year} mfj, /carryover {year} short {number(Decimal(1000))} long 0."
     )
-    return say(ctx, text + hint, buttons)
+    return ask(ctx, "settings", MENU, text + hint, YearDraft(year=year), buttons)  # its buttons answer it

@@ -131,6 +131,26 @@ def unknown_command(ctx: Ctx, name: str, known: Iterable[str]) -> Outcome:
 
 # --- trades -------------------------------------------------------------------------------------
 def _trade(ctx: Ctx, reading: Reading) -> Outcome:
+    line = _line(ctx, reading)
+    if not reading.guessed:
+        return record(ctx, line)
+    return _confirm(ctx, line, reading)
+
+
+def offered(ctx: Ctx, text: str, message: str) -> Outcome:
+    """A trade typed while /start's questions were open (in `message`): shown now for a yes, even when
+    exact, since it was sent before the answers it is figured with; nothing typed is lost."""
+    reading = understand(text, ctx.today, str(ctx.fmt.locale))
+    lead = f"Before we were set up you sent “{short(text, 80)}”."
+    try:
+        line = _line(ctx, reading)
+    except InputError as error:
+        return say(ctx, f"{lead} I couldn't read it as a trade to save: {error}")
+    return _confirm(ctx, line, reading, message=message, lead=lead + " ")
+
+
+def _line(ctx: Ctx, reading: Reading) -> TradeLine:
+    """The trade a reading says, or InputError saying what is missing."""
     side = reading.intent
     symbol = reading.symbol
     when = reading.date or ctx.today
@@ -146,7 +166,7 @@ def _trade(ctx: Ctx, reading: Reading) -> Outcome:
         )
         raise InputError(f"I'm missing {missing}. {_example(ctx, side, symbol)}")
     locale = ctx.fmt.locale
-    line = TradeLine(
+    return TradeLine(
         side=side,
         quantity=checked_quantity(shares),
         symbol=parsed_symbol(symbol),
@@ -156,9 +176,6 @@ def _trade(ctx: Ctx, reading: Reading) -> Outcome:
         account=reading.account,
         account_type="ira" if reading.account else "taxable",
     )
-    if not reading.guessed:
-        return record(ctx, line)
-    return _confirm(ctx, line, reading)
 
 
 def _not_zero(ctx: Ctx, reading: Reading) -> None:
@@ -209,7 +226,7 @@ def _portion_words(portion: str) -> str:
     return FRACTION_WORDS.get(portion, f"{portion} of")
 
 
-def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
+def _confirm(ctx: Ctx, line: TradeLine, reading: Reading, message: str | None = None, lead: str = "") -> Outcome:
     fmt = ctx.fmt
     company = f" ({reading.company})" if reading.company else ""
     verb = "bought" if line.side == "buy" else "sold"
@@ -237,12 +254,12 @@ def _confirm(ctx: Ctx, line: TradeLine, reading: Reading) -> Outcome:
         notes.append("You didn't say when, so I put today.")
     draft = GuessDraft(
         **{name: getattr(line, name) for name in GUESSED},
-        message=ctx.event.message,  # the message it came in: saved, editing that message changes it
+        message=ctx.event.message if message is None else message,  # saved, editing that message changes it
         source="purchase" if line.source not in ("inherited", "gift") else line.source,
     )
     text = f"{what}{where}{fees}{_said_words(fmt, line)} — save it?" + ("\n" + "\n".join(notes) if notes else "")
     buttons = ((button(ctx, "Save", "save"), button(ctx, "Change", "change")),)
-    return ask(ctx, "words", CONFIRMING_TRADE, text[0].upper() + text[1:], draft, buttons=buttons)
+    return ask(ctx, "words", CONFIRMING_TRADE, lead + text[0].upper() + text[1:], draft, buttons=buttons)
 
 
 def _said_words(fmt: Fmt, line: TradeLine) -> str:

@@ -141,6 +141,15 @@ CASES = [
     Case("settings: no carryover", nothing, settings_asking("Carryover"), "None"),
     Case("settings: keep the time zone", nothing, settings_asking("Time zone"), "Keep"),
     Case("1099-DIV: None", nothing, lambda c: c.press("div:2025"), "None"),
+    # Menus and toggles: a button of an older /settings or /reminders answer must not act on a newer one.
+    Case("settings menu: Tax year", nothing, lambda c: c.send("/settings"), "Tax year"),
+    Case("settings menu: Filing status", nothing, lambda c: c.send("/settings 2025"), "Filing status"),
+    Case("settings menu: Other income", nothing, lambda c: c.send("/settings"), "Other income"),
+    Case("settings menu: Carryover", nothing, lambda c: c.send("/settings"), "Carryover"),
+    Case("settings menu: Time zone", nothing, lambda c: c.send("/settings"), "Time zone"),
+    Case("start: Settings", nothing, lambda c: c.send("/start"), "Settings"),
+    Case("start: Answer all five again", nothing, lambda c: c.send("/start"), "Answer all five again"),
+    Case("reminders: Turn off", nothing, lambda c: c.send("/reminders"), "Turn off"),
 ]
 
 
@@ -195,3 +204,60 @@ def test_an_ambiguous_income_is_answered_by_its_own_buttons_as_written(tmp_path:
     chat.press(current)
     assert chat.service.state(1).profile.years.given(2026).wages == Decimal("85.00")
     assert "carryover" in "\n".join(r.text for r in chat.last)
+
+
+def test_an_old_reminders_button_does_not_undo_a_later_change(tmp_path: Path) -> None:
+    """Turn off, tapped on an old /reminders answer after reminders were turned off and on again by
+    typing: the question it answered is closed, so reminders stay on."""
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard()
+    chat.send("/reminders")
+    old = data(chat, "Turn off")
+    chat.send("/reminders off")
+    chat.send("/reminders on")
+    assert "That question is closed. Reminders are on" in chat.press(old)
+    assert chat.service.state(1).profile.reminders is True
+    chat.send("/reminders")
+    current = data(chat, "Turn off")
+    assert "Reminders are off" in chat.press(current)
+    chat.send("/reminders on")
+    assert "That question is closed. Reminders are on" in chat.press(current)  # pressed again, later
+    assert chat.service.state(1).profile.reminders is True
+
+
+def test_a_reminders_button_sent_before_buttons_were_bound_works_once(tmp_path: Path) -> None:
+    """A message from the release before carries "remind:off" with no question named: it still turns
+    reminders off, and pressed again it says so instead of doing anything."""
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard()
+    assert "Reminders are off" in chat.press("remind:off")
+    assert chat.service.state(1).profile.reminders is False
+    assert "Reminders are already off" in chat.press("remind:off")
+    assert chat.service.state(1).profile.reminders is False
+    assert "Reminders are on" in chat.press("remind:on")
+    assert chat.service.state(1).profile.reminders is True
+
+
+def test_a_settings_menu_sent_before_buttons_were_bound_still_opens_its_question(tmp_path: Path) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard()
+    assert "What is your filing status for 2025?" in chat.press("set:status:2025")
+    chat.tap("Married filing jointly")
+    assert chat.service.state(1).profile.years.given(2025).filing_status == "mfj"
+    assert "Which tax year?" in chat.press("set:year")
+    # /start's "Answer all five again", as sent before:
+    assert "Which tax year are we working on?" in chat.press("restart:")
+
+
+def test_a_settings_menu_answered_is_closed(tmp_path: Path) -> None:
+    """The menu's question is answered by the first button: tapping another of its buttons afterwards
+    is closed, and the fresh menu the answer shows works."""
+    chat = Chat(tmp_path / "cgt.db")
+    chat.onboard()
+    chat.send("/settings")
+    carryover = data(chat, "Carryover")
+    chat.tap("Filing status")
+    chat.tap("Married filing jointly")
+    fresh = data(chat, "Carryover")  # the menu shown with "Saved."
+    assert "That question is closed. Send /settings" in chat.press(carryover)
+    assert "capital-loss carryover into 2026" in chat.press(fresh)
