@@ -17,11 +17,20 @@ from calc.models import Reason, Term, reason
 ONE_YEAR = relativedelta(years=1)
 
 
-@lru_cache(maxsize=8192)
 def long_term_from(acquired: date) -> date:
     """The first sale date on which shares acquired on `acquired` are long-term."""
-    # relativedelta keeps the calendar: Feb 29 + 1 year is Feb 28, so long-term from Mar 1.
-    return acquired + ONE_YEAR + timedelta(days=1)
+    found = LONG_TERM_FROM.get(acquired)
+    if found is None:
+        if len(LONG_TERM_FROM) >= 100_000:  # a few centuries of days: never in practice
+            LONG_TERM_FROM.clear()
+        # relativedelta keeps the calendar: Feb 29 + 1 year is Feb 28, so long-term from Mar 1.
+        found = LONG_TERM_FROM[acquired] = acquired + ONE_YEAR + timedelta(days=1)
+    return found
+
+
+# long_term_from's answers by acquisition date: booking reads it for every row sold
+# (`LONG_TERM_FROM.get(day) or long_term_from(day)`), a dict lookup without a call.
+LONG_TERM_FROM: dict[date, date] = {}
 
 
 def holding_term(acquired: date, sold: date) -> Term:
