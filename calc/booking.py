@@ -47,7 +47,7 @@ from calc.models import (
     Term,
     Trade,
     cents,
-    new_disposition,
+    disposition_twin,
     new_lot,
 )
 
@@ -88,19 +88,6 @@ class Ledger:
     def amt_adjustments(self, year: int) -> Decimal:
         """ISO bargain elements exercised and held in `year` (Form 6251 line 2i)."""
         return sum((e.amount for e in self.income if e.kind == "amt_adjustment" and e.date.year == year), ZERO)
-
-
-@dataclass(slots=True)
-class _Window:
-    """A sale's 30 days either side among the purchases of its symbol, found once for all its rows."""
-
-    buys: list[tuple[date, int]]  # _Book.buys of the symbol
-    start: int
-    end: int
-    crypto: bool
-    # Indexes into `buys` of purchases that can never replace again, dropped after the sale (so
-    # that the window's indexes hold for all its rows).
-    spent: set[int] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -341,7 +328,7 @@ class _Book:
         holding = self.holdings[(trade.symbol, trade.account)]
         method: Method = "specific" if trade.lots else self.method
         picks = METHODS[method](holding, trade.quantity, trade.lots)
-        if sum([quantity for _, quantity in picks], ZERO) < trade.quantity:  # (a list is quicker to sum)
+        if sum(map(_SHARES, picks), ZERO) < trade.quantity:
             held = sum((lot.quantity for lot in holding), ZERO)
             raise NotEnoughShares(
                 sold_on=trade.date,
@@ -384,12 +371,17 @@ class _Book:
                 parts.append((lot, quantity, proceeds, basis, amt_basis))
         if not parts:
             return
-        window: _Window | None = None  # the sale's 30 days either side, found at its first loss
         sale_id = trade.id or f"t{position}"
         sold_on = trade.date
         symbol = trade.symbol
         account = trade.account
         rows = self.dispositions
+        # The purchases of the symbol, and the sale's 30 days either side among them (IRC 1091(a)),
+        # found at its first loss for all its rows: [start, end), those that can never replace
+        # again skipped (`spent`, dropped after the sale, so the indexes hold for all its rows).
+        buys: list[tuple[date, int]] | None = None
+        start = end = 0
+        spent: set[int] = set()
         for lot, quantity, proceeds, basis, amt_basis in parts:
             acquired = lot.acquired
             source = lot.source
@@ -419,13 +411,15 @@ class _Book:
                     reasons.extend(iso.reasons)
             disallowed = ZERO
             if proceeds < basis:
-                if window is None:
-                    window = self._window(trade)
-                start, end = window.start, window.end
+                if buys is None:
+                    buys = self.buys[symbol]
+                    start = bisect.bisect_left(buys, (sold_on - WASH_WINDOW, -1))
+                    end = bisect.bisect_right(buys, (sold_on + WASH_WINDOW, len(self.ordered)))
+                    crypto = start != end and is_crypto(trade)
                 if start == end:
                     pass
-                elif window.crypto:  # property, not stock or securities: the rule doesn't reach it
-                    if any(window.buys[index][1] != lot.sequence for index in range(start, end)):
+                elif crypto:  # property, not stock or securities: the rule doesn't reach it
+                    if any(buys[index][1] != lot.sequence for index in range(start, end)):
                         reasons.append(
                             Reason(
                                 rule="wash.not_crypto",
@@ -434,126 +428,103 @@ class _Book:
                             )
                         )
                 else:
-                    disallowed = self._wash_sale(position, trade, lot, quantity, basis - proceeds, reasons, window)
+                    # IRC 1091: the loss is disallowed on as many shares as were acquired within the
+                    # window, replacement shares taken in acquisition order, each absorbing one loss
+                    # only, never the sold shares' own purchase. One bought in an IRA disallows it for
+                    # good: no basis is added anywhere.
+                    loss = basis - proceeds
+                    sequence = lot.sequence
+                    tacked = sold_on - lot.acquired  # the holding period the replacement shares take on
+                    remaining = quantity
+                    capacity = self.capacity
+                    for index in range(start, end):
+                        buy_position = buys[index][1]
+                        if buy_position == sequence:
+                            continue
+                        free = capacity[buy_position]
+                        unreplaced = None
+                        if buy_position < position:  # bought before the sale: only shares held and not yet used
+                            # Its own lot (a wash sale splits the replaced shares off as a new part, so the rest stay in one).
+                            unreplaced = self.lot_of_buy.get(buy_position)
+                            if unreplaced is None or unreplaced.replaced or unreplaced.quantity <= 0:
+                                unreplaced = None
+                                free = ZERO
+                            elif unreplaced.quantity < free:
+                                free = unreplaced.quantity
+                        if free <= 0:
+                            # Capacity only shrinks and a past purchase's unreplaced shares never come back,
+                            # so later sales (always later in booking order) needn't look at it again.
+                            spent.add(index)
+                            if index == start:  # nor the sale's next rows: they start after it
+                                start = index + 1
+                            continue
+                        # In the purchase's own share units (differs only when a split falls between the two).
+                        splits = self.splits.get(symbol)
+                        ratio = self._split_ratio(splits, position, buy_position) if splits else None
+                        wanted = remaining if ratio is None else remaining * ratio
+                        take_there = wanted if wanted < free else free
+                        if take_there <= 0:
+                            continue
+                        take = (
+                            remaining if take_there == wanted else take_there if ratio is None else take_there / ratio
+                        )
+                        part = (
+                            loss - disallowed
+                            if take == remaining
+                            else (loss * take / quantity).quantize(CENT, ROUND_HALF_UP)
+                        )
+                        capacity[buy_position] -= take_there
+                        remaining -= take
+                        # ZERO + part is part digit for digit (part >= 0, its exponent at most 0): no new number.
+                        disallowed = part if disallowed is ZERO else disallowed + part
+                        replacement = self.ordered[buy_position]
+                        ira = replacement.account_type == "ira"  # type: ignore[union-attr]  # a purchase: a Trade
+                        reasons.append(  # a calc.why tuple (rule, *facts): the Reason is built when the row's are read
+                            (
+                                "wash.ira_permanent" if ira else "wash.disallowed",
+                                take_there,
+                                part,
+                                loss,
+                                replacement.id or f"t{buy_position}",
+                                replacement.date,
+                            )
+                        )
+                        if ira:
+                            reasons[0] = INHERITED_TO_IRA if reasons[0].inherited else HELD_TO_IRA  # for calc.netting
+                        else:
+                            # A calc.why tuple (rule, *facts): the Reason is built when the lot's reasons are read.
+                            lot_reason = ("wash.basis_added", part, take_there, sold_on, lot.id, tacked.days)
+                            if unreplaced is not None:  # a purchase before the sale: its shares take the loss now
+                                self._adjust(unreplaced, take_there, part, tacked, lot_reason)
+                            else:
+                                self.pending[buy_position].append(_Pending(take_there, part, tacked, lot_reason))
+                        if remaining <= 0:
+                            break
             gain = proceeds - basis + disallowed
-            rows.append(
-                new_disposition(  # positionally, in Disposition's field order
-                    symbol,
-                    quantity,
-                    acquired,
-                    sold_on,
-                    proceeds,
-                    basis,
-                    gain,
-                    term,
-                    disallowed,
-                    wage_basis,  # ISO and ESPP wages the 1099-B basis leaves out
-                    gain + amt_difference if amt_difference else None,  # amt_gain
-                    lot.id,
-                    lot.purchase_id,
-                    sale_id,
-                    account,
-                    tuple(reasons),  # compact (calc.why)
-                )
+            row = disposition_twin(  # positionally, in Disposition's field order
+                symbol,
+                quantity,
+                acquired,
+                sold_on,
+                proceeds,
+                basis,
+                gain,
+                term,
+                disallowed,
+                wage_basis,  # ISO and ESPP wages the 1099-B basis leaves out
+                gain + amt_difference if amt_difference else None,  # amt_gain
+                lot.id,
+                lot.purchase_id,
+                sale_id,
+                account,
+                tuple(reasons),  # compact (calc.why)
             )
-        if window is not None and window.spent:
-            buys = window.buys
-            for index in sorted(window.spent, reverse=True):
+            row.__class__ = Disposition  # see calc.models.builder
+            rows.append(row)
+        if spent:
+            assert buys is not None
+            for index in sorted(spent, reverse=True):
                 del buys[index]
-
-    def _window(self, sale: Trade) -> _Window:
-        """The purchases of the sale's symbol within 30 days either side of it, for all its rows."""
-        buys = self.buys[sale.symbol]
-        day = sale.date
-        return _Window(
-            buys,
-            bisect.bisect_left(buys, (day - WASH_WINDOW, -1)),
-            bisect.bisect_right(buys, (day + WASH_WINDOW, len(self.ordered))),
-            is_crypto(sale),
-        )
-
-    def _wash_sale(
-        self,
-        position: int,
-        sale: Trade,
-        sold: OpenLot,
-        quantity: Decimal,
-        loss: Decimal,
-        reasons: list[Any],
-        window: _Window,
-    ) -> Decimal:
-        """IRC 1091: disallow the loss on as many shares as were acquired within 30 days either side
-        (`window`, not empty; not crypto).
-
-        Replacement shares are taken in acquisition order, each absorbs one loss only,
-        and the sold shares' own purchase never replaces them. A replacement bought in
-        an IRA disallows the loss for good: no basis is added anywhere.
-        """
-        buys = window.buys
-        sequence = sold.sequence
-        sale_date = sale.date
-        tacked = sale_date - sold.acquired  # the holding period the replacement shares take on
-        remaining = quantity
-        disallowed = ZERO
-        capacity = self.capacity
-        lot_of_buy = self.lot_of_buy
-        splits = self.splits.get(sale.symbol)
-        for index in range(window.start, window.end):
-            buy_position = buys[index][1]
-            if buy_position == sequence:
-                continue
-            free = capacity[buy_position]
-            unreplaced = None
-            if buy_position < position:  # bought before the sale: only shares still held and not yet used
-                # Its own lot (a wash sale splits the replaced shares off as a new part, so the rest stay in one).
-                unreplaced = lot_of_buy.get(buy_position)
-                if unreplaced is None or unreplaced.replaced or unreplaced.quantity <= 0:
-                    unreplaced = None
-                    free = ZERO
-                elif unreplaced.quantity < free:
-                    free = unreplaced.quantity
-            if free <= 0:
-                # Capacity only shrinks and a past purchase's unreplaced shares never come back,
-                # so later sales (always later in booking order) needn't look at it again.
-                window.spent.add(index)
-                if index == window.start:  # nor the sale's next rows: they start after it
-                    window.start = index + 1
-                continue
-            # In the purchase's own share units (differs only when a split falls between the two).
-            ratio = self._split_ratio(splits, position, buy_position) if splits else None
-            wanted = remaining if ratio is None else remaining * ratio
-            take_there = wanted if wanted < free else free
-            if take_there <= 0:
-                continue
-            take = remaining if take_there == wanted else take_there if ratio is None else take_there / ratio
-            part = loss - disallowed if take == remaining else (loss * take / quantity).quantize(CENT, ROUND_HALF_UP)
-            capacity[buy_position] -= take_there
-            remaining -= take
-            disallowed += part
-            replacement = self.ordered[buy_position]
-            ira = replacement.account_type == "ira"  # type: ignore[union-attr]  # a purchase: a Trade
-            reasons.append(  # a calc.why tuple (rule, *facts): the Reason is built when the row's are read
-                (
-                    "wash.ira_permanent" if ira else "wash.disallowed",
-                    take_there,
-                    part,
-                    loss,
-                    replacement.id or f"t{buy_position}",
-                    replacement.date,
-                )
-            )
-            if ira:
-                reasons[0] = INHERITED_TO_IRA if reasons[0].inherited else HELD_TO_IRA  # for calc.netting's sums
-            else:
-                # A calc.why tuple (rule, *facts): the Reason is built when the lot's reasons are read.
-                lot_reason = ("wash.basis_added", part, take_there, sale_date, sold.id, tacked.days)
-                if unreplaced is not None:  # a purchase before the sale: its shares take the loss now
-                    self._adjust(unreplaced, take_there, part, tacked, lot_reason)
-                else:
-                    self.pending[buy_position].append(_Pending(take_there, part, tacked, lot_reason))
-            if remaining <= 0:
-                break
-        return disallowed
 
     @staticmethod
     def _split_ratio(splits: list[tuple[int, Decimal]], sale_position: int, buy_position: int) -> Decimal:
@@ -1205,6 +1176,7 @@ def _ordered(events: Iterable[Trade | Split]) -> list[Trade | Split]:
 
 
 _DATE = attrgetter("date")
+_SHARES = itemgetter(1)  # of a pick
 
 
 def _raise_first(symbols: Iterable[_Symbol]) -> None:
