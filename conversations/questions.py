@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from calc import CalcError, TaxResult, UnsupportedYear
 from calc.booking import WASH_WINDOW
-from calc.params import law_for
+from calc.params import available_years, law_for
 from calc.years import YearView
 from conversations.espp import espp_answer
 from conversations.figures import year_words
@@ -30,8 +30,8 @@ from conversations.trade_list import list_trades
 Answer = Callable[[Ctx], str]
 
 
-def _view(ctx: Ctx) -> YearView | None:
-    year = tax_year(ctx.state, ctx.today.year)
+def _view(ctx: Ctx, asked: int | None = None) -> YearView | None:
+    year = asked or tax_year(ctx.state, ctx.today.year)
     if not ctx.state.trades or not tax_known(ctx.state, year):
         return None
     try:
@@ -40,8 +40,11 @@ def _view(ctx: Ctx) -> YearView | None:
         return None
 
 
-def _tax_owed(ctx: Ctx) -> str:
-    view = _view(ctx)
+def _tax_owed(ctx: Ctx, year: int | None) -> str:
+    view = _view(ctx, year)
+    if view is None and year is not None and ctx.state.trades:
+        known = available_years()
+        return escape(f"I can't figure {year}'s tax: I know the tax law for {known[0]} through {known[-1]}.")
     if view is None:
         return escape(
             "Record your sales with /sell (or /import a broker file) and I'll estimate the federal tax they add."
@@ -253,7 +256,7 @@ def about(ctx: Ctx, topic: str, symbol: str | None, year: int | None) -> Outcome
     if topic == "longterm" and symbol:
         return say(ctx, _symbol_holding(ctx, symbol), html=True)
     if topic == "tax":
-        return say(ctx, _tax_owed(ctx), html=True)
+        return say(ctx, _tax_owed(ctx, year), html=True)
     if topic == "wash" and symbol:
         return say(ctx, _symbol_wash(ctx, symbol))
     if topic == "lastday":

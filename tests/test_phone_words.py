@@ -9,6 +9,7 @@ or Python leftovers; and a count of one never meets a plural noun ("1 shares", "
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -130,14 +131,35 @@ def test_plurals_agree(replies: list[str], pattern: re.Pattern[str]) -> None:
 
 def test_a_reply_that_opens_with_a_heading_has_it_in_bold(transcript: tuple[list[str], list[Reply]]) -> None:
     """A reply of several lines whose first line introduces them ("Your trades:", "If you sold …:") sets
-    that line in bold, as /portfolio, /gains, /harvest and /help do; a bold heading ends without a colon."""
-    unbolded, colons = [], []
-    for reply in transcript[1]:
-        first, *rest = reply.as_plain().split("\n")
-        if reply.html and reply.text.startswith("<b>"):
-            if first.split(" · ")[0].endswith(":"):
-                colons.append(first)
-        elif len(rest) >= 2 and first.endswith(":"):
-            unbolded.append(first)
+    that line in bold, as /portfolio, /gains, /harvest and /help do; a bold heading ends without a colon.
+    So does every section further down (a line after a blank line that introduces the lines under it)."""
+    unbolded, colons = headings_amiss(transcript[1])
     assert not unbolded, unbolded
     assert not colons, colons
+
+
+def headings_amiss(replies: list[Reply]) -> tuple[list[str], list[str]]:
+    """(section headings not in bold, bold headings ending with a colon) in these replies."""
+    unbolded, colons = [], []
+    for reply in replies:
+        lines = reply.as_plain().split("\n")
+        marked = reply.as_html().split("\n") if reply.html else []
+        for i, line in enumerate(lines):
+            if i and lines[i - 1].strip():
+                continue  # not a section's first line: a sentence inside one ("… the income you gave me:")
+            under = lines[1:] if i == 0 else list(itertools.takewhile(str.strip, lines[i + 1 :]))
+            bold = len(marked) == len(lines) and marked[i].startswith("<b>")
+            if bold and line.split(" · ")[0].endswith(":"):
+                colons.append(line)
+            elif not bold and len(under) >= 2 and line.endswith(":"):
+                unbolded.append(line)
+    return unbolded, colons
+
+
+def test_headings_amiss_finds_a_plain_section_heading_further_down() -> None:
+    """The check itself: a second section introduced by a plain line is found, a bold one is not."""
+    plain = Reply(text="<b>Your lots</b>\n• one\n\nSold this year:\n• two\n• three", html=True)
+    assert headings_amiss([plain]) == (["Sold this year:"], [])
+    bolded = Reply(text="<b>Your lots</b>\n• one\n\n<b>Sold this year</b>\n• two\n• three", html=True)
+    assert headings_amiss([bolded]) == ([], [])
+    assert headings_amiss([Reply(text="<b>Sold:</b>\n• two", html=True)]) == ([], ["Sold:"])

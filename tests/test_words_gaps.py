@@ -126,3 +126,24 @@ def test_a_roth_401k_is_worded_as_one(chat: Chat) -> None:
 def test_a_529_amount_is_still_a_number(chat: Chat) -> None:
     chat.send("bought 529 VTI at 200 yesterday")
     assert chat.service.state(1).trades[-1].quantity == 529 and chat.service.state(1).trades[-1].account is None
+
+
+# --- "this yr" / "last yr" in a question -------------------------------------------------------------
+def test_this_yr_and_last_yr_in_a_question_name_the_year(chat: Chat) -> None:
+    chat.send("/buy 10 AMD 100 2025-01-06")
+    chat.send("/sell 10 AMD 120 2025-02-05")
+    chat.send("/buy 10 AMD 100 2026-01-05")
+    chat.send("/sell 10 AMD 130 2026-02-05")
+    chat.send("/settings")
+    chat.tap("Tax year")
+    chat.tap("2025")  # the chat works on 2025's return; "this year" is still 2026
+    this = chat.send("hows my tax looking for this yr")
+    assert "Your 2026 tax so far" in this and "Total estimated federal tax for 2026" in this
+    last = chat.send("how much tax did i pay last yr")
+    assert "Your 2025 tax so far" in last and "Total estimated federal tax for 2025" in last
+    assert "Realized in 2025" in chat.send("what was my profit last year")
+
+
+def test_a_question_about_a_year_without_its_law_says_so(chat: Chat) -> None:
+    chat.send("/buy 10 AMD 100 2025-01-06")
+    assert "I can't figure 2017's tax: I know the tax law for 2018 through 2026" in chat.send("how much tax for 2017?")

@@ -55,8 +55,8 @@ CARRYOVER = re.compile(
 CHARACTER = [("short", re.compile(r"\bshort\b", re.I)), ("long", re.compile(r"\blong\b", re.I))]
 # A year: "in 2025", "for 2025", "2025"; "into 2026"; "from 2024" (a carryover from 2024 goes into 2025).
 YEAR = re.compile(r"\b(?P<word>into|in|for|from|of)?\s*\b(?P<year>20[1-3]\d)\b", re.I)
-THIS_YEAR = re.compile(r"\bthis\s+year\b|\bdieses\s+jahr\b", re.I)
-LAST_YEAR = re.compile(r"\b(from\s+)?last\s+year\b|\bletztes\s+jahr\b|\bvorjahr\b", re.I)
+THIS_YEAR = re.compile(r"\bthis\s+(?:year|yr)\b|\bdieses\s+jahr\b", re.I)  # "yr": as typed on a phone
+LAST_YEAR = re.compile(r"\b(from\s+)?last\s+(?:year|yr)\b|\bletztes\s+jahr\b|\bvorjahr\b", re.I)
 AMOUNT = re.compile(r"(?<![\w.,])\$?\d[\d.,']*k?\b", re.I)
 # Pay by the period, as the number of periods in a year: "8k a month", "7,500/month", "$4k biweekly",
 # "6.000 im Monat". Every two weeks and twice a month before monthly and weekly, which they contain.

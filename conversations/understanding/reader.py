@@ -96,8 +96,18 @@ def _subject(text: str, today: date, locale: str) -> Reading | None:
     symbol, company = _symbol(_tokens(text), text, companies_too="capitalised")
     if symbol is None:
         symbol, company = _owned(text)
-    year = YEAR.search(text)
-    return Reading("question", topic=topic, symbol=symbol, company=company, year=int(year.group(1)) if year else None)
+    return Reading("question", topic=topic, symbol=symbol, company=company, year=_asked_year(text, today))
+
+
+def _asked_year(text: str, today: date) -> int | None:
+    """The year a question names: "in 2025", or "last year" / "this yr" counted from today, as the
+    figures in words are ("my income this year is 95k"); none said is the chat's own year."""
+    found = YEAR.search(text)
+    if found:
+        return int(found.group(1))
+    if figures.LAST_YEAR.search(text):
+        return today.year - 1
+    return today.year if figures.THIS_YEAR.search(text) else None
 
 
 def _take_back(text: str, today: date, locale: str) -> Reading | None:
