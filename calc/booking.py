@@ -479,12 +479,12 @@ class _Book:
                         disallowed = part if disallowed is ZERO else disallowed + part
                         replacement = self.ordered[buy_position]
                         ira = replacement.account_type == "ira"  # type: ignore[union-attr]  # a purchase: a Trade
-                        reasons.append(  # a calc.why tuple (rule, *facts): the Reason is built when the row's are read
+                        reasons.append(  # a calc.why tuple: the Reason is built when the row's are read
                             (
                                 "wash.ira_permanent" if ira else "wash.disallowed",
                                 take_there,
                                 part,
-                                loss,
+                                # (the loss, the row's basis less its proceeds, is figured again then)
                                 replacement.id or f"t{buy_position}",
                                 replacement.date,
                             )

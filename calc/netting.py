@@ -109,8 +109,8 @@ def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) 
 
 
 def _lost_kept(kept: tuple[Any, ...]) -> Decimal:
-    """What lost_to_ira gives for a row whose reasons are kept compact (calc.why's tuples: the rule,
-    then the facts of calc.why.DISALLOWED, the amount disallowed second)."""
+    """What lost_to_ira gives for a row whose reasons are kept compact (calc.why's tuples for a
+    row's wash sales: the rule, the shares, the amount disallowed, then the replacement)."""
     return sum((Decimal(str(r[2])) for r in kept[2:] if r.__class__ is tuple and r[0] == IRA_PERMANENT), ZERO)
 
 

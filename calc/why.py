@@ -19,6 +19,10 @@ from calc.models import Disposition, Reason, build_reasons_with, reason
 # The facts of each rule booking keeps as a tuple (rule, *facts), in their order, and its source.
 DISALLOWED = ("shares", "disallowed", "loss", "replacement_lot", "replacement_date")
 BASIS_ADDED = ("amount", "shares", "sale_date", "sold_lot", "tacked_days")
+_ROW_LOSS = (
+    "wash.disallowed",
+    "wash.ira_permanent",
+)  # a row's: (rule, shares, disallowed, replacement_lot, replacement_date)
 KEPT = {
     "wash.disallowed": (DISALLOWED, "IRC 1091; Publication 550, Wash Sales"),
     "wash.ira_permanent": (DISALLOWED, "IRC 1091; Publication 550, Wash Sales"),
@@ -32,7 +36,21 @@ def built(row: object, kept: tuple[Any, ...]) -> tuple[Reason, ...]:
         return tuple(map(_reason, kept))
     mark, lot_reasons, *more = kept
     holding = inherited(row.acquired, row.sold) if mark.inherited else holding_reason(row.acquired, row.sold)
-    return (holding, *map(_reason, lot_reasons), *map(_reason, more))
+    return (holding, *map(_reason, lot_reasons), *(_row_reason(row, r) for r in more))
+
+
+def _row_reason(row: Disposition, kept: Reason | tuple[Any, ...]) -> Reason:
+    """One of a row's own reasons. A wash sale's tuple leaves out the loss, which is the row's (its
+    basis less its proceeds, as booking figured it): one number fewer kept on every washed row."""
+    if isinstance(kept, Reason) or kept[0] not in _ROW_LOSS:
+        return _reason(kept)
+    rule, shares, disallowed, replacement_lot, replacement_date = kept
+    return reason(
+        rule,
+        DISALLOWED,
+        (shares, disallowed, row.basis - row.proceeds, replacement_lot, replacement_date),
+        KEPT[rule][1],
+    )
 
 
 def _reason(kept: Reason | tuple[Any, ...]) -> Reason:
