@@ -6,15 +6,18 @@ On SQLite and PostgreSQL (several processes on one database). No timing is asser
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import re
 import signal
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from telegram import Update
@@ -27,8 +30,11 @@ from bot.settings import Settings
 from bot.steps import Steps
 from bot.storage import Claimed
 from bot.telegram import build_application
+from calc.models import Trade
 from conversations.events import Event, Reply
-from tests.emulator import TOKEN, Emulator
+from conversations.state import UserState
+from tests.emulator import TOKEN, Emulator, serve_http
+from tests.test_workers_e2e import SECRET, free_port, start_worker, wait_until
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 HEAVY, LIGHT = 7, 8
@@ -279,3 +285,63 @@ async def test_one_users_messages_apply_in_order_through_telegram(heavy_db: str)
     stored = steps.service.store.load(HEAVY).trades
     assert [int(t.price) for t in stored if t.symbol == "XYZ"] == list(prices)
     assert len(emulator.texts(HEAVY)) == len(prices)
+
+
+def _step_processes(parent: int) -> list[int]:
+    """The spawned step processes among `parent`'s children (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+async def test_a_real_bot_runs_a_heavy_user_in_a_child_and_stops_it_on_sigterm(db_target: str, tmp_path: Path) -> None:
+    """`cgt-bot telegram` as deployed (webhook mode, its own process): a user past HEAVY_TRADES is
+    answered from a child process of the bot, in order, and SIGTERM stops the bot and its child."""
+    history = tuple(
+        Trade(
+            date=date(2020, 1, 1) + timedelta(days=i % 1500),
+            symbol=f"S{i % 40}",
+            side="buy",
+            quantity=Decimal(1),
+            price=Decimal(10 + i % 7),
+            id=f"T{i + 1}",
+        )
+        for i in range(steps_module.HEAVY_TRADES + 1)
+    )
+    service = ChatService(db_target)
+    service.store.save(HEAVY, UserState(), UserState(trades=history, next_trade_number=len(history) + 1), None)
+    emulator = Emulator()
+    api_port, port = free_port(), free_port()
+    api = serve_http(emulator, api_port)
+    worker = start_worker(db_target, api_port, port, tmp_path / "worker.log", CGT_HEAVY_PROCESSES="1")
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            for _ in range(600):  # until it answers /healthz (or has died: its log says why)
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-2000:]
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            for n in range(1, 4):
+                update = emulator.text_update(HEAVY, f"/buy {n} NEW 20 2026-01-0{n}")
+                assert (
+                    await client.post(f"http://127.0.0.1:{port}/telegram", json=update, headers=headers)
+                ).status_code == 200
+            await wait_until(lambda: len([t for t in emulator.texts(HEAVY) if "NEW" in t]) >= 3, 120, "the answers")
+        (child,) = _step_processes(worker.pid)
+        news = [t for t in service.store.load(HEAVY).trades if t.symbol == "NEW"]
+        assert [int(t.quantity) for t in news] == [1, 2, 3]
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(timeout=30)
+        api.stop()
+    assert code == 0, (tmp_path / "worker.log").read_text()[-2000:]
+    await wait_until(lambda: not Path(f"/proc/{child}").exists(), 30, "the child to end")
