@@ -130,6 +130,19 @@ def _offer_typed(ctx: Ctx, done: Outcome, typed: tuple[tuple[str, str], ...]) ->
     return Outcome(offer.state, replies)
 
 
+def resumed(ctx: Ctx, asking: Wizard, done: Outcome) -> Outcome:
+    """A command sent during /start's questions ("/buy 10 AAPL 150 2026-01-05" at the tax-year
+    question): its answer, then the question it interrupted, asked again (unless it opened its own)."""
+    if done.state.wizard is not None or done.state.profile.onboarded:
+        return done
+    ctx.state = done.state.model_copy(update={"wizard": asking})
+    asked = QUESTIONS[asking.step](ctx, asking.flow)
+    first, *rest = asked.replies
+    return Outcome(
+        asked.state, [*done.replies, first.model_copy(update={"text": "Back to setting up: " + first.text}), *rest]
+    )
+
+
 def _or_a_trade(answer: Handler) -> Handler:
     """An onboarding step that keeps a trade typed instead of its answer ("bought 10 AAPL at 150
     yesterday" at the tax-year question): asked again, and the trade shown for a yes once set up."""

@@ -173,9 +173,14 @@ def _read(ctx: Ctx, text: str) -> Outcome:
         command = BY_NAME.get(name)
         if command is None:
             return words.unknown_command(ctx, name, BY_NAME)
-        if ctx.state.wizard and not command.keeps_question:
-            ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
-        return command.handler(ctx, args.strip())
+        open_question = ctx.state.wizard
+        if open_question is None or command.keeps_question:
+            return command.handler(ctx, args.strip())
+        ctx.state = ctx.state.model_copy(update={"wizard": None})  # a new command leaves the open question
+        outcome = command.handler(ctx, args.strip())
+        if open_question.flow == "onboarding" and name not in ("start", "cancel"):
+            return onboarding.resumed(ctx, open_question, outcome)  # /start's questions aren't dropped
+        return outcome
     if not text:
         return say(ctx, "Send /help to see what I can do.")
     told = splits.from_plain_text(ctx, text)  # "XYZ split 2-for-1 on 2024-06-10"

@@ -103,7 +103,8 @@ def _asked(ctx: Ctx, args: str) -> Asked:
     elif ticker in ctx.state.prices:
         at = ctx.state.prices[ticker]
     else:
-        raise InputError(f"At what price? Ask like /whatif sell 50 {ticker} 30, or set one with /price {ticker} 30.")
+        asked = f"raise {found.group('cash')} from {ticker} at" if raising else f"sell {found.group('qty')} {ticker}"
+        raise InputError(f"At what price? Ask like /whatif {asked} 30, or set one with /price {ticker} 30.")
     if raising:
         cash = money(found.group("cash"), "amount to raise", allow_zero=False, locale=ctx.fmt.locale)
         return Asked(ticker, Decimal(math.ceil(cash / at)), at, cash)  # whole shares, enough to raise that much

@@ -70,3 +70,19 @@ def test_an_answer_is_still_an_answer(new_user: Chat) -> None:
     new_user.tap("Single")
     assert "carryover" in new_user.send("85k")  # income, not a trade
     assert "Send two amounts" in new_user.send("whatever")  # not a trade: the step's own message
+
+
+def test_a_trade_command_during_the_questions_is_saved_and_the_question_asked_again(new_user: Chat) -> None:
+    reply = new_user.send("/buy 10 AAPL 150 2026-01-05")
+    assert "Saved #1" in reply and "Back to setting up: Which tax year?" in reply
+    assert trades(new_user) == [("buy", "AAPL", 10, 150)]
+    assert "filing status for 2026" in new_user.send("2026")  # the answer the user was about to give
+    assert "All set." in finish(new_user)
+    assert new_user.service.state(1).profile.onboarded
+
+
+def test_a_report_during_the_questions_keeps_them_open_and_cancel_ends_them(new_user: Chat) -> None:
+    new_user.tap("2025")
+    assert "Back to setting up: What is your filing status for 2025?" in new_user.send("/gains")
+    assert "Cancelled" in new_user.send("/cancel")
+    assert new_user.service.state(1).wizard is None

@@ -147,3 +147,7 @@ def test_this_yr_and_last_yr_in_a_question_name_the_year(chat: Chat) -> None:
 def test_a_question_about_a_year_without_its_law_says_so(chat: Chat) -> None:
     chat.send("/buy 10 AMD 100 2025-01-06")
     assert "I can't figure 2017's tax: I know the tax law for 2018 through 2026" in chat.send("how much tax for 2017?")
+
+
+def test_without_a_price_the_example_is_the_sale_asked(holder: Chat) -> None:
+    assert "At what price? Ask like /whatif sell 5 TSLA 30" in holder.send("how much tax if i sell tsla")
