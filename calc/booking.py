@@ -291,15 +291,20 @@ class _Book:
         parts = self.parts_of_buy.get(sequence, 0) + 1
         self.parts_of_buy[sequence] = parts
         basis = (lot.basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)  # cents(), without the call
-        adjustment = lot.wash_sale_adjustment
-        adjustment = (adjustment * quantity / whole).quantize(CENT, ROUND_HALF_UP) if adjustment else ZERO_CENTS
+        was = lot.wash_sale_adjustment
+        if was:
+            adjustment = (was * quantity / whole).quantize(CENT, ROUND_HALF_UP)
+            lot.wash_sale_adjustment = was - adjustment
+        else:
+            adjustment = ZERO_CENTS
+            # What was - 0.00 gives: buy()'s ZERO, or this constant, minus 0.00 is 0.00 digit for digit.
+            lot.wash_sale_adjustment = ZERO_CENTS if was is ZERO or was is ZERO_CENTS else was - ZERO_CENTS
         amt_basis = lot.amt_basis
         if amt_basis is not None:
             amt_basis = (amt_basis * quantity / whole).quantize(CENT, ROUND_HALF_UP)
             lot.amt_basis = lot.amt_basis - amt_basis  # type: ignore[operator]  # not None with amt_basis
         lot.quantity = whole - quantity
         lot.basis -= basis
-        lot.wash_sale_adjustment -= adjustment
         part = OpenLot(  # positionally, in OpenLot's field order (keywords cost as much again)
             f"{lot.id}.{parts}",
             lot.purchase_id,
@@ -416,6 +421,7 @@ class _Book:
                     start = bisect.bisect_left(buys, (sold_on - WASH_WINDOW, -1))
                     end = bisect.bisect_right(buys, (sold_on + WASH_WINDOW, len(self.ordered)))
                     crypto = start != end and is_crypto(trade)
+                    capacity, lot_of_buy, splits = self.capacity, self.lot_of_buy, self.splits.get(symbol)
                 if start == end:
                     pass
                 elif crypto:  # property, not stock or securities: the rule doesn't reach it
@@ -436,7 +442,6 @@ class _Book:
                     sequence = lot.sequence
                     tacked = sold_on - lot.acquired  # the holding period the replacement shares take on
                     remaining = quantity
-                    capacity = self.capacity
                     for index in range(start, end):
                         buy_position = buys[index][1]
                         if buy_position == sequence:
@@ -445,7 +450,7 @@ class _Book:
                         unreplaced = None
                         if buy_position < position:  # bought before the sale: only shares held and not yet used
                             # Its own lot (a wash sale splits the replaced shares off as a new part, so the rest stay in one).
-                            unreplaced = self.lot_of_buy.get(buy_position)
+                            unreplaced = lot_of_buy.get(buy_position)
                             if unreplaced is None or unreplaced.replaced or unreplaced.quantity <= 0:
                                 unreplaced = None
                                 free = ZERO
@@ -459,7 +464,6 @@ class _Book:
                                 start = index + 1
                             continue
                         # In the purchase's own share units (differs only when a split falls between the two).
-                        splits = self.splits.get(symbol)
                         ratio = self._split_ratio(splits, position, buy_position) if splits else None
                         wanted = remaining if ratio is None else remaining * ratio
                         take_there = wanted if wanted < free else free
