@@ -43,12 +43,14 @@ from calc.models import (
     Lot,
     Method,
     Reason,
+    Rows,
     Split,
     Term,
     Trade,
     cents,
     disposition_twin,
     new_lot,
+    sold_in,
 )
 
 # IRC 1091(a): replacement stock acquired within 30 days before or after the sale. Stated here once;
@@ -80,10 +82,7 @@ class Ledger:
     def sold_in(self, year: int) -> tuple[Disposition, ...]:
         """The dispositions of sales in `year`. Booking is one pass oldest first, so they are in
         date order and the year's are found by bisection, not by reading every row."""
-        rows = self.dispositions
-        sold = attrgetter("sold")
-        first = bisect.bisect_left(rows, date(year, 1, 1), key=sold)
-        return rows[first : bisect.bisect_left(rows, date(year + 1, 1, 1), lo=first, key=sold)]
+        return sold_in(self.dispositions, year)
 
     def amt_adjustments(self, year: int) -> Decimal:
         """ISO bargain elements exercised and held in `year` (Form 6251 line 2i)."""
@@ -1078,7 +1077,7 @@ class _Merge:
         for _, _, start, end in runs:
             count += end - start
             ends.append(count)
-        rows = before + tuple(chain.from_iterable(rows[start:end] for _, rows, start, end in runs))
+        rows = Rows(chain(before, chain.from_iterable(rows[start:end] for _, rows, start, end in runs)))
         collector.keeping(len(rows) + len(runs))
         return _Merge(runs, ends, rows)
 

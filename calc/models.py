@@ -9,12 +9,14 @@ result can be cached and compared; "why" travels with each number as Reason data
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields, make_dataclass
 from dataclasses import field as dataclass_field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any, ClassVar, Literal, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
@@ -463,6 +465,27 @@ _DISPOSITION_REASONS = Disposition.__dict__["reasons"]
 kept_reasons = cast("Callable[[Disposition], tuple[Any, ...]]", _DISPOSITION_REASONS.__get__)
 setattr(Disposition, "reasons", _DispositionBuilt(_DISPOSITION_REASONS))  # noqa: B010  # the slot's, replaced
 setattr(Lot, "reasons", _Built(Lot.__dict__["reasons"]))  # noqa: B010
+
+
+class Rows(tuple[Any, ...]):  # of Dispositions (or IncomeEvents)
+    """Rows as a booking of a whole history gives them: in the order of the trades that made them
+    (one pass, oldest first), so a ledger's dispositions are in the order of the day sold and a
+    year's are found by bisection (`sold_in`; calc.netting sums only those). A tuple (its repr,
+    ==, hash are a tuple's)."""
+
+    __slots__ = ()
+
+    def sold_in(self, year: int) -> tuple[Disposition, ...]:
+        return sold_in(self, year)
+
+
+def sold_in(rows: tuple[Disposition, ...], year: int) -> tuple[Disposition, ...]:
+    """The rows of sales in `year`, from rows in the order of the day sold, by bisection."""
+    first = bisect.bisect_left(rows, dt.date(year, 1, 1), key=_SOLD)
+    return rows[first : bisect.bisect_left(rows, dt.date(year + 1, 1, 1), lo=first, key=_SOLD)]
+
+
+_SOLD = attrgetter("sold")
 
 
 # Booking's constructors for its rows (see builder): fields positionally, in the order above.

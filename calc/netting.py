@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from calc.models import ZERO, Disposition, FilingStatus, Frozen, Mark, Reason, kept_reasons
+from calc.models import ZERO, Disposition, FilingStatus, Frozen, Mark, Reason, Rows, kept_reasons
 from calc.params import YearParams, params_for
 from calc.tax import allowed_capital_gain
 
@@ -74,6 +74,8 @@ def sales_by_year(dispositions: Iterable[Disposition], only: int | None = None) 
     in the rows' order. Rows of a year come together (a ledger's are in date order), so the
     year's sums are looked up only when the year changes; a row's reasons are read only when
     booking marked it as having lost part of its loss to an IRA purchase (calc.models.Mark)."""
+    if only is not None and isinstance(dispositions, Rows):  # a ledger's, by day sold: only the year's read
+        dispositions = dispositions.sold_in(only)
     sums: dict[int, list[Any]] = {}  # a year's Sales fields in order (the count of rows, then `lost`)
     current = None  # the year `at` holds
     at: list[Any] = []

@@ -217,3 +217,25 @@ def test_amt_loss_on_iso_shares_is_limited_separately() -> None:
     r = TaxYears(led, Years.one(2026, wages=D(300000))).view(2026).with_gains
     regular_only = compute_tax(TaxInput(year=2026, filing_status="single", wages=D(300000), long_term=D(-500)))
     assert r.amti == regular_only.amti - 2500
+
+
+def test_a_ledgers_year_is_summed_from_its_own_rows_only() -> None:
+    # A ledger's rows are in the order of the day sold, so a year's are found by bisection: the
+    # sales on Dec 31 and Jan 1 fall in their own years, as they do summed from a plain list.
+    led = book(
+        ledger("""
+        2023-01-03 buy  30 XYZ 10
+        2023-12-29 sell 10 XYZ 12
+        2023-12-31 sell 10 XYZ 13
+        2024-01-01 sell 5  XYZ 9
+        2024-01-02 buy  10 ABC 50
+        2024-12-31 sell 10 ABC 55
+        2025-01-01 sell 5  XYZ 14
+        """)
+    )
+    assert type(led.dispositions) is not tuple  # calc.models.Rows: a tuple known to be in order
+    years = [(2023, D(50), D(0)), (2024, D(50), D(-5)), (2025, D(20), D(0))]
+    for year, gains, losses in years:
+        for rows in (led.dispositions, list(led.dispositions)):
+            summary = summarize_year(rows, year)
+            assert (summary.short_term_gains + summary.long_term_gains, summary.short_term_losses) == (gains, losses)
