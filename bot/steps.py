@@ -63,11 +63,25 @@ _child: ChatService | None = None
 def _start_child(target: str, nice: int) -> None:
     global _child
     # Ctrl-C in a terminal reaches the whole process group: the bot stops its children itself
-    # (Steps.shutdown), and a child whose bot died ends when its pipe closes.
+    # (Steps.shutdown), and a child whose bot died ends with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     os.nice(nice)
     _child = ChatService(target)
     collector.settle()  # as the bot's process does once started: what is loaded now is never scanned again
+
+
+def _end_with_parent() -> None:
+    """A child whose bot was killed (SIGKILL, out of memory) would wait for work forever, holding its
+    ledgers' memory: it ends as soon as its parent does (a transaction it had open rolls back)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def watch() -> None:
+            parent.join()
+            os._exit(0)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _child_service() -> ChatService:

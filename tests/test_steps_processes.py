@@ -11,6 +11,8 @@ import itertools
 import os
 import re
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -34,7 +36,7 @@ from calc.models import Trade
 from conversations.events import Event, Reply
 from conversations.state import UserState
 from tests.emulator import TOKEN, Emulator, serve_http
-from tests.test_workers_e2e import SECRET, free_port, start_worker, wait_until
+from tests.test_workers_e2e import ROOT, SECRET, free_port, start_worker, wait_until
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 HEAVY, LIGHT = 7, 8
@@ -344,4 +346,39 @@ async def test_a_real_bot_runs_a_heavy_user_in_a_child_and_stops_it_on_sigterm(d
         code = worker.wait(timeout=30)
         api.stop()
     assert code == 0, (tmp_path / "worker.log").read_text()[-2000:]
-    await wait_until(lambda: not Path(f"/proc/{child}").exists(), 30, "the child to end")
+    await wait_until(lambda: not _running(child), 30, "the child to end")
+
+
+def _running(pid: int) -> bool:
+    """The process exists and isn't a zombie (one whose parent died is reaped by init, or left a zombie)."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+async def test_a_child_ends_when_its_bot_is_killed(tmp_path: Path) -> None:
+    """SIGKILL (or the OOM killer) leaves the bot no time to stop its children: each watches its
+    parent and ends with it, rather than waiting for work forever with its users' ledgers in memory."""
+    bot = (
+        "import os, sys, time\n"
+        "from bot.service import ChatService\n"
+        "from bot.steps import Steps\n"
+        "steps = Steps(ChatService(sys.argv[1]), processes=1)\n"
+        "print(steps.children.call(1, os.getpid), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", bot, str(tmp_path / "cgt.db")], stdout=subprocess.PIPE, env=env)
+    try:
+        assert process.stdout is not None
+        child = int(process.stdout.readline())
+        assert _running(child)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    try:
+        await wait_until(lambda: not _running(child), 30, "the child to end")
+    finally:
+        if _running(child):
+            os.kill(child, signal.SIGKILL)  # not left behind by a failing run
