@@ -122,12 +122,16 @@ class _Holding:
         """Take the picked lots that no longer hold shares out."""
         groups = self.groups
         for lot, _ in picks:
-            if lot.quantity == 0:
+            if not lot.quantity:
                 group = groups.get(lot.sequence)
-                if group is not None and lot in group:  # a lot named twice goes once
-                    group.remove(lot)
-                    if not group:
-                        del groups[lot.sequence]
+                if group is None:
+                    continue
+                try:
+                    group.remove(lot)  # (by identity: OpenLot compares so)
+                except ValueError:  # a lot named twice goes once
+                    continue
+                if not group:
+                    del groups[lot.sequence]
 
     def last(self) -> OpenLot | None:
         return self.groups[next(reversed(self.groups))][-1] if self.groups else None

@@ -71,13 +71,15 @@ def take_in_order(lots: Iterable[H], quantity: Decimal) -> list[tuple[H, Decimal
     """(lot, shares) taking `quantity` shares from `lots` in their order, the last one in part."""
     picks: list[tuple[H, Decimal]] = []
     remaining = quantity
+    if remaining <= 0:
+        return picks
     for lot in lots:
-        if remaining <= 0:
-            break
         held = lot.quantity
-        take = remaining if remaining < held else held  # min(held, remaining) without the call
-        picks.append((lot, take))
-        remaining -= take
+        if remaining <= held:  # the last one: the rest, or all of it when that is the rest
+            picks.append((lot, remaining if remaining < held else held))
+            return picks
+        picks.append((lot, held))
+        remaining -= held
     return picks
 
 
