@@ -37,7 +37,11 @@ def form8949(ctx: Ctx, args: str) -> Outcome:
     schedule = schedule_d(form, summary.carryover_short, summary.carryover_long, summary.filing_status)
     files = (
         FileOut(name=f"form8949-{year}.csv", content=form_csv(form, schedule), caption=f"Form 8949 {year} (CSV)"),
-        FileOut(name=f"form8949-{year}.pdf", content=form_pdf(form, schedule), caption=f"Form 8949 {year} (PDF)"),
+        FileOut(
+            name=f"form8949-{year}.pdf",
+            content=form_pdf(form, schedule, ctx.event.now),
+            caption=f"Form 8949 {year} (PDF)",
+        ),
     )
     fmt = ctx.fmt
     washes = sum(1 for part in form.parts for r in part.rows if "W" in r.code)

@@ -7,6 +7,7 @@ Form 8949 (columns (a)-(h), code W, line 2 totals) and for Schedule D (lines 1b-
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from decimal import Decimal
 from pathlib import Path
@@ -194,6 +195,20 @@ def test_form8949_command_sends_csv_and_pdf(tmp_path: Path) -> None:
     assert b"I short-term,B," in chat.last[0].files[0].content
     assert "nothing for Form 8949" in chat.send("/form8949 2025")
     assert "/form8949 2025" in chat.send("/form8949 2024 2025")
+
+
+def test_form8949_pdf_is_stamped_with_the_message_time_so_the_same_message_gives_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    chat = Chat(tmp_path / "cgt.db")
+    for line in ledger_lines():
+        chat.send(line)
+    chat.send("/form8949 2024")
+    first = chat.last[0].files[1].content
+    time.sleep(1.1)  # the clock's stamp has a resolution of a second
+    chat.send("/form8949 2024")
+    assert chat.last[0].files[1].content == first
+    assert chat.now.strftime("/CreationDate (D:%Y%m%d%H%M%S").encode() in first
 
 
 def ledger_lines() -> list[str]:

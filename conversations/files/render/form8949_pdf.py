@@ -7,6 +7,7 @@ a last page summarises Schedule D. Letter portrait, as the form is printed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from calc.form8949 import BOX_MEANING, Form8949, Part, ScheduleD
@@ -43,8 +44,11 @@ DISCLAIMER = (
 )
 
 
-def form_pdf(form: Form8949, schedule: ScheduleD) -> bytes:
+def form_pdf(form: Form8949, schedule: ScheduleD, made: datetime | None = None) -> bytes:
+    """The PDF; stamped `made` (the message's time) so the same data and message give the same bytes."""
     pdf = _document(form.year)
+    if made is not None:
+        pdf.set_creation_date(made)
     for part in form.parts:
         _part(pdf, part)
     _schedule_d(pdf, schedule)
