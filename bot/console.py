@@ -43,6 +43,9 @@ def write_private(folder: Path, name: str, content: bytes) -> Path:
     return target
 
 
+QUIT = frozenset({"exit", "quit", "/exit", "/quit"})
+
+
 def to_event(line: str, buttons: list[Button], number: int) -> Event:
     now = datetime.now(UTC)
     event_id = f"console-{time.time_ns()}-{number}"
@@ -69,6 +72,8 @@ def chat(service: ChatService, user_id: int, lines: Iterable[str], out: TextIO, 
     for number, line in enumerate(lines):
         if not line.strip():
             continue
+        if line.strip().lower() in QUIT:
+            return  # what people type to leave a terminal program (in Telegram "exit" may mean a sale)
         print(f"> {line.rstrip()}" if not sys.stdin.isatty() else "", file=out) if out is not sys.stdout else None
         asked = service.state(user_id).wizard
         replies = service.process(user_id, to_event(line, buttons, number))
@@ -88,7 +93,7 @@ def run(db: Path | str, user_id: int = LOCAL_USER, stdin: TextIO | None = None, 
     interactive = stdin.isatty()
     if interactive:
         print(
-            f"cgt-bot in the terminal (data in {service.store.db.where}). Type /help, or /start to begin; Ctrl-D to quit.\n",
+            f"cgt-bot in the terminal (data in {service.store.db.where}). Type /help, or /start to begin; exit or Ctrl-D to quit.\n",
             file=out,
         )
         wizard = service.state(user_id).wizard

@@ -31,3 +31,9 @@ def test_numbers_do_not_outlive_a_finished_question(tmp_path: Path) -> None:
     text = transcript(tmp_path / "cgt.db", ["/buy 10 XYZ 20 2024-01-10", "/help", "1"], tmp_path)
     assert "Undone" not in text
     assert len(ChatService(tmp_path / "cgt.db").state(1).trades) == 1
+
+
+def test_exit_leaves_the_terminal_chat_and_nothing_after_it_is_read(tmp_path: Path) -> None:
+    text = transcript(tmp_path / "cgt.db", ["/buy 10 XYZ 20 2024-01-10", "exit", "/buy 5 XYZ 21 2024-01-11"], tmp_path)
+    assert "Which stock?" not in text  # "exit" was not read as a sale
+    assert len(ChatService(tmp_path / "cgt.db").state(1).trades) == 1
