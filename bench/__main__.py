@@ -45,9 +45,10 @@ def stamp() -> str:
 
 
 def _sections(text: str) -> dict[str, str]:
-    """The sections of an earlier RESULTS.md by benchmark name (`## bench_x` up to the next)."""
-    parts = text.split("\n## ")[1:]
-    return {part.split("\n", 1)[0].strip(): "## " + part.rstrip("\n") + "\n" for part in parts}
+    """The sections of an earlier RESULTS.md by benchmark name (`## bench_x` up to the next). Only
+    `## bench_` lines start one: a benchmark's own output may have `## ` headings of its own."""
+    parts = text.split("\n## bench_")[1:]
+    return {"bench_" + part.split("\n", 1)[0].strip(): "## bench_" + part.rstrip("\n") + "\n" for part in parts}
 
 
 def main() -> int:
