@@ -1284,21 +1284,29 @@ def _grown(old: _Whole, given: tuple[Trade | Split, ...], method: Method, keep: 
     added = _ordered(given[len(old.events) :])
     if _order(added[0]) < old.last or not all(event.id for event in added):
         return None
-    grown: dict[str, tuple[list[Trade | Split], list[int]]] = {}
-    for position, event in enumerate(added, start=len(old.events)):
-        group = grown.get(event.symbol)
-        if group is None:
-            was = old.symbols.get(event.symbol)
-            group = grown[event.symbol] = ([*was.events], [*was.positions]) if was else ([], [])
-        group[0].append(event)
-        group[1].append(position)
     symbols = dict(old.symbols)
-    for symbol, (events, positions) in grown.items():
-        symbols[symbol] = _symbol(symbol, events, positions, method, keep)
+    for symbol, (events, positions) in _grouped(added, len(old.events), old.symbols).items():
+        symbols[symbol] = _symbol(events, positions, method, keep)
     return _whole(given, added[-1], dict(sorted(symbols.items())), old, added[0].date)
 
 
-def _symbol(symbol: str, events: list[Trade | Split], positions: list[int], method: Method, keep: bool) -> _Symbol:
+def _grouped(
+    ordered: Sequence[Trade | Split], start: int = 0, earlier: dict[str, _Symbol] | None = None
+) -> dict[str, tuple[list[Trade | Split], list[int]]]:
+    """`ordered` by symbol, each event with its position in the whole history (the first is at
+    `start`), after the symbol's `earlier` events where it has some."""
+    groups: dict[str, tuple[list[Trade | Split], list[int]]] = {}
+    for position, event in enumerate(ordered, start=start):
+        group = groups.get(event.symbol)
+        if group is None:
+            was = earlier.get(event.symbol) if earlier else None
+            group = groups[event.symbol] = ([*was.events], [*was.positions]) if was else ([], [])
+        group[0].append(event)
+        group[1].append(position)
+    return groups
+
+
+def _symbol(events: list[Trade | Split], positions: list[int], method: Method, keep: bool) -> _Symbol:
     key = (method, *map(id, events))
     return _Symbol(events, positions, key, _symbol_part(events, method, keep, key))
 
@@ -1329,16 +1337,9 @@ def book(events: Iterable[Trade | Split], method: Method = "fifo", keep: bool = 
             ordered = _ordered(given)
             if not all(event.id for event in ordered) and len({event.symbol for event in ordered}) > 1:
                 return book_at_once(ordered, method)
-            groups: dict[str, tuple[list[Trade | Split], list[int]]] = {}
-            for position, event in enumerate(ordered):
-                group = groups.get(event.symbol)
-                if group is None:
-                    group = groups[event.symbol] = ([], [])
-                group[0].append(event)
-                group[1].append(position)
             symbols = {
-                symbol: _symbol(symbol, group_events, positions, method, keep)
-                for symbol, (group_events, positions) in sorted(groups.items())
+                symbol: _symbol(group_events, positions, method, keep)
+                for symbol, (group_events, positions) in sorted(_grouped(ordered).items())
             }
             whole = _whole(given, ordered[-1], symbols, None)
         if keep:

@@ -488,8 +488,7 @@ def sold_in(rows: tuple[Disposition, ...], year: int) -> tuple[Disposition, ...]
 _SOLD = attrgetter("sold")
 
 
-# Booking's constructors for its rows (see builder): fields positionally, in the order above.
+# Booking's constructors for its rows (see builder): fields positionally, in the order above. A
+# Disposition is built as its twin, and booking sets its class to Disposition itself (a call less a row).
 new_lot = builder(Lot)
-new_disposition = builder(Disposition)
-# What booking builds each row of a large ledger with, then sets its class to Disposition itself.
 disposition_twin = builder(Disposition, switched=False)
