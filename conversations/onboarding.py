@@ -136,11 +136,14 @@ def resumed(ctx: Ctx, asking: Wizard, done: Outcome) -> Outcome:
     if done.state.wizard is not None or done.state.profile.onboarded:
         return done
     ctx.state = done.state.model_copy(update={"wizard": asking})
+    return _asked_again(ctx, asking, "Back to setting up: ", done.replies)
+
+
+def _asked_again(ctx: Ctx, asking: Wizard, lead: str, before: list[Reply] | None = None) -> Outcome:
+    """The question `asking` was at, asked again with `lead` before it (after the replies `before`)."""
     asked = QUESTIONS[asking.step](ctx, asking.flow)
     first, *rest = asked.replies
-    return Outcome(
-        asked.state, [*done.replies, first.model_copy(update={"text": "Back to setting up: " + first.text}), *rest]
-    )
+    return Outcome(asked.state, [*(before or []), first.model_copy(update={"text": lead + first.text}), *rest])
 
 
 def _or_a_trade(answer: Handler) -> Handler:
@@ -159,10 +162,8 @@ def _or_a_trade(answer: Handler) -> Handler:
         draft = _draft(ctx)
         kept = draft.model_copy(update={"typed": (*draft.typed, (ctx.event.message, text))})
         ctx.state = ctx.state.model_copy(update={"wizard": wizard.model_copy(update={"answers": kept})})
-        asked = QUESTIONS[wizard.step](ctx, wizard.flow)
         note = f"I'll keep “{short(text, 60)}” and show it to you to save once we're set up. First: "
-        first, *rest = asked.replies
-        return Outcome(asked.state, [first.model_copy(update={"text": note + first.text}), *rest])
+        return _asked_again(ctx, wizard, note)
 
     return step
 
