@@ -64,16 +64,19 @@ def said_account(text: str) -> tuple[str, str | None]:
     if found["plan"] is None:
         return rest, (f"{found['ira'].strip().title()} IRA" if found["ira"] else "IRA")
     plan = _PLAN.match(found["plan"])
-    if plan is None:
-        return rest, "HSA"
-    return rest, ("Roth " if plan["roth"] else "") + f"{plan['n']}({plan['letter'].lower()})"
+    return rest, "HSA" if plan is None else _plan_name(plan)
+
+
+def _plan_name(plan: re.Match[str]) -> str:
+    """ "401(k)", "Roth 401(k)", "403(b)", "457(b)": a workplace plan as it is written."""
+    return ("Roth " if plan["roth"] else "") + f"{plan['n']}({plan['letter'].lower()})"
 
 
 def kind(account: str | None) -> str:
     """What kind of sheltered account it is, to say to the user: "IRA", "Roth IRA", "HSA", "401(k)"..."""
     if account:
         if plan := _PLAN.search(account):  # a Roth 401(k) is a 401(k) whose withdrawals can be tax-free
-            return ("Roth " if plan["roth"] else "") + f"{plan['n']}({plan['letter'].lower()})"
+            return _plan_name(plan)
         for pattern, name in _KINDS:
             if pattern.search(account):
                 return name
